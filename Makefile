@@ -1,0 +1,31 @@
+# pcihide: the two set-up commands are `make setup` (install, build, run) and `make test`.
+SWIFT    ?= swift
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+# Debian packages the build, the tests and the benchmarks use.
+DEBS     := libpci-dev pciutils pkg-config
+RELEASE  := .build/release/pcihide
+FUZZ_RUNS ?= 1000000
+
+.PHONY: setup deps build test fuzz clean
+
+## setup: install missing Debian packages, build the release binary and run it
+setup: deps build
+	$(RELEASE) --help
+
+deps:
+	@scripts/install-deps.sh $(DEBS)
+
+build:
+	$(SWIFT) build -c release
+
+## test: the whole test suite (what .ci/run calls)
+test: deps
+	$(SWIFT) test
+
+## fuzz: build the libFuzzer targets in their own scratch path and run each FUZZ_RUNS times
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_RUNS)
+
+clean:
+	rm -rf .build .build-fuzz

@@ -1,0 +1,48 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "pcihide",
+    products: [
+        .executable(name: "pcihide", targets: ["pcihide"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // Device model: addresses, selections, ids, exit codes shared by every module.
+        .target(name: "PCIModel"),
+        // Thin typed wrappers over the system calls pcihide needs (files, locks, atomic writes).
+        .target(name: "SystemIO", dependencies: ["PCIModel"]),
+        // Every device-spec form users type, boot-loader fragments, /etc/default/grub editing.
+        .target(name: "PCISpec", dependencies: ["PCIModel", "SystemIO"]),
+        // The state file: hidden set, versioned JSON, locked read-modify-write.
+        .target(name: "PCIState", dependencies: ["PCIModel", "SystemIO"]),
+        // Devices present on a source (sysfs tree, libpci).
+        .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO"]),
+        .executableTarget(
+            name: "pcihide",
+            dependencies: [
+                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PCIModelTests", dependencies: ["PCIModel",
+            .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "PCISpecTests", dependencies: ["PCISpec", "PCIModel",
+            .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "PCIStateTests", dependencies: ["PCIState", "PCIModel", "SystemIO"]),
+        .testTarget(name: "CLITests", dependencies: ["PCIModel"]),
+    ]
+)
+
+// libFuzzer targets, only when scripts/fuzz.sh builds them (in their own scratch path, with
+// -sanitize=fuzzer): libFuzzer brings its own main, so a normal build must not see them.
+if Context.environment["PCIHIDE_FUZZ"] == "1" {
+    let flags: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+    package.targets += [
+        .executableTarget(name: "SpecFuzz", dependencies: ["PCISpec"], path: "Fuzz/SpecFuzz", swiftSettings: flags),
+        .executableTarget(name: "StateFuzz", dependencies: ["PCISpec", "PCIState"], path: "Fuzz/StateFuzz", swiftSettings: flags),
+    ]
+}

@@ -1,0 +1,43 @@
+import PCIModel
+import SystemIO
+
+/// A sysfs PCI root (`/sys/bus/pci`, or a test tree with the same layout: `devices/DDDD:BB:DD.F/…`).
+public struct SysfsTree: Sendable {
+    public let root: String
+
+    public init(root: String) { self.root = root }
+
+    /// `--sysfs DIR`, else `$PCIHIDE_SYSFS`, else /sys/bus/pci.
+    public static func resolveRoot(option: String?) -> String {
+        if let option, !option.isEmpty { return option }
+        return Environment.get("PCIHIDE_SYSFS") ?? "/sys/bus/pci"
+    }
+
+    public var devicesDirectory: String { root + "/devices" }
+
+    public func path(_ a: PCIAddress, _ attribute: String) -> String {
+        devicesDirectory + "/" + a.description + "/" + attribute
+    }
+
+    /// Every function present, sorted. A missing `devices/` directory is `noInput`.
+    public func addresses() throws(Failure) -> [PCIAddress] {
+        guard let names = Files.list(devicesDirectory) else {
+            throw Failure(.noInput, "cannot read the sysfs tree: \(devicesDirectory) does not exist or is not readable (use --sysfs DIR or PCIHIDE_SYSFS)")
+        }
+        return names.compactMap { PCIAddress(sysfsName: $0) }.sorted()
+    }
+
+    /// A hex attribute such as `vendor` (`0x8086\n`).
+    public func hexAttribute(_ a: PCIAddress, _ attribute: String) -> UInt32? {
+        guard let bytes = Files.readIfPresent(path(a, attribute)) else { return nil }
+        var t = bytes[...]
+        while let l = t.last, l == 0x0a || l == 0x20 { t = t.dropLast() }
+        if t.count > 2 && t[t.startIndex] == UInt8(ascii: "0") && (t[t.startIndex + 1] == UInt8(ascii: "x")) { t = t.dropFirst(2) }
+        return parseHex(t)
+    }
+
+    public func ids(_ a: PCIAddress) -> PCIIds? {
+        guard let v = hexAttribute(a, "vendor"), let d = hexAttribute(a, "device"), v <= 0xffff, d <= 0xffff else { return nil }
+        return PCIIds(vendor: UInt16(v), device: UInt16(d))
+    }
+}

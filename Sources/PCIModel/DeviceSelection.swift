@@ -1,0 +1,74 @@
+/// What a spec selects: one function, every function of a slot (`BB:DD.*`), or every function of
+/// every slot on a bus (`BB:*.*`), as xen-pciback's wildcards allow.
+public struct DeviceSelection: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var domain: UInt16
+    public var bus: UInt8
+    /// nil: any device (slot) on the bus; then `function` is nil too.
+    public var device: UInt8?
+    /// nil: any function.
+    public var function: UInt8?
+
+    public init(domain: UInt16 = 0, bus: UInt8, device: UInt8?, function: UInt8?) {
+        precondition(device != nil || function == nil, "a wildcard slot needs a wildcard function")
+        self.domain = domain
+        self.bus = bus
+        self.device = device
+        self.function = function
+    }
+
+    public init(_ address: PCIAddress) {
+        self.init(domain: address.domain, bus: address.bus, device: address.device, function: address.function)
+    }
+
+    /// True for the `*` forms.
+    public var isWildcard: Bool { function == nil }
+
+    /// The single address selected, when it is not a wildcard.
+    public var address: PCIAddress? {
+        guard let d = device, let f = function else { return nil }
+        return PCIAddress(domain: domain, bus: bus, device: d, function: f)
+    }
+
+    /// `DDDD:BB:DD.F`, `DDDD:BB:DD.*` or `DDDD:BB:*.*`.
+    public var description: String {
+        hex(domain, 4) + ":" + shortDescription
+    }
+
+    /// The same without the domain: `BB:DD.F`.
+    public var shortDescription: String {
+        hex(bus, 2) + ":" + (device.map { hex($0, 2) } ?? "*") + "." + (function.map { hex($0, 1) } ?? "*")
+    }
+
+    public func matches(_ a: PCIAddress) -> Bool {
+        a.domain == domain && a.bus == bus
+            && (device == nil || device == a.device) && (function == nil || function == a.function)
+    }
+
+    /// Does every address this selection matches also match `other`?
+    public func isCovered(by other: DeviceSelection) -> Bool {
+        guard domain == other.domain, bus == other.bus else { return false }
+        if other.device == nil { return true }
+        guard device == other.device else { return false }
+        return other.function == nil || other.function == function
+    }
+
+    /// The addresses it stands for (up to 256 for `BB:*.*`).
+    public var expanded: [PCIAddress] {
+        let devices = device.map { [$0] } ?? Array(0...31)
+        let functions = function.map { [$0] } ?? Array(0...7)
+        return devices.flatMap { d in functions.map { PCIAddress(domain: domain, bus: bus, device: d, function: $0) } }
+    }
+
+    private var sortKey: (UInt16, UInt8, Int, Int) {
+        (domain, bus, device.map(Int.init) ?? -1, function.map(Int.init) ?? -1)
+    }
+    public static func < (a: DeviceSelection, b: DeviceSelection) -> Bool { a.sortKey < b.sortKey }
+}
+
+/// Vendor and device ids, as `vfio-pci.ids=` writes them: `8086:1229`.
+public struct PCIIds: Hashable, Sendable, CustomStringConvertible {
+    public var vendor: UInt16
+    public var device: UInt16
+    public init(vendor: UInt16, device: UInt16) { self.vendor = vendor; self.device = device }
+    public var description: String { hex(vendor, 4) + ":" + hex(device, 4) }
+}

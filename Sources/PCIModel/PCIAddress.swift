@@ -1,0 +1,95 @@
+/// A PCI function address: domain (segment), bus, device (slot) and function.
+///
+/// Canonical text is `DDDD:BB:DD.F` in lower-case hex, the form sysfs and xen-pciback use.
+public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public static let maxDomain: UInt32 = 0xffff
+    public static let maxBus: UInt32 = 0xff
+    public static let maxDevice: UInt32 = 0x1f
+    public static let maxFunction: UInt32 = 0x7
+
+    public var domain: UInt16
+    public var bus: UInt8
+    public var device: UInt8
+    public var function: UInt8
+
+    public init(domain: UInt16 = 0, bus: UInt8, device: UInt8, function: UInt8) {
+        precondition(device <= 0x1f && function <= 7, "device or function out of range")
+        self.domain = domain
+        self.bus = bus
+        self.device = device
+        self.function = function
+    }
+
+    /// `DDDD:BB:DD.F`
+    public var description: String {
+        hex(domain, 4) + ":" + hex(bus, 2) + ":" + hex(device, 2) + "." + hex(function, 1)
+    }
+
+    /// `BB:DD.F`, the short form lspci prints for domain 0.
+    public var shortDescription: String {
+        hex(bus, 2) + ":" + hex(device, 2) + "." + hex(function, 1)
+    }
+
+    /// The slot this function belongs to (function numbers dropped).
+    public var slot: PCISlot { PCISlot(domain: domain, bus: bus, device: device) }
+
+    /// Parses the canonical sysfs name `DDDD:BB:DD.F` (exactly that shape), as found under
+    /// /sys/bus/pci/devices. User input goes through `PCISpec`, which explains its errors.
+    public init?(sysfsName s: some StringProtocol) {
+        let u = Array(s.utf8)
+        guard u.count == 12, u[4] == UInt8(ascii: ":"), u[7] == UInt8(ascii: ":"), u[10] == UInt8(ascii: ".")
+        else { return nil }
+        guard let d = parseHex(u[0..<4]), let b = parseHex(u[5..<7]), let s = parseHex(u[8..<10]),
+              let f = parseHex(u[11..<12]), s <= 0x1f, f <= 7 else { return nil }
+        self.init(domain: UInt16(d), bus: UInt8(b), device: UInt8(s), function: UInt8(f))
+    }
+
+    /// A 32-bit sort/lookup key: domain, bus, devfn.
+    public var key: UInt32 {
+        UInt32(domain) << 16 | UInt32(bus) << 8 | UInt32(device) << 3 | UInt32(function)
+    }
+
+    public static func < (a: PCIAddress, b: PCIAddress) -> Bool { a.key < b.key }
+}
+
+/// A slot: the functions 0-7 of one device share it.
+public struct PCISlot: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var domain: UInt16
+    public var bus: UInt8
+    public var device: UInt8
+    public init(domain: UInt16, bus: UInt8, device: UInt8) {
+        self.domain = domain; self.bus = bus; self.device = device
+    }
+    public var description: String { hex(domain, 4) + ":" + hex(bus, 2) + ":" + hex(device, 2) }
+    public static func < (a: PCISlot, b: PCISlot) -> Bool {
+        (a.domain, a.bus, a.device) < (b.domain, b.bus, b.device)
+    }
+}
+
+/// Lower-case hex, zero-padded to `width` digits.
+@inlinable
+public func hex<T: BinaryInteger>(_ value: T, _ width: Int) -> String {
+    let s = String(value, radix: 16)
+    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}
+
+/// Parses lower- or upper-case hex digits; nil when empty or any other character appears.
+public func parseHex<C: Collection>(_ digits: C) -> UInt32? where C.Element == UInt8 {
+    if digits.isEmpty || digits.count > 8 { return nil }
+    var v: UInt32 = 0
+    for c in digits {
+        guard let d = hexDigitValue(c) else { return nil }
+        v = v << 4 | UInt32(d)
+    }
+    return v
+}
+
+@inlinable
+public func hexDigitValue(_ c: UInt8) -> UInt8? {
+    switch c {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+    default: return nil
+    }
+}

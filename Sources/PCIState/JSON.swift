@@ -1,0 +1,259 @@
+import PCIModel
+
+/// A JSON value. pcihide writes its state by hand so that it can report the line and column of a
+/// broken file (and so that no Foundation is loaded on the way).
+public enum JSON: Equatable, Sendable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSON])
+    /// Keys keep their order, so a file is rewritten in the order it was read.
+    case object([(String, JSON)])
+
+    public static func == (a: JSON, b: JSON) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case let (.bool(x), .bool(y)): return x == y
+        case let (.number(x), .number(y)): return x == y
+        case let (.string(x), .string(y)): return x == y
+        case let (.array(x), .array(y)): return x == y
+        case let (.object(x), .object(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: return false
+        }
+    }
+
+    public subscript(key: String) -> JSON? {
+        if case .object(let pairs) = self { return pairs.first { $0.0 == key }?.1 }
+        return nil
+    }
+
+    public var string: String? { if case .string(let s) = self { return s }; return nil }
+    public var number: Double? { if case .number(let n) = self { return n }; return nil }
+    public var bool: Bool? { if case .bool(let b) = self { return b }; return nil }
+    public var array: [JSON]? { if case .array(let a) = self { return a }; return nil }
+    public var int: Int? {
+        guard let n = number, n == n.rounded(), abs(n) < 1e15 else { return nil }
+        return Int(n)
+    }
+}
+
+/// Where and why a JSON text could not be parsed.
+public struct JSONError: Error, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+    public var reason: String
+    public var description: String { "line \(line), column \(column): \(reason)" }
+}
+
+extension JSON {
+    public static func parse(_ bytes: [UInt8]) throws(JSONError) -> JSON {
+        var p = JSONParser(bytes)
+        p.skipSpace()
+        let v = try p.value(depth: 0)
+        p.skipSpace()
+        if p.i < bytes.count { throw p.error("unexpected \(p.describe()) after the end of the document") }
+        return v
+    }
+
+    /// Pretty text, two-space indent, one key per line, a final newline.
+    public func serialized() -> String {
+        var out = ""
+        write(to: &out, indent: 0)
+        out += "\n"
+        return out
+    }
+
+    /// One line, no spaces.
+    public func compact() -> String {
+        var out = ""
+        write(to: &out, indent: nil)
+        return out
+    }
+
+    private func write(to out: inout String, indent: Int?) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let n):
+            if n == n.rounded() && abs(n) < 1e15 { out += String(Int(n)) } else { out += String(n) }
+        case .string(let s): JSON.quote(s, into: &out)
+        case .array(let a):
+            if a.isEmpty { out += "[]"; return }
+            out += "["
+            for (k, v) in a.enumerated() {
+                if k > 0 { out += "," }
+                if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                v.write(to: &out, indent: indent.map { $0 + 1 })
+            }
+            if let indent { out += "\n" + String(repeating: "  ", count: indent) }
+            out += "]"
+        case .object(let pairs):
+            if pairs.isEmpty { out += "{}"; return }
+            out += "{"
+            for (k, (key, v)) in pairs.enumerated() {
+                if k > 0 { out += "," }
+                if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                JSON.quote(key, into: &out)
+                out += indent == nil ? ":" : ": "
+                v.write(to: &out, indent: indent.map { $0 + 1 })
+            }
+            if let indent { out += "\n" + String(repeating: "  ", count: indent) }
+            out += "}"
+        }
+    }
+
+    static func quote(_ s: String, into out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20: out += "\\u" + hex(u.value, 4)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        out += "\""
+    }
+}
+
+struct JSONParser {
+    let s: [UInt8]
+    var i = 0
+    init(_ s: [UInt8]) { self.s = s }
+
+    func error(_ reason: String, at: Int? = nil) -> JSONError {
+        let at = min(at ?? i, s.count)
+        var line = 1, col = 1
+        for b in s[..<at] { if b == 0x0a { line += 1; col = 1 } else { col += 1 } }
+        return JSONError(line: line, column: col, reason: reason)
+    }
+
+    func describe() -> String {
+        guard i < s.count else { return "end of file" }
+        let c = s[i]
+        return c >= 0x20 && c < 0x7f ? "'\(Character(UnicodeScalar(c)))'" : "byte 0x\(hex(c, 2))"
+    }
+
+    mutating func skipSpace() {
+        while i < s.count && (s[i] == 0x20 || s[i] == 0x0a || s[i] == 0x0d || s[i] == 0x09) { i += 1 }
+    }
+
+    mutating func value(depth: Int) throws(JSONError) -> JSON {
+        if depth > 64 { throw error("nested too deeply") }
+        guard i < s.count else { throw error("unexpected end of file, expected a value") }
+        switch s[i] {
+        case UInt8(ascii: "{"):
+            i += 1
+            var pairs: [(String, JSON)] = []
+            skipSpace()
+            if i < s.count && s[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
+            while true {
+                skipSpace()
+                guard i < s.count, s[i] == UInt8(ascii: "\"") else { throw error("expected a key in double quotes, found \(describe())") }
+                let key = try string()
+                skipSpace()
+                guard i < s.count, s[i] == UInt8(ascii: ":") else { throw error("expected ':' after the key \"\(key)\", found \(describe())") }
+                i += 1
+                skipSpace()
+                pairs.append((key, try value(depth: depth + 1)))
+                skipSpace()
+                guard i < s.count else { throw error("unexpected end of file, expected ',' or '}'") }
+                if s[i] == UInt8(ascii: ",") { i += 1; continue }
+                if s[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
+                throw error("expected ',' or '}', found \(describe())")
+            }
+        case UInt8(ascii: "["):
+            i += 1
+            var items: [JSON] = []
+            skipSpace()
+            if i < s.count && s[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+            while true {
+                skipSpace()
+                items.append(try value(depth: depth + 1))
+                skipSpace()
+                guard i < s.count else { throw error("unexpected end of file, expected ',' or ']'") }
+                if s[i] == UInt8(ascii: ",") { i += 1; continue }
+                if s[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+                throw error("expected ',' or ']', found \(describe())")
+            }
+        case UInt8(ascii: "\""):
+            return .string(try string())
+        case UInt8(ascii: "t"): return try literal("true", .bool(true))
+        case UInt8(ascii: "f"): return try literal("false", .bool(false))
+        case UInt8(ascii: "n"): return try literal("null", .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return try number()
+        default:
+            throw error("expected a value, found \(describe())")
+        }
+    }
+
+    mutating func literal(_ word: String, _ v: JSON) throws(JSONError) -> JSON {
+        let w = Array(word.utf8)
+        guard i + w.count <= s.count, Array(s[i..<i + w.count]) == w else { throw error("expected a value, found \(describe())") }
+        i += w.count
+        return v
+    }
+
+    mutating func number() throws(JSONError) -> JSON {
+        let start = i
+        if s[i] == UInt8(ascii: "-") { i += 1 }
+        func digits(_ p: inout JSONParser) -> Int {
+            let st = p.i
+            while p.i < p.s.count && p.s[p.i] >= 0x30 && p.s[p.i] <= 0x39 { p.i += 1 }
+            return p.i - st
+        }
+        if digits(&self) == 0 { throw error("expected digits in a number") }
+        if i < s.count && s[i] == UInt8(ascii: ".") { i += 1; if digits(&self) == 0 { throw error("expected digits after '.'") } }
+        if i < s.count && (s[i] == UInt8(ascii: "e") || s[i] == UInt8(ascii: "E")) {
+            i += 1
+            if i < s.count && (s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-")) { i += 1 }
+            if digits(&self) == 0 { throw error("expected digits in the exponent") }
+        }
+        guard let d = Double(String(decoding: s[start..<i], as: UTF8.self)) else { throw error("bad number", at: start) }
+        return .number(d)
+    }
+
+    mutating func string() throws(JSONError) -> String {
+        let open = i
+        i += 1
+        var bytes: [UInt8] = []
+        while true {
+            guard i < s.count else { throw error("the string opened here is not closed", at: open) }
+            let c = s[i]
+            if c == UInt8(ascii: "\"") { i += 1; break }
+            if c < 0x20 { throw error("control character in a string (escape it)") }
+            if c == UInt8(ascii: "\\") {
+                i += 1
+                guard i < s.count else { throw error("unexpected end of file in an escape") }
+                switch s[i] {
+                case UInt8(ascii: "\""): bytes.append(0x22)
+                case UInt8(ascii: "\\"): bytes.append(0x5c)
+                case UInt8(ascii: "/"): bytes.append(0x2f)
+                case UInt8(ascii: "b"): bytes.append(0x08)
+                case UInt8(ascii: "f"): bytes.append(0x0c)
+                case UInt8(ascii: "n"): bytes.append(0x0a)
+                case UInt8(ascii: "r"): bytes.append(0x0d)
+                case UInt8(ascii: "t"): bytes.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard i + 4 < s.count, let v = parseHex(s[i + 1...i + 4]) else { throw error("expected four hex digits after \\u") }
+                    i += 4
+                    // Surrogates are replaced: the state file only holds ASCII we wrote ourselves.
+                    let scalar = UnicodeScalar(v) ?? "\u{FFFD}"
+                    bytes.append(contentsOf: Array(String(scalar).utf8))
+                default: throw error("unknown escape \\\(describe())")
+                }
+                i += 1
+                continue
+            }
+            bytes.append(c)
+            i += 1
+        }
+        guard let str = String(validating: bytes, as: UTF8.self) else { throw error("invalid UTF-8 in the string", at: open) }
+        return str
+    }
+}

@@ -1,0 +1,156 @@
+import PCIModel
+import SystemIO
+
+/// A hidden device or wildcard, with the xl options it was given and when it was hidden.
+public struct HiddenEntry: Hashable, Sendable {
+    public var selection: DeviceSelection
+    /// RFC 3339 UTC.
+    public var since: String
+    public var vslot: UInt8?
+    public var permissive: Bool?
+
+    public init(selection: DeviceSelection, since: String, vslot: UInt8? = nil, permissive: Bool? = nil) {
+        self.selection = selection
+        self.since = since
+        self.vslot = vslot
+        self.permissive = permissive
+    }
+}
+
+/// Everything pcihide records. Schema version 1: the hidden set.
+public struct PCIHideState: Equatable, Sendable {
+    public static let format = "pcihide-state"
+    public static let currentVersion = 1
+
+    /// Sorted by selection; at most one entry per selection.
+    public private(set) var hidden: [HiddenEntry] = []
+
+    public init(hidden: [HiddenEntry] = []) {
+        self.hidden = hidden.sorted { $0.selection < $1.selection }
+    }
+
+    /// The entry whose selection is exactly `s`.
+    public func entry(for s: DeviceSelection) -> HiddenEntry? {
+        hidden.first { $0.selection == s }
+    }
+
+    /// The entry (exact or wildcard) that hides `address`, preferring the exact one.
+    public func entry(hiding address: PCIAddress) -> HiddenEntry? {
+        hidden.first { $0.selection == DeviceSelection(address) } ?? hidden.first { $0.selection.matches(address) }
+    }
+
+    /// A wildcard entry that already covers `s`, if any.
+    public func covering(_ s: DeviceSelection) -> HiddenEntry? {
+        hidden.first { $0.selection != s && s.isCovered(by: $0.selection) }
+    }
+
+    public enum HideResult: Equatable { case added, alreadyHidden, coveredBy(DeviceSelection) }
+
+    @discardableResult
+    public mutating func hide(_ entry: HiddenEntry) -> HideResult {
+        if self.entry(for: entry.selection) != nil { return .alreadyHidden }
+        if let c = covering(entry.selection) { return .coveredBy(c.selection) }
+        hidden.append(entry)
+        hidden.sort { $0.selection < $1.selection }
+        return .added
+    }
+
+    public enum UnhideResult: Equatable { case removed, notHidden, coveredBy(DeviceSelection) }
+
+    @discardableResult
+    public mutating func unhide(_ s: DeviceSelection) -> UnhideResult {
+        if let i = hidden.firstIndex(where: { $0.selection == s }) {
+            hidden.remove(at: i)
+            return .removed
+        }
+        if let c = covering(s) { return .coveredBy(c.selection) }
+        return .notHidden
+    }
+
+    // MARK: JSON
+
+    public func json() -> JSON {
+        .object([
+            ("format", .string(Self.format)),
+            ("version", .number(Double(Self.currentVersion))),
+            ("hidden", .array(hidden.map { e in
+                var pairs: [(String, JSON)] = [("device", .string(e.selection.description)), ("since", .string(e.since))]
+                if let v = e.vslot { pairs.append(("vslot", .string(hex(v, 2)))) }
+                if let p = e.permissive { pairs.append(("permissive", .bool(p))) }
+                return .object(pairs)
+            })),
+        ])
+    }
+
+    /// Reads a state document. Errors name the field and why; the caller adds the file name.
+    public init(json: JSON) throws(StateSchemaError) {
+        guard case .object = json else { throw StateSchemaError("the top level must be an object") }
+        guard json["format"]?.string == Self.format else {
+            throw StateSchemaError("\"format\" must be \"\(Self.format)\": this is not a pcihide state file")
+        }
+        guard let version = json["version"]?.int else { throw StateSchemaError("\"version\" must be a whole number") }
+        if version > Self.currentVersion {
+            throw StateSchemaError("schema version \(version) was written by a newer pcihide; this one reads versions up to \(Self.currentVersion)")
+        }
+        guard version >= 1 else { throw StateSchemaError("schema version \(version) is not valid") }
+        guard let items = json["hidden"]?.array else { throw StateSchemaError("\"hidden\" must be an array") }
+        var entries: [HiddenEntry] = []
+        var seen = Set<DeviceSelection>()
+        for (k, item) in items.enumerated() {
+            guard let text = item["device"]?.string, let sel = parseSelection(text) else {
+                throw StateSchemaError("hidden[\(k)].device must be an address DDDD:BB:DD.F (or .*, *.*)")
+            }
+            guard seen.insert(sel).inserted else { throw StateSchemaError("hidden[\(k)]: \(sel) is listed twice") }
+            let since = item["since"]?.string ?? ""
+            var vslot: UInt8?
+            if let v = item["vslot"] {
+                guard let t = v.string, let n = parseHex(t.utf8), n <= 0x1f else {
+                    throw StateSchemaError("hidden[\(k)].vslot must be a hex string 00-1f")
+                }
+                vslot = UInt8(n)
+            }
+            var permissive: Bool?
+            if let p = item["permissive"] {
+                guard let b = p.bool else { throw StateSchemaError("hidden[\(k)].permissive must be true or false") }
+                permissive = b
+            }
+            entries.append(HiddenEntry(selection: sel, since: since, vslot: vslot, permissive: permissive))
+        }
+        self.init(hidden: entries)
+    }
+}
+
+/// Parses the canonical text the state file stores: `DDDD:BB:DD.F`, `DDDD:BB:DD.*`, `DDDD:BB:*.*`.
+func parseSelection(_ text: String) -> DeviceSelection? {
+    let u = Array(text.utf8)
+    let star = UInt8(ascii: "*")
+    if u.count == 11, Array(u[7...]) == Array(":*.*".utf8), u[4] == UInt8(ascii: ":"),
+       let d = parseHex(u[0..<4]), let b = parseHex(u[5..<7]) {
+        return DeviceSelection(domain: UInt16(d), bus: UInt8(b), device: nil, function: nil)
+    }
+    guard u.count == 12, u[4] == UInt8(ascii: ":"), u[7] == UInt8(ascii: ":"), u[10] == UInt8(ascii: ".") else { return nil }
+    guard let d = parseHex(u[0..<4]), let b = parseHex(u[5..<7]), let s = parseHex(u[8..<10]), s <= 0x1f else { return nil }
+    if u[11] == star { return DeviceSelection(domain: UInt16(d), bus: UInt8(b), device: UInt8(s), function: nil) }
+    guard let f = parseHex(u[11..<12]), f <= 7 else { return nil }
+    return DeviceSelection(domain: UInt16(d), bus: UInt8(b), device: UInt8(s), function: UInt8(f))
+}
+
+public struct StateSchemaError: Error, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+/// The state file cannot be used; it is never overwritten in that case.
+public struct StateFileError: PCIHideError {
+    public var path: String
+    /// 1-based; nil when the problem is not at one place (a schema error).
+    public var line: Int?
+    public var column: Int?
+    public var reason: String
+    public var exitStatus: ExitStatus { .dataError }
+    public var description: String {
+        let at = line.map { ":\($0):\(column ?? 1)" } ?? ""
+        return "\(path)\(at): \(reason); the state file was left as it is (fix or move it away)"
+    }
+}

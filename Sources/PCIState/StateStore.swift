@@ -1,0 +1,60 @@
+import PCIModel
+import SystemIO
+
+/// Reads and writes the state file. Every change is a locked read-modify-write, written to a
+/// temporary file, fsynced and renamed over the old one.
+public struct StateStore: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// `--state PATH`, else `$PCIHIDE_STATE`, else /var/lib/pcihide/state.json for root and
+    /// `$XDG_STATE_HOME/pcihide/state.json` (default ~/.local/state/...) otherwise.
+    public static func resolvePath(option: String?) -> String {
+        if let option, !option.isEmpty { return option }
+        if let env = Environment.get("PCIHIDE_STATE") { return env }
+        if Environment.isRoot { return "/var/lib/pcihide/state.json" }
+        let base = Environment.get("XDG_STATE_HOME") ?? (Environment.home + "/.local/state")
+        return base + "/pcihide/state.json"
+    }
+
+    var lockPath: String { path + ".lock" }
+
+    /// The current state; an absent file is an empty state.
+    public func load() throws -> PCIHideState {
+        guard Files.exists(path) else { return PCIHideState() }
+        return try decode(try Files.read(path))
+    }
+
+    func decode(_ bytes: [UInt8]) throws(StateFileError) -> PCIHideState {
+        let json: JSON
+        do { json = try JSON.parse(bytes) } catch {
+            throw StateFileError(path: path, line: error.line, column: error.column, reason: error.reason)
+        }
+        do { return try PCIHideState(json: json) } catch {
+            throw StateFileError(path: path, reason: error.reason)
+        }
+    }
+
+    /// Locks, reads, lets `body` change the state, and writes it back only when it changed.
+    /// If `body` throws, nothing is written.
+    public func update<T>(_ body: (inout PCIHideState) throws -> T) throws -> T {
+        let lock = try FileLock(path: lockPath)
+        defer { withExtendedLifetime(lock) {} }
+        var state = try load()
+        let before = state
+        let result = try body(&state)
+        if state != before {
+            try Files.writeAtomically(path, Array(state.json().serialized().utf8))
+        }
+        return result
+    }
+
+    /// Runs `body` under the state lock without changing the state (for edits of other files
+    /// derived from it, such as /etc/default/grub).
+    public func withLock<T>(_ body: (PCIHideState) throws -> T) throws -> T {
+        let lock = try FileLock(path: lockPath)
+        defer { withExtendedLifetime(lock) {} }
+        return try body(try load())
+    }
+}

@@ -1,0 +1,225 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import PCIModel
+
+/// Thin wrappers over the POSIX calls pcihide needs. No Foundation: these run on every
+/// invocation, including completion, where start-up time matters.
+public enum Files {
+    /// The text of errno.
+    public static func errorText(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+
+    /// Reads a whole file. A missing or unreadable file is `noInput` (66); a read failure `ioError`.
+    public static func read(_ path: String) throws(Failure) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let e = errno
+            throw Failure(e == EACCES ? .noInput : .noInput, "cannot read \(path): \(errorText(e))")
+        }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_size > 0 { out.reserveCapacity(Int(st.st_size)) }
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let e = errno
+                if e == EISDIR { throw Failure(.noInput, "cannot read \(path): \(errorText(e))") }
+                throw Failure(.ioError, "cannot read \(path): \(errorText(e))")
+            }
+            if n == 0 { break }
+            out.append(contentsOf: buf[0..<n])
+        }
+        return out
+    }
+
+    /// Reads a file as UTF-8 text (invalid bytes become U+FFFD).
+    public static func readText(_ path: String) throws(Failure) -> String {
+        String(decoding: try read(path), as: UTF8.self)
+    }
+
+    /// Reads a small file if it exists, nil otherwise (used for sysfs attributes).
+    public static func readIfPresent(_ path: String) -> [UInt8]? {
+        try? read(path)
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The target of a symbolic link, or nil.
+    public static func readLink(_ path: String) -> String? {
+        var buf = [CChar](repeating: 0, count: 4096)
+        let n = readlink(path, &buf, buf.count - 1)
+        guard n >= 0 else { return nil }
+        buf[n] = 0
+        return String(cString: buf)
+    }
+
+    /// Names in a directory (without `.` and `..`), unsorted; nil when it cannot be opened.
+    public static func list(_ path: String) -> [String]? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// Creates a directory and its parents (like `mkdir -p`).
+    public static func makeDirectories(_ path: String) throws(Failure) {
+        if path.isEmpty || isDirectory(path) { return }
+        let parent = directoryName(path)
+        if parent != path { try makeDirectories(parent) }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            let e = errno
+            throw Failure(e == EACCES || e == EROFS ? .cannotCreate : .cannotCreate,
+                          "cannot create directory \(path): \(errorText(e))")
+        }
+    }
+
+    public static func directoryName(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
+    /// Writes `bytes` to `path` so that a reader (or a crash) sees either the old file or the new
+    /// one, never a mix: a temporary file beside it, fsync, rename over, fsync of the directory.
+    /// The permission bits of an existing file are kept.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(Failure) {
+        let dir = directoryName(path)
+        try makeDirectories(dir)
+        var keepMode = mode
+        var st = stat()
+        if stat(path, &st) == 0 { keepMode = st.st_mode & 0o7777 }
+        let tmp = path + ".tmp." + String(getpid())
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, keepMode)
+        if fd < 0 {
+            let e = errno
+            throw Failure(.cannotCreate, "cannot write \(path): cannot create \(tmp): \(errorText(e))")
+        }
+        var ok = true
+        var failure = 0 as Int32
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                ok = false; failure = errno; break
+            }
+            offset += n
+        }
+        if ok && fsync(fd) != 0 { ok = false; failure = errno }
+        if close(fd) != 0 && ok { ok = false; failure = errno }
+        if !ok {
+            unlink(tmp)
+            throw Failure(.ioError, "cannot write \(path): \(errorText(failure)); the file is unchanged")
+        }
+        if rename(tmp, path) != 0 {
+            let e = errno
+            unlink(tmp)
+            throw Failure(.cannotCreate, "cannot replace \(path): \(errorText(e)); the file is unchanged")
+        }
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+    }
+
+    /// Copies a file to `backup` atomically (used before editing /etc/default/grub).
+    public static func backup(_ path: String, to backup: String) throws(Failure) {
+        try writeAtomically(backup, try read(path))
+    }
+}
+
+/// An advisory lock (flock) on a lock file beside the data file. The data file itself is replaced
+/// by rename on every write, so locking it would lock a file nobody reads next.
+public final class FileLock {
+    private let fd: Int32
+
+    /// Blocks until the exclusive lock on `path` is held.
+    public init(path: String) throws(Failure) {
+        try Files.makeDirectories(Files.directoryName(path))
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if fd < 0 {
+            let e = errno
+            throw Failure(e == EACCES ? .noPermission : .cannotCreate, "cannot open lock file \(path): \(Files.errorText(e))")
+        }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno == EINTR { continue }
+            let e = errno
+            close(fd)
+            throw Failure(.ioError, "cannot lock \(path): \(Files.errorText(e))")
+        }
+        self.fd = fd
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
+
+public enum Environment {
+    public static func get(_ name: String) -> String? {
+        guard let v = getenv(name) else { return nil }
+        let s = String(cString: v)
+        return s.isEmpty ? nil : s
+    }
+
+    public static var isRoot: Bool { geteuid() == 0 }
+
+    public static var home: String {
+        if let h = get("HOME") { return h }
+        if let pw = getpwuid(getuid()), let dir = pw.pointee.pw_dir { return String(cString: dir) }
+        return "/"
+    }
+}
+
+public enum Clock {
+    /// The current time as RFC 3339 UTC, `2026-11-24T23:40:48Z`.
+    public static func nowRFC3339() -> String {
+        rfc3339(time(nil))
+    }
+
+    public static func rfc3339(_ t: time_t) -> String {
+        var t = t
+        var tm = Glibc.tm()
+        gmtime_r(&t, &tm)
+        func p(_ v: Int32, _ w: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return p(tm.tm_year + 1900, 4) + "-" + p(tm.tm_mon + 1, 2) + "-" + p(tm.tm_mday, 2) + "T"
+            + p(tm.tm_hour, 2) + ":" + p(tm.tm_min, 2) + ":" + p(tm.tm_sec, 2) + "Z"
+    }
+}
+
+/// Standard error, unbuffered.
+public enum StandardError {
+    public static func write(_ s: String) {
+        var s = s
+        s.withUTF8 { buf in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(2, buf.baseAddress! + off, buf.count - off)
+                if n <= 0 { if errno == EINTR { continue }; break }
+                off += n
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import PCIModel
+import PCISpec
+import PCIState
+import SystemIO
+
+struct Grub: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the boot-loader fragment for the hidden set, or edit /etc/default/grub.",
+        discussion: """
+            Without --default-file or --edit, prints the fragment and changes nothing. With them, \
+            shows the change to /etc/default/grub as a unified diff; --write applies it atomically \
+            (keeping a backup at PATH.pcihide-bak). Run update-grub (Debian) or grub2-mkconfig -o \
+            /boot/grub2/grub.cfg (Fedora) afterwards.
+            """
+    )
+
+    @OptionGroup var boot: BootOptions
+
+    @Option(name: .customLong("default-file"), help: ArgumentHelp("The /etc/default/grub to edit (implies --edit).", valueName: "path"))
+    var defaultFile: String?
+
+    @Flag(help: "Edit $PCIHIDE_GRUB_DEFAULT, else /etc/default/grub: replace the hide token of the style's variable.")
+    var edit = false
+
+    @Flag(help: "With --edit or --default-file: write the change (otherwise only the diff is shown).")
+    var write = false
+
+    @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var source: SourceOptions
+
+    func validate() throws {
+        if write && defaultFile == nil && !edit {
+            throw ValidationError("--write goes with --default-file PATH or --edit")
+        }
+        if (defaultFile != nil || edit) && boot.loader == .legacy {
+            throw ValidationError("--default-file edits /etc/default/grub (GRUB 2); it does not combine with --loader legacy")
+        }
+    }
+
+    var grubPath: String? {
+        if let defaultFile { return defaultFile }
+        guard edit else { return nil }
+        return Environment.get("PCIHIDE_GRUB_DEFAULT") ?? "/etc/default/grub"
+    }
+
+    func run() throws {
+        try reporting {
+            let plan = BootPlan(options: boot, tree: source.tree)
+            guard let path = grubPath else {
+                print(try plan.render(try stateOptions.store.load()))
+                return
+            }
+            // Held under the state lock so two editors cannot interleave.
+            try stateOptions.store.withLock { state in
+                let token: String? = state.hidden.isEmpty ? nil : try plan.token(for: state)
+                try GrubEditing.apply(path: path, style: boot.style, token: token, write: write)
+            }
+        }
+    }
+}
+
+enum GrubEditing {
+    static func apply(path: String, style: BootStyle, token: String?, write: Bool) throws {
+        let old = try Files.readText(path)
+        let new = try GrubDefaultFile.edit(old, style: style, token: token, path: path)
+        if old == new {
+            note("\(path) already says this; nothing to change")
+            return
+        }
+        print(unifiedDiff(old: old, new: new, oldName: path, newName: path + " (pcihide)"), terminator: "")
+        guard write else {
+            note("not written: add --write to apply this change")
+            return
+        }
+        try Files.backup(path, to: path + ".pcihide-bak")
+        try Files.writeAtomically(path, Array(new.utf8))
+        note("wrote \(path) (backup: \(path).pcihide-bak); now run update-grub (Debian) or grub2-mkconfig -o /boot/grub2/grub.cfg (Fedora)")
+    }
+}

@@ -1,0 +1,52 @@
+import PCIInventory
+import PCIModel
+import PCISpec
+import PCIState
+import SystemIO
+
+/// The steps hide and unhide share: specs to entries, presence warnings, messages.
+enum HiddenSetChange {
+    /// One entry per selection; a spec that names a device only by `name=` cannot be hidden.
+    static func entries(from specs: [DeviceSpec]) throws(SpecErrors) -> [HiddenEntry] {
+        var errors: [SpecError] = []
+        var out: [HiddenEntry] = []
+        let now = Clock.nowRFC3339()
+        for spec in specs {
+            if spec.selections.isEmpty {
+                errors.append(SpecError(input: spec.input, start: 0, length: spec.input.utf8.count,
+                                        reason: "this spec names a device only by name=\(spec.options.name ?? ""); pcihide needs its address (bdf=BB:DD.F)"))
+            }
+            for s in spec.selections where !out.contains(where: { $0.selection == s }) {
+                out.append(HiddenEntry(selection: s, since: now, vslot: spec.options.vslot, permissive: spec.options.permissive))
+            }
+        }
+        if !errors.isEmpty { throw SpecErrors(errors) }
+        return out
+    }
+
+    /// Warns about selections that match no device on the current source (a typo, or a bus
+    /// number that moved). Hiding them is still allowed: the card may not be fitted yet.
+    static func warnAbsent(_ selections: [DeviceSelection], tree: SysfsTree) {
+        guard let present = try? tree.addresses() else { return }
+        for s in selections where !present.contains(where: { s.matches($0) }) {
+            warn("\(s) is not present in \(tree.devicesDirectory); check the address (lspci -D lists them)")
+        }
+    }
+
+    static func hide(_ entry: HiddenEntry, in state: inout PCIHideState) -> String {
+        switch state.hide(entry) {
+        case .added: return "hidden \(entry.selection)"
+        case .alreadyHidden: return "\(entry.selection) is already hidden"
+        case .coveredBy(let w): return "\(entry.selection) is already hidden by \(w)"
+        }
+    }
+
+    static func unhide(_ s: DeviceSelection, in state: inout PCIHideState) throws(Failure) -> String {
+        switch state.unhide(s) {
+        case .removed: return "unhidden \(s)"
+        case .notHidden: return "\(s) is not hidden"
+        case .coveredBy(let w):
+            throw Failure(.usage, "\(s) is hidden by the wildcard \(w); unhide \(w) and hide the devices you want to keep hidden")
+        }
+    }
+}

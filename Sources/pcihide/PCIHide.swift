@@ -1,0 +1,18 @@
+import ArgumentParser
+
+@main
+struct PCIHide: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "pcihide",
+        abstract: "Hide PCI devices from the host and hand them to Xen or KVM guests.",
+        discussion: """
+            pcihide validates every device-spec form (hide=02:09.0, xen-pciback (BB:DD.F) lists, \
+            xl BDFs), records the hidden set in a state file and writes the boot-loader fragment \
+            that hides it. Nothing touches devices or boot files unless asked to (--write).
+            """,
+        version: version,
+        subcommands: [Hide.self, Unhide.self, Hidden.self, Grub.self]
+    )
+}

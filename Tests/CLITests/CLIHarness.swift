@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// Runs the built `pcihide` binary as a user would, in a temporary directory, with the
+/// environment cleared of the machine's PCIHIDE_* settings.
+struct CLI {
+    static let binary: String = {
+        if let b = ProcessInfo.processInfo.environment["PCIHIDE_BIN"] { return b }
+        // The test bundle sits in the same build directory as the executable.
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for dir in [bundle, bundle.deletingLastPathComponent()] {
+            let candidate = dir.appendingPathComponent("pcihide").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/pcihide").path
+    }()
+
+    let dir: String
+    var environment: [String: String]
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PCIHIDE_") }
+        env["PCIHIDE_STATE"] = dir + "/state.json"
+        env["PCIHIDE_SYSFS"] = dir + "/sys"
+        env["HOME"] = dir
+        environment = env
+    }
+
+    var statePath: String { dir + "/state.json" }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    @discardableResult
+    func run(_ args: [String], stdin: String? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = args
+        p.environment = environment
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try inp.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func file(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
+
+    func write(_ path: String, _ text: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// A minimal sysfs device directory with vendor and device ids.
+    func addDevice(_ address: String, vendor: String, device: String) throws {
+        let base = dir + "/sys/devices/" + address
+        try write(base + "/vendor", "0x" + vendor + "\n")
+        try write(base + "/device", "0x" + device + "\n")
+    }
+}

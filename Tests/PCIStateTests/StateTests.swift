@@ -1,0 +1,124 @@
+import Foundation
+import PCIModel
+import Testing
+@testable import PCIState
+
+func temporaryDirectory() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.path
+}
+
+@Suite("JSON")
+struct JSONTests {
+    @Test("serialized text parses back", arguments: [
+        JSON.object([("a", .number(1)), ("b", .array([.string("x\"y\\z\n"), .bool(true), .null])), ("c", .object([]))]),
+        JSON.array([]),
+        JSON.string("tab\tand \u{1}"),
+    ])
+    func roundTrip(_ v: JSON) throws {
+        #expect(try JSON.parse(Array(v.serialized().utf8)) == v)
+        #expect(try JSON.parse(Array(v.compact().utf8)) == v)
+    }
+
+    @Test("errors give line, column and reason", arguments: [
+        ("{\n  \"a\": 1,\n  \"b\" 2\n}", 3, 7, "expected ':'"),
+        ("[1, 2", 1, 6, "unexpected end of file"),
+        ("{\"a\": tru}", 1, 7, "expected a value"),
+        ("{} x", 1, 4, "after the end"),
+        ("\"abc", 1, 1, "not closed"),
+        ("", 1, 1, "unexpected end of file"),
+    ])
+    func errors(_ text: String, _ line: Int, _ column: Int, _ reason: String) {
+        do {
+            _ = try JSON.parse(Array(text.utf8))
+            Issue.record("parsed")
+        } catch {
+            #expect(error.line == line && error.column == column, "\(error)")
+            #expect(error.reason.contains(reason), "\(error)")
+        }
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let text = String(repeating: "[", count: 10000)
+        #expect(throws: JSONError.self) { try JSON.parse(Array(text.utf8)) }
+    }
+}
+
+@Suite("State file")
+struct StateTests {
+    let a = DeviceSelection(bus: 2, device: 9, function: 0)
+    let wild = DeviceSelection(bus: 5, device: nil, function: nil)
+
+    @Test func hideIsIdempotentAndWildcardsCover() {
+        var s = PCIHideState()
+        #expect(s.hide(HiddenEntry(selection: a, since: "t")) == .added)
+        #expect(s.hide(HiddenEntry(selection: a, since: "t")) == .alreadyHidden)
+        #expect(s.hide(HiddenEntry(selection: wild, since: "t")) == .added)
+        let inside = DeviceSelection(bus: 5, device: 1, function: 0)
+        #expect(s.hide(HiddenEntry(selection: inside, since: "t")) == .coveredBy(wild))
+        #expect(s.unhide(inside) == .coveredBy(wild))
+        #expect(s.unhide(a) == .removed)
+        #expect(s.unhide(a) == .notHidden)
+        #expect(s.hidden.map(\.selection) == [wild])
+        #expect(s.entry(hiding: PCIAddress(bus: 5, device: 3, function: 1))?.selection == wild)
+    }
+
+    @Test func documentRoundTrip() throws {
+        var s = PCIHideState()
+        s.hide(HiddenEntry(selection: wild, since: "2026-01-01T00:00:00Z"))
+        s.hide(HiddenEntry(selection: a, since: "2026-01-02T00:00:00Z", vslot: 0x1d, permissive: true))
+        let text = s.json().serialized()
+        #expect(try PCIHideState(json: JSON.parse(Array(text.utf8))) == s)
+        #expect(text.contains("\"format\": \"pcihide-state\"") && text.contains("\"version\": 1"))
+    }
+
+    @Test("schema errors are refused", arguments: [
+        (#"{"format": "pcihide-state", "version": 2, "hidden": []}"#, "newer pcihide"),
+        (#"{"format": "other", "version": 1, "hidden": []}"#, "not a pcihide state file"),
+        (#"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "02:09.0"}]}"#, "hidden[0].device"),
+        (#"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0"}, {"device": "0000:02:09.0"}]}"#, "listed twice"),
+        (#"{"format": "pcihide-state", "version": 1}"#, "\"hidden\" must be an array"),
+        (#"[]"#, "top level"),
+    ])
+    func schemaErrors(_ text: String, _ reason: String) throws {
+        do {
+            _ = try PCIHideState(json: JSON.parse(Array(text.utf8)))
+            Issue.record("accepted")
+        } catch let e as StateSchemaError {
+            #expect(e.reason.contains(reason), "\(e.reason)")
+        }
+    }
+
+    @Test func storeWritesAtomicallyAndRefusesBrokenFiles() throws {
+        let dir = try temporaryDirectory()
+        let store = StateStore(path: dir + "/sub/state.json")
+        #expect(try store.load() == PCIHideState())
+        try store.update { $0.hide(HiddenEntry(selection: a, since: "t")) }
+        #expect(try store.load().hidden.map(\.selection) == [a])
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir + "/sub").filter { $0.contains(".tmp.") }
+        #expect(leftovers.isEmpty)
+
+        let broken = "{\"format\": \"pcihide-state\",\n \"version\": 1,\n \"hidden\": [\n"
+        try broken.write(toFile: store.path, atomically: true, encoding: .utf8)
+        do {
+            try store.update { $0.hide(HiddenEntry(selection: wild, since: "t")) }
+            Issue.record("updated a broken file")
+        } catch let e as StateFileError {
+            #expect(e.line == 4 && e.exitStatus == .dataError, "\(e)")
+        }
+        #expect(try String(contentsOfFile: store.path, encoding: .utf8) == broken)
+    }
+
+    @Test func failedUpdateWritesNothing() throws {
+        let dir = try temporaryDirectory()
+        let store = StateStore(path: dir + "/state.json")
+        try store.update { $0.hide(HiddenEntry(selection: a, since: "t")) }
+        let before = try String(contentsOfFile: store.path, encoding: .utf8)
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.update { s in s.hide(HiddenEntry(selection: wild, since: "t")); throw Boom() }
+        }
+        #expect(try String(contentsOfFile: store.path, encoding: .utf8) == before)
+    }
+}

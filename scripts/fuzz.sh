@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds every libFuzzer target in .build-fuzz and runs each for RUNS executions (default 1e6).
+# Usage: scripts/fuzz.sh [RUNS] [TARGET...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-1000000}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(SpecFuzz StateFuzz)
+export PCIHIDE_FUZZ=1
+for t in "${targets[@]}"; do
+    swift build --scratch-path .build-fuzz -c debug --product "$t" \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >&2
+    corpus=".build-fuzz/corpus/$t"
+    mkdir -p "$corpus"
+    seeds="Fuzz/$t/seeds"
+    echo "== $t: $runs runs" >&2
+    ".build-fuzz/debug/$t" -runs="$runs" -max_len=256 -print_final_stats=1 "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) 2>&1 | tail -n 12
+done
