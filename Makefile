@@ -3,7 +3,7 @@ SWIFT    ?= swift
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 # Debian packages the build, the tests and the benchmarks use.
-DEBS     := libpci-dev pciutils pkg-config
+DEBS     := libpci-dev libkmod-dev pciutils pci.ids pkg-config
 RELEASE  := .build/release/pcihide
 FUZZ_RUNS ?= 1000000
 

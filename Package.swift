@@ -19,8 +19,13 @@ let package = Package(
         .target(name: "PCISpec", dependencies: ["PCIModel", "SystemIO"]),
         // The state file: hidden set, versioned JSON, locked read-modify-write.
         .target(name: "PCIState", dependencies: ["PCIModel", "SystemIO"]),
-        // Devices present on a source (sysfs tree, libpci).
-        .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO"]),
+        // libpci, found by pkg-config (Debian: libpci-dev).
+        .systemLibrary(name: "CLibPCI", pkgConfig: "libpci", providers: [.apt(["libpci-dev"])]),
+        // What Swift cannot call directly: libpci's exiting error handler, variadic pci_lookup_name, libkmod.
+        .target(name: "CPCIShim", dependencies: ["CLibPCI"],
+                linkerSettings: [.linkedLibrary("pci"), .linkedLibrary("kmod")]),
+        // Devices present on a source (live sysfs, a sysfs tree, an lspci dump) and lspci's listing.
+        .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim"]),
         .executableTarget(
             name: "pcihide",
             dependencies: [
@@ -33,6 +38,7 @@ let package = Package(
         .testTarget(name: "PCISpecTests", dependencies: ["PCISpec", "PCIModel",
             .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCIStateTests", dependencies: ["PCIState", "PCIModel", "SystemIO"]),
+        .testTarget(name: "PCIInventoryTests", dependencies: ["PCIInventory", "PCIModel"]),
         .testTarget(name: "CLITests", dependencies: ["PCIModel"]),
     ]
 )

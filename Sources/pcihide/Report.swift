@@ -1,6 +1,9 @@
 import ArgumentParser
 import PCIModel
 import SystemIO
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs a command body and turns pcihide's errors into a message on standard error and the
 /// documented exit status (ArgumentParser would print "Error:" and exit 1).
@@ -19,4 +22,17 @@ func warn(_ message: String) {
 
 func note(_ message: String) {
     StandardError.write("pcihide: \(message)\n")
+}
+
+/// Writes text to standard output in one go (print() per line is slow for large listings).
+func writeStandardOutput(_ text: String) {
+    var text = text
+    text.withUTF8 { buf in
+        var off = 0
+        while off < buf.count {
+            let n = write(1, buf.baseAddress! + off, buf.count - off)
+            if n <= 0 { if errno == EINTR { continue }; break }
+            off += n
+        }
+    }
 }

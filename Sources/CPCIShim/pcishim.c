@@ -1,0 +1,206 @@
+#include "pcishim.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <libkmod.h>
+
+/* One libpci call at a time per thread: the jump target and the message live here. */
+static __thread jmp_buf *pending_jump;
+static __thread char last_error[512];
+
+static void __attribute__((noreturn)) shim_error(char *msg, ...)
+{
+    va_list args;
+    va_start(args, msg);
+    vsnprintf(last_error, sizeof(last_error), msg, args);
+    va_end(args);
+    if (pending_jump)
+        longjmp(*pending_jump, 1);
+    /* Not inside a wrapper: nothing safe to return to. This cannot happen for the calls
+     * pcihide makes, all of which go through a wrapper. */
+    fprintf(stderr, "pcihide: libpci: %s\n", last_error);
+    _exit(70);
+}
+
+static void shim_quiet(char *msg, ...) { (void)msg; }
+
+static void copy_error(char *err, size_t errlen)
+{
+    if (err && errlen) {
+        strncpy(err, last_error, errlen - 1);
+        err[errlen - 1] = 0;
+    }
+}
+
+struct pci_access *pcishim_open(const char *sysfs_root, const char *dump_file, const char *ids_file,
+                                int numeric_ids, char *err, size_t errlen)
+{
+    struct pci_access *acc = pci_alloc();
+    if (!acc) {
+        snprintf(err, errlen, "cannot allocate libpci state");
+        return NULL;
+    }
+    acc->error = shim_error;
+    acc->warning = shim_quiet;
+    acc->debug = shim_quiet;
+    acc->numeric_ids = numeric_ids;
+    jmp_buf jump;
+    jmp_buf *saved = pending_jump;
+    pending_jump = &jump;
+    if (setjmp(jump)) {
+        pending_jump = saved;
+        copy_error(err, errlen);
+        /* pci_cleanup may itself fail on half-initialised state; the process is short-lived. */
+        return NULL;
+    }
+    if (dump_file) {
+        acc->method = PCI_ACCESS_DUMP;
+        pci_set_param(acc, "dump.name", (char *)dump_file);
+    } else {
+        acc->method = PCI_ACCESS_SYS_BUS_PCI;
+        pci_set_param(acc, "sysfs.path", (char *)sysfs_root);
+    }
+    if (ids_file)
+        pci_set_name_list_path(acc, (char *)ids_file, 0);
+    pci_init(acc);
+    pci_scan_bus(acc);
+    pending_jump = saved;
+    return acc;
+}
+
+void pcishim_close(struct pci_access *acc)
+{
+    if (acc)
+        pci_cleanup(acc);
+}
+
+int pcishim_fill(struct pci_dev *dev, unsigned int flags, char *err, size_t errlen)
+{
+    jmp_buf jump;
+    jmp_buf *saved = pending_jump;
+    pending_jump = &jump;
+    if (setjmp(jump)) {
+        pending_jump = saved;
+        copy_error(err, errlen);
+        return -1;
+    }
+    pci_fill_info(dev, flags);
+    pending_jump = saved;
+    return 0;
+}
+
+int pcishim_read_block(struct pci_dev *dev, int pos, unsigned char *buf, int len)
+{
+    jmp_buf jump;
+    jmp_buf *saved = pending_jump;
+    pending_jump = &jump;
+    if (setjmp(jump)) {
+        pending_jump = saved;
+        return 0;
+    }
+    int ok = pci_read_block(dev, pos, buf, len);
+    pending_jump = saved;
+    return ok;
+}
+
+/* Name lookups read pci.ids on first use; a broken ids file raises a libpci error. */
+#define GUARDED_LOOKUP(call)                                   \
+    jmp_buf jump;                                              \
+    jmp_buf *saved = pending_jump;                             \
+    pending_jump = &jump;                                      \
+    if (setjmp(jump)) {                                        \
+        pending_jump = saved;                                  \
+        snprintf(buf, size, "<pci_lookup_name: %s>", last_error); \
+        return buf;                                            \
+    }                                                          \
+    char *r = call;                                            \
+    pending_jump = saved;                                      \
+    return r;
+
+char *pcishim_lookup_class(struct pci_access *acc, char *buf, int size, int flags, unsigned int cls)
+{
+    GUARDED_LOOKUP(pci_lookup_name(acc, buf, size, flags | PCI_LOOKUP_CLASS, cls))
+}
+
+char *pcishim_lookup_vendor_device(struct pci_access *acc, char *buf, int size, int flags,
+                                   unsigned int vendor, unsigned int device)
+{
+    GUARDED_LOOKUP(pci_lookup_name(acc, buf, size, flags, vendor, device))
+}
+
+char *pcishim_lookup_subsystem(struct pci_access *acc, char *buf, int size, int flags,
+                               unsigned int vendor, unsigned int device,
+                               unsigned int subvendor, unsigned int subdevice)
+{
+    GUARDED_LOOKUP(pci_lookup_name(acc, buf, size, flags, vendor, device, subvendor, subdevice))
+}
+
+char *pcishim_lookup_subvendor(struct pci_access *acc, char *buf, int size, int flags, unsigned int subvendor)
+{
+    GUARDED_LOOKUP(pci_lookup_name(acc, buf, size, flags, subvendor))
+}
+
+char *pcishim_lookup_progif(struct pci_access *acc, char *buf, int size, int flags, unsigned int cls, unsigned int progif)
+{
+    GUARDED_LOOKUP(pci_lookup_name(acc, buf, size, flags | PCI_LOOKUP_PROGIF, cls, progif))
+}
+
+const char *pcishim_filter_slot(struct pci_filter *f, const char *text)
+{
+    char copy[256];
+    strncpy(copy, text, sizeof(copy) - 1);
+    copy[sizeof(copy) - 1] = 0;
+    return pci_filter_parse_slot(f, copy);
+}
+
+const char *pcishim_filter_id(struct pci_filter *f, const char *text)
+{
+    char copy[256];
+    strncpy(copy, text, sizeof(copy) - 1);
+    copy[sizeof(copy) - 1] = 0;
+    return pci_filter_parse_id(f, copy);
+}
+
+void pcishim_filter_init(struct pci_access *acc, struct pci_filter *f)
+{
+    pci_filter_init(acc, f);
+}
+
+int pcishim_modules(const char *modalias, char *buf, size_t buflen)
+{
+    static struct kmod_ctx *ctx;
+    static int state = -1; /* -1 untried, 0 failed, 1 ready */
+    if (state < 0) {
+        ctx = kmod_new(NULL, NULL);
+        int err = ctx ? kmod_load_resources(ctx) : -1;
+        state = ctx && err >= 0;
+        if (!state)
+            fprintf(stderr, "pcihide: warning: cannot load the kernel module index (libkmod error %d); kernel modules are not shown\n", err);
+    }
+    if (!state)
+        return -1;
+    struct kmod_list *list = NULL, *it;
+    if (kmod_module_new_from_lookup(ctx, modalias, &list) < 0)
+        return 0;
+    int count = 0;
+    size_t used = 0;
+    buf[0] = 0;
+    kmod_list_foreach(it, list) {
+        struct kmod_module *m = kmod_module_get_module(it);
+        const char *name = kmod_module_get_name(m);
+        size_t n = strlen(name);
+        if (used + n + 2 < buflen) {
+            memcpy(buf + used, name, n);
+            used += n;
+            buf[used++] = '\n';
+            buf[used] = 0;
+            count++;
+        }
+        kmod_module_unref(m);
+    }
+    kmod_module_unref_list(list);
+    return count;
+}

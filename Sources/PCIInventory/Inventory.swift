@@ -1,0 +1,255 @@
+import CLibPCI
+import CPCIShim
+import PCIModel
+import SystemIO
+
+/// Where devices come from.
+public enum InventorySource: Sendable, Equatable {
+    /// A sysfs PCI root holding `devices/` (the live machine is `/sys/bus/pci`).
+    case sysfs(String)
+    /// An lspci hex dump (`lspci -x`, `-xxx` or `-xxxx` output), as `lspci -F` reads it.
+    case dump(String)
+
+    public var path: String {
+        switch self { case .sysfs(let p), .dump(let p): return p }
+    }
+}
+
+/// One PCI function as libpci sees it, with the config bytes lspci would have read.
+public final class PCIDevice {
+    let handle: UnsafeMutablePointer<pci_dev>
+    public let address: PCIAddress
+    public let vendorId: UInt16
+    public let deviceId: UInt16
+    /// Base class and subclass, `0x0200` for an Ethernet controller.
+    public let classId: UInt16
+    /// Known only when libpci filled PCI_FILL_CLASS_EXT.
+    public let progIf: UInt8?
+    public let revision: UInt8?
+    /// nil when libpci does not know it.
+    public let subsystem: PCIIds?
+    /// The config bytes read so far (64, or 128 for CardBus bridges); empty without config access.
+    public private(set) var config: [UInt8]
+    public var hasConfigAccess: Bool { !config.isEmpty }
+
+    init(_ p: UnsafeMutablePointer<pci_dev>, topology: Bool) {
+        handle = p
+        let d = p.pointee
+        address = PCIAddress(domain: UInt16(truncatingIfNeeded: d.domain), bus: d.bus, device: d.dev, function: d.func)
+        // lspci reads the standard header first and gives it to libpci as a cache, so that
+        // fill_info on dumps and sysfs agrees with what lspci shows.
+        var buf = [UInt8](repeating: 0, count: 64)
+        if d.no_config_access == 0 && pcishim_read_block(p, 0, &buf, 64) != 0 {
+            if buf[0x0e] & 0x7f == 2 {
+                var more = [UInt8](repeating: 0, count: 64)
+                if pcishim_read_block(p, 64, &more, 64) != 0 { buf += more }
+            }
+            config = buf
+        } else {
+            config = []
+        }
+        let cache = UnsafeMutablePointer<UInt8>.allocate(capacity: max(config.count, 1))
+        cache.initialize(from: config, count: config.count)
+        pci_setup_cache(p, cache, Int32(config.count))
+        var flags = UInt32(PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS)
+        if topology { flags |= UInt32(PCI_FILL_PARENT) }
+        var err = [CChar](repeating: 0, count: 256)
+        _ = pcishim_fill(p, flags, &err, err.count)
+        let f = p.pointee
+        vendorId = f.vendor_id
+        deviceId = f.device_id
+        classId = f.device_class
+        let ext = f.known_fields & UInt32(PCI_FILL_CLASS_EXT) != 0
+        progIf = ext ? f.prog_if : nil
+        revision = ext ? f.rev_id : nil
+        subsystem = f.known_fields & UInt32(PCI_FILL_SUBSYS) != 0 ? PCIIds(vendor: f.subsys_vendor_id, device: f.subsys_id) : nil
+    }
+
+    public var ids: PCIIds { PCIIds(vendor: vendorId, device: deviceId) }
+
+    /// The header type without the multi-function bit, nil without config access.
+    public var headerType: UInt8? { config.count > 0x0e ? config[0x0e] & 0x7f : nil }
+
+    /// Reads config bytes up to `count` (256 or 4096), as lspci -xxx/-xxxx do: all or nothing per step.
+    @discardableResult
+    public func fetchConfig(upTo count: Int) -> Bool {
+        guard hasConfigAccess else { return false }
+        if config.count >= count { return true }
+        var more = [UInt8](repeating: 0, count: count - config.count)
+        guard pcishim_read_block(handle, Int32(config.count), &more, Int32(more.count)) != 0 else { return false }
+        config += more
+        return true
+    }
+
+    func stringProperty(_ flag: Int32) -> String? {
+        var err = [CChar](repeating: 0, count: 256)
+        guard pcishim_fill(handle, UInt32(flag), &err, err.count) == 0,
+              let s = pci_get_string_property(handle, UInt32(flag)) else { return nil }
+        return String(cString: s)
+    }
+
+    /// The kernel driver bound now (sysfs `driver` link).
+    public var driver: String? { stringProperty(PCI_FILL_DRIVER) }
+    public var iommuGroup: String? { stringProperty(PCI_FILL_IOMMU_GROUP) }
+
+    public var moduleAlias: String? {
+        var err = [CChar](repeating: 0, count: 256)
+        guard pcishim_fill(handle, UInt32(PCI_FILL_MODULE_ALIAS), &err, err.count) == 0,
+              let s = handle.pointee.module_alias else { return nil }
+        return String(cString: s)
+    }
+
+    public var label: String? {
+        var err = [CChar](repeating: 0, count: 256)
+        guard pcishim_fill(handle, UInt32(PCI_FILL_LABEL), &err, err.count) == 0,
+              let s = handle.pointee.label else { return nil }
+        return String(cString: s)
+    }
+
+    /// The interrupt line the host delivers (sysfs `irq`, else config 0x3c).
+    public var irq: Int {
+        var err = [CChar](repeating: 0, count: 256)
+        _ = pcishim_fill(handle, UInt32(PCI_FILL_IRQ), &err, err.count)
+        return Int(handle.pointee.irq)
+    }
+
+    /// Base address registers 0-5 with their sizes (sizes from sysfs `resource` when available).
+    public var bars: [(base: UInt64, size: UInt64)] {
+        var err = [CChar](repeating: 0, count: 256)
+        _ = pcishim_fill(handle, UInt32(PCI_FILL_BASES | PCI_FILL_SIZES), &err, err.count)
+        let d = handle.pointee
+        let bases = withUnsafeBytes(of: d.base_addr) { Array($0.bindMemory(to: UInt64.self)) }
+        let sizes = withUnsafeBytes(of: d.size) { Array($0.bindMemory(to: UInt64.self)) }
+        return (0..<6).map { (bases[$0], sizes[$0]) }
+    }
+
+    public var rom: (base: UInt64, size: UInt64) {
+        var err = [CChar](repeating: 0, count: 256)
+        _ = pcishim_fill(handle, UInt32(PCI_FILL_ROM_BASE | PCI_FILL_SIZES), &err, err.count)
+        return (handle.pointee.rom_base_addr, handle.pointee.rom_size)
+    }
+
+    /// The parent bridge libpci reports (sysfs topology), when known.
+    var parentHandle: UnsafeMutablePointer<pci_dev>? {
+        handle.pointee.known_fields & UInt32(PCI_FILL_PARENT) != 0 ? handle.pointee.parent : nil
+    }
+}
+
+/// The devices of a source, read through libpci exactly as lspci reads them.
+public final class Inventory {
+    let access: UnsafeMutablePointer<pci_access>
+    public let source: InventorySource
+    /// Sorted by domain, bus, device, function (lspci's order).
+    public private(set) var devices: [PCIDevice] = []
+    /// Some device is outside domain 0 (lspci then shows domains).
+    public private(set) var anyDomain = false
+
+    /// Opens a source. `idsFile` replaces pci.ids (`-i`); `numericIds` is lspci's `-n` count.
+    /// `include` limits which devices are read (lspci reads only the filtered ones unless it needs
+    /// the topology).
+    public init(source: InventorySource, idsFile: String? = nil, numericIds: Int = 0, topology: Bool = false,
+                filter: PCIFilter? = nil) throws {
+        self.source = source
+        switch source {
+        case .sysfs(let root):
+            let dir = root + "/devices"
+            guard Files.isDirectory(dir) else {
+                let why = Files.exists(dir) ? "is not a directory" : "does not exist"
+                throw Failure(.noInput, "cannot read the PCI devices of \(root): \(dir) \(why) (--sysfs DIR or PCIHIDE_SYSFS names a directory holding devices/)")
+            }
+            guard Files.list(dir) != nil else {
+                throw Failure(.noInput, "cannot read the PCI devices of \(root): \(dir) is not readable")
+            }
+        case .dump(let path):
+            // Checked here first: libpci's own errors name neither the file's line nor column.
+            _ = try DumpFile.read(path)
+        }
+        if let idsFile, !Files.exists(idsFile) {
+            throw Failure(.noInput, "cannot read the ID database \(idsFile): no such file")
+        }
+        var err = [CChar](repeating: 0, count: 512)
+        let sysfs: String? = { if case .sysfs(let r) = source { return r }; return nil }()
+        let dump: String? = { if case .dump(let d) = source { return d }; return nil }()
+        guard let acc = pcishim_open(sysfs, dump, idsFile, Int32(numericIds), &err, err.count) else {
+            throw Failure(.noInput, "cannot read \(source.path): libpci: \(String(cString: err))")
+        }
+        access = acc
+        var list: [PCIDevice] = []
+        var p = acc.pointee.devices
+        while let dev = p {
+            if dev.pointee.domain != 0 { anyDomain = true }
+            if topology || filter?.matches(dev) ?? true {
+                list.append(PCIDevice(dev, topology: topology))
+            }
+            p = dev.pointee.next
+        }
+        devices = list.sorted { $0.address < $1.address }
+    }
+
+    deinit { pcishim_close(access) }
+
+    public func device(_ a: PCIAddress) -> PCIDevice? { devices.first { $0.address == a } }
+
+    // MARK: Names, as lspci formats them
+
+    public func className(_ cls: UInt16, flags: Int32 = 0) -> String {
+        var buf = [CChar](repeating: 0, count: 128)
+        return String(cString: pcishim_lookup_class(access, &buf, 128, flags, UInt32(cls)))
+    }
+
+    /// "Vendor Device" (PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE).
+    public func vendorDeviceName(_ d: PCIDevice, flags: Int32 = 0, size: Int32 = 128) -> String {
+        var buf = [CChar](repeating: 0, count: Int(size))
+        return String(cString: pcishim_lookup_vendor_device(access, &buf, size, flags | Int32(PCI_LOOKUP_VENDOR.rawValue | PCI_LOOKUP_DEVICE.rawValue), UInt32(d.vendorId), UInt32(d.deviceId)))
+    }
+
+    public func vendorName(_ d: PCIDevice) -> String {
+        var buf = [CChar](repeating: 0, count: 128)
+        return String(cString: pcishim_lookup_vendor_device(access, &buf, 128, Int32(PCI_LOOKUP_VENDOR.rawValue), UInt32(d.vendorId), UInt32(d.deviceId)))
+    }
+
+    public func deviceName(_ d: PCIDevice) -> String {
+        var buf = [CChar](repeating: 0, count: 128)
+        return String(cString: pcishim_lookup_vendor_device(access, &buf, 128, Int32(PCI_LOOKUP_DEVICE.rawValue), UInt32(d.vendorId), UInt32(d.deviceId)))
+    }
+
+    public func subsystemName(_ d: PCIDevice, vendorOnly: Bool = false, deviceOnly: Bool = false, size: Int32 = 256) -> String {
+        guard let s = d.subsystem else { return "" }
+        var buf = [CChar](repeating: 0, count: Int(size))
+        if vendorOnly {
+            return String(cString: pcishim_lookup_subvendor(access, &buf, size, Int32(PCI_LOOKUP_SUBSYSTEM.rawValue | PCI_LOOKUP_VENDOR.rawValue), UInt32(s.vendor)))
+        }
+        var flags = Int32(PCI_LOOKUP_SUBSYSTEM.rawValue | PCI_LOOKUP_DEVICE.rawValue)
+        if !deviceOnly { flags |= Int32(PCI_LOOKUP_VENDOR.rawValue) }
+        return String(cString: pcishim_lookup_subsystem(access, &buf, size, flags, UInt32(d.vendorId), UInt32(d.deviceId), UInt32(s.vendor), UInt32(s.device)))
+    }
+
+    func device(handle: UnsafeMutablePointer<pci_dev>?) -> PCIDevice? {
+        guard let handle else { return nil }
+        return devices.first { $0.handle == handle }
+    }
+}
+
+/// lspci's `-s` and `-d` filters, parsed by libpci itself so that the messages are lspci's own.
+public struct PCIFilter {
+    var raw = pci_filter()
+    public let isEmpty: Bool
+
+    public init(slot: String? = nil, id: String? = nil) throws {
+        pcishim_filter_init(nil, &raw)
+        isEmpty = slot == nil && id == nil
+        if let slot, let msg = pcishim_filter_slot(&raw, slot) {
+            throw Failure(.usage, "-s: " + String(cString: msg))
+        }
+        if let id, let msg = pcishim_filter_id(&raw, id) {
+            throw Failure(.usage, "-d: " + String(cString: msg))
+        }
+    }
+
+    func matches(_ handle: UnsafeMutablePointer<pci_dev>) -> Bool {
+        var f = raw
+        return pci_filter_match(&f, handle) != 0
+    }
+
+    public func matches(_ d: PCIDevice) -> Bool { matches(d.handle) }
+}

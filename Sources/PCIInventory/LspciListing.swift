@@ -1,0 +1,160 @@
+import CPCIShim
+import PCIModel
+
+/// lspci's display options that pcihide reproduces byte for byte.
+public struct ListingOptions: Sendable {
+    /// `-n` count: 1 numbers only, 2 names and numbers.
+    public var numeric = 0
+    /// `-D`: always show domains.
+    public var domains = false
+    /// `-k`: kernel driver and modules.
+    public var kernel = false
+    /// `-m` count: machine-readable.
+    public var machine = 0
+    /// `-t`: bus tree.
+    public var tree = false
+    /// `-x` count: 1 standard header, 3 256 bytes, 4 extended config space.
+    public var hex = 0
+    public init() {}
+}
+
+/// Renders an inventory as lspci (pciutils 3.9) prints it: show_terse, show_machine,
+/// show_hex_dump, show_kernel and the tree of ls-tree.c. Names come from libpci.
+public struct LspciListing {
+    public var inventory: Inventory
+    public var options: ListingOptions
+    public var filter: PCIFilter?
+    /// Text appended to a device's first line (pcihide's `--owners`); nil for none.
+    public var annotate: (PCIDevice) -> String?
+    /// pcihide's own restriction (`--hidden`), applied after lspci's filter.
+    public var include: (PCIDevice) -> Bool
+
+    public init(inventory: Inventory, options: ListingOptions, filter: PCIFilter?,
+                annotate: @escaping (PCIDevice) -> String? = { _ in nil },
+                include: @escaping (PCIDevice) -> Bool = { _ in true }) {
+        self.inventory = inventory
+        self.options = options
+        self.filter = filter
+        self.annotate = annotate
+        self.include = include
+    }
+
+    var optDomains: Int { options.domains ? 2 : (inventory.anyDomain ? 1 : 0) }
+
+    /// The devices lspci would show (the filter applied).
+    public var shownDevices: [PCIDevice] {
+        inventory.devices.filter { (filter?.matches($0) ?? true) && include($0) }
+    }
+
+    public func render() -> String {
+        var out = ""
+        out.reserveCapacity(inventory.devices.count * 96)
+        if options.tree {
+            Tree(listing: self).render(into: &out)
+            return out
+        }
+        for d in shownDevices { device(d, into: &out) }
+        return out
+    }
+
+    func slotName(_ d: PCIDevice, into out: inout String) {
+        let a = d.address
+        let showDomain = options.machine == 0 ? optDomains > 0 : (a.domain != 0 || optDomains >= 2)
+        if showDomain { out += hex(a.domain, 4) + ":" }
+        out += hex(a.bus, 2) + ":" + hex(a.device, 2) + "." + String(a.function)
+    }
+
+    func device(_ d: PCIDevice, into out: inout String) {
+        if options.machine > 0 {
+            machine(d, into: &out)
+        } else {
+            terse(d, into: &out)
+            if options.kernel { kernel(d, into: &out) }
+        }
+        if options.hex > 0 {
+            hexDump(d, into: &out)
+            out += "\n"
+        }
+    }
+
+    func terse(_ d: PCIDevice, into out: inout String) {
+        slotName(d, into: &out)
+        out += " " + inventory.className(d.classId) + ": " + inventory.vendorDeviceName(d)
+        if let rev = d.revision, rev != 0 { out += " (rev " + hex(rev, 2) + ")" }
+        if let extra = annotate(d) { out += extra }
+        out += "\n"
+        if options.kernel {
+            if let label = d.label { out += "\tDeviceName: " + label }
+            if let s = d.subsystem, s.vendor != 0, s.vendor != 0xffff {
+                out += "\tSubsystem: " + inventory.subsystemName(d) + "\n"
+            }
+        }
+    }
+
+    func kernel(_ d: PCIDevice, into out: inout String) {
+        if let driver = d.driver { out += "\tKernel driver in use: " + driver + "\n" }
+        let modules = kernelModules(d)
+        if !modules.isEmpty { out += "\tKernel modules: " + modules.joined(separator: ", ") + "\n" }
+    }
+
+    /// Modules for the device's modalias, consecutive duplicates dropped (next_module_filtered).
+    func kernelModules(_ d: PCIDevice) -> [String] {
+        guard let alias = d.moduleAlias else { return [] }
+        var buf = [CChar](repeating: 0, count: 4096)
+        guard pcishim_modules(alias, &buf, buf.count) > 0 else { return [] }
+        var out: [String] = []
+        for name in String(cString: buf).split(separator: "\n") where out.last != String(name) {
+            out.append(String(name))
+        }
+        return out
+    }
+
+    func machine(_ d: PCIDevice, into out: inout String) {
+        func escaped(_ s: String) {
+            out += " \""
+            for c in s.unicodeScalars {
+                if c == "\"" || c == "\\" { out += "\\" }
+                out.unicodeScalars.append(c)
+            }
+            out += "\""
+        }
+        slotName(d, into: &out)
+        escaped(inventory.className(d.classId))
+        escaped(inventory.vendorName(d))
+        escaped(inventory.deviceName(d))
+        if let rev = d.revision, rev != 0 { out += " -r" + hex(rev, 2) }
+        if let p = d.progIf { out += " -p" + hex(p, 2) }
+        if let s = d.subsystem, s.vendor != 0, s.vendor != 0xffff {
+            escaped(inventory.subsystemName(d, vendorOnly: true))
+            escaped(inventory.subsystemName(d, deviceOnly: true))
+        } else {
+            out += " \"\" \"\""
+        }
+        if let extra = annotate(d) { out += extra }
+        out += "\n"
+    }
+
+    func hexDump(_ d: PCIDevice, into out: inout String) {
+        guard d.hasConfigAccess else {
+            out += "WARNING: Cannot show hex-dump of the config space\n"
+            return
+        }
+        var count = d.config.count
+        if options.hex >= 3 && d.fetchConfig(upTo: 256) {
+            count = 256
+            if options.hex >= 4 && d.fetchConfig(upTo: 4096) { count = 4096 }
+        }
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count * 3 + count / 16 * 5)
+        let config = d.config
+        for i in 0..<count {
+            if i & 15 == 0 { bytes += Array(hex(i, 2).utf8); bytes.append(UInt8(ascii: ":")) }
+            bytes.append(0x20)
+            bytes.append(digits[Int(config[i] >> 4)])
+            bytes.append(digits[Int(config[i] & 15)])
+            if i & 15 == 15 { bytes.append(0x0a) }
+        }
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+}

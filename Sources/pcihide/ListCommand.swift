@@ -1,0 +1,127 @@
+import ArgumentParser
+import PCIInventory
+import PCIModel
+import PCIState
+
+/// Where `list` and the other inventory readers get devices from.
+struct InventoryOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).", valueName: "dir"))
+    var sysfs: String?
+
+    @Option(name: .customShort("F"), help: ArgumentHelp("Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).", valueName: "file"))
+    var dumpFile: String?
+
+    @Option(name: .customShort("i"), help: ArgumentHelp("Use this ID database instead of pci.ids (as lspci -i).", valueName: "file"))
+    var idsFile: String?
+
+    var source: InventorySource {
+        if let dumpFile { return .dump(dumpFile) }
+        return .sysfs(SysfsTree.resolveRoot(option: sysfs))
+    }
+
+    func validate() throws {
+        if sysfs != nil && dumpFile != nil { throw ValidationError("give either --sysfs or -F, not both") }
+    }
+}
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List PCI devices exactly as lspci does, plus which are hidden.",
+        discussion: """
+            With the options lspci shares (-n, -nn, -D, -k, -m, -mm, -t, -x, -xxx, -xxxx, -s, -d, -i, -F) \
+            the output is byte for byte lspci's. --owners, --hidden and --json add pcihide's view.
+            """
+    )
+
+    @Flag(name: .customShort("n"), help: "Show numeric ids (-nn: names and numbers).")
+    var numeric: Int
+
+    @Flag(name: .customShort("D"), help: "Always show domain numbers.")
+    var domains = false
+
+    @Flag(name: .customShort("k"), help: "Show kernel drivers and modules.")
+    var kernel = false
+
+    @Flag(name: .customShort("m"), help: "Machine-readable output (-mm: the same, as lspci without -v).")
+    var machine: Int
+
+    @Flag(name: .customShort("t"), help: "Show the bus tree.")
+    var tree = false
+
+    @Flag(name: .customShort("x"), help: "Hex dump of the config space header (-xxx: 256 bytes, -xxxx: 4096).")
+    var hexDump: Int
+
+    @Option(name: .customShort("s"), help: ArgumentHelp("Only devices in these slots: [[[[<domain>]:]<bus>]:][<device>][.[<func>]].", valueName: "slot"))
+    var slot: String?
+
+    @Option(name: .customShort("d"), help: ArgumentHelp("Only devices with these ids: [<vendor>]:[<device>][:<class>].", valueName: "ids"))
+    var ids: String?
+
+    @Flag(help: "Append the hidden state and owner to each hidden device's line.")
+    var owners = false
+
+    @Flag(help: "Show only hidden devices.")
+    var hidden = false
+
+    @Flag(help: "Print a JSON array of devices (address, ids, names, driver, IOMMU group, hidden, owner).")
+    var json = false
+
+    @OptionGroup var inventoryOptions: InventoryOptions
+    @OptionGroup var stateOptions: StateOptions
+
+    func run() throws {
+        try reporting {
+            var options = ListingOptions()
+            options.numeric = numeric
+            options.domains = domains
+            options.kernel = kernel
+            options.machine = machine
+            options.tree = tree
+            options.hex = hexDump
+            let filter = try PCIFilter(slot: slot, id: ids)
+            // The state is read only when pcihide's own additions need it, so that plain
+            // listings work without one (and cost nothing extra).
+            let state: PCIHideState? = owners || hidden || json ? try stateOptions.store.load() : nil
+            let inventory = try Inventory(source: inventoryOptions.source, idsFile: inventoryOptions.idsFile,
+                                          numericIds: json ? 0 : numeric, topology: tree, filter: filter.isEmpty ? nil : filter)
+            let listing = LspciListing(
+                inventory: inventory, options: options, filter: filter.isEmpty ? nil : filter,
+                annotate: { d in owners ? state.flatMap { DeviceAnnotation.suffix(for: d.address, in: $0) } : nil },
+                include: { d in !hidden || state?.entry(hiding: d.address) != nil })
+            if json {
+                writeStandardOutput(DeviceAnnotation.json(listing.shownDevices, inventory: inventory, state: state ?? PCIHideState()).serialized())
+            } else {
+                writeStandardOutput(listing.render())
+            }
+        }
+    }
+}
+
+/// pcihide's view of a device next to lspci's.
+enum DeviceAnnotation {
+    static func suffix(for address: PCIAddress, in state: PCIHideState) -> String? {
+        guard state.entry(hiding: address) != nil else { return nil }
+        return " [hidden]"
+    }
+
+    static func json(_ devices: [PCIDevice], inventory: Inventory, state: PCIHideState) -> JSON {
+        .array(devices.map { d in
+            func opt(_ s: String?) -> JSON { s.map { .string($0) } ?? .null }
+            return .object([
+                ("address", .string(d.address.description)),
+                ("vendorId", .string(hex(d.vendorId, 4))),
+                ("deviceId", .string(hex(d.deviceId, 4))),
+                ("classId", .string(hex(d.classId, 4))),
+                ("revision", d.revision.map { .string(hex($0, 2)) } ?? .null),
+                ("vendor", .string(inventory.vendorName(d))),
+                ("device", .string(inventory.deviceName(d))),
+                ("class", .string(inventory.className(d.classId))),
+                ("subsystem", d.subsystem.map { .string($0.description) } ?? .null),
+                ("driver", opt(d.driver)),
+                ("iommuGroup", opt(d.iommuGroup)),
+                ("hidden", .bool(state.entry(hiding: d.address) != nil)),
+                ("owner", .null),
+            ])
+        })
+    }
+}
