@@ -26,6 +26,9 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("pci"), .linkedLibrary("kmod")]),
         // Devices present on a source (live sysfs, a sysfs tree, an lspci dump) and lspci's listing.
         .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim"]),
+        // Generated sysfs trees for tests and benchmarks.
+        .target(name: "PCIFixtures", dependencies: ["PCIModel", "SystemIO"]),
+        .executableTarget(name: "pcihide-fixture", dependencies: ["PCIFixtures", "SystemIO"]),
         .executableTarget(
             name: "pcihide",
             dependencies: [
@@ -38,8 +41,8 @@ let package = Package(
         .testTarget(name: "PCISpecTests", dependencies: ["PCISpec", "PCIModel",
             .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCIStateTests", dependencies: ["PCIState", "PCIModel", "SystemIO"]),
-        .testTarget(name: "PCIInventoryTests", dependencies: ["PCIInventory", "PCIModel"]),
-        .testTarget(name: "CLITests", dependencies: ["PCIModel"]),
+        .testTarget(name: "PCIInventoryTests", dependencies: ["PCIInventory", "PCIModel", "PCIFixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["PCIModel", "PCIFixtures"]),
     ]
 )
 

@@ -64,7 +64,7 @@ struct pci_access *pcishim_open(const char *sysfs_root, const char *dump_file, c
         pci_set_param(acc, "sysfs.path", (char *)sysfs_root);
     }
     if (ids_file)
-        pci_set_name_list_path(acc, (char *)ids_file, 0);
+        pci_set_name_list_path(acc, strdup(ids_file), 1); /* libpci keeps the pointer */
     pci_init(acc);
     pci_scan_bus(acc);
     pending_jump = saved;

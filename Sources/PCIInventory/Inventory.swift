@@ -32,7 +32,7 @@ public final class PCIDevice {
     public private(set) var config: [UInt8]
     public var hasConfigAccess: Bool { !config.isEmpty }
 
-    init(_ p: UnsafeMutablePointer<pci_dev>, topology: Bool) {
+    init(_ p: UnsafeMutablePointer<pci_dev>, topology: Bool) throws(Failure) {
         handle = p
         let d = p.pointee
         address = PCIAddress(domain: UInt16(truncatingIfNeeded: d.domain), bus: d.bus, device: d.dev, function: d.func)
@@ -54,7 +54,9 @@ public final class PCIDevice {
         var flags = UInt32(PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS)
         if topology { flags |= UInt32(PCI_FILL_PARENT) }
         var err = [CChar](repeating: 0, count: 256)
-        _ = pcishim_fill(p, flags, &err, err.count)
+        if pcishim_fill(p, flags, &err, err.count) != 0 {
+            throw Failure(.dataError, "cannot read device \(address): libpci: \(String(cString: err))")
+        }
         let f = p.pointee
         vendorId = f.vendor_id
         deviceId = f.device_id
@@ -179,7 +181,7 @@ public final class Inventory {
         while let dev = p {
             if dev.pointee.domain != 0 { anyDomain = true }
             if topology || filter?.matches(dev) ?? true {
-                list.append(PCIDevice(dev, topology: topology))
+                list.append(try PCIDevice(dev, topology: topology))
             }
             p = dev.pointee.next
         }

@@ -1,0 +1,219 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PCIModel
+import SystemIO
+
+/// Builds sysfs PCI trees for tests and benchmarks: the layout the kernel exports under
+/// /sys/bus/pci (devices/ as links into a nested hierarchy that gives the topology), with the
+/// attributes libpci reads. Deterministic for a seed.
+public struct SysfsFixture {
+    public struct Function {
+        public var address: PCIAddress
+        public var vendor: UInt16
+        public var device: UInt16
+        /// Class, subclass, prog-if: 0x020000.
+        public var classCode: UInt32
+        public var revision: UInt8
+        public var subsystem: PCIIds?
+        /// For bridges: secondary and subordinate bus.
+        public var secondary: UInt8?
+        public var subordinate: UInt8?
+        public var multiFunction = false
+        public var irq: Int = 0
+        public var driver: String?
+        public var iommuGroup: Int?
+        /// BAR values (as in config space) and sizes.
+        public var bars: [(UInt32, UInt64)] = []
+        public var parent: PCIAddress?
+        public var bootVGA = false
+
+        public init(address: PCIAddress, vendor: UInt16, device: UInt16, classCode: UInt32, revision: UInt8 = 0) {
+            self.address = address; self.vendor = vendor; self.device = device
+            self.classCode = classCode; self.revision = revision
+        }
+
+        public var isBridge: Bool { secondary != nil }
+
+        /// 256 bytes of config space consistent with the attributes.
+        public var config: [UInt8] {
+            var c = [UInt8](repeating: 0, count: 256)
+            func put16(_ o: Int, _ v: UInt16) { c[o] = UInt8(v & 0xff); c[o + 1] = UInt8(v >> 8) }
+            func put32(_ o: Int, _ v: UInt32) { for k in 0..<4 { c[o + k] = UInt8((v >> (8 * UInt32(k))) & 0xff) } }
+            put16(0, vendor); put16(2, device)
+            put16(4, 0x0007); put16(6, 0x0010)
+            c[8] = revision
+            c[9] = UInt8(classCode & 0xff); c[10] = UInt8((classCode >> 8) & 0xff); c[11] = UInt8(classCode >> 16)
+            c[0x0c] = 0x10; c[0x0d] = 0x40
+            c[0x0e] = (isBridge ? 1 : 0) | (multiFunction ? 0x80 : 0)
+            if isBridge {
+                c[0x18] = address.bus; c[0x19] = secondary!; c[0x1a] = subordinate!
+            } else {
+                for (k, bar) in bars.prefix(6).enumerated() { put32(0x10 + 4 * k, bar.0) }
+                if let s = subsystem { put16(0x2c, s.vendor); put16(0x2e, s.device) }
+                c[0x3c] = UInt8(truncatingIfNeeded: irq); c[0x3d] = irq == 0 ? 0 : 1
+                c[0x3e] = 8; c[0x3f] = 56
+            }
+            // A power-management capability, so the chain is not empty.
+            c[0x34] = 0x40; c[0x40] = 0x01; c[0x41] = 0x00; c[0x42] = 0x03; c[0x43] = 0xc8
+            return c
+        }
+    }
+
+    public var functions: [Function] = []
+
+    public init() {}
+
+    /// A tree of about `count` functions: root ports and bridges with buses behind them,
+    /// multi-function devices, SR-IOV style virtual functions, known and unknown ids.
+    public static func generate(count: Int, seed: UInt64 = 1) -> SysfsFixture {
+        var rng = SplitMix(seed: seed)
+        var f = SysfsFixture()
+        // Known ids (they have names in pci.ids) and unknown ones (lspci prints "Device xxxx").
+        let catalogue: [(UInt16, UInt16, UInt32)] = [
+            (0x8086, 0x1229, 0x020000), (0x8086, 0x10d3, 0x020000), (0x10de, 0x1b81, 0x030000),
+            (0x10de, 0x10f0, 0x040300), (0x1af4, 0x1041, 0x020000), (0x1af4, 0x1042, 0x010000),
+            (0x8086, 0x2922, 0x010601), (0x1b36, 0x000d, 0x0c0330), (0x15b3, 0x1017, 0x020000),
+            (0x1234, 0x1111, 0x030000), (0xfeed, 0xbeef, 0x118000), (0x8086, 0xfffe, 0xff0000),
+        ]
+        f.functions.append({ var h = Function(address: PCIAddress(bus: 0, device: 0, function: 0), vendor: 0x8086, device: 0x1237, classCode: 0x060000, revision: 2); return h }())
+        var nextBus: UInt8 = 1
+        var slot: UInt8 = 1
+        var group = 1
+        while f.functions.count < count && nextBus < 0xff {
+            // A root port on bus 0 with a bus behind it.
+            let port = PCIAddress(bus: 0, device: slot, function: 0)
+            slot = slot == 0x1f ? 1 : slot + 1
+            let bus = nextBus
+            nextBus &+= 1
+            var bridge = Function(address: port, vendor: 0x8086, device: 0x7c10 + UInt16(slot), classCode: 0x060400, revision: 0x11)
+            bridge.secondary = bus
+            bridge.subordinate = bus
+            bridge.driver = "pcieport"
+            bridge.iommuGroup = group
+            group += 1
+            let bridgeIndex = f.functions.count
+            f.functions.append(bridge)
+            // Devices behind it: up to 32 slots, some multi-function, some with VFs.
+            let devices = Int(rng.next() % 32) + 1
+            for d in 0..<devices where f.functions.count < count {
+                let pick = catalogue[Int(rng.next() % UInt64(catalogue.count))]
+                let functions = rng.next() % 4 == 0 ? Int(rng.next() % 8) + 1 : 1
+                for fn in 0..<functions where f.functions.count < count {
+                    var dev = Function(address: PCIAddress(bus: bus, device: UInt8(d), function: UInt8(fn)),
+                                       vendor: pick.0, device: pick.1 + (fn > 0 && rng.next() % 2 == 0 ? 1 : 0),
+                                       classCode: pick.2, revision: UInt8(rng.next() % 3 == 0 ? 0 : rng.next() % 0x20))
+                    dev.multiFunction = functions > 1
+                    dev.subsystem = rng.next() % 3 == 0 ? nil : PCIIds(vendor: pick.0, device: UInt16(truncatingIfNeeded: rng.next()))
+                    dev.irq = Int(rng.next() % 40) + 16
+                    dev.driver = rng.next() % 2 == 0 ? nil : ["e1000e", "nvidia", "virtio-pci", "ahci", "mlx5_core"][Int(rng.next() % 5)]
+                    dev.iommuGroup = group
+                    dev.bars = [(0xc010_0000 + UInt32(f.functions.count) << 12, 4096), (0x2001 + UInt32(fn) << 6, 64)]
+                    dev.parent = port
+                    f.functions.append(dev)
+                }
+                group += 1
+            }
+            // Deeper: sometimes a switch (bridge behind the port) with one more bus.
+            if rng.next() % 5 == 0 && f.functions.count < count && nextBus < 0xff {
+                let up = PCIAddress(bus: bus, device: 0x1f, function: 0)
+                if !f.functions.contains(where: { $0.address == up }) {
+                    var sw = Function(address: up, vendor: 0x10b5, device: 0x8747, classCode: 0x060400, revision: 0xca)
+                    sw.secondary = nextBus
+                    sw.subordinate = nextBus
+                    sw.parent = port
+                    f.functions.append(sw)
+                    f.functions[bridgeIndex].subordinate = nextBus
+                    var leaf = Function(address: PCIAddress(bus: nextBus, device: 0, function: 0), vendor: 0x8086, device: 0x1229, classCode: 0x020000, revision: 8)
+                    leaf.parent = up
+                    leaf.irq = 21
+                    f.functions.append(leaf)
+                    nextBus &+= 1
+                }
+            }
+        }
+        return f
+    }
+
+    /// Writes the tree under `root` (which becomes a sysfs PCI root: `root/devices/…`).
+    public func write(to root: String) throws(Failure) {
+        try Files.makeDirectories(root + "/devices")
+        try Files.makeDirectories(root + "/drivers")
+        var paths: [PCIAddress: String] = [:]
+        func hwPath(_ fn: Function) -> String {
+            if let p = paths[fn.address] { return p }
+            let base: String
+            if let parent = fn.parent, let pf = functions.first(where: { $0.address == parent }) {
+                base = hwPath(pf)
+            } else {
+                base = root + "/hw/pci" + hex(fn.address.domain, 4) + ":" + hex(fn.address.bus, 2)
+            }
+            return base + "/" + fn.address.description
+        }
+        for fn in functions { paths[fn.address] = hwPath(fn) }
+        for fn in functions {
+            let dir = paths[fn.address]!
+            try Files.makeDirectories(dir)
+            func attr(_ name: String, _ text: String) throws(Failure) {
+                try Files.writeAtomically(dir + "/" + name, Array(text.utf8))
+            }
+            try attr("vendor", "0x" + hex(fn.vendor, 4) + "\n")
+            try attr("device", "0x" + hex(fn.device, 4) + "\n")
+            try attr("class", "0x" + hex(fn.classCode, 6) + "\n")
+            try attr("revision", "0x" + hex(fn.revision, 2) + "\n")
+            if let s = fn.subsystem {
+                try attr("subsystem_vendor", "0x" + hex(s.vendor, 4) + "\n")
+                try attr("subsystem_device", "0x" + hex(s.device, 4) + "\n")
+            }
+            try attr("irq", String(fn.irq) + "\n")
+            try Files.writeAtomically(dir + "/config", fn.config)
+            var resource = ""
+            for k in 0..<13 {
+                if k < fn.bars.count, !fn.isBridge {
+                    let (bar, size) = fn.bars[k]
+                    let io = bar & 1 == 1
+                    let start = UInt64(io ? bar & ~3 : bar & ~0xf)
+                    resource += "0x" + hex(start, 16) + " 0x" + hex(start + size - 1, 16) + " 0x" + hex(io ? 0x40101 : 0x40200, 16) + "\n"
+                } else {
+                    resource += "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
+                }
+            }
+            try attr("resource", resource)
+            if fn.bootVGA { try attr("boot_vga", "1\n") }
+            if let drv = fn.driver {
+                try Files.makeDirectories(root + "/drivers/" + drv)
+                link(root + "/drivers/" + drv, at: dir + "/driver")
+            }
+            if let g = fn.iommuGroup {
+                let gdir = root + "/iommu_groups/" + String(g)
+                try Files.makeDirectories(gdir + "/devices")
+                link(gdir, at: dir + "/iommu_group")
+                link(dir, at: gdir + "/devices/" + fn.address.description)
+            }
+            link(dir, at: root + "/devices/" + fn.address.description)
+        }
+    }
+}
+
+/// A relative symbolic link, as sysfs has them (libpci resolves `driver` relative to the device).
+func link(_ target: String, at path: String) {
+    let from = Files.directoryName(path).split(separator: "/")
+    let to = target.split(separator: "/")
+    var common = 0
+    while common < from.count && common < to.count && from[common] == to[common] { common += 1 }
+    let rel = Array(repeating: "..", count: from.count - common) + to[common...].map(String.init)
+    symlink(rel.joined(separator: "/"), path)
+}
+
+/// A small, fast, seedable generator (SplitMix64).
+public struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
