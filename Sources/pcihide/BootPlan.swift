@@ -13,17 +13,19 @@ struct BootPlan {
         let selections = state.hidden.map(\.selection)
         var ids: [PCIIds] = []
         if options.style == .vfio {
-            let present = try tree.addresses()
-            let hiddenAddresses = present.filter { a in selections.contains { $0.matches(a) } }
-            for s in selections where !present.contains(where: { s.matches($0) }) {
+            // Ids come from the inventory (libpci), as lspci shows them.
+            let inventory = try Inventory(source: .sysfs(tree.root))
+            let present = inventory.devices
+            let hiddenDevices = present.filter { d in selections.contains { $0.matches(d.address) } }
+            for s in selections where !present.contains(where: { s.matches($0.address) }) {
                 warn("\(s) is not present in \(tree.root); its ids are unknown and it is left out of vfio-pci.ids")
             }
-            ids = hiddenAddresses.compactMap { tree.ids($0) }
+            ids = hiddenDevices.map(\.ids)
             // vfio-pci.ids claims every card with the same ids: name the ones not in the hidden set.
             let idSet = Set(ids)
-            let alsoClaimed = present.filter { a in !hiddenAddresses.contains(a) && tree.ids(a).map(idSet.contains) == true }
+            let alsoClaimed = present.filter { d in !hiddenDevices.contains { $0 === d } && idSet.contains(d.ids) }
             if !alsoClaimed.isEmpty {
-                warn("vfio-pci.ids claims every card with these ids, so it also takes \(alsoClaimed.map(\.description).joined(separator: ", ")), which is not in the hidden set")
+                warn("vfio-pci.ids claims every card with these ids, so it also takes \(alsoClaimed.map(\.address.description).joined(separator: ", ")), which is not in the hidden set")
             }
         }
         return try BootFragment.token(style: options.style, selections: selections, ids: ids)

@@ -84,6 +84,13 @@ struct List: ParsableCommand {
             let state: PCIHideState? = owners || hidden || json ? try stateOptions.store.load() : nil
             let inventory = try Inventory(source: inventoryOptions.source, idsFile: inventoryOptions.idsFile,
                                           numericIds: json ? 0 : numeric, topology: tree, filter: filter.isEmpty ? nil : filter)
+            if inventory.devices.isEmpty && filter.isEmpty {
+                // lspci prints nothing here; say why, so an empty tree is not mistaken for "no match".
+                switch inventory.source {
+                case .sysfs(let root): throw Failure(.noInput, "no PCI devices in \(root)/devices")
+                case .dump(let file): throw Failure(.dataError, "\(file): no device found in the dump (expected lines such as '00:00.0 Host bridge: ...' followed by hex lines)")
+                }
+            }
             let listing = LspciListing(
                 inventory: inventory, options: options, filter: filter.isEmpty ? nil : filter,
                 annotate: { d in owners ? state.flatMap { DeviceAnnotation.suffix(for: d.address, in: $0) } : nil },

@@ -1,4 +1,6 @@
 import Foundation
+import PCIFixtures
+import PCIModel
 import Testing
 
 /// Runs the built `pcihide` binary as a user would, in a temporary directory, with the
@@ -63,10 +65,11 @@ struct CLI {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    /// A minimal sysfs device directory with vendor and device ids.
-    func addDevice(_ address: String, vendor: String, device: String) throws {
-        let base = dir + "/sys/devices/" + address
-        try write(base + "/vendor", "0x" + vendor + "\n")
-        try write(base + "/device", "0x" + device + "\n")
+    /// Adds one device to the test's sysfs tree (with the attributes libpci needs).
+    func addDevice(_ address: String, vendor: String, device: String, classCode: UInt32 = 0x020000) throws {
+        var fixture = SysfsFixture()
+        fixture.functions = [SysfsFixture.Function(address: PCIAddress(sysfsName: address)!, vendor: UInt16(vendor, radix: 16)!,
+                                                   device: UInt16(device, radix: 16)!, classCode: classCode)]
+        try fixture.write(to: dir + "/sys")
     }
 }

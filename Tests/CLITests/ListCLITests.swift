@@ -1,0 +1,96 @@
+import Foundation
+import PCIFixtures
+import PCIModel
+import Testing
+
+@Suite("pcihide list: additions and bad input")
+struct ListCLITests {
+    func treeCLI() throws -> CLI {
+        let cli = try CLI()
+        try SysfsFixture.generate(count: 60, seed: 3).write(to: cli.dir + "/sys")
+        return cli
+    }
+
+    @Test func ownersMarksHiddenLinesOnly() throws {
+        let cli = try treeCLI()
+        let plain = try cli.run(["list"]).stdout.split(separator: "\n")
+        try cli.run(["hide", "01:00.0", "(02:*.*)"])
+        let marked = try cli.run(["list", "--owners"]).stdout.split(separator: "\n")
+        #expect(marked.count == plain.count)
+        for (a, b) in zip(plain, marked) {
+            let hidden = a.hasPrefix("01:00.0 ") || a.hasPrefix("02:")
+            #expect(b == (hidden ? a + " [hidden]" : a))
+        }
+        let only = try cli.run(["list", "--hidden"]).stdout.split(separator: "\n")
+        #expect(only.allSatisfy { $0.hasPrefix("01:00.0 ") || $0.hasPrefix("02:") })
+        #expect(only.count == plain.filter { $0.hasPrefix("01:00.0 ") || $0.hasPrefix("02:") }.count)
+    }
+
+    @Test func jsonHasTheDocumentedFields() throws {
+        let cli = try treeCLI()
+        try cli.run(["hide", "01:00.0"])
+        let r = try cli.run(["list", "--json", "-s", "01:00.0"])
+        #expect(r.status == 0)
+        let objects = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        #expect(objects.count == 1)
+        let o = objects[0]
+        for key in ["address", "vendorId", "deviceId", "classId", "revision", "vendor", "device", "class", "driver", "iommuGroup", "hidden", "owner"] {
+            #expect(o.keys.contains(key), "missing \(key)")
+        }
+        #expect(o["address"] as? String == "0000:01:00.0")
+        #expect(o["hidden"] as? Bool == true)
+        #expect(o["owner"] is NSNull)
+        #expect(o["iommuGroup"] as? String != nil)
+    }
+
+    @Test("bad sources: a clear message naming the file, exit 66 or 65", arguments: [
+        ("missing-root", 66, "does not exist"),
+        ("empty-root", 66, "no PCI devices in"),
+        ("unparseable-entry", 66, "Couldn't parse entry name garbage"),
+        ("missing-attribute", 65, "/vendor: No such file or directory"),
+        ("malformed-dump", 65, "dump.txt:3:8: malformed hex dump line"),
+        ("missing-dump", 66, "cannot read"),
+        ("empty-dump", 65, "no device found in the dump"),
+        ("unterminated-dump", 65, "does not end with a newline"),
+    ])
+    func badSources(_ kind: String, _ status: Int32, _ message: String) throws {
+        let cli = try CLI()
+        var args = ["list"]
+        let fm = FileManager.default
+        switch kind {
+        case "missing-root": args += ["--sysfs", cli.dir + "/none"]
+        case "empty-root":
+            try fm.createDirectory(atPath: cli.dir + "/e/devices", withIntermediateDirectories: true)
+            args += ["--sysfs", cli.dir + "/e"]
+        case "unparseable-entry":
+            try fm.createDirectory(atPath: cli.dir + "/u/devices/garbage", withIntermediateDirectories: true)
+            args += ["--sysfs", cli.dir + "/u"]
+        case "missing-attribute":
+            try fm.createDirectory(atPath: cli.dir + "/m/devices/0000:00:01.0", withIntermediateDirectories: true)
+            args += ["--sysfs", cli.dir + "/m"]
+        case "malformed-dump":
+            try cli.write(cli.dir + "/dump.txt", "00:00.0 Host bridge: x\n00: 86 80 37 12\n10: 00 0z\n")
+            args += ["-F", cli.dir + "/dump.txt"]
+        case "missing-dump": args += ["-F", cli.dir + "/none.txt"]
+        case "empty-dump":
+            try cli.write(cli.dir + "/dump.txt", "\n")
+            args += ["-F", cli.dir + "/dump.txt"]
+        default:
+            try cli.write(cli.dir + "/dump.txt", "00:00.0 Host bridge: x\n00: 86 80")
+            args += ["-F", cli.dir + "/dump.txt"]
+        }
+        let r = try cli.run(args)
+        #expect(r.status == status, "\(r.stderr)")
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+        #expect(r.stderr.hasPrefix("pcihide: "))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func hideWarnsWhenNotPresentUsingTheTree() throws {
+        let cli = try treeCLI()
+        let r = try cli.run(["hide", "01:00.0", "7f:00.0"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("0000:7f:00.0 is not present"))
+        #expect(!r.stderr.contains("0000:01:00.0 is not present"))
+    }
+}
