@@ -7,7 +7,7 @@ DEBS     := libpci-dev libkmod-dev pciutils pci.ids pkg-config
 RELEASE  := .build/release/pcihide
 FUZZ_RUNS ?= 1000000
 
-.PHONY: setup deps build test fuzz clean
+.PHONY: setup deps build test fuzz bench clean install uninstall
 
 ## setup: install missing Debian packages, build the release binary and run it
 setup: deps build
@@ -17,7 +17,7 @@ deps:
 	@scripts/install-deps.sh $(DEBS)
 
 build:
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 ## test: the whole test suite (what .ci/run calls)
 test: deps
@@ -29,3 +29,8 @@ fuzz: deps
 
 clean:
 	rm -rf .build .build-fuzz
+
+## bench: release build (static Swift stdlib), then pcihide against lspci, alternating runs
+bench: deps
+	$(SWIFT) build -c release --static-swift-stdlib
+	python3 bench/bench.py

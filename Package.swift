@@ -23,7 +23,7 @@ let package = Package(
         .systemLibrary(name: "CLibPCI", pkgConfig: "libpci", providers: [.apt(["libpci-dev"])]),
         // What Swift cannot call directly: libpci's exiting error handler, variadic pci_lookup_name, libkmod.
         .target(name: "CPCIShim", dependencies: ["CLibPCI"],
-                linkerSettings: [.linkedLibrary("pci"), .linkedLibrary("kmod")]),
+                linkerSettings: [.linkedLibrary("pci"), .linkedLibrary("dl")]),
         // Devices present on a source (live sysfs, a sysfs tree, an lspci dump) and lspci's listing.
         .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim"]),
         // Generated sysfs trees for tests and benchmarks.
@@ -53,5 +53,6 @@ if Context.environment["PCIHIDE_FUZZ"] == "1" {
     package.targets += [
         .executableTarget(name: "SpecFuzz", dependencies: ["PCISpec"], path: "Fuzz/SpecFuzz", swiftSettings: flags),
         .executableTarget(name: "StateFuzz", dependencies: ["PCISpec", "PCIState"], path: "Fuzz/StateFuzz", swiftSettings: flags),
+        .executableTarget(name: "DumpFuzz", dependencies: ["PCIInventory", "PCIModel"], path: "Fuzz/DumpFuzz", swiftSettings: flags),
     ]
 }

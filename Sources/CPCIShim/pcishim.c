@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <dlfcn.h>
 #include <libkmod.h>
 
 /* One libpci call at a time per thread: the jump target and the message live here. */
@@ -169,13 +170,46 @@ void pcishim_filter_init(struct pci_access *acc, struct pci_filter *f)
     pci_filter_init(acc, f);
 }
 
+/* libkmod is opened on first use (lspci -k only): linking it would load libcrypto, libzstd and
+ * liblzma into every invocation, which costs start-up time for nothing. */
+static struct {
+    struct kmod_ctx *(*new_ctx)(const char *, const char *const *);
+    int (*load_resources)(struct kmod_ctx *);
+    int (*new_from_lookup)(struct kmod_ctx *, const char *, struct kmod_list **);
+    struct kmod_list *(*list_next)(const struct kmod_list *, const struct kmod_list *);
+    struct kmod_module *(*get_module)(const struct kmod_list *);
+    const char *(*get_name)(const struct kmod_module *);
+    struct kmod_module *(*unref)(struct kmod_module *);
+    int (*unref_list)(struct kmod_list *);
+} kmod;
+
+static int load_kmod(void)
+{
+    void *h = dlopen("libkmod.so.2", RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        return 0;
+    kmod.new_ctx = dlsym(h, "kmod_new");
+    kmod.load_resources = dlsym(h, "kmod_load_resources");
+    kmod.new_from_lookup = dlsym(h, "kmod_module_new_from_lookup");
+    kmod.list_next = dlsym(h, "kmod_list_next");
+    kmod.get_module = dlsym(h, "kmod_module_get_module");
+    kmod.get_name = dlsym(h, "kmod_module_get_name");
+    kmod.unref = dlsym(h, "kmod_module_unref");
+    kmod.unref_list = dlsym(h, "kmod_module_unref_list");
+    return kmod.new_ctx && kmod.load_resources && kmod.new_from_lookup && kmod.list_next &&
+           kmod.get_module && kmod.get_name && kmod.unref && kmod.unref_list;
+}
+
 int pcishim_modules(const char *modalias, char *buf, size_t buflen)
 {
     static struct kmod_ctx *ctx;
     static int state = -1; /* -1 untried, 0 failed, 1 ready */
     if (state < 0) {
-        ctx = kmod_new(NULL, NULL);
-        int err = ctx ? kmod_load_resources(ctx) : -1;
+        int err = -1;
+        if (load_kmod()) {
+            ctx = kmod.new_ctx(NULL, NULL);
+            err = ctx ? kmod.load_resources(ctx) : -1;
+        }
         state = ctx && err >= 0;
         if (!state)
             fprintf(stderr, "pcihide: warning: cannot load the kernel module index (libkmod error %d); kernel modules are not shown\n", err);
@@ -183,14 +217,14 @@ int pcishim_modules(const char *modalias, char *buf, size_t buflen)
     if (!state)
         return -1;
     struct kmod_list *list = NULL, *it;
-    if (kmod_module_new_from_lookup(ctx, modalias, &list) < 0)
+    if (kmod.new_from_lookup(ctx, modalias, &list) < 0)
         return 0;
     int count = 0;
     size_t used = 0;
     buf[0] = 0;
-    kmod_list_foreach(it, list) {
-        struct kmod_module *m = kmod_module_get_module(it);
-        const char *name = kmod_module_get_name(m);
+    for (it = list; it; it = kmod.list_next(list, it)) {
+        struct kmod_module *m = kmod.get_module(it);
+        const char *name = kmod.get_name(m);
         size_t n = strlen(name);
         if (used + n + 2 < buflen) {
             memcpy(buf + used, name, n);
@@ -199,8 +233,8 @@ int pcishim_modules(const char *modalias, char *buf, size_t buflen)
             buf[used] = 0;
             count++;
         }
-        kmod_module_unref(m);
+        kmod.unref(m);
     }
-    kmod_module_unref_list(list);
+    kmod.unref_list(list);
     return count;
 }

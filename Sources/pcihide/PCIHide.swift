@@ -1,6 +1,6 @@
 import ArgumentParser
 
-@main
+
 struct PCIHide: ParsableCommand {
     static let version = "0.1.0"
 

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""pcihide benchmarks against lspci, measured alternately in the same run.
+
+Prints the median wall time of each command and the ratio pcihide/lspci.
+Usage: bench/bench.py [--runs N] [--binary PATH] [--fixture PATH] [--only NAME...]
+"""
+import argparse, os, statistics, subprocess, sys, tempfile, time
+
+def median_times(cmds, runs):
+    times = [[] for _ in cmds]
+    devnull = subprocess.DEVNULL
+    for _ in range(3):  # warm-up
+        for c in cmds:
+            subprocess.run(c, stdout=devnull, stderr=devnull)
+    for _ in range(runs):
+        for i, c in enumerate(cmds):  # alternate, so drift hits both sides alike
+            t = time.perf_counter()
+            subprocess.run(c, stdout=devnull, stderr=devnull)
+            times[i].append(time.perf_counter() - t)
+    return [statistics.median(t) for t in times]
+
+def report(name, ours, theirs, target):
+    ratio = ours / theirs
+    verdict = "ok" if ratio <= target else "over target"
+    print(f"{name:38s} pcihide {ours*1e3:8.2f} ms   reference {theirs*1e3:8.2f} ms   ratio {ratio:5.2f} (target <= {target}) {verdict}")
+    return ratio
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument("--binary", default=".build/release/pcihide")
+    ap.add_argument("--fixture", default=".build/release/pcihide-fixture")
+    ap.add_argument("--only", nargs="*")
+    a = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="pcihide-bench-")
+    tree = os.path.join(tmp, "tree")
+    subprocess.run([a.fixture, tree, "4096", "1"], check=True, stdout=subprocess.DEVNULL)
+    env_state = os.path.join(tmp, "state.json")
+    os.environ["PCIHIDE_STATE"] = env_state
+    b = a.binary
+    cases = {
+        "list, live machine": ([b, "list"], ["lspci"], 0.5),
+        "list, 4096-function tree": ([b, "list", "--sysfs", tree], ["lspci", "-A", "linux-sysfs", "-O", "sysfs.path=" + tree], 0.7),
+        "start-up (--version)": ([b, "--version"], ["lspci", "--version"], 1.3),
+    }
+    extra = os.path.join(os.path.dirname(os.path.abspath(__file__)), "extra_cases.py")
+    if os.path.exists(extra):
+        scope = {"b": b, "tree": tree, "tmp": tmp}
+        exec(open(extra).read(), scope)
+        cases.update(scope.get("cases", {}))
+    print(f"pcihide benchmarks ({a.runs} alternating runs each, medians; tree: 4096 functions)")
+    for name, (ours, ref, target) in cases.items():
+        if a.only and not any(o in name for o in a.only):
+            continue
+        o, r = median_times([ours, ref], a.runs)
+        report(name, o, r, target)
+
+if __name__ == "__main__":
+    sys.exit(main())
