@@ -19,6 +19,8 @@ let package = Package(
         .target(name: "PCISpec", dependencies: ["PCIModel", "SystemIO"]),
         // The state file: hidden set, versioned JSON, locked read-modify-write.
         .target(name: "PCIState", dependencies: ["PCIModel", "SystemIO"]),
+        // Guest domains and the hand-over policy.
+        .target(name: "PCIOwnership", dependencies: ["PCIModel", "PCIState"]),
         // libpci, found by pkg-config (Debian: libpci-dev).
         .systemLibrary(name: "CLibPCI", pkgConfig: "libpci", providers: [.apt(["libpci-dev"])]),
         // What Swift cannot call directly: libpci's exiting error handler, variadic pci_lookup_name, libkmod.
@@ -32,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "pcihide",
             dependencies: [
-                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory",
+                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +43,7 @@ let package = Package(
         .testTarget(name: "PCISpecTests", dependencies: ["PCISpec", "PCIModel",
             .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCIStateTests", dependencies: ["PCIState", "PCIModel", "SystemIO"]),
+        .testTarget(name: "PCIOwnershipTests", dependencies: ["PCIOwnership", "PCIState", "PCIModel"]),
         .testTarget(name: "PCIInventoryTests", dependencies: ["PCIInventory", "PCIModel", "PCIFixtures"]),
         .testTarget(name: "CLITests", dependencies: ["PCIModel", "PCIFixtures"]),
     ]

@@ -1,13 +1,37 @@
 import PCIModel
 import SystemIO
 
-/// A hidden device or wildcard, with the xl options it was given and when it was hidden.
+/// How a hidden device is handed to guest domains.
+public enum HandOverPolicy: Hashable, Sendable {
+    /// The 2005 prototype's rule: the first domain started gets it; when that domain dies, the
+    /// next domain started afterwards does.
+    case auto
+    /// Given to one domain (by `assign`): it gets the device now or at its next start.
+    case pinned(Int)
+    /// Never handed over automatically.
+    case manual
+
+    public var name: String {
+        switch self {
+        case .auto: return "auto"
+        case .pinned(let d): return "pinned to \(d)"
+        case .manual: return "manual"
+        }
+    }
+}
+
+/// A hidden device or wildcard, with the xl options it was given, when it was hidden, and who owns it.
 public struct HiddenEntry: Hashable, Sendable {
     public var selection: DeviceSelection
     /// RFC 3339 UTC.
     public var since: String
     public var vslot: UInt8?
     public var permissive: Bool?
+    public var policy: HandOverPolicy = .auto
+    /// The running domain that has the device now.
+    public var owner: Int?
+    /// When the current owner got it (or when it was last freed).
+    public var ownerSince: String?
 
     public init(selection: DeviceSelection, since: String, vslot: UInt8? = nil, permissive: Bool? = nil) {
         self.selection = selection
@@ -15,18 +39,51 @@ public struct HiddenEntry: Hashable, Sendable {
         self.vslot = vslot
         self.permissive = permissive
     }
+
+    /// The domain a pinned device waits for, when it does not have it yet.
+    public var reservedFor: Int? {
+        if case .pinned(let d) = policy, owner != d { return d }
+        return nil
+    }
 }
 
-/// Everything pcihide records. Schema version 1: the hidden set.
+/// A guest domain pcihide knows to be running.
+public struct GuestDomain: Hashable, Sendable {
+    public static let validIds = 1...0x7fef
+    public var id: Int
+    public var name: String?
+    /// RFC 3339 UTC.
+    public var started: String
+    public init(id: Int, name: String?, started: String) {
+        self.id = id; self.name = name; self.started = started
+    }
+
+    /// `3 (web)` or `3`.
+    public var label: String { name.map { "\(id) (\($0))" } ?? String(id) }
+}
+
+/// Everything pcihide records. Schema version 1: the hidden set; version 2 adds ownership
+/// (policy and owner per device, running domains). Version 1 files are read and written back as 2.
+/// The history of changes is kept beside it (see `StateStore`), so it never slows a command down.
 public struct PCIHideState: Equatable, Sendable {
     public static let format = "pcihide-state"
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     /// Sorted by selection; at most one entry per selection.
     public private(set) var hidden: [HiddenEntry] = []
+    /// Running domains, by id.
+    public var domains: [GuestDomain] = []
 
-    public init(hidden: [HiddenEntry] = []) {
+    public init(hidden: [HiddenEntry] = [], domains: [GuestDomain] = []) {
         self.hidden = hidden.sorted { $0.selection < $1.selection }
+        self.domains = domains.sorted { $0.id < $1.id }
+    }
+
+    public func domain(_ id: Int) -> GuestDomain? { domains.first { $0.id == id } }
+
+    /// Changes the entry for `selection` in place.
+    public mutating func update(_ selection: DeviceSelection, _ body: (inout HiddenEntry) -> Void) {
+        if let i = hidden.firstIndex(where: { $0.selection == selection }) { body(&hidden[i]) }
     }
 
     /// The entry whose selection is exactly `s`.
@@ -77,6 +134,19 @@ public struct PCIHideState: Equatable, Sendable {
                 var pairs: [(String, JSON)] = [("device", .string(e.selection.description)), ("since", .string(e.since))]
                 if let v = e.vslot { pairs.append(("vslot", .string(hex(v, 2)))) }
                 if let p = e.permissive { pairs.append(("permissive", .bool(p))) }
+                switch e.policy {
+                case .auto: pairs.append(("policy", .string("auto")))
+                case .manual: pairs.append(("policy", .string("manual")))
+                case .pinned(let d): pairs.append(("policy", .string("pinned"))); pairs.append(("pinnedTo", .number(Double(d))))
+                }
+                if let o = e.owner { pairs.append(("owner", .number(Double(o)))) }
+                if let t = e.ownerSince { pairs.append(("ownerSince", .string(t))) }
+                return .object(pairs)
+            })),
+            ("domains", .array(domains.map { d in
+                var pairs: [(String, JSON)] = [("id", .number(Double(d.id)))]
+                if let n = d.name { pairs.append(("name", .string(n))) }
+                pairs.append(("started", .string(d.started)))
                 return .object(pairs)
             })),
         ])
@@ -114,9 +184,46 @@ public struct PCIHideState: Equatable, Sendable {
                 guard let b = p.bool else { throw StateSchemaError("hidden[\(k)].permissive must be true or false") }
                 permissive = b
             }
-            entries.append(HiddenEntry(selection: sel, since: since, vslot: vslot, permissive: permissive))
+            var entry = HiddenEntry(selection: sel, since: since, vslot: vslot, permissive: permissive)
+            // Version 1 had no ownership: its devices are free under the default policy.
+            if version >= 2 {
+                switch item["policy"]?.string {
+                case nil, "auto": entry.policy = .auto
+                case "manual": entry.policy = .manual
+                case "pinned":
+                    guard let d = item["pinnedTo"]?.int, GuestDomain.validIds.contains(d) else {
+                        throw StateSchemaError("hidden[\(k)].pinnedTo must be a domain id 1-32751")
+                    }
+                    entry.policy = .pinned(d)
+                default: throw StateSchemaError("hidden[\(k)].policy must be auto, pinned or manual")
+                }
+                if let o = item["owner"] {
+                    guard let d = o.int, GuestDomain.validIds.contains(d) else {
+                        throw StateSchemaError("hidden[\(k)].owner must be a domain id 1-32751")
+                    }
+                    entry.owner = d
+                }
+                entry.ownerSince = item["ownerSince"]?.string
+            }
+            entries.append(entry)
         }
-        self.init(hidden: entries)
+        var domains: [GuestDomain] = []
+        if version >= 2, let list = json["domains"] {
+            guard let items = list.array else { throw StateSchemaError("\"domains\" must be an array") }
+            for (k, item) in items.enumerated() {
+                guard let id = item["id"]?.int, GuestDomain.validIds.contains(id) else {
+                    throw StateSchemaError("domains[\(k)].id must be a domain id 1-32751")
+                }
+                guard !domains.contains(where: { $0.id == id }) else { throw StateSchemaError("domains[\(k)]: domain \(id) is listed twice") }
+                domains.append(GuestDomain(id: id, name: item["name"]?.string, started: item["started"]?.string ?? ""))
+            }
+        }
+        for (k, e) in entries.enumerated() {
+            if let o = e.owner, !domains.contains(where: { $0.id == o }) {
+                throw StateSchemaError("hidden[\(k)] is owned by domain \(o), which is not in \"domains\"")
+            }
+        }
+        self.init(hidden: entries, domains: domains)
     }
 }
 

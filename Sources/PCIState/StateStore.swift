@@ -38,6 +38,7 @@ public struct StateStore: Sendable {
 
     /// Locks, reads, lets `body` change the state, and writes it back only when it changed.
     /// If `body` throws, nothing is written.
+    @discardableResult
     public func update<T>(_ body: (inout PCIHideState) throws -> T) throws -> T {
         let lock = try FileLock(path: lockPath)
         defer { withExtendedLifetime(lock) {} }
@@ -46,6 +47,8 @@ public struct StateStore: Sendable {
         let result = try body(&state)
         if state != before {
             try Files.writeAtomically(path, Array(state.json().serialized().utf8))
+            // After the state: a crash between the two loses a history line, never a change.
+            try appendHistory(HistoryEvent.diff(before, state, time: Clock.nowRFC3339()))
         }
         return result
     }

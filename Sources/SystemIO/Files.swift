@@ -140,6 +140,22 @@ public enum Files {
         if dfd >= 0 { fsync(dfd); close(dfd) }
     }
 
+    /// Appends bytes with one write (O_APPEND) and fsyncs; used for the history log.
+    public static func append(_ path: String, _ bytes: [UInt8]) throws(Failure) {
+        try makeDirectories(directoryName(path))
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        if fd < 0 {
+            let e = errno
+            throw Failure(.cannotCreate, "cannot write \(path): \(errorText(e))")
+        }
+        defer { close(fd) }
+        let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        if n != bytes.count || fsync(fd) != 0 {
+            let e = errno
+            throw Failure(.ioError, "cannot append to \(path): \(errorText(e))")
+        }
+    }
+
     /// Copies a file to `backup` atomically (used before editing /etc/default/grub).
     public static func backup(_ path: String, to backup: String) throws(Failure) {
         try writeAtomically(backup, try read(path))

@@ -41,7 +41,10 @@ enum HiddenSetChange {
         }
     }
 
-    static func unhide(_ s: DeviceSelection, in state: inout PCIHideState) throws(Failure) -> String {
+    static func unhide(_ s: DeviceSelection, force: Bool, in state: inout PCIHideState) throws(Failure) -> String {
+        if let e = state.entry(for: s), let o = e.owner, !force {
+            throw Failure(.usage, "\(s) is owned by domain \(state.domain(o)?.label ?? String(o)); release it first or add --force")
+        }
         switch state.unhide(s) {
         case .removed: return "unhidden \(s)"
         case .notHidden: return "\(s) is not hidden"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import PCIInventory
 import PCIModel
+import PCIOwnership
 import PCIState
 
 /// Where `list` and the other inventory readers get devices from.
@@ -107,8 +108,8 @@ struct List: ParsableCommand {
 /// pcihide's view of a device next to lspci's.
 enum DeviceAnnotation {
     static func suffix(for address: PCIAddress, in state: PCIHideState) -> String? {
-        guard state.entry(hiding: address) != nil else { return nil }
-        return " [hidden]"
+        guard let e = state.entry(hiding: address) else { return nil }
+        return " [hidden, " + Ownership.ownerText(e, in: state) + "]"
     }
 
     static func json(_ devices: [PCIDevice], inventory: Inventory, state: PCIHideState) -> JSON {
@@ -127,7 +128,7 @@ enum DeviceAnnotation {
                 ("driver", opt(d.driver)),
                 ("iommuGroup", opt(d.iommuGroup)),
                 ("hidden", .bool(state.entry(hiding: d.address) != nil)),
-                ("owner", .null),
+                ("owner", state.entry(hiding: d.address)?.owner.map { .number(Double($0)) } ?? .null),
             ])
         })
     }

@@ -12,6 +12,9 @@ struct Unhide: ParsableCommand {
     @Argument(help: ArgumentHelp("Devices to unhide.", valueName: "spec"))
     var specs: [String]
 
+    @Flag(help: "Unhide even when a guest domain owns the device.")
+    var force = false
+
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
@@ -19,7 +22,7 @@ struct Unhide: ParsableCommand {
             let parsed = try SpecParser.parseAll(specs)
             let selections = try HiddenSetChange.entries(from: parsed).map(\.selection)
             let messages = try stateOptions.store.update { state in
-                try selections.map { try HiddenSetChange.unhide($0, in: &state) }
+                try selections.map { try HiddenSetChange.unhide($0, force: force, in: &state) }
             }
             messages.forEach { print($0) }
         }

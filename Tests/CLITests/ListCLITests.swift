@@ -19,7 +19,7 @@ struct ListCLITests {
         #expect(marked.count == plain.count)
         for (a, b) in zip(plain, marked) {
             let hidden = a.hasPrefix("01:00.0 ") || a.hasPrefix("02:")
-            #expect(b == (hidden ? a + " [hidden]" : a))
+            #expect(b == (hidden ? a + " [hidden, free]" : a))
         }
         let only = try cli.run(["list", "--hidden"]).stdout.split(separator: "\n")
         #expect(only.allSatisfy { $0.hasPrefix("01:00.0 ") || $0.hasPrefix("02:") })

@@ -70,11 +70,14 @@ struct StateTests {
         s.hide(HiddenEntry(selection: a, since: "2026-01-02T00:00:00Z", vslot: 0x1d, permissive: true))
         let text = s.json().serialized()
         #expect(try PCIHideState(json: JSON.parse(Array(text.utf8))) == s)
-        #expect(text.contains("\"format\": \"pcihide-state\"") && text.contains("\"version\": 1"))
+        #expect(text.contains("\"format\": \"pcihide-state\"") && text.contains("\"version\": 2"))
     }
 
     @Test("schema errors are refused", arguments: [
-        (#"{"format": "pcihide-state", "version": 2, "hidden": []}"#, "newer pcihide"),
+        (#"{"format": "pcihide-state", "version": 3, "hidden": []}"#, "newer pcihide"),
+        (#"{"format": "pcihide-state", "version": 2, "hidden": [{"device": "0000:02:09.0", "owner": 4}], "domains": []}"#, "not in \"domains\""),
+        (#"{"format": "pcihide-state", "version": 2, "hidden": [{"device": "0000:02:09.0", "policy": "sometimes"}]}"#, "policy must be"),
+        (#"{"format": "pcihide-state", "version": 2, "hidden": [], "domains": [{"id": 0}]}"#, "domains[0].id"),
         (#"{"format": "other", "version": 1, "hidden": []}"#, "not a pcihide state file"),
         (#"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "02:09.0"}]}"#, "hidden[0].device"),
         (#"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0"}, {"device": "0000:02:09.0"}]}"#, "listed twice"),
@@ -120,5 +123,33 @@ struct StateTests {
             try store.update { s in s.hide(HiddenEntry(selection: wild, since: "t")); throw Boom() }
         }
         #expect(try String(contentsOfFile: store.path, encoding: .utf8) == before)
+    }
+}
+
+@Suite("State schema migration")
+struct MigrationTests {
+    @Test func versionOneLoadsAsFreeAutoDevices() throws {
+        let v1 = #"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0", "since": "2025-01-01T00:00:00Z", "vslot": "1d"}]}"#
+        let state = try PCIHideState(json: JSON.parse(Array(v1.utf8)))
+        #expect(state.hidden.count == 1)
+        #expect(state.hidden[0].policy == .auto && state.hidden[0].owner == nil && state.hidden[0].vslot == 0x1d)
+        #expect(state.domains.isEmpty)
+        let text = state.json().serialized()
+        #expect(text.contains("\"version\": 2") && text.contains("\"domains\": []"))
+        #expect(try PCIHideState(json: JSON.parse(Array(text.utf8))) == state)
+    }
+
+    @Test func historyIsDerivedFromTheChange() throws {
+        let dir = try temporaryDirectory()
+        let store = StateStore(path: dir + "/state.json")
+        let sel = DeviceSelection(bus: 2, device: 9, function: 0)
+        try store.update { $0.hide(HiddenEntry(selection: sel, since: "t")) }
+        try store.update { s in
+            s.domains.append(GuestDomain(id: 3, name: "web", started: "t"))
+            s.update(sel) { $0.owner = 3 }
+        }
+        try store.update { _ in }  // no change, no line
+        let lines = try store.history().map { String($0.split(separator: " ", maxSplits: 1)[1]) }
+        #expect(lines == ["hide 0000:02:09.0", "domain-start 3 (web)", "owner 0000:02:09.0 free -> domain 3 (web)"])
     }
 }

@@ -1,0 +1,89 @@
+import ArgumentParser
+import PCIModel
+import PCIOwnership
+import PCISpec
+import PCIState
+import SystemIO
+
+/// Parses specs as hide does, for the ownership commands.
+func selections(_ specs: [String]) throws -> [DeviceSelection] {
+    try HiddenSetChange.entries(from: SpecParser.parseAll(specs)).map(\.selection)
+}
+
+struct Assign: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Give hidden devices to a guest domain (now if it runs, else at its next start).",
+        discussion: "Without SPEC, every free hidden device. A device owned by another running domain is refused unless --force."
+    )
+    @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec")) var specs: [String] = []
+    @Option(help: ArgumentHelp("The guest domain id (1-32751).", valueName: "domid")) var domain: Int
+    @Flag(help: "Take devices from the running domain that owns them.") var force = false
+    @OptionGroup var stateOptions: StateOptions
+
+    func run() throws {
+        try reporting {
+            let sels = specs.isEmpty ? nil : try selections(specs)
+            let (outcomes, warnings) = try stateOptions.store.update { state in
+                (try Ownership.assign(sels, to: domain, force: force, in: &state, now: Clock.nowRFC3339()), Ownership.splitSlots(in: state))
+            }
+            for o in outcomes {
+                switch o {
+                case .given(let s): print("\(s) assigned to domain \(domain)")
+                case .reserved(let s): print("\(s) reserved for domain \(domain) (it gets it when it starts)")
+                case .taken(let s, let from): print("\(s) taken from domain \(from) and assigned to domain \(domain)")
+                }
+            }
+            warnings.forEach { warn($0) }
+        }
+    }
+}
+
+struct Release: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Free hidden devices from their owner (pinned devices return to the default policy).")
+    @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec")) var specs: [String]
+    @OptionGroup var stateOptions: StateOptions
+
+    func run() throws {
+        try reporting {
+            let sels = try selections(specs)
+            let done = try stateOptions.store.update { state in
+                try Ownership.release(sels, in: &state, now: Clock.nowRFC3339())
+            }
+            done.forEach { print("\($0) released") }
+        }
+    }
+}
+
+struct Policy: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Set how hidden devices are handed over: --auto (the 2005 rule) or --manual (never by itself).")
+    @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec")) var specs: [String]
+    @Flag(help: "The first domain started gets it; after its owner dies, the next one started.") var auto = false
+    @Flag(help: "Never handed over automatically; only by assign.") var manual = false
+    @OptionGroup var stateOptions: StateOptions
+
+    func validate() throws {
+        if auto == manual { throw ValidationError("give exactly one of --auto and --manual") }
+    }
+
+    func run() throws {
+        try reporting {
+            let sels = try selections(specs)
+            let done = try stateOptions.store.update { state in
+                try Ownership.setPolicy(sels, manual: manual, in: &state)
+            }
+            done.forEach { print("\($0) policy \(manual ? "manual" : "auto")") }
+        }
+    }
+}
+
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show every change to the hidden set and ownership, oldest first.")
+    @OptionGroup var stateOptions: StateOptions
+
+    func run() throws {
+        try reporting {
+            let lines = try stateOptions.store.history()
+            writeStandardOutput(lines.map { $0 + "\n" }.joined())
+        }
+    }
+}
