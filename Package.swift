@@ -5,6 +5,8 @@ let package = Package(
     name: "pcihide",
     products: [
         .executable(name: "pcihide", targets: ["pcihide"]),
+        // The guest PCI bus emulation, usable on its own (no libpci, no state file).
+        .library(name: "PCIEmulation", targets: ["PCIEmulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -21,6 +23,8 @@ let package = Package(
         .target(name: "PCIState", dependencies: ["PCIModel", "SystemIO"]),
         // Guest domains and the hand-over policy.
         .target(name: "PCIOwnership", dependencies: ["PCIModel", "PCIState"]),
+        // The guest's PCI bus: 440FX, PIIX3, shine-through devices, ports 0xCF8-0xCFF. No dependencies.
+        .target(name: "PCIEmulation"),
         // libpci, found by pkg-config (Debian: libpci-dev).
         .systemLibrary(name: "CLibPCI", pkgConfig: "libpci", providers: [.apt(["libpci-dev"])]),
         // What Swift cannot call directly: libpci's exiting error handler, variadic pci_lookup_name, libkmod.
@@ -34,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "pcihide",
             dependencies: [
-                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership",
+                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +48,8 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCIStateTests", dependencies: ["PCIState", "PCIModel", "SystemIO"]),
         .testTarget(name: "PCIOwnershipTests", dependencies: ["PCIOwnership", "PCIState", "PCIModel"]),
+        .testTarget(name: "PCIEmulationTests", dependencies: ["PCIEmulation",
+            .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCIInventoryTests", dependencies: ["PCIInventory", "PCIModel", "PCIFixtures"]),
         .testTarget(name: "CLITests", dependencies: ["PCIModel", "PCIFixtures"]),
     ]
