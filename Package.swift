@@ -35,6 +35,8 @@ let package = Package(
         // Generated sysfs trees for tests and benchmarks.
         .target(name: "PCIFixtures", dependencies: ["PCIModel", "SystemIO"]),
         .executableTarget(name: "pcihide-fixture", dependencies: ["PCIFixtures", "SystemIO"]),
+        // The emulated-access benchmark (make bench).
+        .executableTarget(name: "pcihide-emubench", dependencies: ["PCIEmulation"]),
         .executableTarget(
             name: "pcihide",
             dependencies: [
@@ -62,6 +64,7 @@ if Context.environment["PCIHIDE_FUZZ"] == "1" {
     package.targets += [
         .executableTarget(name: "SpecFuzz", dependencies: ["PCISpec"], path: "Fuzz/SpecFuzz", swiftSettings: flags),
         .executableTarget(name: "StateFuzz", dependencies: ["PCISpec", "PCIState"], path: "Fuzz/StateFuzz", swiftSettings: flags),
+        .executableTarget(name: "TraceFuzz", dependencies: ["PCIEmulation"], path: "Fuzz/TraceFuzz", swiftSettings: flags),
         .executableTarget(name: "DumpFuzz", dependencies: ["PCIInventory", "PCIModel"], path: "Fuzz/DumpFuzz", swiftSettings: flags),
     ]
 }

@@ -54,6 +54,28 @@ def main():
             continue
         o, r = median_times([ours, ref], a.runs)
         report(name, o, r, target)
+    if not a.only or any("emu" in o for o in a.only):
+        emulation(os.path.join(os.path.dirname(b), "pcihide-emubench"))
+
+def emulation(emubench):
+    """ns per emulated access, and instructions per outl+inl pair from callgrind (two counts, differenced)."""
+    if not os.path.exists(emubench):
+        return
+    print("\nemulated config accesses (pcihide-emubench, 20M iterations each):")
+    print(subprocess.run([emubench, "20000000"], capture_output=True, text=True).stdout, end="")
+    if subprocess.run(["which", "valgrind"], capture_output=True).returncode != 0:
+        print("valgrind not installed: no instruction counts")
+        return
+    totals = []
+    for n in (100000, 200000):
+        r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", emubench, str(n), "pair"],
+                           capture_output=True, text=True)
+        line = [l for l in r.stderr.splitlines() if "Collected" in l][0]
+        totals.append(int(line.split(":")[-1].strip()))
+    # Each run does n iterations plus n/10 of warm-up.
+    per_pair = (totals[1] - totals[0]) / 110000
+    verdict = "ok" if per_pair <= 50 else "over target"
+    print(f"callgrind: {per_pair:.1f} instructions per outl 0xcf8 + inl 0xcfc pair, loop included (target <= 50) {verdict}")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-1000000}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(SpecFuzz StateFuzz DumpFuzz)
+[ ${#targets[@]} -gt 0 ] || targets=(SpecFuzz StateFuzz DumpFuzz TraceFuzz)
 export PCIHIDE_FUZZ=1
 for t in "${targets[@]}"; do
     swift build --scratch-path .build-fuzz -c debug --product "$t" \

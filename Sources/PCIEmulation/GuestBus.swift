@@ -33,14 +33,19 @@ public final class GuestBus {
     /// Writes the emulation dropped, oldest first (the first one is what a backend reports).
     public internal(set) var droppedWrites: [DroppedWrite] = []
     /// CONFIG_ADDRESS as last latched by a 32-bit write to 0xCF8.
-    public internal(set) var configAddress: UInt32 = 0
+    @exclusivity(unchecked) @usableFromInline var latch: UInt32 = 0
+    /// CONFIG_ADDRESS as last latched by a 32-bit write to 0xCF8.
+    public var configAddress: UInt32 { latch }
 
-    // Flat storage, 256 bytes per function index.
-    var view: [UInt8] = []
+    // Flat storage, 256 bytes per function index, behind plain pointers: the port path is a few
+    // loads, with no array bounds, uniqueness or exclusivity checks (guarded by construction:
+    // offsets are masked to 0-255 and function indexes come from `index`).
+    /// What the guest reads.
+    @usableFromInline let view: UnsafeMutablePointer<UInt8>
     var writeMask: [UInt8] = []
     var clearMask: [UInt8] = []
     /// devfn (slot << 3 | function) to function index, -1 when absent.
-    var index = [Int16](repeating: -1, count: 256)
+    @usableFromInline let index: UnsafeMutablePointer<Int16>
     /// Per passthrough function: BAR and ROM state.
     var bars: [[VirtualBAR]] = []
     var captured: [[UInt8]] = []
@@ -48,8 +53,18 @@ public final class GuestBus {
 
     public init(devices: [PassthroughDevice]) throws(EmulationError) {
         self.devices = devices
+        index = .allocate(capacity: 256)
+        index.initialize(repeating: -1, count: 256)
+        // At most 32 slots of 8 functions.
+        view = .allocate(capacity: 256 * 256)
+        view.initialize(repeating: 0, count: 256 * 256)
         try place()
         reset()
+    }
+
+    deinit {
+        index.deallocate()
+        view.deallocate()
     }
 
     // MARK: Placement (reference rule 13)
@@ -103,16 +118,18 @@ public final class GuestBus {
     // MARK: Reset
 
     /// Puts every function back to its reset state (also done by the PIIX3 reset-control register).
+    @usableFromInline func resetFromPort() { reset() }
+
     public func reset() {
         let n = functions.count
-        view = [UInt8](repeating: 0, count: n * 256)
+        view.update(repeating: 0, count: n * 256)
         writeMask = [UInt8](repeating: 0, count: n * 256)
         clearMask = [UInt8](repeating: 0, count: n * 256)
         bars = Array(repeating: [], count: n)
         captured = Array(repeating: [], count: n)
         emulated = Array(repeating: [], count: n)
         droppedWrites = []
-        configAddress = 0
+        latch = 0
         for (k, f) in functions.enumerated() {
             switch f.kind {
             case .hostBridge: resetBridge(k, Bridges.i440fx)
@@ -135,13 +152,13 @@ public final class GuestBus {
 
     // MARK: Port I/O (configuration mechanism #1)
 
-    @inline(__always) static func ones(_ width: Int) -> UInt32 {
+    @inlinable @inline(__always) static func ones(_ width: Int) -> UInt32 {
         width == 4 ? 0xffff_ffff : (width == 2 ? 0xffff : 0xff)
     }
 
     /// The view byte offset for a data access at 0xCFC+n, or -1 (disabled, absent, misaligned).
-    @inline(__always) func dataOffset(_ n: Int, _ width: Int) -> Int {
-        let a = configAddress
+    @inlinable @inline(__always) func dataOffset(_ n: Int, _ width: Int) -> Int {
+        let a = latch
         // Bit 31 enables; only bus 0 exists; misaligned accesses are refused.
         guard a & 0x8000_0000 != 0, a & 0x00ff_0000 == 0, n & (width - 1) == 0 else { return -1 }
         let k = Int(index[Int((a >> 8) & 0xff)])
@@ -149,19 +166,17 @@ public final class GuestBus {
         return k << 8 | (Int(a & 0xfc) + n)
     }
 
-    @inline(__always) func load(_ at: Int, _ width: Int) -> UInt32 {
-        view.withUnsafeBufferPointer { p in
-            switch width {
-            case 1: return UInt32(p[at])
-            case 2: return UInt32(p[at]) | UInt32(p[at + 1]) << 8
-            default: return UInt32(p[at]) | UInt32(p[at + 1]) << 8 | UInt32(p[at + 2]) << 16 | UInt32(p[at + 3]) << 24
-            }
+    @inlinable @inline(__always) func load(_ at: Int, _ width: Int) -> UInt32 {
+        switch width {
+        case 1: return UInt32(view[at])
+        case 2: return UInt32(UnsafeRawPointer(view + at).loadUnaligned(as: UInt16.self).littleEndian)
+        default: return UnsafeRawPointer(view + at).loadUnaligned(as: UInt32.self).littleEndian
         }
     }
 
-    func portRead(_ port: UInt16, _ width: Int) -> UInt32 {
+    @inlinable @inline(__always) func portRead(_ port: UInt16, _ width: Int) -> UInt32 {
         switch port {
-        case 0xcf8 where width == 4: return configAddress
+        case 0xcf8 where width == 4: return latch
         case 0xcfc...0xcff:
             let at = dataOffset(Int(port - 0xcfc), width)
             return at < 0 ? GuestBus.ones(width) : load(at, width)
@@ -169,13 +184,13 @@ public final class GuestBus {
         }
     }
 
-    func portWrite(_ port: UInt16, _ value: UInt32, _ width: Int) {
+    @inlinable @inline(__always) func portWrite(_ port: UInt16, _ value: UInt32, _ width: Int) {
         switch port {
         case 0xcf8 where width == 4:
-            configAddress = value
+            latch = value
         case 0xcf9 where width == 1:
             // PIIX3 reset control: bit 2 resets the machine, and with it the bus.
-            if value & 0x04 != 0 { reset() }
+            if value & 0x04 != 0 { resetFromPort() }
         case 0xcfc...0xcff:
             let at = dataOffset(Int(port - 0xcfc), width)
             if at >= 0 { store(function: at >> 8, offset: at & 0xff, value: value, width: width) }
@@ -186,12 +201,13 @@ public final class GuestBus {
         }
     }
 
-    public func inb(_ port: UInt16) -> UInt8 { UInt8(truncatingIfNeeded: portRead(port, 1)) }
-    public func inw(_ port: UInt16) -> UInt16 { UInt16(truncatingIfNeeded: portRead(port, 2)) }
-    public func inl(_ port: UInt16) -> UInt32 { portRead(port, 4) }
-    public func outb(_ port: UInt16, _ value: UInt8) { portWrite(port, UInt32(value), 1) }
-    public func outw(_ port: UInt16, _ value: UInt16) { portWrite(port, UInt32(value), 2) }
-    public func outl(_ port: UInt16, _ value: UInt32) { portWrite(port, value, 4) }
+    // Inlinable: a client's `outl(0xcf8, …)` / `inl(0xcfc)` compiles to a few loads.
+    @inlinable public func inb(_ port: UInt16) -> UInt8 { UInt8(truncatingIfNeeded: portRead(port, 1)) }
+    @inlinable public func inw(_ port: UInt16) -> UInt16 { UInt16(truncatingIfNeeded: portRead(port, 2)) }
+    @inlinable public func inl(_ port: UInt16) -> UInt32 { portRead(port, 4) }
+    @inlinable public func outb(_ port: UInt16, _ value: UInt8) { portWrite(port, UInt32(value), 1) }
+    @inlinable public func outw(_ port: UInt16, _ value: UInt16) { portWrite(port, UInt32(value), 2) }
+    @inlinable public func outl(_ port: UInt16, _ value: UInt32) { portWrite(port, value, 4) }
 
     // MARK: Direct access (reference rule 12)
 
@@ -228,7 +244,7 @@ public final class GuestBus {
     /// The 256 bytes the guest reads from a function, or nil when absent.
     public func configSpace(slot: UInt8, function: UInt8) -> [UInt8]? {
         let k = Int(index[Int(slot & 0x1f) << 3 | Int(function & 7)])
-        return k < 0 ? nil : Array(view[k << 8 ..< (k + 1) << 8])
+        return k < 0 ? nil : Array(UnsafeBufferPointer(start: view + (k << 8), count: 256))
     }
 
     /// The captured host bytes of a passthrough function (for checking they are never changed).
@@ -239,7 +255,7 @@ public final class GuestBus {
 
     // MARK: Writes
 
-    func store(function k: Int, offset: Int, value: UInt32, width: Int) {
+    @usableFromInline func store(function k: Int, offset: Int, value: UInt32, width: Int) {
         if case .passthrough(let i) = functions[k].kind {
             passthroughWrite(k, devices[i], offset: offset, value: value, width: width)
             return

@@ -27,6 +27,8 @@ public struct SysfsFixture {
         public var bars: [(UInt32, UInt64)] = []
         public var parent: PCIAddress?
         public var bootVGA = false
+        /// Config bytes to write instead of the generated ones.
+        public var rawConfig: [UInt8]?
 
         public init(address: PCIAddress, vendor: UInt16, device: UInt16, classCode: UInt32, revision: UInt8 = 0) {
             self.address = address; self.vendor = vendor; self.device = device
@@ -166,7 +168,7 @@ public struct SysfsFixture {
                 try attr("subsystem_device", "0x" + hex(s.device, 4) + "\n")
             }
             try attr("irq", String(fn.irq) + "\n")
-            try Files.writeAtomically(dir + "/config", fn.config)
+            try Files.writeAtomically(dir + "/config", fn.rawConfig ?? fn.config)
             var resource = ""
             for k in 0..<13 {
                 if k < fn.bars.count, !fn.isBridge {

@@ -205,6 +205,21 @@ public final class Inventory {
         return String(cString: pcishim_lookup_vendor_device(access, &buf, size, flags | Int32(PCI_LOOKUP_VENDOR.rawValue | PCI_LOOKUP_DEVICE.rawValue), UInt32(d.vendorId), UInt32(d.deviceId)))
     }
 
+    /// "Vendor Device" when both are in the ID database, else nil (for renderers with their own fallback).
+    public func knownName(vendor: UInt16, device: UInt16) -> String? {
+        var buf = [CChar](repeating: 0, count: 256)
+        let flags = Int32(PCI_LOOKUP_VENDOR.rawValue | PCI_LOOKUP_DEVICE.rawValue | PCI_LOOKUP_NO_NUMBERS.rawValue)
+        guard let p = pcishim_lookup_vendor_device(access, &buf, 256, flags, UInt32(vendor), UInt32(device)) else { return nil }
+        return String(cString: p)
+    }
+
+    /// The class name when the ID database knows it, else nil.
+    public func knownClassName(_ cls: UInt16) -> String? {
+        var buf = [CChar](repeating: 0, count: 128)
+        guard let p = pcishim_lookup_class(access, &buf, 128, Int32(PCI_LOOKUP_NO_NUMBERS.rawValue), UInt32(cls)) else { return nil }
+        return String(cString: p)
+    }
+
     public func vendorName(_ d: PCIDevice) -> String {
         var buf = [CChar](repeating: 0, count: 128)
         return String(cString: pcishim_lookup_vendor_device(access, &buf, 128, Int32(PCI_LOOKUP_VENDOR.rawValue), UInt32(d.vendorId), UInt32(d.deviceId)))

@@ -239,3 +239,27 @@ public enum StandardError {
         }
     }
 }
+
+/// A private temporary file (mkstemp), for handing text to libpci.
+public enum TemporaryFile {
+    public static func write(_ text: String) throws(Failure) -> String {
+        let dir = Environment.get("TMPDIR") ?? "/tmp"
+        var template = Array((dir + "/pcihide.XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        if fd < 0 {
+            let e = errno
+            throw Failure(.cannotCreate, "cannot create a temporary file in \(dir): \(Files.errorText(e))")
+        }
+        let path = String(cString: template)
+        let bytes = Array(text.utf8)
+        let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        if n != bytes.count {
+            unlink(path)
+            throw Failure(.ioError, "cannot write the temporary file \(path)")
+        }
+        return path
+    }
+
+    public static func remove(_ path: String) { unlink(path) }
+}

@@ -25,15 +25,8 @@ struct InventoryOptions: ParsableArguments {
     }
 }
 
-struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "List PCI devices exactly as lspci does, plus which are hidden.",
-        discussion: """
-            With the options lspci shares (-n, -nn, -D, -k, -m, -mm, -t, -x, -xxx, -xxxx, -s, -d, -i, -F) \
-            the output is byte for byte lspci's. --owners, --hidden and --json add pcihide's view.
-            """
-    )
-
+/// lspci's display options, shared by `list` and `emu lspci`.
+struct ListingFlags: ParsableArguments {
     @Flag(name: .customShort("n"), help: "Show numeric ids (-nn: names and numbers).")
     var numeric: Int
 
@@ -58,6 +51,32 @@ struct List: ParsableCommand {
     @Option(name: .customShort("d"), help: ArgumentHelp("Only devices with these ids: [<vendor>]:[<device>][:<class>].", valueName: "ids"))
     var ids: String?
 
+
+    var options: ListingOptions {
+        var o = ListingOptions()
+        o.numeric = numeric
+        o.domains = domains
+        o.kernel = kernel
+        o.machine = machine
+        o.tree = tree
+        o.hex = hexDump
+        return o
+    }
+
+    func filter() throws -> PCIFilter { try PCIFilter(slot: slot, id: ids) }
+}
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List PCI devices exactly as lspci does, plus which are hidden.",
+        discussion: """
+            With the options lspci shares (-n, -nn, -D, -k, -m, -mm, -t, -x, -xxx, -xxxx, -s, -d, -i, -F) \
+            the output is byte for byte lspci's. --owners, --hidden and --json add pcihide's view.
+            """
+    )
+
+    @OptionGroup var flags: ListingFlags
+
     @Flag(help: "Append the hidden state and owner to each hidden device's line.")
     var owners = false
 
@@ -72,14 +91,9 @@ struct List: ParsableCommand {
 
     func run() throws {
         try reporting {
-            var options = ListingOptions()
-            options.numeric = numeric
-            options.domains = domains
-            options.kernel = kernel
-            options.machine = machine
-            options.tree = tree
-            options.hex = hexDump
-            let filter = try PCIFilter(slot: slot, id: ids)
+            let options = flags.options
+            let numeric = options.numeric, tree = options.tree
+            let filter = try flags.filter()
             // The state is read only when pcihide's own additions need it, so that plain
             // listings work without one (and cost nothing extra).
             let state: PCIHideState? = owners || hidden || json ? try stateOptions.store.load() : nil

@@ -1,0 +1,204 @@
+import ArgumentParser
+import PCIEmulation
+import PCIInventory
+import PCIModel
+import PCIOwnership
+import PCISpec
+import PCIState
+import SystemIO
+
+/// Which devices a guest gets and where their host bytes come from.
+struct GuestOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The guest domain whose devices (owned or reserved in the ledger) to show.", valueName: "domid"))
+    var domain: Int?
+
+    @Option(name: .customLong("device"), help: ArgumentHelp("A host device to give the guest, xl style: 02:09.0, 02:09.0@09, 02:09.0,permissive=1 (repeatable; previews without a ledger).", valueName: "spec"))
+    var devices: [String] = []
+
+    @OptionGroup var inventoryOptions: InventoryOptions
+    @OptionGroup var stateOptions: StateOptions
+
+    func validate() throws {
+        if domain == nil && devices.isEmpty { throw ValidationError("give --domain N or at least one --device SPEC") }
+    }
+}
+
+/// A guest bus built from the ledger or from --device, with names from the inventory.
+struct Guest {
+    let bus: GuestBus
+    let names: PCINames
+
+    static func makeBus(_ devices: [PassthroughDevice]) throws(Failure) -> GuestBus {
+        do { return try GuestBus(devices: devices) } catch { throw Failure(.usage, error.message) }
+    }
+
+    init(_ options: GuestOptions) throws {
+        var wanted: [(DeviceSelection, UInt8?, Bool)] = []
+        for spec in try SpecParser.parseAll(options.devices) {
+            for s in spec.selections { wanted.append((s, spec.options.vslot, spec.options.permissive ?? false)) }
+            if spec.selections.isEmpty { throw Failure(.usage, "--device \(spec.input): a device named only by name= cannot be previewed; give its address") }
+        }
+        if let id = options.domain {
+            try Ownership.validate(domain: id)
+            let state = try options.stateOptions.store.load()
+            let entries = state.hidden.filter { $0.owner == id || $0.reservedFor == id }
+            if state.domain(id) == nil && entries.isEmpty {
+                throw Failure(.usage, "domain \(id) is unknown: it is not running and nothing is reserved for it (pcihide owners, pcihide domain list)")
+            }
+            if wanted.isEmpty {
+                wanted = entries.map { ($0.selection, $0.vslot, $0.permissive ?? false) }
+                if wanted.isEmpty { throw Failure(.usage, "domain \(id) owns no hidden device, so its guest would see only the bridges") }
+            } else {
+                // --device with --domain: each must be one of the domain's.
+                for (s, _, _) in wanted {
+                    guard let e = state.entry(for: s) ?? state.covering(s) else {
+                        throw Failure(.usage, "\(s) is not hidden; hide it first with 'pcihide hide \(s)'")
+                    }
+                    guard e.owner == id || e.reservedFor == id else {
+                        throw Failure(.usage, "\(s) is not owned by domain \(id) (\(Ownership.ownerText(e, in: state)))")
+                    }
+                }
+            }
+        }
+        let inventory = try Inventory(source: options.inventoryOptions.source, idsFile: options.inventoryOptions.idsFile)
+        var devices: [PassthroughDevice] = []
+        for (sel, vslot, permissive) in wanted {
+            let matching = inventory.devices.filter { sel.matches($0.address) }
+            if matching.isEmpty {
+                throw Failure(.dataError, "\(sel) is not present in \(options.inventoryOptions.source.path); its config space cannot be read")
+            }
+            for d in matching {
+                d.fetchConfig(upTo: 256)
+                guard d.hasConfigAccess else { throw Failure(.noInput, "cannot read the config space of \(d.address)") }
+                let bars = d.bars
+                if case .dump = inventory.source {
+                    warn("\(d.address): a dump has no BAR sizes, so the guest sees its BARs as not implemented (use --sysfs for sizes)")
+                }
+                devices.append(PassthroughDevice(
+                    hostBus: d.address.bus, hostDevice: d.address.device, hostFunction: d.address.function,
+                    config: d.config, barSizes: bars.map(\.size), romSize: d.rom.size,
+                    hostIRQ: UInt8(truncatingIfNeeded: max(0, min(255, d.irq))), virtualSlot: vslot, permissive: permissive))
+            }
+        }
+        bus = try Guest.makeBus(devices)
+        names = PCINames(device: { inventory.knownName(vendor: $0, device: $1) }, className: { inventory.knownClassName($0) })
+    }
+}
+
+struct Emu: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Dry-run a guest's PCI bus: what it reads through ports 0xCF8/0xCFC (nothing touches hardware).",
+        subcommands: [EmuRead.self, EmuTrace.self, EmuDump.self, EmuLspci.self, EmuProcPCI.self]
+    )
+}
+
+/// Parses `00:09.0` (guest bus 0 only) and hex offsets such as `0x3c`.
+func guestAddress(_ text: String) throws -> (UInt8, UInt8) {
+    let spec: DeviceSpec
+    do { spec = try SpecParser.parse(text) } catch { throw Failure(.usage, error.description) }
+    guard spec.form == .address, let a = spec.selections.first?.address else {
+        throw Failure(.usage, "'\(text)' is not a guest address such as 00:09.0")
+    }
+    guard a.domain == 0, a.bus == 0 else { throw Failure(.usage, "the guest has only domain 0, bus 0; '\(text)' is elsewhere") }
+    return (a.device, a.function)
+}
+
+struct EmuRead: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "read", abstract: "Read one register as the guest would, and say whether it is emulated or shone through.")
+    @Argument(help: ArgumentHelp("The guest address, e.g. 00:09.0.", valueName: "guest-bdf")) var address: String
+    @Argument(help: ArgumentHelp("The register offset, e.g. 0x3c.", valueName: "offset")) var offset: String
+    @Option(help: "Access width: 1, 2 or 4.") var width: Int = 1
+    @OptionGroup var guest: GuestOptions
+
+    func run() throws {
+        try reporting {
+            let (slot, function) = try guestAddress(address)
+            let lower = offset.lowercased()
+            guard let off = Int(lower.hasPrefix("0x") ? String(lower.dropFirst(2)) : lower, radix: 16) else {
+                throw Failure(.usage, "'\(offset)' is not a register offset (hex, e.g. 0x3c)")
+            }
+            let g = try Guest(guest)
+            do {
+                let v = try g.bus.read(slot: slot, function: function, offset: off, width: width)
+                let how = try g.bus.isEmulated(slot: slot, function: function, offset: off, width: width) ? "emulated" : "shone through"
+                let digits = String(v, radix: 16)
+                print("0x" + String(repeating: "0", count: max(0, width * 2 - digits.count)) + digits + " (\(how))")
+            } catch let error as EmulationError {
+                throw Failure(.usage, error.message)
+            }
+        }
+    }
+}
+
+struct EmuTrace: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "trace", abstract: "Replay a script of port accesses (outl 0xcf8 0x80004800, inl 0xcfc, ...) and print every read.")
+    @Argument(help: ArgumentHelp("The script, or - for standard input.", valueName: "file")) var file: String
+    @OptionGroup var guest: GuestOptions
+
+    func run() throws {
+        try reporting {
+            let text: String
+            if file == "-" {
+                var bytes: [UInt8] = []
+                while let line = readLine(strippingNewline: false) { bytes += Array(line.utf8) }
+                text = String(decoding: bytes, as: UTF8.self)
+            } else {
+                text = try Files.readText(file)
+            }
+            let script: TraceScript
+            do { script = try TraceScript(parsing: text) } catch let error as TraceScript.ParseError {
+                throw Failure(.dataError, "\(file == "-" ? "<stdin>" : file):\(error.line): \(error.reason)")
+            }
+            let g = try Guest(guest)
+            let lines = script.run(on: g.bus)
+            writeStandardOutput(lines.map { $0 + "\n" }.joined())
+            if let first = g.bus.droppedWrites.first {
+                warn(first.description + (g.bus.droppedWrites.count > 1 ? " (and \(g.bus.droppedWrites.count - 1) more)" : ""))
+            }
+        }
+    }
+}
+
+struct EmuDump: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dump", abstract: "Print the guest bus in lspci -xxx format (lspci -F reads it).")
+    @OptionGroup var guest: GuestOptions
+
+    func run() throws {
+        try reporting {
+            let g = try Guest(guest)
+            writeStandardOutput(g.bus.lspciDump(names: g.names))
+        }
+    }
+}
+
+struct EmuProcPCI: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "proc-pci", abstract: "Print the guest bus as a Linux 2.4/2.6 guest's cat /proc/pci.")
+    @OptionGroup var guest: GuestOptions
+
+    func run() throws {
+        try reporting {
+            let g = try Guest(guest)
+            writeStandardOutput(g.bus.procPCI(names: g.names))
+        }
+    }
+}
+
+struct EmuLspci: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lspci", abstract: "Render the guest bus with pcihide list's renderer (lspci's options).")
+    @OptionGroup var flags: ListingFlags
+    @OptionGroup var guest: GuestOptions
+
+    func run() throws {
+        try reporting {
+            let g = try Guest(guest)
+            // The guest view goes through the same path as `list -F`: a dump read by libpci.
+            let path = try TemporaryFile.write(g.bus.lspciDump(names: g.names))
+            defer { TemporaryFile.remove(path) }
+            let filter = try flags.filter()
+            let inventory = try Inventory(source: .dump(path), idsFile: guest.inventoryOptions.idsFile,
+                                          numericIds: flags.options.numeric, topology: flags.options.tree)
+            let listing = LspciListing(inventory: inventory, options: flags.options, filter: filter.isEmpty ? nil : filter)
+            writeStandardOutput(listing.render())
+        }
+    }
+}
