@@ -15,8 +15,8 @@ struct Assign: ParsableCommand {
         abstract: "Give hidden devices to a guest domain (now if it runs, else at its next start).",
         discussion: "Without SPEC, every free hidden device. A device owned by another running domain is refused unless --force."
     )
-    @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec")) var specs: [String] = []
-    @Option(help: ArgumentHelp("The guest domain id (1-32751).", valueName: "domid")) var domain: Int
+    @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec"), completion: .hiddenDevices) var specs: [String] = []
+    @Option(help: ArgumentHelp("The guest domain id (1-32751).", valueName: "domid"), completion: .domainIds) var domain: Int
     @Flag(help: "Take devices from the running domain that owns them.") var force = false
     @OptionGroup var stateOptions: StateOptions
 
@@ -40,7 +40,7 @@ struct Assign: ParsableCommand {
 
 struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Free hidden devices from their owner (pinned devices return to the default policy).")
-    @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec")) var specs: [String]
+    @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec"), completion: .hiddenDevices) var specs: [String]
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
@@ -56,7 +56,7 @@ struct Release: ParsableCommand {
 
 struct Policy: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Set how hidden devices are handed over: --auto (the 2005 rule) or --manual (never by itself).")
-    @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec")) var specs: [String]
+    @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec"), completion: .hiddenDevices) var specs: [String]
     @Flag(help: "The first domain started gets it; after its owner dies, the next one started.") var auto = false
     @Flag(help: "Never handed over automatically; only by assign.") var manual = false
     @OptionGroup var stateOptions: StateOptions

@@ -5,7 +5,7 @@ import PCIState
 import SystemIO
 
 struct DomainOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("The guest domain id (1-32751).", valueName: "domid"))
+    @Argument(help: ArgumentHelp("The guest domain id (1-32751).", valueName: "domid"), completion: .domainIds)
     var id: Int
 }
 

@@ -9,10 +9,10 @@ import SystemIO
 
 /// Which devices a guest gets and where their host bytes come from.
 struct GuestOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The guest domain whose devices (owned or reserved in the ledger) to show.", valueName: "domid"))
+    @Option(help: ArgumentHelp("The guest domain whose devices (owned or reserved in the ledger) to show.", valueName: "domid"), completion: .domainIds)
     var domain: Int?
 
-    @Option(name: .customLong("device"), help: ArgumentHelp("A host device to give the guest, xl style: 02:09.0, 02:09.0@09, 02:09.0,permissive=1 (repeatable; previews without a ledger).", valueName: "spec"))
+    @Option(name: .customLong("device"), help: ArgumentHelp("A host device to give the guest, xl style: 02:09.0, 02:09.0@09, 02:09.0,permissive=1 (repeatable; previews without a ledger).", valueName: "spec"), completion: .presentDevices)
     var devices: [String] = []
 
     @OptionGroup var inventoryOptions: InventoryOptions
@@ -107,7 +107,7 @@ struct EmuRead: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "read", abstract: "Read one register as the guest would, and say whether it is emulated or shone through.")
     @Argument(help: ArgumentHelp("The guest address, e.g. 00:09.0.", valueName: "guest-bdf")) var address: String
     @Argument(help: ArgumentHelp("The register offset, e.g. 0x3c.", valueName: "offset")) var offset: String
-    @Option(help: "Access width: 1, 2 or 4.") var width: Int = 1
+    @Option(help: "Access width: 1, 2 or 4.", completion: .list(["1", "2", "4"])) var width: Int = 1
     @OptionGroup var guest: GuestOptions
 
     func run() throws {

@@ -14,7 +14,7 @@ struct Hide: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Devices to hide.", valueName: "spec"))
+    @Argument(help: ArgumentHelp("Devices to hide.", valueName: "spec"), completion: .presentDevices)
     var specs: [String]
 
     @Flag(help: "Print the boot-loader fragment for the whole hidden set afterwards (status lines go to standard error).")

@@ -6,10 +6,10 @@ import PCIState
 
 /// Where `list` and the other inventory readers get devices from.
 struct InventoryOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).", valueName: "dir"), completion: .directory)
     var sysfs: String?
 
-    @Option(name: .customShort("F"), help: ArgumentHelp("Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).", valueName: "file"))
+    @Option(name: .customShort("F"), help: ArgumentHelp("Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).", valueName: "file"), completion: .file())
     var dumpFile: String?
 
     @Option(name: .customShort("i"), help: ArgumentHelp("Use this ID database instead of pci.ids (as lspci -i).", valueName: "file"))
@@ -45,7 +45,7 @@ struct ListingFlags: ParsableArguments {
     @Flag(name: .customShort("x"), help: "Hex dump of the config space header (-xxx: 256 bytes, -xxxx: 4096).")
     var hexDump: Int
 
-    @Option(name: .customShort("s"), help: ArgumentHelp("Only devices in these slots: [[[[<domain>]:]<bus>]:][<device>][.[<func>]].", valueName: "slot"))
+    @Option(name: .customShort("s"), help: ArgumentHelp("Only devices in these slots: [[[[<domain>]:]<bus>]:][<device>][.[<func>]].", valueName: "slot"), completion: .presentDevices)
     var slot: String?
 
     @Option(name: .customShort("d"), help: ArgumentHelp("Only devices with these ids: [<vendor>]:[<device>][:<class>].", valueName: "ids"))

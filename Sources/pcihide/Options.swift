@@ -5,7 +5,7 @@ import PCIState
 
 /// Where the state file is.
 struct StateOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).", valueName: "path"), completion: .file())
     var state: String?
 
     var store: StateStore { StateStore(path: StateStore.resolvePath(option: state)) }
@@ -13,7 +13,7 @@ struct StateOptions: ParsableArguments {
 
 /// Where devices are read from.
 struct SourceOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).", valueName: "dir"), completion: .directory)
     var sysfs: String?
 
     var tree: SysfsTree { SysfsTree(root: SysfsTree.resolveRoot(option: sysfs)) }

@@ -9,7 +9,7 @@ struct Unhide: ParsableCommand {
         discussion: "Takes the same spec forms as hide. Unhiding a device that is not hidden says so and succeeds."
     )
 
-    @Argument(help: ArgumentHelp("Devices to unhide.", valueName: "spec"))
+    @Argument(help: ArgumentHelp("Devices to unhide.", valueName: "spec"), completion: .hiddenDevices)
     var specs: [String]
 
     @Flag(help: "Unhide even when a guest domain owns the device.")

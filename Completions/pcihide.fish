@@ -1,0 +1,290 @@
+function __pcihide_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __pcihide_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __pcihide_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __pcihide_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __pcihide_parse_tokens -S
+    set -l unparsed_tokens (__pcihide_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'pcihide'
+        __pcihide_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'list'
+            __pcihide_parse_subcommand 0 'n' 'D' 'k' 'm' 't' 'x' 's=' 'd=' 'owners' 'hidden' 'json' 'sysfs=' 'F=' 'i=' 'state=' 'version' 'h/help'
+        case 'hide'
+            __pcihide_parse_subcommand -r 1 'grub' 'style=' 'loader=' 'kernel=' 'append=' 'state=' 'sysfs=' 'version' 'h/help'
+        case 'unhide'
+            __pcihide_parse_subcommand -r 1 'force' 'state=' 'version' 'h/help'
+        case 'hidden'
+            __pcihide_parse_subcommand 0 'json' 'state=' 'version' 'h/help'
+        case 'grub'
+            __pcihide_parse_subcommand 0 'style=' 'loader=' 'kernel=' 'append=' 'default-file=' 'edit' 'write' 'state=' 'sysfs=' 'version' 'h/help'
+        case 'domain'
+            __pcihide_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'start'
+                __pcihide_parse_subcommand 1 'name=' 'state=' 'version' 'h/help'
+            case 'kill'
+                __pcihide_parse_subcommand 1 'state=' 'version' 'h/help'
+            case 'list'
+                __pcihide_parse_subcommand 0 'json' 'state=' 'version' 'h/help'
+            end
+        case 'assign'
+            __pcihide_parse_subcommand -r 1 'domain=' 'force' 'state=' 'version' 'h/help'
+        case 'release'
+            __pcihide_parse_subcommand -r 1 'state=' 'version' 'h/help'
+        case 'policy'
+            __pcihide_parse_subcommand -r 1 'auto' 'manual' 'state=' 'version' 'h/help'
+        case 'owners'
+            __pcihide_parse_subcommand 0 'json' 'state=' 'sysfs=' 'version' 'h/help'
+        case 'history'
+            __pcihide_parse_subcommand 0 'state=' 'version' 'h/help'
+        case 'emu'
+            __pcihide_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'read'
+                __pcihide_parse_subcommand 2 'width=' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'state=' 'version' 'h/help'
+            case 'trace'
+                __pcihide_parse_subcommand 1 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'state=' 'version' 'h/help'
+            case 'dump'
+                __pcihide_parse_subcommand 0 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'state=' 'version' 'h/help'
+            case 'lspci'
+                __pcihide_parse_subcommand 0 'n' 'D' 'k' 'm' 't' 'x' 's=' 'd=' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'state=' 'version' 'h/help'
+            case 'proc-pci'
+                __pcihide_parse_subcommand 0 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'state=' 'version' 'h/help'
+            end
+        case 'completion'
+            __pcihide_parse_subcommand 1 'version' 'h/help'
+        case 'help'
+            __pcihide_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __pcihide_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __pcihide_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __pcihide_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __pcihide_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__pcihide_tokens -p)
+    if test -z "$(__pcihide_tokens -t)"
+        set -l index (count (__pcihide_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'pcihide' -f
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'list' -d 'List PCI devices exactly as lspci does, plus which are hidden.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'hide' -d 'Add devices to the hidden set.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'unhide' -d 'Remove devices from the hidden set.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'hidden' -d 'List the hidden set.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'grub' -d 'Print the boot-loader fragment for the hidden set, or edit /etc/default/grub.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'domain' -d 'Record guest domains starting and dying; hidden devices are handed over by policy.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'assign' -d 'Give hidden devices to a guest domain (now if it runs, else at its next start).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'release' -d 'Free hidden devices from their owner (pinned devices return to the default policy).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'policy' -d 'Set how hidden devices are handed over: --auto (the 2005 rule) or --manual (never by itself).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'owners' -d 'Show who owns each hidden device: address, name, owner, policy, since.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'history' -d 'Show every change to the hidden set and ownership, oldest first.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'emu' -d 'Dry-run a guest\'s PCI bus: what it reads through ports 0xCF8/0xCFC (nothing touches hardware).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'completion' -d 'Print the shell completion script (bash, zsh or fish).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list"' -s 'n' -d 'Show numeric ids (-nn: names and numbers).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" D' -s 'D' -d 'Always show domain numbers.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" k' -s 'k' -d 'Show kernel drivers and modules.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list"' -s 'm' -d 'Machine-readable output (-mm: the same, as lspci without -v).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" t' -s 't' -d 'Show the bus tree.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list"' -s 'x' -d 'Hex dump of the config space header (-xxx: 256 bytes, -xxxx: 4096).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" s' -s 's' -d 'Only devices in these slots: [[[[<domain>]:]<bus>]:][<device>][.[<func>]].' -rfka '(__pcihide_custom_completion ---completion list -- -s (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" d' -s 'd' -d 'Only devices with these ids: [<vendor>]:[<device>][:<class>].' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" owners' -l 'owners' -d 'Append the hidden state and owner to each hidden device\'s line.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" hidden' -l 'hidden' -d 'Show only hidden devices.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" json' -l 'json' -d 'Print a JSON array of devices (address, ids, names, driver, IOMMU group, hidden, owner).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" F' -s 'F' -d 'Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" i' -s 'i' -d 'Use this ID database instead of pci.ids (as lspci -i).' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide hide" -ge 1' -fka '(__pcihide_custom_completion ---completion hide -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" grub' -l 'grub' -d 'Print the boot-loader fragment for the whole hidden set afterwards (status lines go to standard error).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" style' -l 'style' -d 'The fragment\'s form: xen-pciback, pciback, hide (the 2005 hide=BB:DD.F), physdev (Xen\'s physdev_dom0_hide) or vfio (vfio-pci.ids).' -rfka 'xen-pciback pciback hide physdev vfio'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" loader' -l 'loader' -d 'Print the fragment alone (none), as a GRUB legacy menu.lst line (legacy) or as an /etc/default/grub assignment (grub2).' -rfka 'none legacy grub2'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" kernel' -l 'kernel' -d 'With --loader legacy: the kernel image of the line.' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" append' -l 'append' -d 'With --loader legacy: the arguments before the fragment.' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide unhide" -ge 1' -fka '(__pcihide_custom_completion ---completion unhide -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" force' -l 'force' -d 'Unhide even when a guest domain owns the device.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" json' -l 'json' -d 'Print a JSON array of objects (device, since, vslot, permissive).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" style' -l 'style' -d 'The fragment\'s form: xen-pciback, pciback, hide (the 2005 hide=BB:DD.F), physdev (Xen\'s physdev_dom0_hide) or vfio (vfio-pci.ids).' -rfka 'xen-pciback pciback hide physdev vfio'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" loader' -l 'loader' -d 'Print the fragment alone (none), as a GRUB legacy menu.lst line (legacy) or as an /etc/default/grub assignment (grub2).' -rfka 'none legacy grub2'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" kernel' -l 'kernel' -d 'With --loader legacy: the kernel image of the line.' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" append' -l 'append' -d 'With --loader legacy: the arguments before the fragment.' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" default-file' -l 'default-file' -d 'The /etc/default/grub to edit (implies --edit).' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" edit' -l 'edit' -d 'Edit $PCIHIDE_GRUB_DEFAULT, else /etc/default/grub: replace the hide token of the style\'s variable.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" write' -l 'write' -d 'With --edit or --default-file: write the change (otherwise only the diff is shown).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide domain" -eq 1' -fa 'start' -d 'Record a domain as running and hand it every free hidden device its policy allows.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide domain" -eq 1' -fa 'kill' -d 'Record a domain as dead; its devices go to the next domain started.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide domain" -eq 1' -fa 'list' -d 'List the running domains.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide domain start" -eq 1' -fka '(__pcihide_custom_completion ---completion domain start -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" name' -l 'name' -d 'A name for the domain.' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide domain kill" -eq 1' -fka '(__pcihide_custom_completion ---completion domain kill -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain list" json' -l 'json' -d 'Print JSON.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain list" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain list" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide assign" -ge 1' -fka '(__pcihide_custom_completion ---completion assign -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" domain' -l 'domain' -d 'The guest domain id (1-32751).' -rfka '(__pcihide_custom_completion ---completion assign -- --domain (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" force' -l 'force' -d 'Take devices from the running domain that owns them.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide release" -ge 1' -fka '(__pcihide_custom_completion ---completion release -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide policy" -ge 1' -fka '(__pcihide_custom_completion ---completion policy -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" auto' -l 'auto' -d 'The first domain started gets it; after its owner dies, the next one started.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" manual' -l 'manual' -d 'Never handed over automatically; only by assign.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" json' -l 'json' -d 'Print JSON.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide emu" -eq 1' -fa 'read' -d 'Read one register as the guest would, and say whether it is emulated or shone through.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide emu" -eq 1' -fa 'trace' -d 'Replay a script of port accesses (outl 0xcf8 0x80004800, inl 0xcfc, ...) and print every read.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide emu" -eq 1' -fa 'dump' -d 'Print the guest bus in lspci -xxx format (lspci -F reads it).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide emu" -eq 1' -fa 'lspci' -d 'Render the guest bus with pcihide list\'s renderer (lspci\'s options).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide emu" -eq 1' -fa 'proc-pci' -d 'Print the guest bus as a Linux 2.4/2.6 guest\'s cat /proc/pci.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" width' -l 'width' -d 'Access width: 1, 2 or 4.' -rfka '1 2 4'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" domain' -l 'domain' -d 'The guest domain whose devices (owned or reserved in the ledger) to show.' -rfka '(__pcihide_custom_completion ---completion emu read -- --domain (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read"' -l 'device' -d 'A host device to give the guest, xl style: 02:09.0, 02:09.0@09, 02:09.0,permissive=1 (repeatable; previews without a ledger).' -rfka '(__pcihide_custom_completion ---completion emu read -- --device (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" F' -s 'F' -d 'Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" i' -s 'i' -d 'Use this ID database instead of pci.ids (as lspci -i).' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" domain' -l 'domain' -d 'The guest domain whose devices (owned or reserved in the ledger) to show.' -rfka '(__pcihide_custom_completion ---completion emu trace -- --domain (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace"' -l 'device' -d 'A host device to give the guest, xl style: 02:09.0, 02:09.0@09, 02:09.0,permissive=1 (repeatable; previews without a ledger).' -rfka '(__pcihide_custom_completion ---completion emu trace -- --device (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" F' -s 'F' -d 'Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" i' -s 'i' -d 'Use this ID database instead of pci.ids (as lspci -i).' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" domain' -l 'domain' -d 'The guest domain whose devices (owned or reserved in the ledger) to show.' -rfka '(__pcihide_custom_completion ---completion emu dump -- --domain (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump"' -l 'device' -d 'A host device to give the guest, xl style: 02:09.0, 02:09.0@09, 02:09.0,permissive=1 (repeatable; previews without a ledger).' -rfka '(__pcihide_custom_completion ---completion emu dump -- --device (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" F' -s 'F' -d 'Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" i' -s 'i' -d 'Use this ID database instead of pci.ids (as lspci -i).' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci"' -s 'n' -d 'Show numeric ids (-nn: names and numbers).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" D' -s 'D' -d 'Always show domain numbers.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" k' -s 'k' -d 'Show kernel drivers and modules.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci"' -s 'm' -d 'Machine-readable output (-mm: the same, as lspci without -v).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" t' -s 't' -d 'Show the bus tree.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci"' -s 'x' -d 'Hex dump of the config space header (-xxx: 256 bytes, -xxxx: 4096).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" s' -s 's' -d 'Only devices in these slots: [[[[<domain>]:]<bus>]:][<device>][.[<func>]].' -rfka '(__pcihide_custom_completion ---completion emu lspci -- -s (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" d' -s 'd' -d 'Only devices with these ids: [<vendor>]:[<device>][:<class>].' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" domain' -l 'domain' -d 'The guest domain whose devices (owned or reserved in the ledger) to show.' -rfka '(__pcihide_custom_completion ---completion emu lspci -- --domain (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci"' -l 'device' -d 'A host device to give the guest, xl style: 02:09.0, 02:09.0@09, 02:09.0,permissive=1 (repeatable; previews without a ledger).' -rfka '(__pcihide_custom_completion ---completion emu lspci -- --device (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" F' -s 'F' -d 'Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" i' -s 'i' -d 'Use this ID database instead of pci.ids (as lspci -i).' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" domain' -l 'domain' -d 'The guest domain whose devices (owned or reserved in the ledger) to show.' -rfka '(__pcihide_custom_completion ---completion emu proc-pci -- --domain (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci"' -l 'device' -d 'A host device to give the guest, xl style: 02:09.0, 02:09.0@09, 02:09.0,permissive=1 (repeatable; previews without a ledger).' -rfka '(__pcihide_custom_completion ---completion emu proc-pci -- --device (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" F' -s 'F' -d 'Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" i' -s 'i' -d 'Use this ID database instead of pci.ids (as lspci -i).' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide completion" -eq 1' -fka 'bash zsh fish'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide completion" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide completion" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide help" version' -l 'version' -d 'Show the version.'

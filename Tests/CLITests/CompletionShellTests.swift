@@ -1,0 +1,147 @@
+import Foundation
+import PCIFixtures
+import PCIModel
+import Testing
+
+/// Completion in real interactive shells, driven through tmux: type a line, press TAB, read the
+/// screen. The candidates come from a test sysfs tree and state file.
+@Suite("shell completion", .serialized, .enabled(if: ShellHarness.available))
+struct CompletionShellTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test("committed scripts are what the binary generates", arguments: [("bash", "pcihide.bash"), ("zsh", "_pcihide"), ("fish", "pcihide.fish")])
+    func scriptsAreCurrent(_ shell: String, _ file: String) throws {
+        let cli = try CLI()
+        let generated = try cli.run(["completion", shell]).stdout
+        let committed = try String(contentsOfFile: Self.root + "/Completions/" + file, encoding: .utf8)
+        #expect(generated == committed, "Completions/\(file) is stale: run 'make completions'")
+    }
+
+    static func fixture() throws -> CLI {
+        var cli = try CLI()
+        var f = SysfsFixture()
+        for (a, v, d) in [("0000:02:09.0", 0x8086, 0x1229), ("0000:02:0a.0", 0x8086, 0x1229), ("0000:03:00.0", 0x10de, 0x1b81), ("0000:03:00.1", 0x10de, 0x10f0)] {
+            f.functions.append(SysfsFixture.Function(address: PCIAddress(sysfsName: a)!, vendor: UInt16(v), device: UInt16(d), classCode: 0x020000))
+        }
+        try f.write(to: cli.dir + "/sys")
+        var other = SysfsFixture()
+        other.functions = [SysfsFixture.Function(address: PCIAddress(sysfsName: "0000:05:07.0")!, vendor: 0x8086, device: 0x1229, classCode: 0x020000)]
+        try other.write(to: cli.dir + "/other")
+        cli.environment["PCIHIDE_SYSFS"] = cli.dir + "/sys"
+        try cli.run(["hide", "03:00.1"])
+        try cli.run(["domain", "start", "7", "--name", "web"])
+        try cli.run(["hide", "0000:02:0a.0"])
+        try cli.run(["assign", "0000:02:0a.0", "--domain", "12", "--force"])
+        return cli
+    }
+
+    /// (typed line, text the line must show after TAB)
+    static let cases: [(String, String)] = [
+        ("pcihide hide 0000:02:09", "pcihide hide 0000:02:09.0"),
+        ("pcihide hide 03:00.", "pcihide hide 03:00."),          // two candidates: nothing inserted yet
+        ("pcihide unhide 0000:03:0", "pcihide unhide 0000:03:00.1"),
+        ("pcihide unhide 03:0", "pcihide unhide 03:00.1"),
+        ("pcihide assign --domain 1", "pcihide assign --domain 12"),
+        ("pcihide list -s 0000:03:00.", "pcihide list -s 0000:03:00."),
+        ("pcihide hide --sysfs OTHER 0000:05:0", "pcihide hide --sysfs OTHER 0000:05:07.0"),
+        ("pcihide grub --style xen-", "pcihide grub --style xen-pciback"),
+        ("pcihide emu read --width ", "pcihide emu read --width "),
+    ]
+
+    @Test("TAB completes addresses, hidden devices, domains and fixed lists", arguments: ["bash", "zsh", "fish"])
+    func completes(_ shell: String) throws {
+        let cli = try Self.fixture()
+        let h = try ShellHarness(shell: shell, cli: cli, root: Self.root)
+        defer { h.close() }
+        for (typed, expected) in Self.cases {
+            let line = typed.replacingOccurrences(of: "OTHER", with: cli.dir + "/other")
+            let want = expected.replacingOccurrences(of: "OTHER", with: cli.dir + "/other")
+            let screen = try h.complete(line)
+            // capture-pane drops trailing blanks, so a line ending in a space is compared without it.
+            #expect(screen.contains(want.trimmingCharacters(in: .whitespaces)), "\(shell): '\(line)' TAB gave:\n\(screen)")
+        }
+        // Both candidates are offered where two match.
+        let listed = try h.complete("pcihide hide 03:00.", tabs: 2)
+        #expect(listed.contains("00.0") && listed.contains("00.1"), "\(shell):\n\(listed)")
+        let widths = try h.complete("pcihide emu read --width ", tabs: 2)
+        #expect(widths.contains("1") && widths.contains("2") && widths.contains("4"), "\(shell):\n\(widths)")
+        if shell != "bash" {
+            // zsh and fish show domain names as descriptions.
+            let domains = try h.complete("pcihide assign --domain ", tabs: 2)
+            #expect(domains.contains("web"), "\(shell):\n\(domains)")
+        }
+    }
+}
+
+/// One interactive shell in a detached tmux session.
+struct ShellHarness {
+    static var available: Bool {
+        ["/usr/bin/tmux", "/usr/bin/zsh", "/usr/bin/fish", "/usr/share/bash-completion/bash_completion"].allSatisfy { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    let session: String
+    let shell: String
+
+    init(shell: String, cli: CLI, root: String) throws {
+        self.shell = shell
+        session = "pcihide-\(shell)-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+        let bin = (CLI.binary as NSString).deletingLastPathComponent
+        let env = "PATH=\(bin):/usr/bin:/bin PCIHIDE_STATE=\(cli.statePath) PCIHIDE_SYSFS=\(cli.dir)/sys HOME=\(cli.dir) TERM=xterm"
+        let command: String
+        switch shell {
+        case "bash": command = "env -i \(env) bash --norc --noprofile"
+        case "zsh": command = "env -i \(env) zsh -f"
+        default: command = "env -i \(env) fish --no-config"
+        }
+        try tmux(["new-session", "-d", "-s", session, "-x", "200", "-y", "50", command])
+        let setup: String
+        switch shell {
+        case "bash": setup = "PS1='$ '; source /usr/share/bash-completion/bash_completion; source \(root)/Completions/pcihide.bash"
+        case "zsh": setup = "PROMPT='$ '; autoload -U compinit; compinit -u; source \(root)/Completions/_pcihide"
+        default: setup = "function fish_prompt; echo '$ '; end; source \(root)/Completions/pcihide.fish"
+        }
+        try tmux(["send-keys", "-t", session, setup, "Enter"])
+        usleep(800_000)
+    }
+
+    @discardableResult
+    func tmux(_ args: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+        p.arguments = args
+        // Only capture-pane's output is read. `new-session` forks the tmux server, which inherits
+        // the client's standard output: a pipe there would never reach end-of-file.
+        let out = Pipe()
+        let reads = args.first == "capture-pane"
+        p.standardOutput = reads ? out : FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = reads ? out.fileHandleForReading.readDataToEndOfFile() : Data()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Types `line`, presses TAB, returns the screen, then clears the line.
+    func complete(_ line: String, tabs: Int = 1) throws -> String {
+        try tmux(["send-keys", "-t", session, "clear", "Enter"])
+        usleep(300_000)
+        try tmux(["send-keys", "-t", session, "-l", line])
+        for _ in 0..<tabs {
+            try tmux(["send-keys", "-t", session, "Tab"])
+            usleep(700_000)
+        }
+        let screen = try tmux(["capture-pane", "-p", "-t", session])
+        // Empty the line without running it: end of line, then kill back to its start (bash's
+        // readline, zsh's and fish's emacs bindings all read C-e C-u so). In fish, Escape first closes
+        // the pager; bash and zsh would read Escape as a Meta prefix.
+        if shell == "fish" {
+            try tmux(["send-keys", "-t", session, "Escape"])
+            usleep(100_000)
+        }
+        try tmux(["send-keys", "-t", session, "C-e", "C-u"])
+        usleep(200_000)
+        return screen
+    }
+
+    func close() { _ = try? tmux(["kill-session", "-t", session]) }
+}
