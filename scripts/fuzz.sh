@@ -15,5 +15,6 @@ for t in "${targets[@]}"; do
     mkdir -p "$corpus"
     seeds="Fuzz/$t/seeds"
     echo "== $t: $runs runs" >&2
-    ".build-fuzz/debug/$t" -runs="$runs" -max_len=256 -print_final_stats=1 "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) 2>&1 | tail -n 12
+    mkdir -p .build-fuzz/artifacts
+    ".build-fuzz/debug/$t" -runs="$runs" -max_len=256 -artifact_prefix=".build-fuzz/artifacts/$t-" -print_final_stats=1 "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) 2>&1 | tail -n 12
 done

@@ -104,6 +104,11 @@ public enum GrubDefaultFile {
         return out
     }
 
+    /// Where an unquoted shell word (or the text after a closing quote) ends.
+    static func isWordEnd(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == UInt8(ascii: "#") || b == UInt8(ascii: ";")
+    }
+
     /// Every assignment of `variable`, with the range of its value. A value whose extent cannot
     /// be determined safely (an unterminated quote, a continuation line) is an error.
     static func find(_ variable: String, in lines: [[UInt8]], path: String) throws(GrubFileError) -> [Assignment] {
@@ -137,10 +142,20 @@ public enum GrubDefaultFile {
                 if j >= end {
                     throw GrubFileError(path: path, line: n + 1, column: vStart + 1, reason: "the quote opened here for \(variable) is not closed on the same line")
                 }
+                // `"a"b` or `"a""b"`: the shell joins the parts into one word; editing the first part alone would change it.
+                if j + 1 < end, !isWordEnd(line[j + 1]) {
+                    throw GrubFileError(path: path, line: n + 1, column: j + 2, reason: "the value of \(variable) goes on after its closing quote; pcihide edits only a value that is one quoted or unquoted word")
+                }
                 out.append(Assignment(line: n, content: vStart + 1..<j, quote: q))
             } else {
                 var j = vStart
-                while j < end && line[j] != 0x20 && line[j] != 0x09 && line[j] != UInt8(ascii: "#") && line[j] != UInt8(ascii: ";") { j += 1 }
+                while j < end && !isWordEnd(line[j]) {
+                    // A quote or backslash inside an unquoted word changes how the shell reads the rest.
+                    if line[j] == UInt8(ascii: "\"") || line[j] == UInt8(ascii: "'") || line[j] == UInt8(ascii: "\\") {
+                        throw GrubFileError(path: path, line: n + 1, column: j + 1, reason: "the unquoted value of \(variable) contains a quote or backslash here; pcihide edits only a value that is one quoted or unquoted word")
+                    }
+                    j += 1
+                }
                 out.append(Assignment(line: n, content: vStart..<j, quote: nil))
             }
         }

@@ -140,6 +140,34 @@ struct GrubDefaultFileTests {
         }
     }
 
+    // Found by the StateFuzz target: a value that is not one plain word was quoted around its
+    // quotes, which changed what the shell reads and made a second edit differ from the first.
+    @Test("values that are not one shell word are refused where they stop being one", arguments: [
+        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=ab\"cd\"\n", 42, "quote or backslash"),
+        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=a\\ b\n", 41, "quote or backslash"),
+        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"a\"b\n", 43, "after its closing quote"),
+        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT='a'\"b\"\n", 43, "after its closing quote"),
+    ])
+    func mixedWordsAreRefused(_ text: String, _ column: Int, _ reason: String) {
+        do {
+            _ = try GrubDefaultFile.edit(text, style: .xenPciback, token: "xen-pciback.hide=(0000:02:09.0)", path: "g")
+            Issue.record("expected a refusal of \(text)")
+        } catch {
+            #expect(error.line == 1)
+            #expect(error.column == column)
+            #expect(error.description.contains(reason), "\(error)")
+        }
+    }
+
+    @Test("plain values next to comments and separators are still edited", arguments: [
+        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet\" # note\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet xen-pciback.hide=(0000:02:09.0)\" # note\n"),
+        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=quiet;\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet xen-pciback.hide=(0000:02:09.0)\";\n"),
+    ])
+    func plainValuesStillEdit(_ text: String, _ expected: String) throws {
+        let edited = try GrubDefaultFile.edit(text, style: .xenPciback, token: "xen-pciback.hide=(0000:02:09.0)", path: "g")
+        #expect(edited == expected)
+    }
+
     @Test func unifiedDiffShape() {
         let old = "a\nb\nc\nd\ne\nf\ng\nh\n"
         let new = "a\nb\nc\nd\nE\nf\ng\nh\n"
