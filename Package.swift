@@ -32,15 +32,17 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("pci"), .linkedLibrary("dl")]),
         // Devices present on a source (live sysfs, a sysfs tree, an lspci dump) and lspci's listing.
         .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim"]),
+        // Runtime binding to pciback/vfio-pci through one sysfs seam, and the safety report (check).
+        .target(name: "PCIBinding", dependencies: ["PCIModel", "SystemIO", "PCIInventory"]),
         // Generated sysfs trees for tests and benchmarks.
-        .target(name: "PCIFixtures", dependencies: ["PCIModel", "SystemIO"]),
+        .target(name: "PCIFixtures", dependencies: ["PCIModel", "SystemIO", "PCIBinding"]),
         .executableTarget(name: "pcihide-fixture", dependencies: ["PCIFixtures", "SystemIO"]),
         // The emulated-access benchmark (make bench).
         .executableTarget(name: "pcihide-emubench", dependencies: ["PCIEmulation"]),
         .executableTarget(
             name: "pcihide",
             dependencies: [
-                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation",
+                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "PCIEmulationTests", dependencies: ["PCIEmulation",
             .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCIInventoryTests", dependencies: ["PCIInventory", "PCIModel", "PCIFixtures"]),
+        .testTarget(name: "PCIBindingTests", dependencies: ["PCIBinding", "PCIFixtures", "PCIInventory", "PCIModel", "SystemIO"]),
         .testTarget(name: "CLITests", dependencies: ["PCIModel", "PCIFixtures"]),
     ]
 )

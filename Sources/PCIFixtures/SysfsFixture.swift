@@ -181,6 +181,7 @@ public struct SysfsFixture {
                 }
             }
             try attr("resource", resource)
+            try attr("driver_override", "(null)\n")
             if fn.bootVGA { try attr("boot_vga", "1\n") }
             if let drv = fn.driver {
                 try Files.makeDirectories(root + "/drivers/" + drv)

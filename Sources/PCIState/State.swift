@@ -32,6 +32,10 @@ public struct HiddenEntry: Hashable, Sendable {
     public var owner: Int?
     /// When the current owner got it (or when it was last freed).
     public var ownerSince: String?
+    /// Bound at runtime (`hide --now`): the driver it was handed to, and the driver it had
+    /// before (nil: none), which `unhide --now` binds again.
+    public var runtimeDriver: String?
+    public var originalDriver: String?
 
     public init(selection: DeviceSelection, since: String, vslot: UInt8? = nil, permissive: Bool? = nil) {
         self.selection = selection
@@ -63,11 +67,13 @@ public struct GuestDomain: Hashable, Sendable {
 }
 
 /// Everything pcihide records. Schema version 1: the hidden set; version 2 adds ownership
-/// (policy and owner per device, running domains). Version 1 files are read and written back as 2.
+/// (policy and owner per device, running domains); version 3 adds runtime binding (the driver a
+/// device was bound to by `hide --now` and the one it had before). Older files are read and
+/// written back as the current version.
 /// The history of changes is kept beside it (see `StateStore`), so it never slows a command down.
 public struct PCIHideState: Equatable, Sendable {
     public static let format = "pcihide-state"
-    public static let currentVersion = 2
+    public static let currentVersion = 3
 
     /// Sorted by selection; at most one entry per selection.
     public private(set) var hidden: [HiddenEntry] = []
@@ -141,6 +147,10 @@ public struct PCIHideState: Equatable, Sendable {
                 }
                 if let o = e.owner { pairs.append(("owner", .number(Double(o)))) }
                 if let t = e.ownerSince { pairs.append(("ownerSince", .string(t))) }
+                if let d = e.runtimeDriver {
+                    pairs.append(("boundTo", .string(d)))
+                    pairs.append(("originalDriver", e.originalDriver.map { .string($0) } ?? .null))
+                }
                 return .object(pairs)
             })),
             ("domains", .array(domains.map { d in
@@ -204,6 +214,13 @@ public struct PCIHideState: Equatable, Sendable {
                     entry.owner = d
                 }
                 entry.ownerSince = item["ownerSince"]?.string
+            }
+            if version >= 3, let bound = item["boundTo"] {
+                guard let d = bound.string, !d.isEmpty, !d.contains("/") else {
+                    throw StateSchemaError("hidden[\(k)].boundTo must be a driver name")
+                }
+                entry.runtimeDriver = d
+                entry.originalDriver = item["originalDriver"]?.string
             }
             entries.append(entry)
         }

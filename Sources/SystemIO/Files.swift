@@ -59,6 +59,11 @@ public enum Files {
     }
 
     /// The target of a symbolic link, or nil.
+    /// The last component of a path (`e1000` of `../../drivers/e1000`).
+    public static func baseName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
     public static func readLink(_ path: String) -> String? {
         var buf = [CChar](repeating: 0, count: 4096)
         let n = readlink(path, &buf, buf.count - 1)

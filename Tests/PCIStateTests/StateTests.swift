@@ -70,11 +70,11 @@ struct StateTests {
         s.hide(HiddenEntry(selection: a, since: "2026-01-02T00:00:00Z", vslot: 0x1d, permissive: true))
         let text = s.json().serialized()
         #expect(try PCIHideState(json: JSON.parse(Array(text.utf8))) == s)
-        #expect(text.contains("\"format\": \"pcihide-state\"") && text.contains("\"version\": 2"))
+        #expect(text.contains("\"format\": \"pcihide-state\"") && text.contains("\"version\": 3"))
     }
 
     @Test("schema errors are refused", arguments: [
-        (#"{"format": "pcihide-state", "version": 3, "hidden": []}"#, "newer pcihide"),
+        (#"{"format": "pcihide-state", "version": 4, "hidden": []}"#, "newer pcihide"),
         (#"{"format": "pcihide-state", "version": 2, "hidden": [{"device": "0000:02:09.0", "owner": 4}], "domains": []}"#, "not in \"domains\""),
         (#"{"format": "pcihide-state", "version": 2, "hidden": [{"device": "0000:02:09.0", "policy": "sometimes"}]}"#, "policy must be"),
         (#"{"format": "pcihide-state", "version": 2, "hidden": [], "domains": [{"id": 0}]}"#, "domains[0].id"),
@@ -135,7 +135,7 @@ struct MigrationTests {
         #expect(state.hidden[0].policy == .auto && state.hidden[0].owner == nil && state.hidden[0].vslot == 0x1d)
         #expect(state.domains.isEmpty)
         let text = state.json().serialized()
-        #expect(text.contains("\"version\": 2") && text.contains("\"domains\": []"))
+        #expect(text.contains("\"version\": 3") && text.contains("\"domains\": []"))
         #expect(try PCIHideState(json: JSON.parse(Array(text.utf8))) == state)
     }
 
