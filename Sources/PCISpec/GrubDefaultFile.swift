@@ -38,9 +38,15 @@ public enum GrubDefaultFile {
             if let inherited = style.grubInheritedVariable, let last = try find(inherited, in: lines, path: path).last {
                 insertAt = last.line + 1
             }
-            // The file may lack a final newline: give the line before ours one.
-            if insertAt > 0, let lastByte = lines[insertAt - 1].last, lastByte != 0x0a {
-                lines[insertAt - 1].append(0x0a)
+            if insertAt > 0 {
+                var previous = lines[insertAt - 1][...]
+                if previous.last == 0x0a { previous = previous.dropLast() }
+                // A line continued with '\' would swallow the assignment into its own command.
+                if previous.last == UInt8(ascii: "\\") {
+                    throw GrubFileError(path: path, line: insertAt, column: previous.count, reason: "this line continues with '\\' onto the line where pcihide would add \(variable)")
+                }
+                // The file may lack a final newline: give the line before ours one.
+                if lines[insertAt - 1].last != 0x0a { lines[insertAt - 1].append(0x0a) }
             }
             lines.insert(newLine, at: insertAt)
             return join(lines)

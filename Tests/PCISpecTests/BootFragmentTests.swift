@@ -147,6 +147,7 @@ struct GrubDefaultFileTests {
         ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=a\\ b\n", 41, "quote or backslash"),
         ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"a\"b\n", 43, "after its closing quote"),
         ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT='a'\"b\"\n", 43, "after its closing quote"),
+        ("GRUB_TIMEOUT=5 \\\n", 16, "continues with '\\'"),
     ])
     func mixedWordsAreRefused(_ text: String, _ column: Int, _ reason: String) {
         do {
