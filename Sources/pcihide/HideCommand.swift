@@ -1,4 +1,5 @@
 import ArgumentParser
+import PCIBinding
 import PCIModel
 import PCISpec
 import PCIState
@@ -10,7 +11,9 @@ struct Hide: ParsableCommand {
             SPEC is any form users type: 02:09.0, 0000:02:09.0, hide=02:09.0, \
             xen-pciback.hide=(02:09.0)(0000:04:1d.*), (05:*.*), or an xl spec such as \
             36:00.0@1d,permissive=1. Every spec is checked before anything is recorded. \
-            Hiding a device already hidden says so and succeeds.
+            Hiding a device already hidden says so and succeeds. The host bridge, the boot VGA \
+            device and devices holding mounted file systems are refused unless --force. With \
+            --now the devices are also bound to pciback or vfio-pci at once.
             """
     )
 
@@ -20,18 +23,54 @@ struct Hide: ParsableCommand {
     @Flag(help: "Print the boot-loader fragment for the whole hidden set afterwards (status lines go to standard error).")
     var grub = false
 
+    @OptionGroup var runtime: RuntimeOptions
+
+    @Option(help: ArgumentHelp("With --now: pciback or vfio-pci (default: pciback when loaded, else vfio-pci).", valueName: "driver"))
+    var driver: PassthroughDriver?
+
+    @Flag(help: "Hide the host bridge, the boot VGA device or a device holding mounted file systems all the same.")
+    var force = false
+
+    @Flag(help: "Also hide the IOMMU-group companions and sibling functions that would be left behind.")
+    var group = false
+
     @OptionGroup var boot: BootOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
+    @OptionGroup var safety: SafetyOptions
+
+    func validate() throws {
+        if driver != nil && !runtime.now { throw ValidationError("--driver goes with --now") }
+    }
 
     func run() throws {
         try reporting {
             let parsed = try SpecParser.parseAll(specs)
-            let entries = try HiddenSetChange.entries(from: parsed)
-            HiddenSetChange.warnAbsent(entries.map(\.selection), tree: source.tree)
-            let plan = BootPlan(options: boot, tree: source.tree)
+            var entries = try HiddenSetChange.entries(from: parsed)
+            let tree = source.tree
+            HiddenSetChange.warnAbsent(entries.map(\.selection), tree: tree)
+            let present = (try? tree.addresses()) ?? []
+            var targets = present.filter { a in entries.contains { $0.selection.matches(a) } }
+            if !targets.isEmpty {
+                let inspector = try safety.inspector(tree: tree, state: try stateOptions.store.load())
+                try HideSafety.review(&entries, &targets, inspector: inspector, force: force, group: group)
+            }
+            var bind: RuntimeHide?
+            if runtime.now {
+                let r = try RuntimeHide(entries: entries, targets: targets, tree: tree, io: runtime.io(), driver: driver)
+                if runtime.dryRun {
+                    try r.bindAll()
+                    runtime.printDryRun(r.binder.io)
+                    return
+                }
+                // Bound devices are recorded one by one, with the driver each had before.
+                entries = r.perAddressEntries
+                bind = r
+            }
+            let plan = BootPlan(options: boot, tree: tree)
             let (messages, fragment) = try stateOptions.store.update { state -> ([String], String?) in
-                let messages = entries.map { HiddenSetChange.hide($0, in: &state) }
+                var messages = entries.map { HiddenSetChange.hide($0, in: &state) }
+                if let bind { messages += try bind.bindAll(recordingIn: &state) }
                 // Render inside the transaction: a set the style cannot express records nothing.
                 return (messages, grub ? try plan.render(state) : nil)
             }

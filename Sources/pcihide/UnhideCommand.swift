@@ -1,4 +1,5 @@
 import ArgumentParser
+import PCIBinding
 import PCIModel
 import PCISpec
 import PCIState
@@ -6,7 +7,11 @@ import PCIState
 struct Unhide: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Remove devices from the hidden set.",
-        discussion: "Takes the same spec forms as hide. Unhiding a device that is not hidden says so and succeeds."
+        discussion: """
+            Takes the same spec forms as hide. Unhiding a device that is not hidden says so and \
+            succeeds. With --now the device is also given back at once: driver_override cleared, \
+            unbound from pciback or vfio-pci, and bound to the driver it had before hide --now.
+            """
     )
 
     @Argument(help: ArgumentHelp("Devices to unhide.", valueName: "spec"), completion: .hiddenDevices)
@@ -15,14 +20,49 @@ struct Unhide: ParsableCommand {
     @Flag(help: "Unhide even when a guest domain owns the device.")
     var force = false
 
+    @OptionGroup var runtime: RuntimeOptions
     @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var source: SourceOptions
 
     func run() throws {
         try reporting {
             let parsed = try SpecParser.parseAll(specs)
             let selections = try HiddenSetChange.entries(from: parsed).map(\.selection)
+            if runtime.now {
+                for s in selections where s.address == nil {
+                    throw Failure(.usage, "unhide --now takes device addresses, not the wildcard \(s): name each device")
+                }
+            }
+            let binder = RuntimeBinder(tree: source.tree, io: runtime.io())
+            if runtime.dryRun {
+                let state = try stateOptions.store.load()
+                for s in selections { _ = try binder.unbind(s.address!, restoring: state.entry(for: s)?.originalDriver) }
+                runtime.printDryRun(binder.io)
+                return
+            }
             let messages = try stateOptions.store.update { state in
-                try selections.map { try HiddenSetChange.unhide($0, force: force, in: &state) }
+                var messages: [String] = []
+                var given: [(BindingChange, String)] = []
+                for s in selections {
+                    let entry = state.entry(for: s)
+                    messages.append(try HiddenSetChange.unhide(s, force: force, in: &state))
+                    guard runtime.now, let a = s.address else { continue }
+                    if entry?.runtimeDriver == nil {
+                        warn("\(a) was not bound by hide --now; unbinding it from its driver and probing")
+                    }
+                    do {
+                        let c = try binder.unbind(a, restoring: entry?.originalDriver)
+                        given.append((c, entry?.runtimeDriver ?? c.before ?? ""))
+                        messages.append("gave \(a) back to \(c.after ?? "no driver") (was \(c.before ?? "no driver"))")
+                    } catch {
+                        // Devices given back earlier in this command return to the passthrough driver.
+                        for (c, driver) in given.reversed() {
+                            if let d = PassthroughDriver(rawValue: driver) { _ = try? binder.bind(c.address, to: d) }
+                        }
+                        throw error
+                    }
+                }
+                return messages
             }
             messages.forEach { print($0) }
         }

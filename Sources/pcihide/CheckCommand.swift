@@ -1,0 +1,96 @@
+import ArgumentParser
+import PCIBinding
+import PCIModel
+import PCISpec
+import PCIState
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Report whether devices can be handed over safely.",
+        discussion: """
+            For each device: its IOMMU group and every other device in it, the other functions of \
+            its slot, whether it is a bridge (and what is behind it), the host bridge, the boot VGA \
+            device, and mounted file systems reached through it. Exits 1 when hide would refuse a \
+            device (without --force), 0 otherwise.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Devices to check (any spec form; wildcards cover the devices present).", valueName: "spec"), completion: .presentDevices)
+    var specs: [String]
+
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var source: SourceOptions
+    @OptionGroup var safety: SafetyOptions
+
+    func run() throws {
+        try reporting {
+            let selections = try HiddenSetChange.entries(from: try SpecParser.parseAll(specs)).map(\.selection)
+            let tree = source.tree
+            let present = try tree.addresses()
+            for s in selections where !present.contains(where: { s.matches($0) }) {
+                throw Failure(.noInput, "\(s) is not present in \(tree.devicesDirectory); check the address (lspci -D lists them)")
+            }
+            let state = try stateOptions.store.load()
+            let inspector = try safety.inspector(tree: tree, state: state)
+            let reports = present.filter { a in selections.contains { $0.matches(a) } }.map(inspector.inspect)
+            writeStandardOutput(json ? CheckReport.json(reports, state: state).serialized() : CheckReport.text(reports, state: state))
+            if reports.contains(where: { !$0.refusals.isEmpty }) { throw ExitCode(ExitStatus.failure.rawValue) }
+        }
+    }
+}
+
+enum CheckReport {
+    static func related(_ d: RelatedDevice) -> String {
+        "\(d.address) (\(d.driver ?? "no driver"), \(d.hidden ? "hidden" : "not hidden"))"
+    }
+
+    static func list(_ ds: [RelatedDevice]) -> String { ds.isEmpty ? "none" : ds.map(related).joined(separator: ", ") }
+
+    static func verdict(_ s: DeviceSafety) -> String {
+        if !s.refusals.isEmpty { return "refused: " + s.refusals.joined(separator: "; ") + " (hide --force overrides)" }
+        if !s.leftBehind.isEmpty { return "hide leaves behind " + s.leftBehind.map(\.address.description).joined(separator: ", ") + " (hide --group takes them too)" }
+        return "safe to hide"
+    }
+
+    static func text(_ reports: [DeviceSafety], state: PCIHideState) -> String {
+        var out = ""
+        for s in reports {
+            let cls = s.classCode.map { hex($0 >> 8, 4) } ?? "????"
+            out += "\(s.address)  class \(cls)  driver \(s.driver ?? "none")  \(state.entry(hiding: s.address) != nil ? "hidden" : "not hidden")\n"
+            out += "  IOMMU group: " + (s.iommuGroup.map { "\($0), shared with: " + list(s.groupCompanions) } ?? "none (no IOMMU, or it is off)") + "\n"
+            out += "  same slot: \(list(s.siblings))\n"
+            out += "  bridge: " + (s.isBridge ? "yes, behind it: " + list(s.behind) : "no") + "\n"
+            out += "  host bridge: \(s.isHostBridge ? "yes" : "no")\n"
+            out += "  boot VGA: \(s.isBootVGA ? "yes" : "no")\n"
+            out += "  mounted file systems: " + (s.mountsTraced ? (s.mounts.isEmpty ? "none" : s.mounts.joined(separator: ", ")) : "not traced (give --block-class DIR for a tree other than /sys/bus/pci)") + "\n"
+            out += "  verdict: \(verdict(s))\n"
+        }
+        return out
+    }
+
+    static func json(_ reports: [DeviceSafety], state: PCIHideState) -> JSON {
+        func rel(_ ds: [RelatedDevice]) -> JSON {
+            .array(ds.map { .object([("address", .string($0.address.description)), ("driver", $0.driver.map { .string($0) } ?? .null), ("hidden", .bool($0.hidden))]) })
+        }
+        return .array(reports.map { s in
+            .object([
+                ("address", .string(s.address.description)),
+                ("classId", s.classCode.map { .string(hex($0 >> 8, 4)) } ?? .null),
+                ("driver", s.driver.map { .string($0) } ?? .null),
+                ("hidden", .bool(state.entry(hiding: s.address) != nil)),
+                ("iommuGroup", s.iommuGroup.map { .string($0) } ?? .null),
+                ("groupCompanions", rel(s.groupCompanions)),
+                ("sameSlot", rel(s.siblings)),
+                ("bridge", .bool(s.isBridge)),
+                ("behind", rel(s.behind)),
+                ("hostBridge", .bool(s.isHostBridge)),
+                ("bootVGA", .bool(s.isBootVGA)),
+                ("mounts", s.mountsTraced ? .array(s.mounts.map { .string($0) }) : .null),
+                ("refusals", .array(s.refusals.map { .string($0) })),
+                ("leftBehind", .array(s.leftBehind.map { .string($0.address.description) })),
+                ("safe", .bool(s.refusals.isEmpty)),
+            ])
+        })
+    }
+}

@@ -1,0 +1,67 @@
+import PCIBinding
+import PCIInventory
+import PCIModel
+import PCIState
+import SystemIO
+
+/// `hide --now`: binds every target to the passthrough driver; a failure part-way gives the
+/// devices bound earlier in the same command back to their drivers.
+struct RuntimeHide {
+    let entries: [HiddenEntry]
+    let targets: [PCIAddress]
+    let binder: RuntimeBinder
+    let driver: PassthroughDriver
+
+    init(entries: [HiddenEntry], targets: [PCIAddress], tree: SysfsTree, io: SysfsIO, driver: PassthroughDriver?) throws(Failure) {
+        for e in entries where !targets.contains(where: { e.selection.matches($0) }) {
+            throw Failure(.usage, "cannot bind \(e.selection) now: no such device in \(tree.devicesDirectory); nothing was changed")
+        }
+        self.entries = entries
+        self.targets = targets
+        binder = RuntimeBinder(tree: tree, io: io)
+        if let driver { self.driver = driver } else { self.driver = try binder.defaultDriver() }
+    }
+
+    /// One exact entry per bound device (a wildcard given with --now is recorded device by device).
+    var perAddressEntries: [HiddenEntry] {
+        targets.map { a in
+            var e = entries.first { $0.selection.matches(a) }!
+            e.selection = DeviceSelection(a)
+            return e
+        }
+    }
+
+    @discardableResult
+    func bindAll() throws(BindingError) -> [BindingChange] {
+        var done: [BindingChange] = []
+        for a in targets {
+            do {
+                done.append(try binder.bind(a, to: driver))
+            } catch {
+                var restored: [String] = []
+                for c in done.reversed() where c.before != c.after {
+                    if (try? binder.unbind(c.address, restoring: c.before)) != nil { restored.append(c.address.description) }
+                }
+                var e = error
+                if !restored.isEmpty { e.message += "; \(restored.joined(separator: ", ")), bound earlier in this command, went back to their drivers" }
+                throw e
+            }
+        }
+        return done
+    }
+
+    /// Binds and records in `state` what each device was bound to before.
+    func bindAll(recordingIn state: inout PCIHideState) throws(BindingError) -> [String] {
+        let changes = try bindAll()
+        return changes.map { c in
+            state.update(DeviceSelection(c.address)) { e in
+                // Re-binding a device pcihide bound earlier keeps the driver it had first.
+                if e.runtimeDriver == nil || c.before != c.after { e.originalDriver = c.before }
+                e.runtimeDriver = c.after
+            }
+            return c.before == c.after
+                ? "\(c.address) is already bound to \(c.after ?? "no driver")"
+                : "bound \(c.address) to \(c.after ?? "no driver") (was \(c.before ?? "no driver"))"
+        }
+    }
+}

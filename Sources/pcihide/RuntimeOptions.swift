@@ -1,0 +1,41 @@
+import ArgumentParser
+import PCIBinding
+import PCIInventory
+import PCIModel
+import PCIState
+
+extension PassthroughDriver: ExpressibleByArgument {}
+
+/// Where the safety checks find mounted file systems.
+struct SafetyOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The mount table to trace to PCI devices (default: $PCIHIDE_MOUNTS, else /proc/mounts).", valueName: "file"), completion: .file())
+    var mounts: String?
+
+    @Option(name: .customLong("block-class"), help: ArgumentHelp("The block-device class directory (default: $PCIHIDE_BLOCK_CLASS, else /sys/class/block when the sysfs root is /sys/bus/pci; other trees are not traced).", valueName: "dir"), completion: .directory)
+    var blockClass: String?
+
+    func inspector(tree: SysfsTree, state: PCIHideState) throws(Failure) -> SafetyInspector {
+        try SafetyInspector(tree: tree, mounts: mounts, blockClass: blockClass, isHidden: { state.entry(hiding: $0) != nil })
+    }
+}
+
+/// Binding at runtime instead of (or as well as) at the next boot.
+struct RuntimeOptions: ParsableArguments {
+    @Flag(help: "Bind now, without a reboot: driver_override, unbind, probe, verify (rolled back on failure).")
+    var now = false
+
+    @Flag(name: .customLong("dry-run"), help: "With --now: print the sysfs writes in order (write PATH VALUE) and change nothing.")
+    var dryRun = false
+
+    func validate() throws {
+        if dryRun && !now { throw ValidationError("--dry-run goes with --now: boot-time changes are shown by pcihide grub") }
+    }
+
+    /// The seam every runtime write goes through.
+    func io() -> SysfsIO { dryRun ? DryRunSysfs() : LiveSysfs() }
+
+    /// Prints a dry run's writes, one per line.
+    func printDryRun(_ io: SysfsIO) {
+        if let dry = io as? DryRunSysfs { dry.lines.forEach { print($0) } }
+    }
+}
