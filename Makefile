@@ -3,15 +3,25 @@ SWIFT    ?= swift
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 # Debian packages the build, the tests and the benchmarks use.
-DEBS     := libpci-dev libkmod-dev pciutils pci.ids pkg-config
+# libpci and the lspci oracle; the shells, tmux and bash-completion for the completion tests;
+# mandoc and man-db for the man page, and the packages whose pages its SEE ALSO names (so that
+# mandoc -Tlint finds them); valgrind for instruction counts.
+DEBS     := libpci-dev libkmod-dev pciutils pci.ids pkg-config \
+            bash-completion zsh fish tmux mandoc man-db driverctl xen-utils-common libvirt-clients valgrind python3
+BINARY   ?= .build/release/pcihide
+BINDIR    = $(DESTDIR)$(PREFIX)/bin
+MANDIR    = $(DESTDIR)$(PREFIX)/share/man/man1
+BASHDIR   = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR    = $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
+FISHDIR   = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 RELEASE  := .build/release/pcihide
 FUZZ_RUNS ?= 1000000
 
-.PHONY: setup deps build test fuzz bench clean install uninstall
+.PHONY: setup deps build test fuzz bench clean install install-files uninstall completions man
 
-## setup: install missing Debian packages, build the release binary and run it
+## setup: install missing Debian packages, build the release binary and list this machine's devices
 setup: deps build
-	$(RELEASE) --help
+	$(RELEASE) list
 
 deps:
 	@scripts/install-deps.sh $(DEBS)
@@ -34,3 +44,30 @@ clean:
 bench: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 	python3 bench/bench.py
+
+## completions: regenerate Completions/ from the argument parser (a test fails when they are stale)
+completions:
+	$(SWIFT) build --product pcihide
+	.build/debug/pcihide completion bash > Completions/pcihide.bash
+	.build/debug/pcihide completion zsh > Completions/_pcihide
+	.build/debug/pcihide completion fish > Completions/pcihide.fish
+
+## man: regenerate man/pcihide.1 from the parser and man/*.mdoc (a test fails when it is stale)
+man:
+	python3 scripts/make-man.py
+
+## install: the release binary (static Swift stdlib), the man page and the completions
+install: build install-files
+
+## install-files: install $(BINARY) and the committed files without building (the tests use it)
+install-files:
+	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)
+	install -m 755 $(BINARY) $(BINDIR)/pcihide
+	install -m 644 man/pcihide.1 $(MANDIR)/pcihide.1
+	install -m 644 Completions/pcihide.bash $(BASHDIR)/pcihide
+	install -m 644 Completions/_pcihide $(ZSHDIR)/_pcihide
+	install -m 644 Completions/pcihide.fish $(FISHDIR)/pcihide.fish
+
+## uninstall: remove exactly what install put there
+uninstall:
+	rm -f $(BINDIR)/pcihide $(MANDIR)/pcihide.1 $(BASHDIR)/pcihide $(ZSHDIR)/_pcihide $(FISHDIR)/pcihide.fish

@@ -173,13 +173,13 @@ _pcihide() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|hide|unhide|hidden|grub|domain|assign|release|policy|owners|history|emu|completion|help)
+    list|hide|unhide|hidden|check|grub|domain|assign|release|policy|owners|history|emu|completion|help)
         # Offer subcommand argument completions
         "_pcihide_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list hide unhide hidden grub domain assign release policy owners history emu completion help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list hide unhide hidden check grub domain assign release policy owners history emu completion help' -- "${cur}"))
         ;;
     esac
 }
@@ -220,13 +220,17 @@ _pcihide_list() {
 
 _pcihide_hide() {
     repeating_flags=()
-    non_repeating_flags=(--grub --version -h --help)
+    non_repeating_flags=(--grub --now --dry-run --force --group --version -h --help)
     repeating_options=()
-    non_repeating_options=(--style --loader --kernel --append --state --sysfs)
+    non_repeating_options=(--driver --style --loader --kernel --append --state --sysfs --mounts --block-class)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
+    '--driver')
+        __pcihide_add_completions -W 'pciback'$'\n''vfio-pci'
+        return
+        ;;
     '--style')
         __pcihide_add_completions -W 'xen-pciback'$'\n''pciback'$'\n''hide'$'\n''physdev'$'\n''vfio'
         return
@@ -249,6 +253,14 @@ _pcihide_hide() {
         __pcihide_add_completions -d
         return
         ;;
+    '--mounts')
+        __pcihide_add_completions -f
+        return
+        ;;
+    '--block-class')
+        __pcihide_add_completions -d
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -262,15 +274,19 @@ _pcihide_hide() {
 
 _pcihide_unhide() {
     repeating_flags=()
-    non_repeating_flags=(--force --version -h --help)
+    non_repeating_flags=(--force --now --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(--state)
+    non_repeating_options=(--state --sysfs)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--state')
         __pcihide_add_completions -f
+        return
+        ;;
+    '--sysfs')
+        __pcihide_add_completions -d
         return
         ;;
     esac
@@ -295,6 +311,42 @@ _pcihide_hidden() {
     case "${prev}" in
     '--state')
         __pcihide_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_pcihide_check() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--state --sysfs --mounts --block-class)
+    __pcihide_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--state')
+        __pcihide_add_completions -f
+        return
+        ;;
+    '--sysfs')
+        __pcihide_add_completions -d
+        return
+        ;;
+    '--mounts')
+        __pcihide_add_completions -f
+        return
+        ;;
+    '--block-class')
+        __pcihide_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __pcihide_add_completions -W "$(__pcihide_custom_complete ---completion check -- positional@0 "${COMP_CWORD}" "$(__pcihide_cursor_index_in_current_word)")"
         return
         ;;
     esac

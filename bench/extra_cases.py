@@ -8,7 +8,7 @@ def make_state(path, hidden):
     for i in range(hidden):
         bus, dev, fn = (i >> 8) & 0xff, (i >> 3) & 0x1f, i & 7
         entries.append({"device": f"{1 + (i >> 16):04x}:{bus:02x}:{dev:02x}.{fn}", "since": "2026-01-01T00:00:00Z", "policy": "auto"})
-    doc = {"format": "pcihide-state", "version": 2, "hidden": entries, "domains": []}
+    doc = {"format": "pcihide-state", "version": 3, "hidden": entries, "domains": []}
     with open(path, "w") as f:
         json.dump(doc, f, indent=2)
     with open(path + ".history", "w") as f:
@@ -24,3 +24,9 @@ assign = "for d in 5 6; do \"$0\" assign 0001:00:00.0 --domain $d --state \"$1\"
 cases = {
     "assign x2, 4096 hidden vs 16 (+1000 dead)": (["sh", "-c", assign, b, big], ["sh", "-c", assign, b, small], 2.0),
 }
+
+# One completion request as bash sends it (TAB after `pcihide hide --sysfs TREE 0000:01:0`), on the
+# 4096-function tree, against pcihide's own start-up.
+cases["completion, 4096-function tree"] = (
+    [b, "---completion", "hide", "--", "positional@0", "4", "9", "pcihide", "hide", "--sysfs", tree, "0000:01:0"],
+    [b, "--version"], 2.0)

@@ -13,3 +13,5 @@ sudo=""
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# mandoc's index must list the newly installed pages, or mandoc -Tlint cannot find what SEE ALSO names.
+if command -v makewhatis >/dev/null 2>&1; then $sudo makewhatis /usr/share/man || true; fi
