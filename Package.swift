@@ -22,7 +22,7 @@ let package = Package(
         // The state file: hidden set, versioned JSON, locked read-modify-write.
         .target(name: "PCIState", dependencies: ["PCIModel", "SystemIO"]),
         // Guest domains and the hand-over policy.
-        .target(name: "PCIOwnership", dependencies: ["PCIModel", "PCIState"]),
+        .target(name: "PCIOwnership", dependencies: ["PCIModel", "PCIState", "SystemIO"]),
         // The guest's PCI bus: 440FX, PIIX3, shine-through devices, ports 0xCF8-0xCFF. No dependencies.
         .target(name: "PCIEmulation"),
         // libpci, found by pkg-config (Debian: libpci-dev).

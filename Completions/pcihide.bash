@@ -559,11 +559,15 @@ _pcihide_owners() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--state --sysfs)
+    non_repeating_options=(--toolstack --state --sysfs)
     __pcihide_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
+    '--toolstack')
+        __pcihide_add_completions -W 'state'$'\n''xl'
+        return
+        ;;
     '--state')
         __pcihide_add_completions -f
         return

@@ -51,7 +51,7 @@ function __pcihide_parse_tokens -S
         case 'policy'
             __pcihide_parse_subcommand -r 1 'auto' 'manual' 'state=' 'version' 'h/help'
         case 'owners'
-            __pcihide_parse_subcommand 0 'json' 'state=' 'sysfs=' 'version' 'h/help'
+            __pcihide_parse_subcommand 0 'json' 'toolstack=' 'state=' 'sysfs=' 'version' 'h/help'
         case 'history'
             __pcihide_parse_subcommand 0 'state=' 'version' 'h/help'
         case 'emu'
@@ -242,6 +242,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" json' -l 'json' -d 'Print JSON.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" toolstack' -l 'toolstack' -d 'Where ownership comes from: state (pcihide\'s ledger) or xl (the live Xen toolstack: xl pci-assignable-list, xl list, xl pci-list).' -rfka 'state xl'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" version' -l 'version' -d 'Show the version.'

@@ -3,15 +3,23 @@ import PCIInventory
 import PCIModel
 import PCIOwnership
 import PCIState
+import SystemIO
 
 struct Owners: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show who owns each hidden device: address, name, owner, policy, since.")
     @Flag(help: "Print JSON.") var json = false
+    @Option(help: ArgumentHelp("Where ownership comes from: state (pcihide's ledger) or xl (the live Xen toolstack: xl pci-assignable-list, xl list, xl pci-list).", valueName: "source"))
+    var toolstack: OwnershipSource = .state
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
 
     func run() throws {
         try reporting {
+            if toolstack == .xl {
+                let devices = try XLToolstack.devices(run: Command.output)
+                writeStandardOutput(json ? XLOwners.json(devices).serialized() : XLOwners.table(devices))
+                return
+            }
             let state = try stateOptions.store.load()
             // Names are a courtesy: without a readable inventory the rows still show.
             let inventory = try? Inventory(source: .sysfs(source.tree.root))
@@ -41,5 +49,31 @@ struct Owners: ParsableCommand {
                 print(r.enumerated().map { c, v in c == 4 ? v : v + String(repeating: " ", count: widths[c] - v.count) }.joined(separator: "  "))
             }
         }
+    }
+}
+
+enum OwnershipSource: String, ExpressibleByArgument, CaseIterable {
+    case state, xl
+}
+
+/// `owners --toolstack xl`: the devices xl reports, one row each.
+enum XLOwners {
+    static func table(_ devices: [XLToolstack.Device]) -> String {
+        var rows = [["DEVICE", "OWNER", "VDEV"]]
+        for d in devices { rows.append([d.address.description, d.ownerText, d.vdev ?? "-"]) }
+        let widths = (0..<3).map { c in rows.map { $0[c].count }.max()! }
+        return rows.map { r in
+            r.enumerated().map { c, v in c == 2 ? v : v + String(repeating: " ", count: widths[c] - v.count) }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    static func json(_ devices: [XLToolstack.Device]) -> JSON {
+        .array(devices.map { d in
+            .object([
+                ("device", .string(d.address.description)),
+                ("owner", d.domain.map { id in .object([("id", .number(Double(id))), ("name", d.domainName.map { .string($0) } ?? .null)]) } ?? .null),
+                ("vdev", d.vdev.map { .string($0) } ?? .null),
+            ])
+        })
     }
 }
