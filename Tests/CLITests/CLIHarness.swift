@@ -41,10 +41,21 @@ struct CLI {
 
     @discardableResult
     func run(_ args: [String], stdin: String? = nil) throws -> Result {
+        try CLI.execute(CLI.binary, args, environment: environment, stdin: stdin)
+    }
+
+    /// Runs the binary as the unprivileged user nobody (setpriv), for permission tests.
+    func runAs(nobody args: [String]) throws -> Result {
+        try CLI.execute("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary] + args, environment: environment)
+    }
+
+    /// Runs a program to completion and collects its output; one place for every test that spawns.
+    static func execute(_ tool: String, _ args: [String], environment: [String: String]? = nil, cwd: String? = nil, stdin: String? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.executableURL = URL(fileURLWithPath: tool)
         p.arguments = args
-        p.environment = environment
+        if let environment { p.environment = environment }
+        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -52,25 +63,12 @@ struct CLI {
         try p.run()
         if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
         try inp.fileHandleForWriting.close()
+        // Standard error is drained on another thread so that neither pipe can fill up and stall the child.
+        nonisolated(unsafe) var e = Data()
+        let drained = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { e = err.fileHandleForReading.readDataToEndOfFile(); drained.signal() }
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    /// Runs the binary as the unprivileged user nobody (setpriv), for permission tests.
-    func runAs(nobody args: [String]) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary] + args
-        p.environment = environment
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }

@@ -8,17 +8,8 @@ struct ManPageAndInstallTests {
     static var page: String { (try? String(contentsOfFile: root + "/man/pcihide.1", encoding: .utf8)) ?? "" }
 
     static func run(_ tool: String, _ args: [String], cwd: String? = nil) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try CLI.execute(tool, args, cwd: cwd)
+        return (r.status, r.stdout + r.stderr)
     }
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/mandoc")))
