@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim"]),
         // Runtime binding to pciback/vfio-pci through one sysfs seam, and the safety report (check).
         .target(name: "PCIBinding", dependencies: ["PCIModel", "SystemIO", "PCIInventory"]),
+        // Shell-completion candidates (devices, hidden devices, domain ids), answered before the parser.
+        .target(name: "PCICompletion", dependencies: ["PCIModel", "SystemIO", "PCIInventory", "PCIState"]),
         // Generated sysfs trees for tests and benchmarks.
         .target(name: "PCIFixtures", dependencies: ["PCIModel", "SystemIO", "PCIBinding"]),
         .executableTarget(name: "pcihide-fixture", dependencies: ["PCIFixtures", "SystemIO"]),
@@ -42,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "pcihide",
             dependencies: [
-                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding",
+                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding", "PCICompletion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,7 +58,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCIInventoryTests", dependencies: ["PCIInventory", "PCIModel", "PCIFixtures"]),
         .testTarget(name: "PCIBindingTests", dependencies: ["PCIBinding", "PCIFixtures", "PCIInventory", "PCIModel", "SystemIO"]),
-        .testTarget(name: "CLITests", dependencies: ["PCIModel", "PCIFixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["PCIModel", "PCIFixtures", "PCICompletion"]),
     ]
 )
 

@@ -1,4 +1,5 @@
 import Foundation
+import PCICompletion
 import PCIFixtures
 import PCIModel
 import Testing
@@ -15,6 +16,32 @@ struct CompletionShellTests {
         let generated = try cli.run(["completion", shell]).stdout
         let committed = try String(contentsOfFile: Self.root + "/Completions/" + file, encoding: .utf8)
         #expect(generated == committed, "Completions/\(file) is stale: run 'make completions'")
+    }
+
+    /// The requests main answers before the parser are exactly the custom completions the
+    /// scripts send: none is answered by a stale entry, none falls through to the slow path.
+    @Test func fastCompletionTableMatchesTheScripts() throws {
+        let script = try String(contentsOfFile: Self.root + "/Completions/pcihide.bash", encoding: .utf8)
+        var requests = Set<String>()
+        for line in script.split(separator: "\n") {
+            guard let r = line.range(of: "---completion ") else { continue }
+            let rest = line[r.upperBound...].split(separator: " ")
+            guard let dash = rest.firstIndex(of: "--") else { continue }
+            requests.insert(rest[..<dash].joined(separator: " ") + " -- " + rest[dash + 1])
+        }
+        #expect(requests == Set(FastCompletion.table.keys))
+    }
+
+    @Test("the fast path answers as ArgumentParser would", arguments: [
+        (["hide", "--", "positional@0", "2", "4", "pcihide", "hide", "03:0"], "03:00.0\n03:00.1\n"),
+        (["hide", "--", "positional@0", "2", "0", "pcihide", "hide", ""], "0000:02:09.0\n0000:02:0a.0\n0000:03:00.0\n0000:03:00.1\n"),
+        (["unhide", "--", "positional@0", "2", "1", "pcihide", "unhide", "0"], "0000:02:0a.0\n0000:03:00.1\n"),
+        (["assign", "--", "--domain", "3", "0", "pcihide", "assign", "--domain", ""], "7\n12\n"),
+        (["hide", "--", "positional@0", "2", "2", "pcihide", "hide", "zz"], "\n"),
+    ])
+    func fastPath(_ request: [String], _ expected: String) throws {
+        let cli = try Self.fixture()
+        #expect(try cli.run(["---completion"] + request).stdout == expected)
     }
 
     static func fixture() throws -> CLI {
