@@ -51,14 +51,14 @@ let package = Package(
         .testTarget(name: "PCIModelTests", dependencies: ["PCIModel",
             .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCISpecTests", dependencies: ["PCISpec", "PCIModel",
-            .product(name: "PropertyBased", package: "swift-property-based")]),
+            .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),
         .testTarget(name: "PCIStateTests", dependencies: ["PCIState", "PCIModel", "SystemIO"]),
         .testTarget(name: "PCIOwnershipTests", dependencies: ["PCIOwnership", "PCIState", "PCIModel"]),
         .testTarget(name: "PCIEmulationTests", dependencies: ["PCIEmulation",
-            .product(name: "PropertyBased", package: "swift-property-based")]),
+            .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),
         .testTarget(name: "PCIInventoryTests", dependencies: ["PCIInventory", "PCIModel", "PCIFixtures"]),
         .testTarget(name: "PCIBindingTests", dependencies: ["PCIBinding", "PCIFixtures", "PCIInventory", "PCIModel", "SystemIO"]),
-        .testTarget(name: "CLITests", dependencies: ["PCIModel", "PCIFixtures", "PCICompletion"]),
+        .testTarget(name: "CLITests", dependencies: ["PCIModel", "PCIFixtures", "PCICompletion"], exclude: ["Fixtures"]),
     ]
 )
 
@@ -67,9 +67,9 @@ let package = Package(
 if Context.environment["PCIHIDE_FUZZ"] == "1" {
     let flags: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
     package.targets += [
-        .executableTarget(name: "SpecFuzz", dependencies: ["PCISpec"], path: "Fuzz/SpecFuzz", swiftSettings: flags),
-        .executableTarget(name: "StateFuzz", dependencies: ["PCISpec", "PCIState"], path: "Fuzz/StateFuzz", swiftSettings: flags),
-        .executableTarget(name: "TraceFuzz", dependencies: ["PCIEmulation"], path: "Fuzz/TraceFuzz", swiftSettings: flags),
-        .executableTarget(name: "DumpFuzz", dependencies: ["PCIInventory", "PCIModel"], path: "Fuzz/DumpFuzz", swiftSettings: flags),
+        .executableTarget(name: "SpecFuzz", dependencies: ["PCISpec"], path: "Fuzz/SpecFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .executableTarget(name: "StateFuzz", dependencies: ["PCISpec", "PCIState"], path: "Fuzz/StateFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .executableTarget(name: "TraceFuzz", dependencies: ["PCIEmulation"], path: "Fuzz/TraceFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .executableTarget(name: "DumpFuzz", dependencies: ["PCIInventory", "PCIModel"], path: "Fuzz/DumpFuzz", exclude: ["seeds"], swiftSettings: flags),
     ]
 }

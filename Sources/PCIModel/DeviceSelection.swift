@@ -30,13 +30,30 @@ public struct DeviceSelection: Hashable, Comparable, Sendable, CustomStringConve
     }
 
     /// `DDDD:BB:DD.F`, `DDDD:BB:DD.*` or `DDDD:BB:*.*`.
+    /// Built from bytes: a state of 4096 devices formats every address on each write.
     public var description: String {
-        hex(domain, 4) + ":" + shortDescription
+        var b: [UInt8] = []
+        b.reserveCapacity(12)
+        appendHexDigits(&b, UInt32(domain), 4)
+        b.append(UInt8(ascii: ":"))
+        appendShort(&b)
+        return String(decoding: b, as: UTF8.self)
     }
 
     /// The same without the domain: `BB:DD.F`.
     public var shortDescription: String {
-        hex(bus, 2) + ":" + (device.map { hex($0, 2) } ?? "*") + "." + (function.map { hex($0, 1) } ?? "*")
+        var b: [UInt8] = []
+        b.reserveCapacity(7)
+        appendShort(&b)
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    private func appendShort(_ b: inout [UInt8]) {
+        appendHexDigits(&b, UInt32(bus), 2)
+        b.append(UInt8(ascii: ":"))
+        if let device { appendHexDigits(&b, UInt32(device), 2) } else { b.append(UInt8(ascii: "*")) }
+        b.append(UInt8(ascii: "."))
+        if let function { appendHexDigits(&b, UInt32(function), 1) } else { b.append(UInt8(ascii: "*")) }
     }
 
     public func matches(_ a: PCIAddress) -> Bool {

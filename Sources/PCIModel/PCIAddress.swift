@@ -73,7 +73,20 @@ public func hex<T: BinaryInteger>(_ value: T, _ width: Int) -> String {
     return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
 }
 
+/// Appends `width` lower-case hex digits of `value` (zero-padded).
+@inlinable
+public func appendHexDigits(_ out: inout [UInt8], _ value: UInt32, _ width: Int) {
+    var shift = 4 * (width - 1)
+    while shift >= 0 {
+        let d = UInt8((value >> UInt32(shift)) & 0xf)
+        out.append(d < 10 ? d + 0x30 : d + 0x57)
+        shift -= 4
+    }
+}
+
 /// Parses lower- or upper-case hex digits; nil when empty or any other character appears.
+/// Inlinable so that callers in other modules get a specialised copy, not a generic call.
+@inlinable
 public func parseHex<C: Collection>(_ digits: C) -> UInt32? where C.Element == UInt8 {
     if digits.isEmpty || digits.count > 8 { return nil }
     var v: UInt32 = 0

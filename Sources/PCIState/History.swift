@@ -21,10 +21,15 @@ public struct HistoryEvent: Equatable, Sendable {
         let afterDomains = Dictionary(uniqueKeysWithValues: after.domains.map { ($0.id, $0) })
         for d in after.domains where beforeDomains[d.id] == nil { out.append("domain-start \(d.label)") }
         for d in before.domains where afterDomains[d.id] == nil { out.append("domain-kill \(d.label)") }
-        let old = Dictionary(uniqueKeysWithValues: before.hidden.map { ($0.selection, $0) })
-        let new = Dictionary(uniqueKeysWithValues: after.hidden.map { ($0.selection, $0) })
-        for e in after.hidden {
-            guard let o = old[e.selection] else {
+        // Most commands change a few entries of a set whose order they keep: compare side by side
+        // then, and index by selection only when devices were added or removed.
+        let aligned = before.hidden.count == after.hidden.count
+            && zip(before.hidden, after.hidden).allSatisfy { $0.selection == $1.selection }
+        let old = aligned ? [:] : Dictionary(uniqueKeysWithValues: before.hidden.map { ($0.selection, $0) })
+        let new = aligned ? [:] : Dictionary(uniqueKeysWithValues: after.hidden.map { ($0.selection, $0) })
+        for (k, e) in after.hidden.enumerated() {
+            if aligned && before.hidden[k] == e { continue }
+            guard let o = aligned ? before.hidden[k] : old[e.selection] else {
                 out.append("hide \(e.selection)")
                 if e.owner != nil { out.append("owner \(e.selection) free -> \(owner(e.owner, in: after))") }
                 continue
@@ -34,7 +39,7 @@ public struct HistoryEvent: Equatable, Sendable {
             }
             if o.policy != e.policy { out.append("policy \(e.selection) \(o.policy.name) -> \(e.policy.name)") }
         }
-        for e in before.hidden where new[e.selection] == nil {
+        for e in before.hidden where !aligned && new[e.selection] == nil {
             out.append("unhide \(e.selection)" + (e.owner.map { " (was owned by \(owner($0, in: before)))" } ?? ""))
         }
         return out.map { HistoryEvent(time: time, text: $0) }

@@ -48,82 +48,116 @@ public struct JSONError: Error, Equatable, CustomStringConvertible {
 
 extension JSON {
     public static func parse(_ bytes: [UInt8]) throws(JSONError) -> JSON {
-        var p = JSONParser(bytes)
-        p.skipSpace()
-        let v = try p.value(depth: 0)
-        p.skipSpace()
-        if p.i < bytes.count { throw p.error("unexpected \(p.describe()) after the end of the document") }
-        return v
+        // The parser reads through a buffer pointer: no bounds checks or retains per byte.
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONError) -> JSON in
+            var p = JSONParser(buffer)
+            p.skipSpace()
+            let v = try p.value(depth: 0)
+            p.skipSpace()
+            if p.i < buffer.count { throw p.error("unexpected \(p.describe()) after the end of the document") }
+            return v
+        }
     }
 
     /// Pretty text, two-space indent, one key per line, a final newline.
-    public func serialized() -> String {
-        var out = ""
+    public func serialized() -> String { String(decoding: serializedBytes(), as: UTF8.self) }
+
+    /// The same as bytes, ready to write: built in one byte buffer (appending small strings
+    /// to a String cost most of a 4096-device state's write).
+    public func serializedBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
         write(to: &out, indent: 0)
-        out += "\n"
+        out.append(0x0a)
         return out
     }
 
     /// One line, no spaces.
     public func compact() -> String {
-        var out = ""
+        var out: [UInt8] = []
         write(to: &out, indent: nil)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(to out: inout String, indent: Int?) {
+    /// Appends a literal's bytes directly (appending a String's utf8 view goes through generic,
+    /// dynamically cast code on every call).
+    @inline(__always)
+    private static func put(_ out: inout [UInt8], _ s: StaticString) {
+        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    private static func put(_ out: inout [UInt8], _ s: String) {
+        var s = s
+        s.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    private static func newline(_ out: inout [UInt8], _ indent: Int) {
+        out.append(0x0a)
+        for _ in 0..<(2 * indent) { out.append(0x20) }
+    }
+
+    private func write(to out: inout [UInt8], indent: Int?) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
+        case .null: JSON.put(&out, "null")
+        case .bool(let b): if b { JSON.put(&out, "true") } else { JSON.put(&out, "false") }
         case .number(let n):
-            if n == n.rounded() && abs(n) < 1e15 { out += String(Int(n)) } else { out += String(n) }
+            if n == n.rounded() && abs(n) < 1e15 { JSON.put(&out, String(Int(n))) } else { JSON.put(&out, String(n)) }
         case .string(let s): JSON.quote(s, into: &out)
         case .array(let a):
-            if a.isEmpty { out += "[]"; return }
-            out += "["
+            if a.isEmpty { JSON.put(&out, "[]"); return }
+            out.append(UInt8(ascii: "["))
             for (k, v) in a.enumerated() {
-                if k > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                if let indent { JSON.newline(&out, indent + 1) }
                 v.write(to: &out, indent: indent.map { $0 + 1 })
             }
-            if let indent { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
+            if let indent { JSON.newline(&out, indent) }
+            out.append(UInt8(ascii: "]"))
         case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
-            out += "{"
+            if pairs.isEmpty { JSON.put(&out, "{}"); return }
+            out.append(UInt8(ascii: "{"))
             for (k, (key, v)) in pairs.enumerated() {
-                if k > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                if let indent { JSON.newline(&out, indent + 1) }
                 JSON.quote(key, into: &out)
-                out += indent == nil ? ":" : ": "
+                out.append(UInt8(ascii: ":"))
+                if indent != nil { out.append(0x20) }
                 v.write(to: &out, indent: indent.map { $0 + 1 })
             }
-            if let indent { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "}"
+            if let indent { JSON.newline(&out, indent) }
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20: out += "\\u" + hex(u.value, 4)
-            default: out.unicodeScalars.append(u)
+    static func quote(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        var s = s
+        s.withUTF8 { bytes in
+            // Nearly every string needs no escape: copy it whole.
+            if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c }) {
+                out.append(contentsOf: bytes)
+                return
+            }
+            for b in bytes {
+                switch b {
+                case 0x22: put(&out, "\\\"")
+                case 0x5c: put(&out, "\\\\")
+                case 0x0a: put(&out, "\\n")
+                case 0x0d: put(&out, "\\r")
+                case 0x09: put(&out, "\\t")
+                case 0..<0x20: put(&out, "\\u" + hex(b, 4))
+                default: out.append(b)
+                }
             }
         }
-        out += "\""
+        out.append(0x22)
     }
 }
 
 struct JSONParser {
-    let s: [UInt8]
+    let s: UnsafeBufferPointer<UInt8>
     var i = 0
-    init(_ s: [UInt8]) { self.s = s }
+    init(_ s: UnsafeBufferPointer<UInt8>) { self.s = s }
 
     func error(_ reason: String, at: Int? = nil) -> JSONError {
         let at = min(at ?? i, s.count)
@@ -221,6 +255,14 @@ struct JSONParser {
     mutating func string() throws(JSONError) -> String {
         let open = i
         i += 1
+        // Fast path: plain ASCII up to the closing quote, no escapes (what pcihide writes).
+        var j = i
+        while j < s.count, s[j] != UInt8(ascii: "\""), s[j] != UInt8(ascii: "\\"), s[j] >= 0x20, s[j] < 0x80 { j += 1 }
+        if j < s.count, s[j] == UInt8(ascii: "\"") {
+            let text = String(decoding: s[i..<j], as: UTF8.self)
+            i = j + 1
+            return text
+        }
         var bytes: [UInt8] = []
         while true {
             guard i < s.count else { throw error("the string opened here is not closed", at: open) }
