@@ -64,9 +64,9 @@ extension JSON {
 
     /// The same as bytes, ready to write: built in one byte buffer (appending small strings
     /// to a String cost most of a 4096-device state's write).
-    public func serializedBytes() -> [UInt8] {
+    public func serializedBytes(expectedSize: Int = 4096) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(4096)
+        out.reserveCapacity(expectedSize)
         write(to: &out, indent: 0)
         out.append(0x0a)
         return out

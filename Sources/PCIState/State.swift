@@ -81,7 +81,9 @@ public struct PCIHideState: Equatable, Sendable {
     public var domains: [GuestDomain] = []
 
     public init(hidden: [HiddenEntry] = [], domains: [GuestDomain] = []) {
-        self.hidden = hidden.sorted { $0.selection < $1.selection }
+        // Files are written sorted: skip the sort (and its copies) when they still are.
+        let inOrder = zip(hidden, hidden.dropFirst()).allSatisfy { $0.selection < $1.selection }
+        self.hidden = inOrder ? hidden : hidden.sorted { $0.selection < $1.selection }
         self.domains = domains.sorted { $0.id < $1.id }
     }
 
