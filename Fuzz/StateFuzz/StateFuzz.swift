@@ -10,6 +10,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     if let json = try? JSON.parse(bytes), let state = try? PCIHideState(json: json) {
         let again = try? PCIHideState(json: JSON.parse(Array(state.json().serialized().utf8)))
         precondition(again == state, "state does not round-trip")
+        precondition(state.serializedBytes() == state.json().serializedBytes(), "the direct writer differs from the JSON writer")
     }
     let text = String(decoding: bytes, as: UTF8.self)
     if let once = try? GrubDefaultFile.edit(text, style: .xenPciback, token: "xen-pciback.hide=(0000:02:09.0)") {

@@ -64,10 +64,10 @@ extension JSON {
 
     /// The same as bytes, ready to write: built in one byte buffer (appending small strings
     /// to a String cost most of a 4096-device state's write).
-    public func serializedBytes(expectedSize: Int = 4096) -> [UInt8] {
+    public func serializedBytes(expectedSize: Int = 4096, indent: Int = 0) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(expectedSize)
-        write(to: &out, indent: 0)
+        write(to: &out, indent: indent)
         out.append(0x0a)
         return out
     }

@@ -46,7 +46,7 @@ public struct StateStore: Sendable {
         let before = state
         let result = try body(&state)
         if state != before {
-            try Files.writeAtomically(path, state.json().serializedBytes(expectedSize: 4096 + 128 * state.hidden.count))
+            try Files.writeAtomically(path, state.serializedBytes())
             // After the state: a crash between the two loses a history line, never a change.
             try appendHistory(HistoryEvent.diff(before, state, time: Clock.nowRFC3339()))
         }

@@ -73,6 +73,26 @@ struct StateTests {
         #expect(text.contains("\"format\": \"pcihide-state\"") && text.contains("\"version\": 3"))
     }
 
+    /// The direct writer and the generic JSON writer give the same bytes, for every field.
+    @Test("the state file's bytes equal the generic JSON text", arguments: [0, 1, 2, 3])
+    func directWriterMatchesJSON(_ variant: Int) throws {
+        var s = PCIHideState()
+        if variant >= 1 {
+            s.hide(HiddenEntry(selection: wild, since: "2026-01-01T00:00:00Z"))
+            s.hide(HiddenEntry(selection: a, since: "2026-01-02T00:00:00Z", vslot: 0x1d, permissive: variant == 2))
+        }
+        if variant >= 2 {
+            s.domains = [GuestDomain(id: 3, name: "we\"b\n", started: "t1"), GuestDomain(id: 7, name: nil, started: "t2")]
+            s.update(a) { $0.policy = .pinned(3); $0.owner = 3; $0.ownerSince = "t3"; $0.runtimeDriver = "pciback"; $0.originalDriver = "e1000e" }
+            s.update(wild) { $0.policy = .manual; $0.runtimeDriver = "vfio-pci" }
+        }
+        if variant == 3 {
+            for i in 0..<64 { s.hide(HiddenEntry(selection: DeviceSelection(PCIAddress(bus: 0x40, device: UInt8(i >> 3), function: UInt8(i & 7))), since: "x\u{7}y")) }
+        }
+        #expect(s.serializedBytes() == s.json().serializedBytes())
+        #expect(try PCIHideState(json: JSON.parse(s.serializedBytes())) == s)
+    }
+
     @Test("schema errors are refused", arguments: [
         (#"{"format": "pcihide-state", "version": 4, "hidden": []}"#, "newer pcihide"),
         (#"{"format": "pcihide-state", "version": 2, "hidden": [{"device": "0000:02:09.0", "owner": 4}], "domains": []}"#, "not in \"domains\""),
