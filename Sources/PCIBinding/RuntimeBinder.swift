@@ -66,7 +66,15 @@ public struct RuntimeBinder {
     /// Hands `a` to `driver`: driver_override, unbind from the current driver, (pciback) new_slot
     /// when the slot is not listed, drivers_probe, then verify. A device already bound to
     /// `driver` is left alone.
+    /// A device that is not on the tree cannot be bound or given back: say so before any write.
+    func requirePresent(_ a: PCIAddress) throws(BindingError) {
+        guard Files.isDirectory(tree.devicesDirectory + "/" + a.description) else {
+            throw BindingError(exitStatus: .noInput, message: "\(a) is not present in \(tree.devicesDirectory); nothing was changed")
+        }
+    }
+
     public func bind(_ a: PCIAddress, to driver: PassthroughDriver) throws(BindingError) -> BindingChange {
+        try requirePresent(a)
         let original = currentDriver(a)
         if original == driver.rawValue { return BindingChange(address: a, before: original, after: original) }
         var journal = Journal(binder: self, address: a, original: original)
@@ -93,6 +101,7 @@ public struct RuntimeBinder {
     /// pciback, removes its slot so pciback does not take it again), then binds `original` or
     /// probes when there was none, and verifies.
     public func unbind(_ a: PCIAddress, restoring original: String?) throws(BindingError) -> BindingChange {
+        try requirePresent(a)
         let current = currentDriver(a)
         var journal = Journal(binder: self, address: a, original: current)
         do {

@@ -147,5 +147,10 @@ struct RuntimeCLITests {
         #expect(try cli.run(["hide", "02:09.0", "--now", "--driver", "nouveau"]).status == 64)
         #expect(try cli.run(["hide", "07:00.0", "--now"]).status == 64)
         #expect(try cli.run(["unhide", "02:*.*", "--now"]).status == 64)
+        try cli.write(cli.statePath, #"{"format": "pcihide-state", "version": 3, "hidden": [{"device": "0000:07:00.0", "since": "t", "boundTo": "pciback", "originalDriver": null}], "domains": []}"#)
+        let before = cli.file(cli.statePath)
+        let gone = try cli.run(["unhide", "07:00.0", "--now"])
+        #expect(gone.status == 66 && gone.stderr.contains("0000:07:00.0 is not present in"), "\(gone.stderr)")
+        #expect(cli.file(cli.statePath) == before, "a failed unhide --now keeps the device in the hidden set")
     }
 }
