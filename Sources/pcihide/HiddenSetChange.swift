@@ -26,8 +26,9 @@ enum HiddenSetChange {
 
     /// Warns about selections that match no device on the current source (a typo, or a bus
     /// number that moved). Hiding them is still allowed: the card may not be fitted yet.
-    static func warnAbsent(_ selections: [DeviceSelection], tree: SysfsTree) {
-        guard let present = try? tree.addresses() else { return }
+    /// `present`: the tree's addresses, nil when the tree cannot be read (then nothing is said).
+    static func warnAbsent(_ selections: [DeviceSelection], present: [PCIAddress]?, tree: SysfsTree) {
+        guard let present else { return }
         for s in selections where !present.contains(where: { s.matches($0) }) {
             warn("\(s) is not present in \(tree.devicesDirectory); check the address (lspci -D lists them)")
         }

@@ -48,8 +48,9 @@ struct Hide: ParsableCommand {
             let parsed = try SpecParser.parseAll(specs)
             var entries = try HiddenSetChange.entries(from: parsed)
             let tree = source.tree
-            HiddenSetChange.warnAbsent(entries.map(\.selection), tree: tree)
-            let present = (try? tree.addresses()) ?? []
+            let listed = try? tree.addresses()
+            HiddenSetChange.warnAbsent(entries.map(\.selection), present: listed, tree: tree)
+            let present = listed ?? []
             var targets = present.filter { a in entries.contains { $0.selection.matches(a) } }
             if !targets.isEmpty {
                 let inspector = try safety.inspector(tree: tree, state: try stateOptions.store.load())
