@@ -37,7 +37,7 @@ let package = Package(
         // Shell-completion candidates (devices, hidden devices, domain ids), answered before the parser.
         .target(name: "PCICompletion", dependencies: ["PCIModel", "SystemIO", "PCIInventory", "PCIState"]),
         // Generated sysfs trees for tests and benchmarks.
-        .target(name: "PCIFixtures", dependencies: ["PCIModel", "SystemIO", "PCIBinding"]),
+        .target(name: "PCIFixtures", dependencies: ["PCIModel", "SystemIO", "PCIInventory", "PCIBinding"]),
         .executableTarget(name: "pcihide-fixture", dependencies: ["PCIFixtures", "SystemIO"]),
         // The emulated-access benchmark (make bench).
         .executableTarget(name: "pcihide-emubench", dependencies: ["PCIEmulation"]),

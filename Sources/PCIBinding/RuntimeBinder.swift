@@ -44,8 +44,7 @@ public struct RuntimeBinder {
 
     /// The driver bound to `a` now (the last component of its `driver` link), or nil.
     public func currentDriver(_ a: PCIAddress) -> String? {
-        guard let target = io.readLink(tree.path(a, "driver")) else { return nil }
-        return target.split(separator: "/").last.map(String.init)
+        io.readLink(tree.path(a, "driver")).map(Files.baseName)
     }
 
     public func isLoaded(_ d: PassthroughDriver) -> Bool { Files.isDirectory(tree.root + "/drivers/" + d.rawValue) }

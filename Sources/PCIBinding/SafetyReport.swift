@@ -71,14 +71,15 @@ public struct SafetyInspector {
     /// `mounts`: `--mounts`, else `$PCIHIDE_MOUNTS`, else /proc/mounts. `blockClass`:
     /// `--block-class`, else `$PCIHIDE_BLOCK_CLASS`, else /sys/class/block when the sysfs root is
     /// the live /sys/bus/pci (this machine's mounts say nothing about another tree).
-    public init(tree: SysfsTree, mounts: String?, blockClass: String?, isHidden: @escaping (PCIAddress) -> Bool) throws(Failure) {
+    /// `present`: the tree's addresses, as the caller has listed them.
+    public init(tree: SysfsTree, present: [PCIAddress], mounts: String?, blockClass: String?, isHidden: @escaping (PCIAddress) -> Bool) {
         self.tree = tree
         self.mountsFile = mounts ?? Environment.get("PCIHIDE_MOUNTS") ?? "/proc/mounts"
         self.blockClass = blockClass ?? Environment.get("PCIHIDE_BLOCK_CLASS") ?? (tree.root == "/sys/bus/pci" ? "/sys/class/block" : nil)
         self.isHidden = isHidden
-        present = try tree.addresses()
+        self.present = present
         var paths: [PCIAddress: String] = [:]
-        for a in present { paths[a] = realPath(tree.path(a, "")) ?? tree.path(a, "") }
+        for a in present { paths[a] = Files.realPath(tree.path(a, "")) ?? tree.path(a, "") }
         realPaths = paths
         var chains: [(String, [PCIAddress])] = []
         if let blockClass = self.blockClass, let text = Files.readIfPresent(mountsFile) {
@@ -86,7 +87,7 @@ public struct SafetyInspector {
                 let fields = line.split(separator: " ")
                 guard fields.count >= 2, fields[0].hasPrefix("/dev/") else { continue }
                 let source = String(fields[0])
-                let name = realPath(source).map { Files.baseName($0) } ?? Files.baseName(source)
+                let name = Files.realPath(source).map { Files.baseName($0) } ?? Files.baseName(source)
                 let devices = Self.pciChain(blockClass + "/" + name, depth: 0)
                 if !devices.isEmpty { chains.append((String(fields[1]), devices)) }
             }
@@ -97,10 +98,11 @@ public struct SafetyInspector {
     public func inspect(_ a: PCIAddress) -> DeviceSafety {
         var s = DeviceSafety(address: a)
         s.classCode = tree.hexAttribute(a, "class")
-        s.driver = driver(a)
+        s.driver = tree.driver(a)
         let cls = (s.classCode ?? 0) >> 8
         s.isHostBridge = cls == 0x0600
-        s.isBridge = cls == 0x0604 || cls == 0x0607 || headerType(a) == 1 || headerType(a) == 2
+        let header = headerType(a)
+        s.isBridge = cls == 0x0604 || cls == 0x0607 || header == 1 || header == 2
         s.isBootVGA = tree.hexAttribute(a, "boot_vga") == 1
         if let group = Files.readLink(tree.path(a, "iommu_group")) {
             let groupDir = tree.path(a, "iommu_group")
@@ -118,9 +120,7 @@ public struct SafetyInspector {
         return s
     }
 
-    func related(_ b: PCIAddress) -> RelatedDevice { RelatedDevice(address: b, driver: driver(b), hidden: isHidden(b)) }
-
-    func driver(_ a: PCIAddress) -> String? { Files.readLink(tree.path(a, "driver")).map(Files.baseName) }
+    func related(_ b: PCIAddress) -> RelatedDevice { RelatedDevice(address: b, driver: tree.driver(b), hidden: isHidden(b)) }
 
     func headerType(_ a: PCIAddress) -> UInt8? {
         guard let c = Files.readIfPresent(tree.path(a, "config")), c.count > 0x0e else { return nil }
@@ -130,17 +130,11 @@ public struct SafetyInspector {
     /// The PCI devices in a block device's real path; for device-mapper and md devices, those of
     /// the devices under it (`slaves/`).
     static func pciChain(_ blockPath: String, depth: Int) -> [PCIAddress] {
-        guard depth < 8, let real = realPath(blockPath) else { return [] }
+        guard depth < 8, let real = Files.realPath(blockPath) else { return [] }
         var out = real.split(separator: "/").compactMap { PCIAddress(sysfsName: String($0)) }
         for slave in Files.list(real + "/slaves") ?? [] {
             out += pciChain(real + "/slaves/" + slave, depth: depth + 1)
         }
         return out
     }
-}
-
-func realPath(_ path: String) -> String? {
-    guard let p = realpath(path, nil) else { return nil }
-    defer { free(p) }
-    return String(cString: p)
 }

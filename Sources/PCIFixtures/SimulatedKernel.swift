@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import PCIBinding
+import PCIInventory
 import PCIModel
 import SystemIO
 
@@ -63,7 +64,7 @@ public final class SimulatedKernel: SysfsIO {
 
     func devicePath(_ a: PCIAddress) -> String { root + "/devices/" + a.description }
 
-    public func driver(_ a: PCIAddress) -> String? { Files.readLink(devicePath(a) + "/driver").map(Files.baseName) }
+    public func driver(_ a: PCIAddress) -> String? { SysfsTree(root: root).driver(a) }
 
     public func override(_ a: PCIAddress) -> String? {
         guard let b = Files.readIfPresent(devicePath(a) + "/driver_override") else { return nil }
@@ -92,14 +93,8 @@ public final class SimulatedKernel: SysfsIO {
     }
 
     func bindLink(_ a: PCIAddress, _ driverName: String) {
-        let device = realPathOf(devicePath(a))
+        let device = Files.realPath(devicePath(a)) ?? devicePath(a)
         link(root + "/drivers/" + driverName, at: device + "/driver")
-    }
-
-    func realPathOf(_ path: String) -> String {
-        guard let p = realpath(path, nil) else { return path }
-        defer { free(p) }
-        return String(cString: p)
     }
 
     /// Creates the driver directories with the attributes the binder writes (so the live writer

@@ -27,6 +27,11 @@ public struct SysfsTree: Sendable {
         return names.compactMap { PCIAddress(sysfsName: $0) }.sorted()
     }
 
+    /// The driver bound to `a` (the last component of its `driver` link), or nil.
+    public func driver(_ a: PCIAddress) -> String? {
+        Files.readLink(path(a, "driver")).map(Files.baseName)
+    }
+
     /// A hex attribute such as `vendor` (`0x8086\n`).
     public func hexAttribute(_ a: PCIAddress, _ attribute: String) -> UInt32? {
         guard let bytes = Files.readIfPresent(path(a, attribute)) else { return nil }

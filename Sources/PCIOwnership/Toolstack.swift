@@ -36,13 +36,11 @@ public enum XLToolstack {
     /// have no spaces in xl, so the id is the second field. Domain-0 is left out.
     public static func parseDomains(_ text: String) throws(Failure) -> [(id: Int, name: String)] {
         var out: [(Int, String)] = []
-        for (n, line) in text.split(separator: "\n").enumerated() {
-            let f = line.split(separator: " ", omittingEmptySubsequences: true)
-            if n == 0 && f.first == "Name" { continue }
-            guard f.count >= 2, let id = Int(f[1]) else {
-                throw Failure(.dataError, "xl list, line \(n + 1): '\(line)' has no domain id in its second field")
+        for r in rows(text, header: "Name") {
+            guard r.fields.count >= 2, let id = Int(r.fields[1]) else {
+                throw Failure(.dataError, "xl list, line \(r.number): '\(r.line)' has no domain id in its second field")
             }
-            if id != 0 { out.append((id, String(f[0]))) }
+            if id != 0 { out.append((id, String(r.fields[0]))) }
         }
         return out
     }
@@ -50,13 +48,23 @@ public enum XLToolstack {
     /// `xl pci-list DOMID`: a header `Vdev Device`, then `%02x.%01x %04x:%02x:%02x.%01x` per device.
     public static func parsePCIList(_ text: String) throws(Failure) -> [(vdev: String, address: PCIAddress)] {
         var out: [(String, PCIAddress)] = []
-        for (n, line) in text.split(separator: "\n").enumerated() {
-            let f = line.split(separator: " ", omittingEmptySubsequences: true)
-            if n == 0 && f.first == "Vdev" { continue }
-            guard f.count >= 2, let a = PCIAddress(sysfsName: String(f[1])) else {
-                throw Failure(.dataError, "xl pci-list, line \(n + 1): '\(line)' is not 'VDEV DDDD:BB:DD.F'")
+        for r in rows(text, header: "Vdev") {
+            guard r.fields.count >= 2, let a = PCIAddress(sysfsName: r.fields[1]) else {
+                throw Failure(.dataError, "xl pci-list, line \(r.number): '\(r.line)' is not 'VDEV DDDD:BB:DD.F'")
             }
-            out.append((String(f[0]), a))
+            out.append((String(r.fields[0]), a))
+        }
+        return out
+    }
+
+    /// The rows of an xl table split into blank-separated fields, with their 1-based line
+    /// numbers; a first line whose first field is `header` is left out.
+    static func rows(_ text: String, header: String) -> [(number: Int, line: Substring, fields: [Substring])] {
+        var out: [(Int, Substring, [Substring])] = []
+        for (n, line) in text.split(separator: "\n").enumerated() {
+            let fields = line.split(separator: " ")
+            if n == 0 && fields.first.map(String.init) == header { continue }
+            out.append((n + 1, line, fields))
         }
         return out
     }

@@ -64,9 +64,8 @@ extension JSON {
 
     /// The same as bytes, ready to write: built in one byte buffer (appending small strings
     /// to a String cost most of a 4096-device state's write).
-    public func serializedBytes(expectedSize: Int = 4096, indent: Int = 0) -> [UInt8] {
+    public func serializedBytes(indent: Int = 0) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(expectedSize)
         write(to: &out, indent: indent)
         out.append(0x0a)
         return out
@@ -82,11 +81,11 @@ extension JSON {
     /// Appends a literal's bytes directly (appending a String's utf8 view goes through generic,
     /// dynamically cast code on every call).
     @inline(__always)
-    private static func put(_ out: inout [UInt8], _ s: StaticString) {
+    static func put(_ out: inout [UInt8], _ s: StaticString) {
         out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 
-    private static func put(_ out: inout [UInt8], _ s: String) {
+    static func put(_ out: inout [UInt8], _ s: String) {
         var s = s
         s.withUTF8 { out.append(contentsOf: $0) }
     }

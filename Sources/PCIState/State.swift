@@ -170,7 +170,7 @@ public struct PCIHideState: Equatable, Sendable {
     public func serializedBytes() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256 + 128 * hidden.count)
-        func put(_ s: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+        func put(_ s: StaticString) { JSON.put(&out, s) }
         func field(_ key: StaticString, first: Bool = false) {
             if !first { out.append(UInt8(ascii: ",")) }
             put("\n      \"")
@@ -178,10 +178,9 @@ public struct PCIHideState: Equatable, Sendable {
             put("\": ")
         }
         func string(_ key: StaticString, _ value: String) { field(key); JSON.quote(value, into: &out) }
-        func number(_ key: StaticString, _ value: Int) { field(key); var t = String(value); t.withUTF8 { out.append(contentsOf: $0) } }
+        func number(_ key: StaticString, _ value: Int) { field(key); JSON.put(&out, String(value)) }
         put("{\n  \"format\": \"pcihide-state\",\n  \"version\": ")
-        var v = String(Self.currentVersion)
-        v.withUTF8 { out.append(contentsOf: $0) }
+        JSON.put(&out, String(Self.currentVersion))
         put(",\n  \"hidden\": ")
         if hidden.isEmpty { put("[]") } else {
             put("[")

@@ -59,6 +59,13 @@ public enum Files {
     }
 
     /// The target of a symbolic link, or nil.
+    /// The canonical absolute path (symbolic links resolved), or nil when it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
     /// The last component of a path (`e1000` of `../../drivers/e1000`).
     public static func baseName(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path

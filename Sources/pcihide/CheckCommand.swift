@@ -32,7 +32,7 @@ struct Check: ParsableCommand {
                 throw Failure(.noInput, "\(s) is not present in \(tree.devicesDirectory); check the address (lspci -D lists them)")
             }
             let state = try stateOptions.store.load()
-            let inspector = try safety.inspector(tree: tree, state: state)
+            let inspector = safety.inspector(tree: tree, present: present, state: state)
             let reports = present.filter { a in selections.contains { $0.matches(a) } }.map(inspector.inspect)
             writeStandardOutput(json ? CheckReport.json(reports, state: state).serialized() : CheckReport.text(reports, state: state))
             if reports.contains(where: { !$0.refusals.isEmpty }) { throw ExitCode(ExitStatus.failure.rawValue) }

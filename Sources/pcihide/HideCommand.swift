@@ -53,7 +53,7 @@ struct Hide: ParsableCommand {
             let present = listed ?? []
             var targets = present.filter { a in entries.contains { $0.selection.matches(a) } }
             if !targets.isEmpty {
-                let inspector = try safety.inspector(tree: tree, state: try stateOptions.store.load())
+                let inspector = safety.inspector(tree: tree, present: present, state: try stateOptions.store.load())
                 try HideSafety.review(&entries, &targets, inspector: inspector, force: force, group: group)
             }
             var bind: RuntimeHide?

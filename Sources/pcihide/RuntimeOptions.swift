@@ -14,8 +14,8 @@ struct SafetyOptions: ParsableArguments {
     @Option(name: .customLong("block-class"), help: ArgumentHelp("The block-device class directory (default: $PCIHIDE_BLOCK_CLASS, else /sys/class/block when the sysfs root is /sys/bus/pci; other trees are not traced).", valueName: "dir"), completion: .directory)
     var blockClass: String?
 
-    func inspector(tree: SysfsTree, state: PCIHideState) throws(Failure) -> SafetyInspector {
-        try SafetyInspector(tree: tree, mounts: mounts, blockClass: blockClass, isHidden: { state.entry(hiding: $0) != nil })
+    func inspector(tree: SysfsTree, present: [PCIAddress], state: PCIHideState) -> SafetyInspector {
+        SafetyInspector(tree: tree, present: present, mounts: mounts, blockClass: blockClass, isHidden: { state.entry(hiding: $0) != nil })
     }
 }
 

@@ -170,7 +170,7 @@ struct RuntimeBinderTests {
 @Suite("Safety report")
 struct SafetyTests {
     func inspector(_ h: Host, traced: Bool = true, hidden: Set<String> = []) throws -> SafetyInspector {
-        try SafetyInspector(tree: h.tree, mounts: h.dir + "/mounts", blockClass: traced ? h.dir + "/block" : nil,
+        SafetyInspector(tree: h.tree, present: try h.tree.addresses(), mounts: h.dir + "/mounts", blockClass: traced ? h.dir + "/block" : nil,
                             isHidden: { hidden.contains($0.description) })
     }
 
