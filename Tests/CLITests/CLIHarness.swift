@@ -49,28 +49,14 @@ struct CLI {
         try CLI.execute("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary] + args, environment: environment)
     }
 
-    /// Runs a program to completion and collects its output; one place for every test that spawns.
-    static func execute(_ tool: String, _ args: [String], environment: [String: String]? = nil, cwd: String? = nil, stdin: String? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        if let environment { p.environment = environment }
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = inp
-        try p.run()
-        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try inp.fileHandleForWriting.close()
-        // Standard error is drained on another thread so that neither pipe can fill up and stall the child.
-        nonisolated(unsafe) var e = Data()
-        let drained = DispatchSemaphore(value: 0)
-        Thread.detachNewThread { e = err.fileHandleForReading.readDataToEndOfFile(); drained.signal() }
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        drained.wait()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    /// Runs a program to completion and collects its output; one place for every test that spawns
+    /// (see `Child` for why not Foundation's Process). A child still running after `timeout`
+    /// seconds is killed, and its result says so.
+    static func execute(_ tool: String, _ args: [String], environment: [String: String]? = nil, cwd: String? = nil,
+                        stdin: String? = nil, timeout: Double = 120) throws -> Result {
+        let outcome = try Child.start(tool, args, environment: environment, cwd: cwd, stdin: stdin ?? "").finish(timeout: timeout)
+        return Result(status: outcome.status, stdout: String(decoding: outcome.stdout, as: UTF8.self),
+                      stderr: String(decoding: outcome.stderr, as: UTF8.self))
     }
 
     func file(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }

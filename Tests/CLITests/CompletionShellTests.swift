@@ -133,19 +133,12 @@ struct ShellHarness {
 
     @discardableResult
     func tmux(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        p.arguments = args
-        // Only capture-pane's output is read. `new-session` forks the tmux server, which inherits
-        // the client's standard output: a pipe there would never reach end-of-file.
-        let out = Pipe()
+        // Only capture-pane's output is read. `new-session` forks the tmux server, which would keep
+        // a captured output pipe open for good.
         let reads = args.first == "capture-pane"
-        p.standardOutput = reads ? out : FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = reads ? out.fileHandleForReading.readDataToEndOfFile() : Data()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let outcome = try Child.start("/usr/bin/tmux", args, capture: reads).finish(timeout: 30)
+        if outcome.timedOut { throw Child.SpawnError(description: "tmux \(args.joined(separator: " ")) did not finish") }
+        return String(decoding: outcome.stdout, as: UTF8.self)
     }
 
     /// Types `line`, presses TAB, returns the screen, then clears the line.

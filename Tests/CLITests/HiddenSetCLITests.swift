@@ -64,18 +64,9 @@ struct HiddenSetCLITests {
     func concurrentHides() throws {
         let cli = try CLI()
         let addresses = (0..<24).map { String(format: "%02x:%02x.0", 0x10 + $0 / 8, $0 % 8) }
-        let processes = try addresses.map { a -> Process in
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: CLI.binary)
-            p.arguments = ["hide", a]
-            p.environment = cli.environment
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            return p
-        }
-        processes.forEach { $0.waitUntilExit() }
-        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let processes = try addresses.map { try Child.start(CLI.binary, ["hide", $0], environment: cli.environment, capture: false) }
+        let statuses = processes.map { $0.finish().status }
+        #expect(statuses.allSatisfy { $0 == 0 }, "\(statuses)")
         let listed = try cli.run(["hidden"]).stdout.split(separator: "\n").map(String.init)
         #expect(listed == addresses.map { "0000:" + $0 }.sorted())
     }

@@ -34,20 +34,13 @@ struct LspciDifferentialTests {
     }()
 
     static func run(_ exe: String, _ args: [String]) -> CLI.Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PCIHIDE_") }
         env["PCIHIDE_STATE"] = "/nonexistent/pcihide-state.json"
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try? p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLI.Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        do {
+            return try CLI.execute(exe, args, environment: env)
+        } catch {
+            return CLI.Result(status: -1, stdout: "", stderr: "\(error)")
+        }
     }
 
     static var haveLspci: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/lspci") }

@@ -68,19 +68,13 @@ struct OwnershipCLITests {
         let cli = try CLI()
         let devices = (0..<32).map { String(format: "%02x:00.0", 0x40 + $0) }
         try cli.run(["hide"] + devices)
-        let processes = try devices.enumerated().map { (i, d) -> Process in
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let processes = try devices.enumerated().map { (i, d) in
             // Each process assigns its device, releases it and assigns it again.
-            p.arguments = ["-c", "\"$0\" assign \(d) --domain \(i + 1) && \"$0\" release \(d) && \"$0\" assign \(d) --domain \(i + 1)", CLI.binary]
-            p.environment = cli.environment
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            return p
+            try Child.start("/bin/sh", ["-c", "\"$0\" assign \(d) --domain \(i + 1) && \"$0\" release \(d) && \"$0\" assign \(d) --domain \(i + 1)", CLI.binary],
+                            environment: cli.environment, capture: false)
         }
-        processes.forEach { $0.waitUntilExit() }
-        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let statuses = processes.map { $0.finish().status }
+        #expect(statuses.allSatisfy { $0 == 0 }, "\(statuses)")
         let rows = try JSONSerialization.jsonObject(with: Data(try cli.run(["owners", "--json"]).stdout.utf8)) as! [[String: Any]]
         #expect(rows.count == 32)
         for (i, row) in rows.enumerated() {
@@ -96,16 +90,11 @@ struct OwnershipCLITests {
         try cli.run(["hide"] + (0..<64).map { String(format: "%02x:00.0", 0x40 + $0) })
         var generator = SystemRandomNumberGenerator()
         for round in 0..<60 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: CLI.binary)
-            p.arguments = round % 2 == 0 ? ["domain", "start", String(round + 1)] : ["domain", "kill", String(round)]
-            p.environment = cli.environment
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
+            let p = try Child.start(CLI.binary, round % 2 == 0 ? ["domain", "start", String(round + 1)] : ["domain", "kill", String(round)],
+                                    environment: cli.environment, capture: false)
             usleep(UInt32.random(in: 0...3000, using: &generator))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            p.send(SIGKILL)
+            _ = p.finish()
             let r = try cli.run(["owners", "--json"])
             #expect(r.status == 0, "round \(round): \(r.stderr)")
             let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
