@@ -2,11 +2,18 @@ import PCISpec
 import PCIState
 
 /// libFuzzer entry: any bytes as a state file and as an /etc/default/grub. Neither reader may
-/// crash; a state that loads must serialise and load back to the same value; an edit must be
+/// crash; the direct state reader must agree with the JSON tree, value for value and error for
+/// error; a state that loads must serialise and load back to the same value; an edit must be
 /// idempotent.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let store = StateStore(path: "state.json")
+    switch (Result { () throws(StateFileError) in try store.decode(bytes) }, Result { () throws(StateFileError) in try store.decodeThroughTree(bytes) }) {
+    case let (.success(a), .success(b)): precondition(a == b, "the direct reader and the tree disagree")
+    case let (.failure(a), .failure(b)): precondition(a.description == b.description, "the readers fail differently: \(a) / \(b)")
+    default: preconditionFailure("one reader accepts what the other refuses")
+    }
     if let json = try? JSON.parse(bytes), let state = try? PCIHideState(json: json) {
         let again = try? PCIHideState(json: JSON.parse(Array(state.json().serialized().utf8)))
         precondition(again == state, "state does not round-trip")

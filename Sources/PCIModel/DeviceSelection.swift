@@ -34,10 +34,15 @@ public struct DeviceSelection: Hashable, Comparable, Sendable, CustomStringConve
     public var description: String {
         var b: [UInt8] = []
         b.reserveCapacity(12)
+        append(to: &b)
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// Appends `description`'s bytes (the state writer puts 4096 of them into one buffer).
+    public func append(to b: inout [UInt8]) {
         appendHexDigits(&b, UInt32(domain), 4)
         b.append(UInt8(ascii: ":"))
         appendShort(&b)
-        return String(decoding: b, as: UTF8.self)
     }
 
     /// The same without the domain: `BB:DD.F`.

@@ -144,16 +144,29 @@ public enum Ownership {
     /// Slots whose hidden functions are not all with the same owner: functions of one
     /// multi-function device are normally handed over together.
     public static func splitSlots(in state: PCIHideState) -> [String] {
-        var bySlot: [PCISlot: [HiddenEntry]] = [:]
-        for e in state.hidden {
-            guard let a = e.selection.address else { continue }
-            bySlot[a.slot, default: []].append(e)
+        // The hidden set is sorted by address, so the functions of a slot sit side by side
+        // (a wildcard sorts before them and is skipped): one pass, and text only for a split.
+        func holder(_ e: HiddenEntry) -> (Int, Int) {
+            if let o = e.owner { return (1, o) }
+            if let r = e.reservedFor { return (2, r) }
+            return (0, 0)
         }
-        return bySlot.keys.sorted().compactMap { slot in
-            let entries = bySlot[slot]!
-            let owners = Set(entries.map { ownerText($0, in: state) })
-            guard entries.count > 1, owners.count > 1 else { return nil }
-            return "the functions of slot \(slot) are split: " + entries.map { "\($0.selection.description) \(ownerText($0, in: state))" }.joined(separator: ", ")
+        var messages: [String] = []
+        let hidden = state.hidden
+        var k = 0
+        while k < hidden.count {
+            guard let slot = hidden[k].selection.address?.slot else { k += 1; continue }
+            var end = k + 1, split = false
+            while end < hidden.count, let a = hidden[end].selection.address, a.slot == slot {
+                if holder(hidden[end]) != holder(hidden[k]) { split = true }
+                end += 1
+            }
+            if split {
+                messages.append("the functions of slot \(slot) are split: "
+                    + hidden[k..<end].map { "\($0.selection.description) \(ownerText($0, in: state))" }.joined(separator: ", "))
+            }
+            k = end
         }
+        return messages
     }
 }

@@ -24,11 +24,12 @@ public struct HistoryEvent: Equatable, Sendable {
         // Most commands change a few entries of a set whose order they keep: compare side by side
         // then, and index by selection only when devices were added or removed.
         let aligned = before.hidden.count == after.hidden.count
-            && zip(before.hidden, after.hidden).allSatisfy { $0.selection == $1.selection }
+            && before.hidden.indices.allSatisfy { before.hidden[$0].selection == after.hidden[$0].selection }
         let old = aligned ? [:] : Dictionary(uniqueKeysWithValues: before.hidden.map { ($0.selection, $0) })
         let new = aligned ? [:] : Dictionary(uniqueKeysWithValues: after.hidden.map { ($0.selection, $0) })
-        for (k, e) in after.hidden.enumerated() {
-            if aligned && before.hidden[k] == e { continue }
+        for k in after.hidden.indices {
+            if aligned && before.hidden[k] == after.hidden[k] { continue }
+            let e = after.hidden[k]
             guard let o = aligned ? before.hidden[k] : old[e.selection] else {
                 out.append("hide \(e.selection)")
                 if e.owner != nil { out.append("owner \(e.selection) free -> \(owner(e.owner, in: after))") }

@@ -185,34 +185,12 @@ struct JSONParser {
             skipSpace()
             if i < s.count && s[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
             while true {
-                skipSpace()
-                guard i < s.count, s[i] == UInt8(ascii: "\"") else { throw error("expected a key in double quotes, found \(describe())") }
-                let key = try string()
-                skipSpace()
-                guard i < s.count, s[i] == UInt8(ascii: ":") else { throw error("expected ':' after the key \"\(key)\", found \(describe())") }
-                i += 1
-                skipSpace()
+                let key = try objectKey()
                 pairs.append((key, try value(depth: depth + 1)))
-                skipSpace()
-                guard i < s.count else { throw error("unexpected end of file, expected ',' or '}'") }
-                if s[i] == UInt8(ascii: ",") { i += 1; continue }
-                if s[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
-                throw error("expected ',' or '}', found \(describe())")
+                if try endOfObject() { return .object(pairs) }
             }
         case UInt8(ascii: "["):
-            i += 1
-            var items: [JSON] = []
-            skipSpace()
-            if i < s.count && s[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-            while true {
-                skipSpace()
-                items.append(try value(depth: depth + 1))
-                skipSpace()
-                guard i < s.count else { throw error("unexpected end of file, expected ',' or ']'") }
-                if s[i] == UInt8(ascii: ",") { i += 1; continue }
-                if s[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-                throw error("expected ',' or ']', found \(describe())")
-            }
+            return .array(try arrayItems { (p: inout JSONParser) throws(JSONError) in try p.value(depth: depth + 1) })
         case UInt8(ascii: "\""):
             return .string(try string())
         case UInt8(ascii: "t"): return try literal("true", .bool(true))
@@ -296,5 +274,133 @@ struct JSONParser {
         }
         guard let str = String(validating: bytes, as: UTF8.self) else { throw error("invalid UTF-8 in the string", at: open) }
         return str
+    }
+}
+
+/// A state file parsed for decoding: the top-level value, and the entries of its first "hidden"
+/// array read straight into their fields. A tree of 4096 entries cost more to build and free
+/// than everything else a command does with them.
+struct StateDocument {
+    /// The top level, less the "hidden" array that `hidden` holds.
+    var top: JSON
+    /// nil when the first "hidden" was no array (then it is in `top`, and decoding says so).
+    var hidden: [EntryFields]?
+}
+
+extension JSON {
+    /// Parses a state file: the same grammar, positions and messages as `parse`.
+    static func parseState(_ bytes: [UInt8]) throws(JSONError) -> StateDocument {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONError) -> StateDocument in
+            var p = JSONParser(buffer)
+            p.skipSpace()
+            let document = try p.stateDocument()
+            p.skipSpace()
+            if p.i < buffer.count { throw p.error("unexpected \(p.describe()) after the end of the document") }
+            return document
+        }
+    }
+}
+
+extension JSONParser {
+    mutating func stateDocument() throws(JSONError) -> StateDocument {
+        guard i < s.count, s[i] == UInt8(ascii: "{") else { return StateDocument(top: try value(depth: 0), hidden: nil) }
+        i += 1
+        var pairs: [(String, JSON)] = []
+        var hidden: [EntryFields]?
+        var sawHidden = false
+        skipSpace()
+        if i < s.count && s[i] == UInt8(ascii: "}") { i += 1; return StateDocument(top: .object(pairs), hidden: nil) }
+        while true {
+            let key = try objectKey()
+            if key == "hidden" && !sawHidden && i < s.count && s[i] == UInt8(ascii: "[") {
+                hidden = try entryArray(depth: 1)
+                sawHidden = true
+            } else {
+                let v = try value(depth: 1)
+                // Of repeated keys the first counts: a later "hidden" is read and dropped.
+                if key != "hidden" || !sawHidden { pairs.append((key, v)) }
+                if key == "hidden" { sawHidden = true }
+            }
+            if try endOfObject() { return StateDocument(top: .object(pairs), hidden: hidden) }
+        }
+    }
+
+    /// `[ {entry}, ... ]` at `depth`, each entry read into its fields.
+    mutating func entryArray(depth: Int) throws(JSONError) -> [EntryFields] {
+        try arrayItems { (p: inout JSONParser) throws(JSONError) in try p.entryFields(depth: depth + 1) }
+    }
+
+    /// `[ item, ... ]` from the opening bracket, each item read by `item`.
+    mutating func arrayItems<T>(_ item: (inout JSONParser) throws(JSONError) -> T) throws(JSONError) -> [T] {
+        i += 1
+        var items: [T] = []
+        skipSpace()
+        if i < s.count && s[i] == UInt8(ascii: "]") { i += 1; return items }
+        while true {
+            skipSpace()
+            items.append(try item(&self))
+            skipSpace()
+            guard i < s.count else { throw error("unexpected end of file, expected ',' or ']'") }
+            if s[i] == UInt8(ascii: ",") { i += 1; continue }
+            if s[i] == UInt8(ascii: "]") { i += 1; return items }
+            throw error("expected ',' or ']', found \(describe())")
+        }
+    }
+
+    /// One entry; a value that is no object is read and has no fields (decoding then names it).
+    mutating func entryFields(depth: Int) throws(JSONError) -> EntryFields {
+        guard i < s.count, s[i] == UInt8(ascii: "{") else { _ = try value(depth: depth); return EntryFields() }
+        i += 1
+        var fields = EntryFields()
+        skipSpace()
+        if i < s.count && s[i] == UInt8(ascii: "}") { i += 1; return fields }
+        while true {
+            // A plain key is matched on its bytes: making a String of every key cost a tenth
+            // of a 4096-entry load.
+            skipSpace()
+            if let field = plainEntryKey() {
+                skipSpace()
+                guard i < s.count, s[i] == UInt8(ascii: ":") else { throw error("expected ':' after the key \"\(field.name)\", found \(describe())") }
+                i += 1
+                skipSpace()
+                fields.set(field, try value(depth: depth + 1))
+            } else {
+                let key = try objectKey()
+                fields.set(key, try value(depth: depth + 1))
+            }
+            if try endOfObject() { return fields }
+        }
+    }
+
+    /// At a key of an entry that is one of the known fields, written without escapes: reads it
+    /// and returns the field. Otherwise reads nothing.
+    private mutating func plainEntryKey() -> EntryFields.Field? {
+        guard i < s.count, s[i] == UInt8(ascii: "\"") else { return nil }
+        var j = i + 1
+        while j < s.count, s[j] != UInt8(ascii: "\""), s[j] != UInt8(ascii: "\\"), s[j] >= 0x20, s[j] < 0x80 { j += 1 }
+        guard j < s.count, s[j] == UInt8(ascii: "\""), let field = EntryFields.Field(UnsafeBufferPointer(rebasing: s[(i + 1)..<j])) else { return nil }
+        i = j + 1
+        return field
+    }
+
+    /// `"key" :` with the space around it; leaves `i` at the value.
+    mutating func objectKey() throws(JSONError) -> String {
+        skipSpace()
+        guard i < s.count, s[i] == UInt8(ascii: "\"") else { throw error("expected a key in double quotes, found \(describe())") }
+        let key = try string()
+        skipSpace()
+        guard i < s.count, s[i] == UInt8(ascii: ":") else { throw error("expected ':' after the key \"\(key)\", found \(describe())") }
+        i += 1
+        skipSpace()
+        return key
+    }
+
+    /// After a member: true at the closing brace, false after a comma.
+    mutating func endOfObject() throws(JSONError) -> Bool {
+        skipSpace()
+        guard i < s.count else { throw error("unexpected end of file, expected ',' or '}'") }
+        if s[i] == UInt8(ascii: ",") { i += 1; return false }
+        if s[i] == UInt8(ascii: "}") { i += 1; return true }
+        throw error("expected ',' or '}', found \(describe())")
     }
 }

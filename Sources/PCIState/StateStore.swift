@@ -26,12 +26,23 @@ public struct StateStore: Sendable {
         return try decode(try Files.read(path))
     }
 
-    func decode(_ bytes: [UInt8]) throws(StateFileError) -> PCIHideState {
-        let json: JSON
-        do { json = try JSON.parse(bytes) } catch {
+    /// Decodes a state file's bytes, reading the hidden entries straight into their fields.
+    public func decode(_ bytes: [UInt8]) throws(StateFileError) -> PCIHideState {
+        try decode(bytes, parser: JSON.parseState)
+    }
+
+    /// The same through a generic JSON tree: the reference that tests and the fuzz target hold
+    /// `decode` to, value for value and error for error.
+    public func decodeThroughTree(_ bytes: [UInt8]) throws(StateFileError) -> PCIHideState {
+        try decode(bytes) { (b) throws(JSONError) in StateDocument(top: try JSON.parse(b), hidden: nil) }
+    }
+
+    private func decode(_ bytes: [UInt8], parser: ([UInt8]) throws(JSONError) -> StateDocument) throws(StateFileError) -> PCIHideState {
+        let document: StateDocument
+        do { document = try parser(bytes) } catch {
             throw StateFileError(path: path, line: error.line, column: error.column, reason: error.reason)
         }
-        do { return try PCIHideState(json: json) } catch {
+        do { return try PCIHideState(document: document) } catch {
             throw StateFileError(path: path, reason: error.reason)
         }
     }

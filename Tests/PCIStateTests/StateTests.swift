@@ -113,6 +113,42 @@ struct StateTests {
         }
     }
 
+    /// Documents that take the less common turns of the direct entry reader: repeated, escaped and
+    /// unknown keys, entries that are not objects, a "hidden" that is not an array, and broken text.
+    static let decoderCases: [String] = [
+        #"{"format": "pcihide-state", "version": 3, "hidden": [{"device": "0000:02:09.0", "since": "t", "policy": "auto"}], "domains": []}"#,
+        #"{"hidden": [{"device": "0000:02:09.0"}], "version": 1, "format": "pcihide-state"}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0"}], "hidden": [{"device": "0000:03:00.0"}]}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": 7, "hidden": [{"device": "0000:03:00.0"}]}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0", "device": "0000:03:00.0"}]}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0", "device": "0000:03:00.0", "extra": {"a": [1, 2]}}]}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": [17]}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": [{}]}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": []}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:03:00.0"}, {"device": "0000:02:09.0"}, {"device": "0000:03:00.0"}]}"#,
+        #"{"format": "pcihide-state", "version": 2, "hidden": [{"device": "0000:02:09.0", "policy": "pinned", "pinnedTo": 4, "owner": 4}], "domains": [{"id": 4, "name": "w"}]}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": [{"device" "0000:02:09.0"}]}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0",}]}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0"}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0"} {"device": "0000:03:00.0"}]}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": []} x"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": [{1: 2}]}"#,
+        #"{}"#, #"[]"#, "", "{", #"{"hidden": "#,
+    ]
+
+    @Test("the direct reader decodes and refuses exactly as the JSON tree does", arguments: decoderCases)
+    func directReaderMatchesTheTree(_ text: String) {
+        let store = StateStore(path: "/nonexistent/state.json")
+        let bytes = Array(text.utf8)
+        let direct = Result { () throws(StateFileError) in try store.decode(bytes) }
+        let tree = Result { () throws(StateFileError) in try store.decodeThroughTree(bytes) }
+        switch (direct, tree) {
+        case let (.success(a), .success(b)): #expect(a == b)
+        case let (.failure(a), .failure(b)): #expect(a.description == b.description)
+        default: Issue.record("direct \(direct), tree \(tree)")
+        }
+    }
+
     @Test func storeWritesAtomicallyAndRefusesBrokenFiles() throws {
         let dir = try temporaryDirectory()
         let store = StateStore(path: dir + "/sub/state.json")
