@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memfd_create */
 #include "pcishim.h"
 
 #include <setjmp.h>
@@ -6,11 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 #include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 #include <libkmod.h>
 
 /* One libpci call at a time per thread: the jump target and the message live here. */
 static __thread jmp_buf *pending_jump;
 static __thread char last_error[512];
+static __thread int lookup_failed;
 
 static void __attribute__((noreturn)) shim_error(char *msg, ...)
 {
@@ -114,6 +119,7 @@ int pcishim_read_block(struct pci_dev *dev, int pos, unsigned char *buf, int len
     pending_jump = &jump;                                      \
     if (setjmp(jump)) {                                        \
         pending_jump = saved;                                  \
+        lookup_failed = 1;                                     \
         snprintf(buf, size, "<pci_lookup_name: %s>", last_error); \
         return buf;                                            \
     }                                                          \
@@ -237,4 +243,45 @@ int pcishim_modules(const char *modalias, char *buf, size_t buflen)
     }
     kmod.unref_list(list);
     return count;
+}
+
+int pcishim_memory_file(const void *bytes, size_t len)
+{
+    int fd = memfd_create("pci.ids", MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    const char *p = bytes;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return fd;
+}
+
+void pcishim_use_names(struct pci_access *acc, const char *path)
+{
+    pci_free_name_list(acc);
+    acc->id_load_failed = 0;
+    pci_set_name_list_path(acc, strdup(path), 1);
+}
+
+const char *pcishim_names_path(struct pci_access *acc)
+{
+    return acc->id_file_name;
+}
+
+int pcishim_take_lookup_error(char *err, size_t errlen)
+{
+    if (!lookup_failed)
+        return 0;
+    lookup_failed = 0;
+    copy_error(err, errlen);
+    return 1;
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CLibPCI
 import CPCIShim
 import PCIModel
@@ -188,57 +191,137 @@ public final class Inventory {
         devices = list.sorted { $0.address < $1.address }
     }
 
-    deinit { pcishim_close(access) }
+    deinit {
+        pcishim_close(access)
+        if case .extract(_, _, let fd) = names { close(fd) }
+    }
+
+    // MARK: The ID database
+
+    /// Where libpci's names come from: not chosen yet, an extract of pci.ids for the devices
+    /// read (its full path and the in-memory file holding it), or the whole file.
+    private enum NameSource {
+        case undecided
+        case extract(IDExtract, full: String, fd: Int32)
+        case whole
+    }
+    private var names = NameSource.undecided
+
+    /// Before a lookup of `vendor` (and `device`): on the first, loads libpci's names from an
+    /// extract of pci.ids holding every device read (lspci spends most of its run loading the
+    /// whole file); a lookup outside the extract switches libpci back to the whole file.
+    private func prepareNames(vendor: UInt16? = nil, device: UInt16? = nil) {
+        switch names {
+        case .whole:
+            return
+        case .extract(let extract, let full, let fd):
+            if vendor.map({ extract.contains(vendor: $0, device: device) }) ?? true { return }
+            pcishim_use_names(access, full)
+            close(fd)
+            names = .whole
+        case .undecided:
+            names = .whole
+            var wanted = IDExtract()
+            for d in devices {
+                wanted.vendors.insert(d.vendorId)
+                wanted.devices.insert(IDExtract.key(vendor: d.vendorId, device: d.deviceId))
+                if let s = d.subsystem { wanted.vendors.insert(s.vendor) }
+            }
+            if let vendor {
+                wanted.vendors.insert(vendor)
+                if let device { wanted.devices.insert(IDExtract.key(vendor: vendor, device: device)) }
+            }
+            guard let path = pcishim_names_path(access).map({ String(cString: $0) }),
+                  let bytes = Files.withMappedFile(path, { text -> [UInt8]? in
+                      // A compressed database (gzip's magic first) is libpci's to read.
+                      if text.count >= 2 && text[0] == 0x1f && text[1] == 0x8b { return nil }
+                      return wanted.extract(text)
+                  }) ?? nil else { return }
+            let fd = bytes.withUnsafeBytes { pcishim_memory_file($0.baseAddress, $0.count) }
+            guard fd >= 0 else { return }
+            pcishim_use_names(access, "/proc/self/fd/\(fd)")
+            names = .extract(wanted, full: path, fd: fd)
+        }
+    }
 
     public func device(_ a: PCIAddress) -> PCIDevice? { devices.first { $0.address == a } }
 
     // MARK: Names, as lspci formats them
 
+    /// The first error libpci raised in a name lookup (a broken ID database, which lspci
+    /// reports and dies of); the lookup's text then holds the message in brackets.
+    public private(set) var nameError: String?
+
+    /// One name lookup: `call` fills the buffer it is given. An error raised while the names
+    /// came from the extract is retried on the whole file, so that what is reported is libpci's
+    /// word on the file the user has.
+    private func lookupName(size: Int32 = 128, vendor: UInt16? = nil, device: UInt16? = nil, subvendor: UInt16? = nil,
+                            _ call: (UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<CChar>?) -> String? {
+        prepareNames(vendor: vendor, device: device)
+        if let subvendor { prepareNames(vendor: subvendor) }
+        var buf = [CChar](repeating: 0, count: Int(size))
+        var err = [CChar](repeating: 0, count: 512)
+        for attempt in 0..<2 {
+            let found = buf.withUnsafeMutableBufferPointer { call($0.baseAddress!) }.map { String(cString: $0) }
+            guard pcishim_take_lookup_error(&err, err.count) != 0 else { return found }
+            if attempt == 0, case .extract(_, let full, let fd) = names {
+                pcishim_use_names(access, full)
+                close(fd)
+                names = .whole
+                continue
+            }
+            if nameError == nil { nameError = String(cString: err) }
+            return found
+        }
+        return nil
+    }
+
     public func className(_ cls: UInt16, flags: Int32 = 0) -> String {
-        var buf = [CChar](repeating: 0, count: 128)
-        return String(cString: pcishim_lookup_class(access, &buf, 128, flags, UInt32(cls)))
+        lookupName { pcishim_lookup_class(access, $0, 128, flags, UInt32(cls)) } ?? ""
     }
 
     /// "Vendor Device" (PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE).
     public func vendorDeviceName(_ d: PCIDevice, flags: Int32 = 0, size: Int32 = 128) -> String {
-        var buf = [CChar](repeating: 0, count: Int(size))
-        return String(cString: pcishim_lookup_vendor_device(access, &buf, size, flags | Int32(PCI_LOOKUP_VENDOR.rawValue | PCI_LOOKUP_DEVICE.rawValue), UInt32(d.vendorId), UInt32(d.deviceId)))
+        lookupName(size: size, vendor: d.vendorId, device: d.deviceId) {
+            pcishim_lookup_vendor_device(access, $0, size, flags | Int32(PCI_LOOKUP_VENDOR.rawValue | PCI_LOOKUP_DEVICE.rawValue), UInt32(d.vendorId), UInt32(d.deviceId))
+        } ?? ""
     }
 
     /// "Vendor Device" when both are in the ID database, else nil (for renderers with their own fallback).
     public func knownName(vendor: UInt16, device: UInt16) -> String? {
-        var buf = [CChar](repeating: 0, count: 256)
         let flags = Int32(PCI_LOOKUP_VENDOR.rawValue | PCI_LOOKUP_DEVICE.rawValue | PCI_LOOKUP_NO_NUMBERS.rawValue)
-        guard let p = pcishim_lookup_vendor_device(access, &buf, 256, flags, UInt32(vendor), UInt32(device)) else { return nil }
-        return String(cString: p)
+        return lookupName(size: 256, vendor: vendor, device: device) { pcishim_lookup_vendor_device(access, $0, 256, flags, UInt32(vendor), UInt32(device)) }
     }
 
     /// The class name when the ID database knows it, else nil.
     public func knownClassName(_ cls: UInt16) -> String? {
-        var buf = [CChar](repeating: 0, count: 128)
-        guard let p = pcishim_lookup_class(access, &buf, 128, Int32(PCI_LOOKUP_NO_NUMBERS.rawValue), UInt32(cls)) else { return nil }
-        return String(cString: p)
+        lookupName { pcishim_lookup_class(access, $0, 128, Int32(PCI_LOOKUP_NO_NUMBERS.rawValue), UInt32(cls)) }
     }
 
     public func vendorName(_ d: PCIDevice) -> String {
-        var buf = [CChar](repeating: 0, count: 128)
-        return String(cString: pcishim_lookup_vendor_device(access, &buf, 128, Int32(PCI_LOOKUP_VENDOR.rawValue), UInt32(d.vendorId), UInt32(d.deviceId)))
+        lookupName(vendor: d.vendorId, device: d.deviceId) {
+            pcishim_lookup_vendor_device(access, $0, 128, Int32(PCI_LOOKUP_VENDOR.rawValue), UInt32(d.vendorId), UInt32(d.deviceId))
+        } ?? ""
     }
 
     public func deviceName(_ d: PCIDevice) -> String {
-        var buf = [CChar](repeating: 0, count: 128)
-        return String(cString: pcishim_lookup_vendor_device(access, &buf, 128, Int32(PCI_LOOKUP_DEVICE.rawValue), UInt32(d.vendorId), UInt32(d.deviceId)))
+        lookupName(vendor: d.vendorId, device: d.deviceId) {
+            pcishim_lookup_vendor_device(access, $0, 128, Int32(PCI_LOOKUP_DEVICE.rawValue), UInt32(d.vendorId), UInt32(d.deviceId))
+        } ?? ""
     }
 
     public func subsystemName(_ d: PCIDevice, vendorOnly: Bool = false, deviceOnly: Bool = false, size: Int32 = 256) -> String {
         guard let s = d.subsystem else { return "" }
-        var buf = [CChar](repeating: 0, count: Int(size))
         if vendorOnly {
-            return String(cString: pcishim_lookup_subvendor(access, &buf, size, Int32(PCI_LOOKUP_SUBSYSTEM.rawValue | PCI_LOOKUP_VENDOR.rawValue), UInt32(s.vendor)))
+            return lookupName(size: size, vendor: s.vendor) {
+                pcishim_lookup_subvendor(access, $0, size, Int32(PCI_LOOKUP_SUBSYSTEM.rawValue | PCI_LOOKUP_VENDOR.rawValue), UInt32(s.vendor))
+            } ?? ""
         }
         var flags = Int32(PCI_LOOKUP_SUBSYSTEM.rawValue | PCI_LOOKUP_DEVICE.rawValue)
         if !deviceOnly { flags |= Int32(PCI_LOOKUP_VENDOR.rawValue) }
-        return String(cString: pcishim_lookup_subsystem(access, &buf, size, flags, UInt32(d.vendorId), UInt32(d.deviceId), UInt32(s.vendor), UInt32(s.device)))
+        return lookupName(size: size, vendor: d.vendorId, device: d.deviceId, subvendor: s.vendor) {
+            pcishim_lookup_subsystem(access, $0, size, flags, UInt32(d.vendorId), UInt32(d.deviceId), UInt32(s.vendor), UInt32(s.device))
+        } ?? ""
     }
 
     func device(handle: UnsafeMutablePointer<pci_dev>?) -> PCIDevice? {

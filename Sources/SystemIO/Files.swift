@@ -39,6 +39,21 @@ public enum Files {
         return out
     }
 
+    /// Runs `body` on a regular file's bytes, mapped read-only (no copy, and only the pages read
+    /// are touched); nil when the file cannot be opened, is not a regular file or cannot be mapped.
+    public static func withMappedFile<T>(_ path: String, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        let size = Int(st.st_size)
+        if size == 0 { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else { return nil }
+        defer { munmap(map, size) }
+        return body(UnsafeRawBufferPointer(start: map, count: size))
+    }
+
     /// Reads a file as UTF-8 text (invalid bytes become U+FFFD).
     public static func readText(_ path: String) throws(Failure) -> String {
         String(decoding: try read(path), as: UTF8.self)

@@ -110,11 +110,11 @@ struct List: ParsableCommand {
                 inventory: inventory, options: options, filter: filter.isEmpty ? nil : filter,
                 annotate: { d in owners ? state.flatMap { DeviceAnnotation.suffix(for: d.address, in: $0) } : nil },
                 include: { d in !hidden || state?.entry(hiding: d.address) != nil })
-            if json {
-                writeStandardOutput(DeviceAnnotation.json(listing.shownDevices, inventory: inventory, state: state ?? PCIHideState()).serialized())
-            } else {
-                writeStandardOutput(listing.render())
-            }
+            let output = json ? DeviceAnnotation.json(listing.shownDevices, inventory: inventory, state: state ?? PCIHideState()).serialized()
+                : listing.render()
+            // lspci dies of a broken ID database; so does the listing, before printing a line.
+            if let broken = inventory.nameError { throw Failure(.dataError, "cannot use the ID database: \(broken)") }
+            writeStandardOutput(output)
         }
     }
 }

@@ -40,4 +40,17 @@ void pcishim_filter_init(struct pci_access *acc, struct pci_filter *f);
  * its resources (lspci then prints a warning and no modules). */
 int pcishim_modules(const char *modalias, char *buf, size_t buflen);
 
+/* After a lookup: 1 and the message when libpci raised an error in it (a broken ID database;
+ * the lookup then returned the message in brackets), else 0. Clears it. */
+int pcishim_take_lookup_error(char *err, size_t errlen);
+
+/* An anonymous in-memory file holding len bytes (an extract of pci.ids for libpci to load);
+ * returns its descriptor, or -1. */
+int pcishim_memory_file(const void *bytes, size_t len);
+
+/* Points libpci's ID database at path, dropping the names loaded so far (they load again on
+ * the next lookup); the path in use. */
+void pcishim_use_names(struct pci_access *acc, const char *path);
+const char *pcishim_names_path(struct pci_access *acc);
+
 #endif
