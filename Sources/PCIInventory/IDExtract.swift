@@ -64,6 +64,12 @@ public struct IDExtract: Equatable, Sendable {
             if case .reserved = block, tabs > 0 { continue }
             let entry = UnsafeBufferPointer(rebasing: line[tabs...])
             func emit() { out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: next - start)) }
+            // Subclasses and programming interfaces: every one is kept.
+            if case .deviceClass = block, tabs > 0 {
+                guard tabs <= 2, Self.named(entry, from: 0, digits: 2) else { return nil }
+                emit()
+                continue
+            }
             switch tabs {
             case 0:
                 if entry.count >= 2 && entry[1] == 0x20 && entry[0] >= UInt8(ascii: "A") && entry[0] <= UInt8(ascii: "Z") {
@@ -90,9 +96,6 @@ public struct IDExtract: Equatable, Sendable {
                     let keepDevice = keep && devices.contains(Self.key(vendor: vendor, device: UInt16(id)))
                     block = .vendor(id: vendor, keep: keep, sawDevice: true, keepDevice: keepDevice)
                     if keepDevice { emit() }
-                case .deviceClass:
-                    guard Self.named(entry, from: 0, digits: 2) else { return nil }
-                    emit()
                 default:
                     return nil
                 }
@@ -102,9 +105,6 @@ public struct IDExtract: Equatable, Sendable {
                     guard Self.hex(entry, from: 0, digits: 4) != nil, entry.count > 4, entry[4] == 0x20 || entry[4] == 0x09,
                           Self.named(entry, from: 5, digits: 4) else { return nil }
                     if keepDevice { emit() }
-                case .deviceClass:
-                    guard Self.named(entry, from: 0, digits: 2) else { return nil }
-                    emit()
                 default:
                     return nil
                 }
