@@ -58,6 +58,8 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),
         .testTarget(name: "PCIInventoryTests", dependencies: ["PCIInventory", "PCIModel", "PCIFixtures"]),
         .testTarget(name: "PCIBindingTests", dependencies: ["PCIBinding", "PCIFixtures", "PCIInventory", "PCIModel", "SystemIO"]),
+        // The command line's own logic (the fast `list` reader against ArgumentParser).
+        .testTarget(name: "pcihideTests", dependencies: ["pcihide", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "CLITests", dependencies: ["PCIModel", "PCIFixtures", "PCICompletion"], exclude: ["Fixtures"]),
     ]
 )

@@ -30,84 +30,82 @@ public struct IDExtract: Equatable, Sendable {
         vendors.contains(vendor) && (device.map { devices.contains(Self.key(vendor: vendor, device: $0)) } ?? true)
     }
 
-    private enum Block {
-        case none
-        /// `sawDevice`: a device line came since the vendor line (subsystem lines need one).
-        case vendor(id: UInt16, keep: Bool, sawDevice: Bool, keepDevice: Bool)
-        case deviceClass
-        /// A reserved top-level block (`X ...`): libpci skips it and everything nested in it.
-        case reserved
-    }
+    /// What the lines read last belong to.
+    private enum Block { case none, vendor, deviceClass, reserved }
 
     public func extract(_ text: UnsafeRawBufferPointer) -> [UInt8]? {
-        guard let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return [] }
-        let count = text.count
+        guard let first = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return [] }
+        // A tight loop over raw bytes: it runs over 36,000 lines to keep a few dozen, and must
+        // cost a small part of what libpci's own parse of the whole file costs.
+        let end = first + text.count
         var out: [UInt8] = []
         out.reserveCapacity(32 * 1024)
         var block = Block.none
-        var start = 0
-        while start < count {
-            let newline = memchr(base + start, 0x0a, count - start).map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base }
-            let next = newline.map { $0 + 1 } ?? count
-            defer { start = next }
-            // libpci ends a line at the first CR or LF.
-            var end = start
-            while end < next && base[end] != 0x0a && base[end] != 0x0d { end += 1 }
-            // libpci reads lines into a buffer of 1024 bytes and refuses longer ones.
+        var keepVendor = false, sawDevice = false, keepDevice = false
+        var vendor: UInt32 = 0
+        // Lines end at a CR too; looked for byte by byte only in a file that has one.
+        let hasCR = memchr(first, 0x0d, text.count) != nil
+        var line = first
+        while line < end {
+            let newline = memchr(line, 0x0a, end - line).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) }
+            let next = newline.map { $0 + 1 } ?? end
+            let start = line
+            line = next
+            // libpci reads lines into a buffer of 1024 bytes and refuses longer ones; it ends a
+            // line at the first CR or LF.
             guard next - start < 1000 else { return nil }
-            let line = UnsafeBufferPointer(start: base + start, count: end - start)
-            var tabs = 0
-            while tabs < line.count && line[tabs] == 0x09 { tabs += 1 }
-            var first = tabs
-            while first < line.count && (line[first] == 0x20 || line[first] == 0x09) { first += 1 }
-            if first == line.count || line[first] == UInt8(ascii: "#") { continue }  // blank or comment
-            if case .reserved = block, tabs > 0 { continue }
-            let entry = UnsafeBufferPointer(rebasing: line[tabs...])
-            func emit() { out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: next - start)) }
-            // Subclasses and programming interfaces: every one is kept.
-            if case .deviceClass = block, tabs > 0 {
-                guard tabs <= 2, Self.named(entry, from: 0, digits: 2) else { return nil }
-                emit()
-                continue
+            var stop = newline ?? end
+            if hasCR {
+                stop = start
+                while stop < next && stop.pointee != 0x0a && stop.pointee != 0x0d { stop += 1 }
             }
+            var p = start
+            while p < stop && p.pointee == 0x09 { p += 1 }
+            let tabs = p - start
+            var q = p
+            while q < stop && (q.pointee == 0x20 || q.pointee == 0x09) { q += 1 }
+            if q == stop || q.pointee == UInt8(ascii: "#") { continue }  // blank or comment
+            if tabs > 0 && block == .reserved { continue }
+            let length = stop - p
             switch tabs {
             case 0:
-                if entry.count >= 2 && entry[1] == 0x20 && entry[0] >= UInt8(ascii: "A") && entry[0] <= UInt8(ascii: "Z") {
-                    switch entry[0] {
-                    case UInt8(ascii: "C"):
-                        guard Self.named(entry, from: 2, digits: 2) else { return nil }
+                let c = p.pointee
+                if length >= 2 && p[1] == 0x20 && c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") {
+                    if c == UInt8(ascii: "C") {
+                        guard Self.named(p + 2, stop, digits: 2) != nil else { return nil }
                         block = .deviceClass
-                        emit()
-                    case UInt8(ascii: "S"):
-                        return nil
-                    default:
+                        out.append(contentsOf: UnsafeBufferPointer(start: start, count: next - start))
+                    } else if c == UInt8(ascii: "S") {
+                        return nil  // a generic subsystem block: its check needs every vendor
+                    } else {
                         block = .reserved
                     }
                     continue
                 }
-                guard Self.named(entry, from: 0, digits: 4), let id = Self.hex(entry, from: 0, digits: 4) else { return nil }
-                let keep = vendors.contains(UInt16(id))
-                block = .vendor(id: UInt16(id), keep: keep, sawDevice: false, keepDevice: false)
-                if keep { emit() }
-            case 1:
-                switch block {
-                case .vendor(let vendor, let keep, _, _):
-                    guard Self.named(entry, from: 0, digits: 4), let id = Self.hex(entry, from: 0, digits: 4) else { return nil }
-                    let keepDevice = keep && devices.contains(Self.key(vendor: vendor, device: UInt16(id)))
-                    block = .vendor(id: vendor, keep: keep, sawDevice: true, keepDevice: keepDevice)
-                    if keepDevice { emit() }
-                default:
-                    return nil
+                guard let id = Self.named(p, stop, digits: 4) else { return nil }
+                block = .vendor
+                vendor = id
+                keepVendor = vendors.contains(UInt16(id))
+                sawDevice = false
+                keepDevice = false
+                if keepVendor { out.append(contentsOf: UnsafeBufferPointer(start: start, count: next - start)) }
+            case 1, 2:
+                if block == .deviceClass {
+                    guard Self.named(p, stop, digits: 2) != nil else { return nil }
+                    out.append(contentsOf: UnsafeBufferPointer(start: start, count: next - start))
+                    continue
                 }
-            case 2:
-                switch block {
-                case .vendor(_, _, true, let keepDevice):
-                    guard Self.hex(entry, from: 0, digits: 4) != nil, entry.count > 4, entry[4] == 0x20 || entry[4] == 0x09,
-                          Self.named(entry, from: 5, digits: 4) else { return nil }
-                    if keepDevice { emit() }
-                default:
-                    return nil
+                guard block == .vendor else { return nil }
+                if tabs == 1 {
+                    guard let id = Self.named(p, stop, digits: 4) else { return nil }
+                    sawDevice = true
+                    keepDevice = keepVendor && devices.contains(vendor << 16 | id)
+                } else {
+                    // A subsystem: `vvvv dddd  name`, under a device.
+                    guard sawDevice, length > 5, Self.hex(p, digits: 4) != nil, p[4] == 0x20 || p[4] == 0x09,
+                          Self.named(p + 5, stop, digits: 4) != nil else { return nil }
                 }
+                if keepDevice { out.append(contentsOf: UnsafeBufferPointer(start: start, count: next - start)) }
             default:
                 return nil
             }
@@ -115,26 +113,25 @@ public struct IDExtract: Equatable, Sendable {
         return out
     }
 
-    /// `digits` hex digits at `from`, then a space or tab, then a name that is not all blank.
-    private static func named(_ e: UnsafeBufferPointer<UInt8>, from: Int, digits: Int) -> Bool {
-        guard hex(e, from: from, digits: digits) != nil else { return false }
-        var k = from + digits
-        guard k < e.count, e[k] == 0x20 || e[k] == 0x09 else { return false }
-        while k < e.count && (e[k] == 0x20 || e[k] == 0x09) { k += 1 }
-        return k < e.count
+    /// `digits` hex digits at `p`, then a space or tab, then a name that is not all blank,
+    /// before `stop`: the id, else nil.
+    @inline(__always)
+    private static func named(_ p: UnsafePointer<UInt8>, _ stop: UnsafePointer<UInt8>, digits: Int) -> UInt32? {
+        guard stop - p > digits, let id = hex(p, digits: digits) else { return nil }
+        var k = p + digits
+        guard k.pointee == 0x20 || k.pointee == 0x09 else { return nil }
+        while k < stop && (k.pointee == 0x20 || k.pointee == 0x09) { k += 1 }
+        return k < stop ? id : nil
     }
 
-    private static func hex(_ e: UnsafeBufferPointer<UInt8>, from: Int, digits: Int) -> UInt32? {
-        guard from + digits <= e.count else { return nil }
+    @inline(__always)
+    private static func hex(_ p: UnsafePointer<UInt8>, digits: Int) -> UInt32? {
         var v: UInt32 = 0
-        for k in from..<(from + digits) {
-            let c = e[k]
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = v << 4 | UInt32(c - 0x30)
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): v = v << 4 | UInt32(c - 0x57)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): v = v << 4 | UInt32(c - 0x37)
-            default: return nil
-            }
+        for k in 0..<digits {
+            let c = p[k]
+            let d: UInt8
+            if c &- 0x30 < 10 { d = c &- 0x30 } else if c | 0x20 &- 0x61 < 6 { d = (c | 0x20) &- 0x57 } else { return nil }
+            v = v << 4 | UInt32(d)
         }
         return v
     }

@@ -231,8 +231,10 @@ public final class Inventory {
                 wanted.vendors.insert(vendor)
                 if let device { wanted.devices.insert(IDExtract.key(vendor: vendor, device: device)) }
             }
-            guard let path = pcishim_names_path(access).map({ String(cString: $0) }),
-                  let bytes = Files.withMappedFile(path, { text -> [UInt8]? in
+            guard var path = pcishim_names_path(access).map({ String(cString: $0) }) else { return }
+            // libpci's default is pci.ids.gz, and it tries the name without .gz when that is absent.
+            if path.hasSuffix(".gz") && !Files.exists(path) { path.removeLast(3) }
+            guard let bytes = Files.withMappedFile(path, { text -> [UInt8]? in
                       // A compressed database (gzip's magic first) is libpci's to read.
                       if text.count >= 2 && text[0] == 0x1f && text[1] == 0x8b { return nil }
                       return wanted.extract(text)

@@ -2,7 +2,7 @@ import CPCIShim
 import PCIModel
 
 /// lspci's display options that pcihide reproduces byte for byte.
-public struct ListingOptions: Sendable {
+public struct ListingOptions: Equatable, Sendable {
     /// `-n` count: 1 numbers only, 2 names and numbers.
     public var numeric = 0
     /// `-D`: always show domains.

@@ -89,33 +89,106 @@ struct List: ParsableCommand {
     @OptionGroup var inventoryOptions: InventoryOptions
     @OptionGroup var stateOptions: StateOptions
 
+    /// What was asked for, as the fast path (`ListRequest.parse`) also builds it.
+    var request: ListRequest {
+        ListRequest(options: flags.options, slot: flags.slot, ids: flags.ids, owners: owners, hidden: hidden, json: json,
+                    sysfs: inventoryOptions.sysfs, dumpFile: inventoryOptions.dumpFile, idsFile: inventoryOptions.idsFile,
+                    state: stateOptions.state)
+    }
+
     func run() throws {
-        try reporting {
-            let options = flags.options
-            let numeric = options.numeric, tree = options.tree
-            let filter = try flags.filter()
-            // The state is read only when pcihide's own additions need it, so that plain
-            // listings work without one (and cost nothing extra).
-            let state: PCIHideState? = owners || hidden || json ? try stateOptions.store.load() : nil
-            let inventory = try Inventory(source: inventoryOptions.source, idsFile: inventoryOptions.idsFile,
-                                          numericIds: json ? 0 : numeric, topology: tree, filter: filter.isEmpty ? nil : filter)
-            if inventory.devices.isEmpty && filter.isEmpty {
-                // lspci prints nothing here; say why, so an empty tree is not mistaken for "no match".
-                switch inventory.source {
-                case .sysfs(let root): throw Failure(.noInput, "no PCI devices in \(root)/devices")
-                case .dump(let file): throw Failure(.dataError, "\(file): no device found in the dump (expected lines such as '00:00.0 Host bridge: ...' followed by hex lines)")
+        try reporting { try request.run() }
+    }
+}
+
+/// One `pcihide list`: the parsed command line and the work.
+struct ListRequest: Equatable {
+    var options = ListingOptions()
+    var slot: String?
+    var ids: String?
+    var owners = false
+    var hidden = false
+    var json = false
+    var sysfs: String?
+    var dumpFile: String?
+    var idsFile: String?
+    var state: String?
+
+    func run() throws {
+        let filter = try PCIFilter(slot: slot, id: ids)
+        let numeric = options.numeric, tree = options.tree
+        // The state is read only when pcihide's own additions need it, so that plain
+        // listings work without one (and cost nothing extra).
+        let state: PCIHideState? = owners || hidden || json ? try StateStore(path: StateStore.resolvePath(option: self.state)).load() : nil
+        let source: InventorySource = dumpFile.map { .dump($0) } ?? .sysfs(SysfsTree.resolveRoot(option: sysfs))
+        let inventory = try Inventory(source: source, idsFile: idsFile,
+                                      numericIds: json ? 0 : numeric, topology: tree, filter: filter.isEmpty ? nil : filter)
+        if inventory.devices.isEmpty && filter.isEmpty {
+            // lspci prints nothing here; say why, so an empty tree is not mistaken for "no match".
+            switch inventory.source {
+            case .sysfs(let root): throw Failure(.noInput, "no PCI devices in \(root)/devices")
+            case .dump(let file): throw Failure(.dataError, "\(file): no device found in the dump (expected lines such as '00:00.0 Host bridge: ...' followed by hex lines)")
+            }
+        }
+        let owners = owners, hidden = hidden
+        let listing = LspciListing(
+            inventory: inventory, options: options, filter: filter.isEmpty ? nil : filter,
+            annotate: { d in owners ? state.flatMap { DeviceAnnotation.suffix(for: d.address, in: $0) } : nil },
+            include: { d in !hidden || state?.entry(hiding: d.address) != nil })
+        let output = json ? DeviceAnnotation.json(listing.shownDevices, inventory: inventory, state: state ?? PCIHideState()).serialized()
+            : listing.render()
+        // lspci dies of a broken ID database; so does the listing, before printing a line.
+        if let broken = inventory.nameError { throw Failure(.dataError, "cannot use the ID database: \(broken)") }
+        writeStandardOutput(output)
+    }
+
+    /// The arguments after `list`, read without building ArgumentParser's command tree (which
+    /// costs more than listing a machine's devices) when they are of the plain forms scripts and
+    /// users type: lspci's flags alone or grouped (`-nnk`), `-s`/`-d`/`-i`/`-F`/`--sysfs`/`--state`
+    /// each once with a separate value, `--owners`, `--hidden`, `--json`. nil for anything else
+    /// (help, `--opt=value`, repeats, conflicts, errors): ArgumentParser then reads it and words
+    /// any error. A test holds the two readings equal.
+    static func parse(_ arguments: ArraySlice<String>) -> ListRequest? {
+        var r = ListRequest()
+        var seen = Set<String>()
+        var rest = arguments
+        func once(_ name: String) -> Bool { seen.insert(name).inserted }
+        while let arg = rest.popFirst() {
+            let valued = ["-s", "-d", "-i", "-F", "--sysfs", "--state"]
+            if valued.contains(arg) {
+                guard once(arg), let value = rest.popFirst(), !value.hasPrefix("-") else { return nil }
+                switch arg {
+                case "-s": r.slot = value
+                case "-d": r.ids = value
+                case "-i": r.idsFile = value
+                case "-F": r.dumpFile = value
+                case "--sysfs": r.sysfs = value
+                default: r.state = value
+                }
+                continue
+            }
+            switch arg {
+            case "--owners": guard once(arg) else { return nil }; r.owners = true
+            case "--hidden": guard once(arg) else { return nil }; r.hidden = true
+            case "--json": guard once(arg) else { return nil }; r.json = true
+            default:
+                let letters = arg.utf8.dropFirst()
+                guard arg.utf8.first == UInt8(ascii: "-"), !letters.isEmpty else { return nil }
+                for c in letters {
+                    switch c {
+                    case UInt8(ascii: "n"): r.options.numeric += 1
+                    case UInt8(ascii: "m"): r.options.machine += 1
+                    case UInt8(ascii: "x"): r.options.hex += 1
+                    case UInt8(ascii: "D"): guard once("-D") else { return nil }; r.options.domains = true
+                    case UInt8(ascii: "k"): guard once("-k") else { return nil }; r.options.kernel = true
+                    case UInt8(ascii: "t"): guard once("-t") else { return nil }; r.options.tree = true
+                    default: return nil
+                    }
                 }
             }
-            let listing = LspciListing(
-                inventory: inventory, options: options, filter: filter.isEmpty ? nil : filter,
-                annotate: { d in owners ? state.flatMap { DeviceAnnotation.suffix(for: d.address, in: $0) } : nil },
-                include: { d in !hidden || state?.entry(hiding: d.address) != nil })
-            let output = json ? DeviceAnnotation.json(listing.shownDevices, inventory: inventory, state: state ?? PCIHideState()).serialized()
-                : listing.render()
-            // lspci dies of a broken ID database; so does the listing, before printing a line.
-            if let broken = inventory.nameError { throw Failure(.dataError, "cannot use the ID database: \(broken)") }
-            writeStandardOutput(output)
         }
+        if r.sysfs != nil && r.dumpFile != nil { return nil }
+        return r
     }
 }
 

@@ -1,11 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ArgumentParser
 import PCICompletion
 
 // `--version` alone is answered before the argument parser is built, as lspci does: scripts and
 // completion probe it, and building the command tree costs more than the answer. So are the
-// completion requests for device addresses, hidden devices and domain ids.
+// completion requests for device addresses, hidden devices and domain ids, and `list` with the
+// plain options (see ListRequest.parse): building the tree cost as much as listing a machine.
 let arguments = CommandLine.arguments
 if arguments.count == 2 && arguments[1] == "--version" {
     print(PCIHide.version)
@@ -13,6 +15,16 @@ if arguments.count == 2 && arguments[1] == "--version" {
 }
 if arguments.count > 2 && arguments[1] == "---completion", let answer = FastCompletion.answer(Array(arguments.dropFirst(2))) {
     writeStandardOutput(answer)
+    exit(0)
+}
+if arguments.count >= 2 && arguments[1] == "list", let request = ListRequest.parse(arguments[2...]) {
+    do {
+        try reporting { try request.run() }
+    } catch let code as ExitCode {
+        exit(code.rawValue)
+    } catch {
+        PCIHide.exit(withError: error)
+    }
     exit(0)
 }
 PCIHide.main()
