@@ -1,11 +1,17 @@
 import PCIInventory
 import PCIModel
 
-/// libFuzzer entry: any bytes as an lspci dump. The checker must never crash; a dump it accepts,
-/// written back in lspci's format, must read back to the same devices and bytes.
+/// libFuzzer entry: any bytes as an lspci dump and as a pci.ids file. The checkers must never
+/// crash; a dump one accepts, written back in lspci's format, must read back to the same devices
+/// and bytes; an extract of an ID database is made of its lines and extracts to itself again.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let wanted = IDExtract(vendors: [0x8086, 0x1af4, 0x0000], devices: [IDExtract.key(vendor: 0x8086, device: 0x1229), 0])
+    if let lines = bytes.withUnsafeBytes({ wanted.extract($0) }) {
+        precondition(lines.count <= bytes.count, "an extract is longer than its file")
+        precondition(lines.withUnsafeBytes({ wanted.extract($0) }) == lines, "an extract does not extract to itself")
+    }
     guard let dump = try? DumpFile.parse(bytes, path: "fuzz") else { return 0 }
     var text = ""
     for d in dump.devices {
