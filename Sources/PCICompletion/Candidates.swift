@@ -49,7 +49,7 @@ public enum Candidates {
     }
 
     static func state(_ words: [String]) -> PCIHideState? {
-        try? StateStore(path: StateStore.resolvePath(option: value(of: ["--state"], in: words))).load()
+        try? StateStore(option: value(of: ["--state"], in: words)).load()
     }
 
     /// zsh's _describe reads `value:description`, so a colon in a value is escaped there.

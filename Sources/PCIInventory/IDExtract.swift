@@ -42,7 +42,7 @@ public struct IDExtract: Equatable, Sendable {
         out.reserveCapacity(32 * 1024)
         var block = Block.none
         var keepVendor = false, sawDevice = false, keepDevice = false
-        var vendor: UInt32 = 0
+        var vendor: UInt16 = 0
         // Lines end at a CR too; looked for byte by byte only in a file that has one.
         let hasCR = memchr(first, 0x0d, text.count) != nil
         var line = first
@@ -84,8 +84,8 @@ public struct IDExtract: Equatable, Sendable {
                 }
                 guard let id = Self.named(p, stop, digits: 4) else { return nil }
                 block = .vendor
-                vendor = id
-                keepVendor = vendors.contains(UInt16(id))
+                vendor = UInt16(id)
+                keepVendor = vendors.contains(vendor)
                 sawDevice = false
                 keepDevice = false
                 if keepVendor { out.append(contentsOf: UnsafeBufferPointer(start: start, count: next - start)) }
@@ -99,7 +99,7 @@ public struct IDExtract: Equatable, Sendable {
                 if tabs == 1 {
                     guard let id = Self.named(p, stop, digits: 4) else { return nil }
                     sawDevice = true
-                    keepDevice = keepVendor && devices.contains(vendor << 16 | id)
+                    keepDevice = keepVendor && devices.contains(Self.key(vendor: vendor, device: UInt16(id)))
                 } else {
                     // A subsystem: `vvvv dddd  name`, under a device.
                     guard sawDevice, length > 5, Self.hex(p, digits: 4) != nil, p[4] == 0x20 || p[4] == 0x09,

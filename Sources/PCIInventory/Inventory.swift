@@ -16,6 +16,11 @@ public enum InventorySource: Sendable, Equatable {
     public var path: String {
         switch self { case .sysfs(let p), .dump(let p): return p }
     }
+
+    /// `-F FILE` when given, else `--sysfs DIR`, `$PCIHIDE_SYSFS` or the live machine.
+    public init(sysfs: String?, dumpFile: String?) {
+        self = dumpFile.map { .dump($0) } ?? .sysfs(SysfsTree.resolveRoot(option: sysfs))
+    }
 }
 
 /// One PCI function as libpci sees it, with the config bytes lspci would have read.
@@ -214,11 +219,9 @@ public final class Inventory {
         switch names {
         case .whole:
             return
-        case .extract(let extract, let full, let fd):
+        case .extract(let extract, _, _):
             if vendor.map({ extract.contains(vendor: $0, device: device) }) ?? true { return }
-            pcishim_use_names(access, full)
-            close(fd)
-            names = .whole
+            useWholeDatabase()
         case .undecided:
             names = .whole
             var wanted = IDExtract()
@@ -246,6 +249,14 @@ public final class Inventory {
         }
     }
 
+    /// Points libpci back at the whole ID database, for the lookups the extract cannot answer.
+    private func useWholeDatabase() {
+        guard case .extract(_, let full, let fd) = names else { return }
+        pcishim_use_names(access, full)
+        close(fd)
+        names = .whole
+    }
+
     public func device(_ a: PCIAddress) -> PCIDevice? { devices.first { $0.address == a } }
 
     // MARK: Names, as lspci formats them
@@ -266,10 +277,8 @@ public final class Inventory {
         for attempt in 0..<2 {
             let found = buf.withUnsafeMutableBufferPointer { call($0.baseAddress!) }.map { String(cString: $0) }
             guard pcishim_take_lookup_error(&err, err.count) != 0 else { return found }
-            if attempt == 0, case .extract(_, let full, let fd) = names {
-                pcishim_use_names(access, full)
-                close(fd)
-                names = .whole
+            if attempt == 0, case .extract = names {
+                useWholeDatabase()
                 continue
             }
             if nameError == nil { nameError = String(cString: err) }

@@ -8,6 +8,9 @@ public struct StateStore: Sendable {
 
     public init(path: String) { self.path = path }
 
+    /// The store at `--state PATH`, or where `resolvePath` says without one.
+    public init(option: String?) { self.init(path: Self.resolvePath(option: option)) }
+
     /// `--state PATH`, else `$PCIHIDE_STATE`, else /var/lib/pcihide/state.json for root and
     /// `$XDG_STATE_HOME/pcihide/state.json` (default ~/.local/state/...) otherwise.
     public static func resolvePath(option: String?) -> String {

@@ -15,10 +15,7 @@ struct InventoryOptions: ParsableArguments {
     @Option(name: .customShort("i"), help: ArgumentHelp("Use this ID database instead of pci.ids (as lspci -i).", valueName: "file"))
     var idsFile: String?
 
-    var source: InventorySource {
-        if let dumpFile { return .dump(dumpFile) }
-        return .sysfs(SysfsTree.resolveRoot(option: sysfs))
-    }
+    var source: InventorySource { InventorySource(sysfs: sysfs, dumpFile: dumpFile) }
 
     func validate() throws {
         if sysfs != nil && dumpFile != nil { throw ValidationError("give either --sysfs or -F, not both") }
@@ -119,9 +116,8 @@ struct ListRequest: Equatable {
         let numeric = options.numeric, tree = options.tree
         // The state is read only when pcihide's own additions need it, so that plain
         // listings work without one (and cost nothing extra).
-        let state: PCIHideState? = owners || hidden || json ? try StateStore(path: StateStore.resolvePath(option: self.state)).load() : nil
-        let source: InventorySource = dumpFile.map { .dump($0) } ?? .sysfs(SysfsTree.resolveRoot(option: sysfs))
-        let inventory = try Inventory(source: source, idsFile: idsFile,
+        let state: PCIHideState? = owners || hidden || json ? try StateStore(option: self.state).load() : nil
+        let inventory = try Inventory(source: InventorySource(sysfs: sysfs, dumpFile: dumpFile), idsFile: idsFile,
                                       numericIds: json ? 0 : numeric, topology: tree, filter: filter.isEmpty ? nil : filter)
         if inventory.devices.isEmpty && filter.isEmpty {
             // lspci prints nothing here; say why, so an empty tree is not mistaken for "no match".
@@ -154,8 +150,7 @@ struct ListRequest: Equatable {
         var rest = arguments
         func once(_ name: String) -> Bool { seen.insert(name).inserted }
         while let arg = rest.popFirst() {
-            let valued = ["-s", "-d", "-i", "-F", "--sysfs", "--state"]
-            if valued.contains(arg) {
+            if ["-s", "-d", "-i", "-F", "--sysfs", "--state"].contains(arg) {
                 guard once(arg), let value = rest.popFirst(), !value.hasPrefix("-") else { return nil }
                 switch arg {
                 case "-s": r.slot = value

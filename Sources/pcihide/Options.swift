@@ -8,7 +8,7 @@ struct StateOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).", valueName: "path"), completion: .file())
     var state: String?
 
-    var store: StateStore { StateStore(path: StateStore.resolvePath(option: state)) }
+    var store: StateStore { StateStore(option: state) }
 }
 
 /// Where devices are read from.

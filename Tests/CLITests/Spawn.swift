@@ -10,7 +10,7 @@ import Foundation  // NSLock
 /// stayed a zombie). Here the test thread reaps its own child, and every wait has a deadline, so a
 /// stuck child fails its test instead of stalling the run.
 struct Child {
-    let pid: pid_t
+    private(set) var pid: pid_t
     private var stdoutFD: Int32 = -1
     private var stderrFD: Int32 = -1
     private var stdinFD: Int32 = -1
@@ -114,16 +114,11 @@ struct Child {
             parentEnds.forEach { close($0) }
             throw SpawnError(description: "cannot run \(tool): \(String(cString: strerror(rc)))")
         }
-        return Child(pid: pid, stdoutFD: child.stdoutFD, stderrFD: child.stderrFD, stdinFD: child.stdinFD, input: child.input)
+        child.pid = pid
+        return child
     }
 
-    private init(pid: pid_t, stdoutFD: Int32 = -1, stderrFD: Int32 = -1, stdinFD: Int32 = -1, input: [UInt8] = []) {
-        self.pid = pid
-        self.stdoutFD = stdoutFD
-        self.stderrFD = stderrFD
-        self.stdinFD = stdinFD
-        self.input = input
-    }
+    private init(pid: pid_t) { self.pid = pid }
 
     /// Sends `signal` to the child alone.
     func send(_ signal: Int32) { kill(pid, signal) }
