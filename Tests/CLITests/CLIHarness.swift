@@ -61,9 +61,11 @@ struct CLI {
 
     func file(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
 
+    /// Writes a file of the test's tree. Done while no child is being spawned, since a stub
+    /// program written here and run by the next command must not be held open by another test's child.
     func write(_ path: String, _ text: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try Child.withoutSpawning { try text.write(toFile: path, atomically: true, encoding: .utf8) }
     }
 
     /// Adds one device to the test's sysfs tree (with the attributes libpci needs).

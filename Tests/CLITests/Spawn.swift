@@ -33,6 +33,15 @@ struct Child {
     /// inherits another test's pipe in between (pipe2 is not visible to Swift here).
     private static let spawnLock = NSLock()
 
+    /// Runs `body` while no child can be spawned. Files written here (stub programs above all)
+    /// are closed again before any child can inherit their descriptor: an executable still open
+    /// for writing in some half-started child fails to exec with ETXTBSY ("Text file busy").
+    static func withoutSpawning<T>(_ body: () throws -> T) rethrows -> T {
+        spawnLock.lock()
+        defer { spawnLock.unlock() }
+        return try body()
+    }
+
     /// Writing to a child that has already exited must fail with EPIPE, not kill the test run.
     private static let ignoreSIGPIPE: Void = { signal(SIGPIPE, SIG_IGN) }()
 
