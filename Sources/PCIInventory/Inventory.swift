@@ -40,6 +40,26 @@ public final class PCIDevice {
     public private(set) var config: [UInt8]
     public var hasConfigAccess: Bool { !config.isEmpty }
 
+    /// A device of which only the identity lspci's one-line listing shows was read (see
+    /// `SysfsIdentityReader`): no config bytes, subsystem or programming interface.
+    init(_ p: UnsafeMutablePointer<pci_dev>, address: PCIAddress, identity: SysfsIdentityReader.Identity) {
+        handle = p
+        self.address = address
+        vendorId = identity.vendor
+        deviceId = identity.device
+        classId = UInt16(truncatingIfNeeded: identity.classCode >> 8)
+        progIf = nil
+        revision = identity.revision
+        subsystem = nil
+        config = []
+        // libpci is told what it would have read from the same files, so that its filters and
+        // any later fill_info use these values instead of reading them again.
+        p.pointee.vendor_id = identity.vendor
+        p.pointee.device_id = identity.device
+        p.pointee.device_class = classId
+        p.pointee.known_fields |= UInt32(PCI_FILL_IDENT | PCI_FILL_CLASS)
+    }
+
     init(_ p: UnsafeMutablePointer<pci_dev>, topology: Bool) throws(Failure) {
         handle = p
         let d = p.pointee
@@ -156,9 +176,10 @@ public final class Inventory {
 
     /// Opens a source. `idsFile` replaces pci.ids (`-i`); `numericIds` is lspci's `-n` count.
     /// `include` limits which devices are read (lspci reads only the filtered ones unless it needs
-    /// the topology).
+    /// the topology). `identityOnly`: the caller uses nothing but address, ids, class and
+    /// revision (lspci's one-line listing), so sysfs functions are read by `SysfsIdentityReader`.
     public init(source: InventorySource, idsFile: String? = nil, numericIds: Int = 0, topology: Bool = false,
-                filter: PCIFilter? = nil) throws {
+                filter: PCIFilter? = nil, identityOnly: Bool = false) throws {
         self.source = source
         switch source {
         case .sysfs(let root):
@@ -167,7 +188,7 @@ public final class Inventory {
                 let why = Files.exists(dir) ? "is not a directory" : "does not exist"
                 throw Failure(.noInput, "cannot read the PCI devices of \(root): \(dir) \(why) (--sysfs DIR or PCIHIDE_SYSFS names a directory holding devices/)")
             }
-            guard Files.list(dir) != nil else {
+            guard Files.isReadableDirectory(dir) else {
                 throw Failure(.noInput, "cannot read the PCI devices of \(root): \(dir) is not readable")
             }
         case .dump(let path):
@@ -185,11 +206,18 @@ public final class Inventory {
         }
         access = acc
         var list: [PCIDevice] = []
+        let direct: SysfsIdentityReader? = identityOnly && !topology && sysfs != nil ? SysfsIdentityReader(root: sysfs!) : nil
         var p = acc.pointee.devices
         while let dev = p {
             if dev.pointee.domain != 0 { anyDomain = true }
             if topology || filter?.matches(dev) ?? true {
-                list.append(try PCIDevice(dev, topology: topology))
+                let d = dev.pointee
+                let address = PCIAddress(domain: UInt16(truncatingIfNeeded: d.domain), bus: d.bus, device: d.dev, function: d.func)
+                if let identity = direct?.identity(of: address) {
+                    list.append(PCIDevice(dev, address: address, identity: identity))
+                } else {
+                    list.append(try PCIDevice(dev, topology: topology))
+                }
             }
             p = dev.pointee.next
         }
@@ -287,15 +315,33 @@ public final class Inventory {
         return nil
     }
 
+    /// Names already looked up, by what was asked. A large machine has many functions of few
+    /// kinds, and each libpci lookup of an id pci.ids lacks searches udev's hwdb again.
+    private struct NameKey: Hashable {
+        var what: UInt8, flags: Int32, size: Int32, ids: UInt32
+    }
+    private var looked: [NameKey: String] = [:]
+
+    private func remembered(_ key: NameKey, _ lookup: () -> String) -> String {
+        if let name = looked[key] { return name }
+        let name = lookup()
+        looked[key] = name
+        return name
+    }
+
     public func className(_ cls: UInt16, flags: Int32 = 0) -> String {
-        lookupName { pcishim_lookup_class(access, $0, 128, flags, UInt32(cls)) } ?? ""
+        remembered(NameKey(what: 0, flags: flags, size: 128, ids: UInt32(cls))) {
+            lookupName { pcishim_lookup_class(access, $0, 128, flags, UInt32(cls)) } ?? ""
+        }
     }
 
     /// "Vendor Device" (PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE).
     public func vendorDeviceName(_ d: PCIDevice, flags: Int32 = 0, size: Int32 = 128) -> String {
-        lookupName(size: size, vendor: d.vendorId, device: d.deviceId) {
-            pcishim_lookup_vendor_device(access, $0, size, flags | Int32(PCI_LOOKUP_VENDOR.rawValue | PCI_LOOKUP_DEVICE.rawValue), UInt32(d.vendorId), UInt32(d.deviceId))
-        } ?? ""
+        remembered(NameKey(what: 1, flags: flags, size: size, ids: UInt32(d.vendorId) << 16 | UInt32(d.deviceId))) {
+            lookupName(size: size, vendor: d.vendorId, device: d.deviceId) {
+                pcishim_lookup_vendor_device(access, $0, size, flags | Int32(PCI_LOOKUP_VENDOR.rawValue | PCI_LOOKUP_DEVICE.rawValue), UInt32(d.vendorId), UInt32(d.deviceId))
+            } ?? ""
+        }
     }
 
     /// "Vendor Device" when both are in the ID database, else nil (for renderers with their own fallback).
@@ -310,15 +356,19 @@ public final class Inventory {
     }
 
     public func vendorName(_ d: PCIDevice) -> String {
-        lookupName(vendor: d.vendorId, device: d.deviceId) {
-            pcishim_lookup_vendor_device(access, $0, 128, Int32(PCI_LOOKUP_VENDOR.rawValue), UInt32(d.vendorId), UInt32(d.deviceId))
-        } ?? ""
+        remembered(NameKey(what: 2, flags: 0, size: 128, ids: UInt32(d.vendorId) << 16 | UInt32(d.deviceId))) {
+            lookupName(vendor: d.vendorId, device: d.deviceId) {
+                pcishim_lookup_vendor_device(access, $0, 128, Int32(PCI_LOOKUP_VENDOR.rawValue), UInt32(d.vendorId), UInt32(d.deviceId))
+            } ?? ""
+        }
     }
 
     public func deviceName(_ d: PCIDevice) -> String {
-        lookupName(vendor: d.vendorId, device: d.deviceId) {
-            pcishim_lookup_vendor_device(access, $0, 128, Int32(PCI_LOOKUP_DEVICE.rawValue), UInt32(d.vendorId), UInt32(d.deviceId))
-        } ?? ""
+        remembered(NameKey(what: 3, flags: 0, size: 128, ids: UInt32(d.vendorId) << 16 | UInt32(d.deviceId))) {
+            lookupName(vendor: d.vendorId, device: d.deviceId) {
+                pcishim_lookup_vendor_device(access, $0, 128, Int32(PCI_LOOKUP_DEVICE.rawValue), UInt32(d.vendorId), UInt32(d.deviceId))
+            } ?? ""
+        }
     }
 
     public func subsystemName(_ d: PCIDevice, vendorOnly: Bool = false, deviceOnly: Bool = false, size: Int32 = 256) -> String {

@@ -16,6 +16,10 @@ public struct ListingOptions: Equatable, Sendable {
     /// `-x` count: 1 standard header, 3 256 bytes, 4 extended config space.
     public var hex = 0
     public init() {}
+
+    /// The listing shows no more of a device than address, ids, class and revision (lspci's
+    /// one-line form, with or without -n, -nn, -D): config bytes, subsystem and drivers are not needed.
+    public var showsIdentityOnly: Bool { !kernel && machine == 0 && !tree && hex == 0 }
 }
 
 /// Renders an inventory as lspci (pciutils 3.9) prints it: show_terse, show_machine,

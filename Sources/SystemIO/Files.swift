@@ -95,6 +95,14 @@ public enum Files {
     }
 
     /// Names in a directory (without `.` and `..`), unsorted; nil when it cannot be opened.
+    /// The directory can be opened for reading (its entries are not read).
+    public static func isReadableDirectory(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
+    }
+
     public static func list(_ path: String) -> [String]? {
         guard let dir = opendir(path) else { return nil }
         defer { closedir(dir) }

@@ -118,7 +118,8 @@ struct ListRequest: Equatable {
         // listings work without one (and cost nothing extra).
         let state: PCIHideState? = owners || hidden || json ? try StateStore(option: self.state).load() : nil
         let inventory = try Inventory(source: InventorySource(sysfs: sysfs, dumpFile: dumpFile), idsFile: idsFile,
-                                      numericIds: json ? 0 : numeric, topology: tree, filter: filter.isEmpty ? nil : filter)
+                                      numericIds: json ? 0 : numeric, topology: tree, filter: filter.isEmpty ? nil : filter,
+                                      identityOnly: !json && options.showsIdentityOnly)
         if inventory.devices.isEmpty && filter.isEmpty {
             // lspci prints nothing here; say why, so an empty tree is not mistaken for "no match".
             switch inventory.source {

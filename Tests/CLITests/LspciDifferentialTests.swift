@@ -128,6 +128,41 @@ struct LspciDifferentialTests {
         }
     }
 
+    /// pcihide reads the one-line listing's attributes itself, accepting only the kernel's format;
+    /// files in any other state are libpci's to read. Both ways must print what lspci prints.
+    static let oddTree: String = {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-odd-\(getpid())").path
+        var fixture = SysfsFixture()
+        fixture.functions = (0..<10).map { slot in
+            SysfsFixture.Function(address: PCIAddress(bus: 0, device: UInt8(slot), function: 0), vendor: 0x8086,
+                                  device: 0x1229 + UInt16(slot), classCode: 0x020000, revision: 2)
+        }
+        try? fixture.write(to: root)
+        func attr(_ slot: Int, _ name: String, _ text: String?) {
+            let path = root + "/devices/0000:00:0\(slot).0/" + name
+            if let text { try? text.write(toFile: path, atomically: false, encoding: .utf8) } else { unlink(path) }
+        }
+        attr(0, "revision", nil)                 // libpci takes config byte 8
+        attr(1, "revision", "0x05\n")           // the file wins over config
+        attr(2, "class", "0x0c0330\n")          // a kernel class fix-up
+        attr(3, "vendor", "0x8086")             // no newline
+        attr(4, "device", "0x1A2B\n")           // upper case
+        attr(5, "class", "0x020000 \n")         // trailing blank
+        attr(6, "revision", "0x1\n")            // one digit
+        attr(7, "config", "\u{86}\u{80}")      // a config file too short for the header
+        attr(8, "vendor", "0x10ec\n")           // the file, not config, names the vendor
+        attr(9, "device", "4660\n")             // decimal, as strtol reads it
+        return root
+    }()
+
+    @Test("attribute files in other states than the kernel writes", .enabled(if: haveLspci), arguments: [
+        [], ["-n"], ["-nn"], ["-D"], ["-mm"], ["-x"], ["-k"], ["-s", "00:02"], ["-d", "::0c03"], ["-d", "10ec:"],
+    ])
+    func oddAttributes(_ options: [String]) {
+        let t = Self.oddTree
+        compare(pcihide: ["--sysfs", t], lspci: ["-A", "linux-sysfs", "-O", "sysfs.path=" + t], options)
+    }
+
     @Test("bad filters get lspci's messages and exit 64", arguments: [
         (["-s", "zz"], "-s: Invalid slot number"), (["-s", "1:2:3:4"], "-s: Too many fields"),
         (["-s", "00:00.9"], "-s: Invalid function number"), (["-d", "8086"], "-d: At least two fields must be given"),
