@@ -87,11 +87,12 @@ public enum Files {
     }
 
     public static func readLink(_ path: String) -> String? {
-        var buf = [CChar](repeating: 0, count: 4096)
-        let n = readlink(path, &buf, buf.count - 1)
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let n = buf.withUnsafeMutableBufferPointer { b in
+            b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { readlink(path, $0, b.count) }
+        }
         guard n >= 0 else { return nil }
-        buf[n] = 0
-        return String(cString: buf)
+        return String(decoding: buf[0..<n], as: UTF8.self)
     }
 
     /// Names in a directory (without `.` and `..`), unsorted; nil when it cannot be opened.
@@ -285,7 +286,7 @@ public enum TemporaryFile {
             let e = errno
             throw Failure(.cannotCreate, "cannot create a temporary file in \(dir): \(Files.errorText(e))")
         }
-        let path = String(cString: template)
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         let bytes = Array(text.utf8)
         let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         close(fd)
