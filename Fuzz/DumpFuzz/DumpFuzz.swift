@@ -1,9 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PCIInventory
 import PCIModel
 
 /// libFuzzer entry: any bytes as an lspci dump and as a pci.ids file. The checkers must never
 /// crash; a dump one accepts, written back in lspci's format, must read back to the same devices
-/// and bytes; an extract of an ID database is made of its lines and extracts to itself again.
+/// and bytes; an extract of an ID database is made of its lines and extracts to itself again;
+/// an attribute the direct sysfs reader accepts has the value strtol gives it.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -11,6 +15,14 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     if let lines = bytes.withUnsafeBytes({ wanted.extract($0) }) {
         precondition(lines.count <= bytes.count, "an extract is longer than its file")
         precondition(lines.withUnsafeBytes({ wanted.extract($0) }) == lines, "an extract does not extract to itself")
+    }
+    // A sysfs attribute as pcihide's direct reader takes it: whatever it accepts, libpci's
+    // strtol(text, NULL, 0) reads as the same value.
+    for digits in [2, 4, 6] {
+        if let v = bytes.withUnsafeBufferPointer({ SysfsIdentityReader.parseHex($0, digits: digits) }) {
+            let c = bytes.map { CChar(bitPattern: $0) } + [0]
+            precondition(strtol(c, nil, 0) == Int(v), "the attribute reader and strtol differ")
+        }
     }
     guard let dump = try? DumpFile.parse(bytes, path: "fuzz") else { return 0 }
     var text = ""

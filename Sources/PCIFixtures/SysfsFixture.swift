@@ -29,6 +29,8 @@ public struct SysfsFixture {
         public var bootVGA = false
         /// Config bytes to write instead of the generated ones.
         public var rawConfig: [UInt8]?
+        /// For an SR-IOV virtual function: its physical function (`physfn`; the PF gets `virtfnN`).
+        public var physicalFunction: PCIAddress?
 
         public init(address: PCIAddress, vendor: UInt16, device: UInt16, classCode: UInt32, revision: UInt8 = 0) {
             self.address = address; self.vendor = vendor; self.device = device
@@ -67,7 +69,8 @@ public struct SysfsFixture {
     public init() {}
 
     /// A tree of about `count` functions: root ports and bridges with buses behind them,
-    /// multi-function devices, SR-IOV style virtual functions, known and unknown ids.
+    /// multi-function devices, SR-IOV virtual functions (with `physfn`/`virtfnN` links, and
+    /// config ids reading ffff as real VFs' do), known and unknown ids.
     public static func generate(count: Int, seed: UInt64 = 1) -> SysfsFixture {
         var rng = SplitMix(seed: seed)
         var f = SysfsFixture()
@@ -78,7 +81,7 @@ public struct SysfsFixture {
             (0x8086, 0x2922, 0x010601), (0x1b36, 0x000d, 0x0c0330), (0x15b3, 0x1017, 0x020000),
             (0x1234, 0x1111, 0x030000), (0xfeed, 0xbeef, 0x118000), (0x8086, 0xfffe, 0xff0000),
         ]
-        f.functions.append({ var h = Function(address: PCIAddress(bus: 0, device: 0, function: 0), vendor: 0x8086, device: 0x1237, classCode: 0x060000, revision: 2); return h }())
+        f.functions.append(Function(address: PCIAddress(bus: 0, device: 0, function: 0), vendor: 0x8086, device: 0x1237, classCode: 0x060000, revision: 2))
         var nextBus: UInt8 = 1
         var slot: UInt8 = 1
         var group = 1
@@ -113,6 +116,27 @@ public struct SysfsFixture {
                     dev.bars = [(0xc010_0000 + UInt32(f.functions.count) << 12, 4096), (0x2001 + UInt32(fn) << 6, 64)]
                     dev.parent = port
                     f.functions.append(dev)
+                    // A ConnectX-5 alone in its slot, on a bus with room, has SR-IOV virtual
+                    // functions at slot 0x10 + d (decided without drawing from rng, so that the
+                    // rest of the tree stays as it was for a seed).
+                    if pick.0 == 0x15b3 && functions == 1 && devices <= 16 {
+                        for v in 0..<(1 + d % 4) where f.functions.count < count {
+                            var vf = Function(address: PCIAddress(bus: bus, device: UInt8(0x10 + d), function: UInt8(v)),
+                                              vendor: pick.0, device: pick.1 + 1, classCode: pick.2, revision: dev.revision)
+                            vf.subsystem = dev.subsystem
+                            vf.driver = "mlx5_core"
+                            vf.iommuGroup = group + 1 + v
+                            vf.parent = port
+                            vf.physicalFunction = dev.address
+                            // A VF's own config space reads ffff for its ids; the kernel's
+                            // vendor and device files give the real ones.
+                            var config = vf.config
+                            for k in 0..<4 { config[k] = 0xff }
+                            vf.rawConfig = config
+                            f.functions.append(vf)
+                        }
+                        group += 4
+                    }
                 }
                 group += 1
             }
@@ -194,6 +218,19 @@ public struct SysfsFixture {
                 link(dir, at: gdir + "/devices/" + fn.address.description)
             }
             link(dir, at: root + "/devices/" + fn.address.description)
+        }
+        // SR-IOV links, once every function's directory exists.
+        var virtfns: [PCIAddress: Int] = [:]
+        for fn in functions {
+            guard let pf = fn.physicalFunction, let pfDir = paths[pf] else { continue }
+            let n = virtfns[pf, default: 0]
+            virtfns[pf] = n + 1
+            link(pfDir, at: paths[fn.address]! + "/physfn")
+            link(paths[fn.address]!, at: pfDir + "/virtfn" + String(n))
+        }
+        for (pf, n) in virtfns {
+            try Files.writeAtomically(paths[pf]! + "/sriov_totalvfs", Array("8\n".utf8))
+            try Files.writeAtomically(paths[pf]! + "/sriov_numvfs", Array("\(n)\n".utf8))
         }
     }
 }

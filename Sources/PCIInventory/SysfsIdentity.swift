@@ -68,17 +68,26 @@ public struct SysfsIdentityReader: ~Copyable {
         defer { close(fd) }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buf -> UInt32? in
             let n = read(fd, buf.baseAddress, 16)
-            guard n == digits + 3, buf[0] == UInt8(ascii: "0"), buf[1] == UInt8(ascii: "x"), buf[n - 1] == 0x0a else { return nil }
-            var v: UInt32 = 0
-            for k in 2..<(n - 1) {
-                let c = buf[k]
-                switch c {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): v = v << 4 | UInt32(c - UInt8(ascii: "0"))
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): v = v << 4 | UInt32(c - UInt8(ascii: "a") + 10)
-                default: return nil
-                }
-            }
-            return v
+            guard n > 0 else { return nil }
+            return parseHex(UnsafeBufferPointer(rebasing: buf[0..<n]), digits: digits)
         }
+    }
+
+    /// "0x", exactly `digits` lower-case hex digits, a newline: the value, else nil. (What
+    /// libpci's strtol would read from the same text whenever this accepts it; the fuzz target
+    /// DumpFuzz holds the two equal.)
+    public static func parseHex(_ text: UnsafeBufferPointer<UInt8>, digits: Int) -> UInt32? {
+        let n = text.count
+        guard digits <= 8, n == digits + 3, text[0] == UInt8(ascii: "0"), text[1] == UInt8(ascii: "x"), text[n - 1] == 0x0a else { return nil }
+        var v: UInt32 = 0
+        for k in 2..<(n - 1) {
+            let c = text[k]
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = v << 4 | UInt32(c - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): v = v << 4 | UInt32(c - UInt8(ascii: "a") + 10)
+            default: return nil
+            }
+        }
+        return v
     }
 }

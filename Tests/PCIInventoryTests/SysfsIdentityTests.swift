@@ -20,10 +20,12 @@ struct SysfsIdentityTests {
     func attributeText(_ text: String, _ digits: Int, _ expected: UInt32?) throws {
         let dir = Self.tree("text")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try text.write(toFile: dir + "/attr", atomically: false, encoding: .utf8)
+        // One file per case: the cases run in parallel.
+        let name = "attr-" + UUID().uuidString
+        try text.write(toFile: dir + "/" + name, atomically: false, encoding: .utf8)
         let fd = open(dir, O_RDONLY | O_DIRECTORY)
         defer { close(fd) }
-        #expect(SysfsIdentityReader.readHex(fd, "attr", digits: digits) == expected)
+        #expect(SysfsIdentityReader.readHex(fd, name, digits: digits) == expected)
         #expect(SysfsIdentityReader.readHex(fd, "absent", digits: digits) == nil)
     }
 
@@ -41,5 +43,10 @@ struct SysfsIdentityTests {
         #expect(fields(direct) == fields(full))
         #expect(direct.devices.allSatisfy { !$0.hasConfigAccess }, "the direct reader reads no config bytes")
         #expect(full.devices.allSatisfy { $0.hasConfigAccess })
+        // The tree has SR-IOV virtual functions, whose config ids read ffff: both readings take
+        // the ids from the vendor and device files, as libpci does.
+        let vfs = full.devices.filter { $0.config.prefix(4).allSatisfy { $0 == 0xff } }
+        #expect(!vfs.isEmpty)
+        #expect(vfs.allSatisfy { $0.vendorId == 0x15b3 && $0.deviceId == 0x1018 })
     }
 }
