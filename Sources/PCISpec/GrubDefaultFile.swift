@@ -110,9 +110,12 @@ public enum GrubDefaultFile {
         return out
     }
 
-    /// Where an unquoted shell word (or the text after a closing quote) ends.
+    /// Where an unquoted shell word (or the text after a closing quote) ends: a blank or an
+    /// operator character. Not `#`: it starts a comment only at the start of a word, so
+    /// `quiet#x` is one word and `"quiet"#x` reads as `quiet#x`.
     static func isWordEnd(_ b: UInt8) -> Bool {
-        b == 0x20 || b == 0x09 || b == UInt8(ascii: "#") || b == UInt8(ascii: ";")
+        b == 0x20 || b == 0x09 || b == UInt8(ascii: ";") || b == UInt8(ascii: "&") || b == UInt8(ascii: "|")
+            || b == UInt8(ascii: "<") || b == UInt8(ascii: ">")
     }
 
     /// Every assignment of `variable`, with the range of its value. A value whose extent cannot

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PCIModel
 import Testing
 @testable import PCISpec
@@ -147,6 +150,8 @@ struct GrubDefaultFileTests {
         ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=a\\ b\n", 41, "quote or backslash"),
         ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"a\"b\n", 43, "after its closing quote"),
         ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT='a'\"b\"\n", 43, "after its closing quote"),
+        // '#' inside a word is not a comment: the shell reads "a"#b as a#b.
+        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"a\"#b\n", 43, "after its closing quote"),
         ("GRUB_TIMEOUT=5 \\\n", 16, "continues with '\\'"),
     ])
     func mixedWordsAreRefused(_ text: String, _ column: Int, _ reason: String) {
@@ -163,10 +168,37 @@ struct GrubDefaultFileTests {
     @Test("plain values next to comments and separators are still edited", arguments: [
         ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet\" # note\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet xen-pciback.hide=(0000:02:09.0)\" # note\n"),
         ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=quiet;\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet xen-pciback.hide=(0000:02:09.0)\";\n"),
+        // The shell's value is "quiet#x": the '#' stays inside it, and the new token does not
+        // take it over.
+        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=quiet#x\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet#x xen-pciback.hide=(0000:02:09.0)\"\n"),
+        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=quiet #x\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet xen-pciback.hide=(0000:02:09.0)\" #x\n"),
     ])
     func plainValuesStillEdit(_ text: String, _ expected: String) throws {
-        let edited = try GrubDefaultFile.edit(text, style: .xenPciback, token: "xen-pciback.hide=(0000:02:09.0)", path: "g")
+        let token = "xen-pciback.hide=(0000:02:09.0)"
+        let edited = try GrubDefaultFile.edit(text, style: .xenPciback, token: token, path: "g")
         #expect(edited == expected)
+        // What grub-mkconfig sees: the shell's value gains the token and nothing else.
+        let before = Self.shellValue(of: "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT", in: text)
+        let after = Self.shellValue(of: "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT", in: edited)
+        #expect(before != nil && after == before! + " " + token, "sh reads \(String(describing: before)) then \(String(describing: after))")
+    }
+
+    /// The value /bin/sh gives `variable` after sourcing `text` (as grub-mkconfig does), or nil.
+    static func shellValue(of variable: String, in text: String) -> String? {
+        let path = "/tmp/pcihide-grub-sh-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        guard let f = fopen(path, "w") else { return nil }
+        fputs(text, f)
+        fclose(f)
+        defer { unlink(path) }
+        guard let p = popen("/bin/sh -c '. \(path) >/dev/null 2>&1 && printf %s \"$\(variable)\"'", "r") else { return nil }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&buf, 1, buf.count, p)
+            if n <= 0 { break }
+            out += buf[0..<n]
+        }
+        return pclose(p) == 0 ? String(decoding: out, as: UTF8.self) : nil
     }
 
     @Test func unifiedDiffShape() {
