@@ -24,7 +24,7 @@ public struct DeviceSafety: Equatable, Sendable {
     public var iommuGroup: String?
     /// The other devices of its IOMMU group (VFIO takes a group whole).
     public var groupCompanions: [RelatedDevice] = []
-    /// The other functions of its slot.
+    /// The other functions of its slot (SR-IOV virtual functions left out: each is handed over on its own).
     public var siblings: [RelatedDevice] = []
     public var isBridge = false
     /// Devices behind it, when it is a bridge: hiding it hides them too.
@@ -35,6 +35,19 @@ public struct DeviceSafety: Equatable, Sendable {
     public var mounts: [String] = []
     /// False when the mounts could not be traced to PCI devices (no block class directory).
     public var mountsTraced = true
+    /// Its SR-IOV virtual functions (`virtfnN` links), when it is a physical function.
+    public var virtualFunctions: [RelatedDevice] = []
+    /// Its physical function (`physfn` link), when it is a virtual function.
+    public var physicalFunction: RelatedDevice?
+
+    /// What hiding it takes away without being refused: the virtual functions of a physical
+    /// function exist only while its own driver runs (unbinding it disables SR-IOV, and hidden
+    /// at boot it never enables them).
+    public var cautions: [String] {
+        guard !virtualFunctions.isEmpty else { return [] }
+        let names = virtualFunctions.map { "\($0.address) (\($0.driver ?? "no driver"))" }.joined(separator: ", ")
+        return ["it is the SR-IOV physical function of \(names): virtual functions go away when their physical function's driver is unbound and are not created while it is hidden; to give a guest part of the card, hide virtual functions instead"]
+    }
 
     /// Reasons `hide` refuses this device unless --force.
     public var refusals: [String] {
@@ -114,6 +127,15 @@ public struct SafetyInspector {
         if s.isBridge, let mine = realPaths[a] {
             s.behind = present.filter { b in b != a && (realPaths[b]?.hasPrefix(mine + "/") ?? false) }.map(related)
         }
+        s.virtualFunctions = virtualFunctions(of: a).map(related)
+        if let pf = physicalFunction(of: a) { s.physicalFunction = related(pf) }
+        // Virtual functions are not handed over together with the functions next to them:
+        // each can go to another guest, and a physical function's own go away with its driver.
+        if s.physicalFunction != nil {
+            s.siblings = []
+        } else if !s.virtualFunctions.isEmpty {
+            s.siblings.removeAll { sibling in s.virtualFunctions.contains { $0.address == sibling.address } }
+        }
         s.mountsTraced = blockClass != nil && Files.isDirectory(blockClass!)
         let holders = [a] + s.behind.map(\.address)
         s.mounts = mountChains.filter { m in m.devices.contains { holders.contains($0) } }.map(\.mountPoint)
@@ -121,6 +143,19 @@ public struct SafetyInspector {
     }
 
     func related(_ b: PCIAddress) -> RelatedDevice { RelatedDevice(address: b, driver: tree.driver(b), hidden: isHidden(b)) }
+
+    func physicalFunction(of a: PCIAddress) -> PCIAddress? {
+        Files.readLink(tree.path(a, "physfn")).flatMap { PCIAddress(sysfsName: Files.baseName($0)) }
+    }
+
+    /// The targets of the device's `virtfn0`, `virtfn1`, … links, in the kernel's VF order.
+    func virtualFunctions(of a: PCIAddress) -> [PCIAddress] {
+        let links = (Files.list(tree.path(a, "")) ?? []).compactMap { name -> (Int, String)? in
+            guard name.hasPrefix("virtfn"), let n = Int(name.dropFirst(6)) else { return nil }
+            return (n, name)
+        }.sorted { $0.0 < $1.0 }
+        return links.compactMap { Files.readLink(tree.path(a, $0.1)).flatMap { PCIAddress(sysfsName: Files.baseName($0)) } }
+    }
 
     func headerType(_ a: PCIAddress) -> UInt8? {
         guard let c = Files.readIfPresent(tree.path(a, "config")), c.count > 0x0e else { return nil }

@@ -120,6 +120,7 @@ public struct SysfsFixture {
                     // functions at slot 0x10 + d (decided without drawing from rng, so that the
                     // rest of the tree stays as it was for a seed).
                     if pick.0 == 0x15b3 && functions == 1 && devices <= 16 {
+                        f.functions[f.functions.count - 1].driver = "mlx5_core"
                         for v in 0..<(1 + d % 4) where f.functions.count < count {
                             var vf = Function(address: PCIAddress(bus: bus, device: UInt8(0x10 + d), function: UInt8(v)),
                                               vendor: pick.0, device: pick.1 + 1, classCode: pick.2, revision: dev.revision)

@@ -83,7 +83,7 @@ public final class PCIDevice {
         if topology { flags |= UInt32(PCI_FILL_PARENT) }
         var err = [CChar](repeating: 0, count: 256)
         if pcishim_fill(p, flags, &err, err.count) != 0 {
-            throw Failure(.dataError, "cannot read device \(address): libpci: \(String(cString: err))")
+            throw Failure(.dataError, "cannot read device \(address): libpci: \(String(nulTerminated: err))")
         }
         let f = p.pointee
         vendorId = f.vendor_id
@@ -202,7 +202,7 @@ public final class Inventory {
         let sysfs: String? = { if case .sysfs(let r) = source { return r }; return nil }()
         let dump: String? = { if case .dump(let d) = source { return d }; return nil }()
         guard let acc = pcishim_open(sysfs, dump, idsFile, Int32(numericIds), &err, err.count) else {
-            throw Failure(.noInput, "cannot read \(source.path): libpci: \(String(cString: err))")
+            throw Failure(.noInput, "cannot read \(source.path): libpci: \(String(nulTerminated: err))")
         }
         access = acc
         var list: [PCIDevice] = []
@@ -309,7 +309,7 @@ public final class Inventory {
                 useWholeDatabase()
                 continue
             }
-            if nameError == nil { nameError = String(cString: err) }
+            if nameError == nil { nameError = String(nulTerminated: err) }
             return found
         }
         return nil

@@ -1,5 +1,6 @@
 import CPCIShim
 import PCIModel
+import SystemIO
 
 /// lspci's display options that pcihide reproduces byte for byte.
 public struct ListingOptions: Equatable, Sendable {
@@ -107,7 +108,7 @@ public struct LspciListing {
         var buf = [CChar](repeating: 0, count: 4096)
         guard pcishim_modules(alias, &buf, buf.count) > 0 else { return [] }
         var out: [String] = []
-        for name in String(cString: buf).split(separator: "\n") where out.last != String(name) {
+        for name in String(nulTerminated: buf).split(separator: "\n") where out.last != String(name) {
             out.append(String(name))
         }
         return out

@@ -299,3 +299,12 @@ public enum TemporaryFile {
 
     public static func remove(_ path: String) { unlink(path) }
 }
+
+extension String {
+    /// The text of a C buffer filled up to a NUL (libpci's error and name buffers); the whole
+    /// buffer when it holds none.
+    public init(nulTerminated buffer: [CChar]) {
+        let end = buffer.firstIndex(of: 0) ?? buffer.count
+        self = String(decoding: buffer[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -10,8 +10,9 @@ struct Check: ParsableCommand {
         discussion: """
             For each device: its IOMMU group and every other device in it, the other functions of \
             its slot, whether it is a bridge (and what is behind it), the host bridge, the boot VGA \
-            device, and mounted file systems reached through it. Exits 1 when hide would refuse a \
-            device (without --force), 0 otherwise.
+            device, mounted file systems reached through it, and SR-IOV: the virtual functions of a \
+            physical function (they go away when it is hidden) or the physical function of a virtual \
+            one. Exits 1 when hide would refuse a device (without --force), 0 otherwise.
             """
     )
 
@@ -49,8 +50,10 @@ enum CheckReport {
 
     static func verdict(_ s: DeviceSafety) -> String {
         if !s.refusals.isEmpty { return "refused: " + s.refusals.joined(separator: "; ") + " (hide --force overrides)" }
-        if !s.leftBehind.isEmpty { return "hide leaves behind " + s.leftBehind.map(\.address.description).joined(separator: ", ") + " (hide --group takes them too)" }
-        return "safe to hide"
+        var parts: [String] = []
+        if !s.leftBehind.isEmpty { parts.append("hide leaves behind " + s.leftBehind.map(\.address.description).joined(separator: ", ") + " (hide --group takes them too)") }
+        if !s.virtualFunctions.isEmpty { parts.append("hide takes away its virtual functions " + s.virtualFunctions.map(\.address.description).joined(separator: ", ")) }
+        return parts.isEmpty ? "safe to hide" : parts.joined(separator: "; ")
     }
 
     static func text(_ reports: [DeviceSafety], state: PCIHideState) -> String {
@@ -63,6 +66,8 @@ enum CheckReport {
             out += "  bridge: " + (s.isBridge ? "yes, behind it: " + list(s.behind) : "no") + "\n"
             out += "  host bridge: \(s.isHostBridge ? "yes" : "no")\n"
             out += "  boot VGA: \(s.isBootVGA ? "yes" : "no")\n"
+            if !s.virtualFunctions.isEmpty { out += "  SR-IOV: physical function of " + list(s.virtualFunctions) + "\n" }
+            if let pf = s.physicalFunction { out += "  SR-IOV: virtual function of " + related(pf) + "\n" }
             out += "  mounted file systems: " + (s.mountsTraced ? (s.mounts.isEmpty ? "none" : s.mounts.joined(separator: ", ")) : "not traced (give --block-class DIR for a tree other than /sys/bus/pci)") + "\n"
             out += "  verdict: \(verdict(s))\n"
         }
@@ -70,9 +75,10 @@ enum CheckReport {
     }
 
     static func json(_ reports: [DeviceSafety], state: PCIHideState) -> JSON {
-        func rel(_ ds: [RelatedDevice]) -> JSON {
-            .array(ds.map { .object([("address", .string($0.address.description)), ("driver", $0.driver.map { .string($0) } ?? .null), ("hidden", .bool($0.hidden))]) })
+        func one(_ d: RelatedDevice) -> JSON {
+            .object([("address", .string(d.address.description)), ("driver", d.driver.map { .string($0) } ?? .null), ("hidden", .bool(d.hidden))])
         }
+        func rel(_ ds: [RelatedDevice]) -> JSON { .array(ds.map(one)) }
         return .array(reports.map { s in
             .object([
                 ("address", .string(s.address.description)),
@@ -87,6 +93,9 @@ enum CheckReport {
                 ("hostBridge", .bool(s.isHostBridge)),
                 ("bootVGA", .bool(s.isBootVGA)),
                 ("mounts", s.mountsTraced ? .array(s.mounts.map { .string($0) }) : .null),
+                ("virtualFunctions", rel(s.virtualFunctions)),
+                ("physicalFunction", s.physicalFunction.map(one) ?? .null),
+                ("cautions", .array(s.cautions.map { .string($0) })),
                 ("refusals", .array(s.refusals.map { .string($0) })),
                 ("leftBehind", .array(s.leftBehind.map { .string($0.address.description) })),
                 ("safe", .bool(s.refusals.isEmpty)),

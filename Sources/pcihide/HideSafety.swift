@@ -17,6 +17,7 @@ enum HideSafety {
                 let why = s.refusals.joined(separator: "; ")
                 if force { warn("hiding \(a) although \(why) (--force)") } else { refused.append("\(a): \(why)") }
             }
+            for caution in s.cautions { warn("\(a): \(caution)") }
             if s.isBridge && !s.behind.isEmpty {
                 warn("\(a) is a bridge: hiding it hides what is behind it too (\(s.behind.map(\.address.description).joined(separator: ", ")))")
             }

@@ -140,6 +140,40 @@ struct RuntimeCLITests {
         #expect(try cli.run(["check", "05:00.x"]).status == 64)
     }
 
+    /// A ConnectX-5 physical function with two virtual functions in its own slot (as with ARI).
+    @Test func sriovFunctionsAreReportedAndThePhysicalOneCautioned() throws {
+        var cli = try CLI()
+        var fixture = SysfsFixture()
+        let pf = PCIAddress(sysfsName: "0000:03:00.0")!
+        var card = SysfsFixture.Function(address: pf, vendor: 0x15b3, device: 0x1017, classCode: 0x020000)
+        card.driver = "mlx5_core"
+        card.iommuGroup = 7
+        fixture.functions = [card] + (1...2).map { k in
+            var vf = SysfsFixture.Function(address: PCIAddress(sysfsName: "0000:03:00.\(k)")!, vendor: 0x15b3, device: 0x1018, classCode: 0x020000)
+            vf.physicalFunction = pf
+            vf.driver = k == 1 ? "mlx5_core" : nil
+            vf.iommuGroup = 7 + k
+            return vf
+        }
+        try fixture.write(to: cli.dir + "/sys")
+        cli.environment["PCIHIDE_SYSFS"] = cli.dir + "/sys"
+        let check = try cli.run(["check", "03:00.0"])
+        #expect(check.status == 0)
+        #expect(check.stdout.contains("  same slot: none\n"), "its own VFs are not slot companions")
+        #expect(check.stdout.contains("  SR-IOV: physical function of 0000:03:00.1 (mlx5_core, not hidden), 0000:03:00.2 (no driver, not hidden)\n"), "\(check.stdout)")
+        #expect(check.stdout.contains("  verdict: hide takes away its virtual functions 0000:03:00.1, 0000:03:00.2\n"), "\(check.stdout)")
+        let vf = try cli.run(["check", "03:00.2", "--json"])
+        let report = try JSONSerialization.jsonObject(with: Data(vf.stdout.utf8)) as! [[String: Any]]
+        #expect((report[0]["physicalFunction"] as? [String: Any])?["address"] as? String == "0000:03:00.0")
+        #expect(report[0]["sameSlot"] as? [Any] != nil && (report[0]["sameSlot"] as! [Any]).isEmpty)
+        #expect(report[0]["leftBehind"] as? [String] == [], "a VF is handed over on its own")
+        let hideVF = try cli.run(["hide", "03:00.1"])
+        #expect(hideVF.status == 0 && !hideVF.stderr.contains("warning"), "\(hideVF.stderr)")
+        let hidePF = try cli.run(["hide", "03:00.0"])
+        #expect(hidePF.status == 0)
+        #expect(hidePF.stderr.contains("warning: 0000:03:00.0: it is the SR-IOV physical function of 0000:03:00.1 (mlx5_core), 0000:03:00.2 (no driver): virtual functions go away"), "\(hidePF.stderr)")
+    }
+
     @Test func optionCombinationsAreChecked() throws {
         let cli = try Self.host()
         #expect(try cli.run(["hide", "02:09.0", "--dry-run"]).status == 64)
