@@ -104,12 +104,23 @@ public final class GuestBus {
             used.insert(next)
             slotOfHostSlot[key] = next
         }
+        // Functions keep their numbers when their host slot's function 0 comes with them.
+        // Otherwise the lowest of them becomes function 0: a guest looks at functions 1-7 only
+        // behind a function 0 (rule 8), so a lone function 1 (say one SR-IOV virtual function)
+        // would be invisible; libxl places a single function at function 0 for the same reason.
+        var lowest: [UInt16: UInt8] = [:]
+        for d in devices {
+            let key = UInt16(d.hostBus) << 8 | UInt16(d.hostDevice)
+            lowest[key] = min(lowest[key] ?? 7, d.hostFunction)
+        }
         for (i, d) in devices.enumerated() {
-            let slot = slotOfHostSlot[UInt16(d.hostBus) << 8 | UInt16(d.hostDevice)]!
-            if functions.contains(where: { $0.slot == slot && $0.function == d.hostFunction }) {
+            let key = UInt16(d.hostBus) << 8 | UInt16(d.hostDevice)
+            let slot = slotOfHostSlot[key]!
+            let function = d.hostFunction == lowest[key] ? 0 : d.hostFunction
+            if functions.contains(where: { $0.slot == slot && $0.function == function }) {
                 throw EmulationError("\(d.hostName) is given twice")
             }
-            functions.append(Function(slot: slot, function: d.hostFunction, kind: .passthrough(i)))
+            functions.append(Function(slot: slot, function: function, kind: .passthrough(i)))
         }
         functions.sort { ($0.slot, $0.function) < ($1.slot, $1.function) }
         for (k, f) in functions.enumerated() { index[Int(f.slot) << 3 | Int(f.function)] = Int16(k) }

@@ -27,6 +27,11 @@ extension GuestBus {
         func set32(_ o: Int, _ v: UInt32) {
             for b in 0..<4 { view[base + o + b] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(b))) }
         }
+        // Rule 1, for a virtual function: the ids the host kernel knows, not its ffff bytes.
+        if let ids = d.hostIds {
+            set32(0, UInt32(ids.vendor) | UInt32(ids.device) << 16)
+            for b in 0..<4 { em[b] = 0xff }
+        }
         // Rule 3: COMMAND's emulated bits start at 0; the others (bus master) are the host's.
         view[base + 4] = host[4] & ~UInt8(GuestBus.emulatedCommand & 0xff)
         view[base + 5] = host[5] & ~UInt8(GuestBus.emulatedCommand >> 8)

@@ -74,10 +74,13 @@ struct Guest {
                 if case .dump = inventory.source {
                     warn("\(d.address): a dump has no BAR sizes, so the guest sees its BARs as not implemented (use --sysfs for sizes)")
                 }
+                // An SR-IOV virtual function's own ids read ffff; libpci has the kernel's (sysfs).
+                let virtualFunction = d.config.prefix(4).allSatisfy { $0 == 0xff } && d.vendorId != 0xffff
                 devices.append(PassthroughDevice(
                     hostBus: d.address.bus, hostDevice: d.address.device, hostFunction: d.address.function,
                     config: d.config, barSizes: bars.map(\.size), romSize: d.rom.size,
-                    hostIRQ: UInt8(truncatingIfNeeded: max(0, min(255, d.irq))), virtualSlot: vslot, permissive: permissive))
+                    hostIRQ: UInt8(truncatingIfNeeded: max(0, min(255, d.irq))), virtualSlot: vslot, permissive: permissive,
+                    hostIds: virtualFunction ? (d.vendorId, d.deviceId) : nil))
             }
         }
         bus = try Guest.makeBus(devices)

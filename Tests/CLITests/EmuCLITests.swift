@@ -29,6 +29,32 @@ struct EmuCLITests {
         return cli
     }
 
+    /// One SR-IOV virtual function given alone: its config ids read ffff and its host function
+    /// is 1, yet the guest must find it (at function 0) under the ids the host kernel knows.
+    @Test func aVirtualFunctionAloneIsSeenByTheGuest() throws {
+        var cli = try CLI()
+        let pf = PCIAddress(bus: 3, device: 0, function: 0)
+        var fixture = SysfsFixture()
+        var vf = SysfsFixture.Function(address: PCIAddress(bus: 3, device: 0x10, function: 1), vendor: 0x15b3, device: 0x1018, classCode: 0x020000)
+        vf.physicalFunction = pf
+        var config = vf.config
+        for k in 0..<4 { config[k] = 0xff }
+        vf.rawConfig = config
+        fixture.functions = [SysfsFixture.Function(address: pf, vendor: 0x15b3, device: 0x1017, classCode: 0x020000), vf]
+        try fixture.write(to: cli.dir + "/sys")
+        cli.environment["PCIHIDE_SYSFS"] = cli.dir + "/sys"
+        let r = try cli.run(["emu", "lspci", "--device", "03:10.1", "-nn"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").last == "00:02.0 Ethernet controller [0200]: Mellanox Technologies MT27800 Family [ConnectX-5 Virtual Function] [15b3:1018]")
+        let read = try cli.run(["emu", "read", "--device", "03:10.1", "00:02.0", "0x0", "--width", "4"])
+        #expect(read.stdout == "0x101815b3 (emulated)\n")
+        // A real lspci reads the guest's bus the same way.
+        let dump = try cli.run(["emu", "dump", "--device", "03:10.1"])
+        try cli.write(cli.dir + "/guest.txt", dump.stdout)
+        let lspci = try CLI.execute("/usr/bin/lspci", ["-F", cli.dir + "/guest.txt", "-n", "-s", "00:02.0"])
+        #expect(lspci.stdout == "00:02.0 0200: 15b3:1018\n")
+    }
+
     @Test("the 2005 announcement's guest listing, line for line, with IRQ 21")
     func golden2005() throws {
         let cli = try machine2005()

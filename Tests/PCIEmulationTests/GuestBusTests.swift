@@ -322,6 +322,37 @@ struct PassthroughTests {
         #expect(throws: EmulationError.self) { try GuestBus(devices: [dev(2, 9, 0, 5), dev(3, 0, 0, 5)]) }
         #expect(throws: EmulationError.self) { try GuestBus(devices: (0..<31).map { dev(UInt8($0), 0, 0) }) }
     }
+
+    /// A guest looks behind function 0 only (mechanism rule 8): functions of a host slot whose
+    /// function 0 stays on the host are placed so that the lowest becomes function 0.
+    @Test("rule 13: without its host function 0, a slot's lowest function becomes function 0", arguments: [
+        ([UInt8(1)], ["2.0"]), ([3, 5], ["2.0", "2.5"]), ([0, 1], ["2.0", "2.1"]), ([0, 4], ["2.0", "2.4"]),
+    ])
+    func functionZero(_ hostFunctions: [UInt8], _ expected: [String]) throws {
+        let g = try GuestBus(devices: hostFunctions.map {
+            PassthroughDevice(hostBus: 3, hostDevice: 0, hostFunction: $0, config: Fixture2005.config)
+        })
+        #expect(g.functions.dropFirst(2).map { "\($0.slot).\($0.function)" } == expected)
+        // The guest's scan finds it: vendor through the ports at 00:02.0.
+        g.outl(0xcf8, address(2, 0, 0))
+        #expect(g.inl(0xcfc) == 0x1229_8086)
+    }
+
+    @Test("rule 1: an SR-IOV virtual function shows the ids the host kernel knows, not its ffff")
+    func virtualFunctionIds() throws {
+        var config = Fixture2005.config
+        for k in 0..<4 { config[k] = 0xff }
+        let vf = PassthroughDevice(hostBus: 3, hostDevice: 0x10, hostFunction: 1, config: config, hostIds: (0x15b3, 0x1018))
+        let g = try GuestBus(devices: [vf])
+        #expect(try g.read(slot: 2, function: 0, offset: 0, width: 4) == 0x1018_15b3)
+        #expect(try g.isEmulated(slot: 2, function: 0, offset: 0, width: 2))
+        try g.write(slot: 2, function: 0, offset: 0, width: 4, value: 0)
+        #expect(try g.read(slot: 2, function: 0, offset: 2, width: 2) == 0x1018, "read-only")
+        #expect(g.droppedWrites.isEmpty)
+        #expect(g.devices[0].config == config, "the captured bytes are not modified")
+        let plain = try GuestBus(devices: [PassthroughDevice(hostBus: 3, hostDevice: 0x10, hostFunction: 1, config: config)])
+        #expect(try plain.read(slot: 2, function: 0, offset: 0, width: 4) == 0xffff_ffff)
+    }
 }
 
 @Suite("Port I/O properties")
