@@ -60,15 +60,20 @@ public enum Candidates {
     }
 
     /// Addresses in the form the prefix is being typed in: `0000:02:09.0`, or `02:09.0` in domain 0
-    /// (the canonical text without its `0000:`). Hex is matched case-insensitively.
+    /// (the canonical text without its `0000:`). Hex is matched case-insensitively, and each
+    /// candidate starts with the prefix exactly as typed (`0000:02:0A` gives `0000:02:0A.0`):
+    /// bash and zsh offer only candidates that begin with the word on the line.
     static func matching(_ canonical: [String], prefix: String) -> [String] {
-        let prefix = prefix.lowercased()
+        let lower = prefix.lowercased()
+        func candidate(_ text: Substring) -> String {
+            escaped(lower == prefix ? String(text) : prefix + text.dropFirst(prefix.count))
+        }
         var out: [String] = []
         for full in canonical {
-            if full.hasPrefix(prefix) { out.append(escaped(full)) }
+            if full.hasPrefix(lower) { out.append(candidate(full[...])) }
             else if full.hasPrefix("0000:") {
                 let short = full.dropFirst(5)
-                if short.hasPrefix(prefix) { out.append(escaped(String(short))) }
+                if short.hasPrefix(lower) { out.append(candidate(short)) }
             }
         }
         return out

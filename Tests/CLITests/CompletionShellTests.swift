@@ -38,6 +38,7 @@ struct CompletionShellTests {
         (["unhide", "--", "positional@0", "2", "1", "pcihide", "unhide", "0"], "0000:02:0a.0\n0000:03:00.1\n"),
         (["assign", "--", "--domain", "3", "0", "pcihide", "assign", "--domain", ""], "7\n12\n"),
         (["hide", "--", "positional@0", "2", "2", "pcihide", "hide", "zz"], "\n"),
+        (["hide", "--", "positional@0", "2", "10", "pcihide", "hide", "0000:02:0A"], "0000:02:0A.0\n"),
     ])
     func fastPath(_ request: [String], _ expected: String) throws {
         let cli = try Self.fixture()
@@ -68,6 +69,7 @@ struct CompletionShellTests {
         ("pcihide hide 03:00.", "pcihide hide 03:00."),          // two candidates: nothing inserted yet
         ("pcihide unhide 0000:03:0", "pcihide unhide 0000:03:00.1"),
         ("pcihide unhide 03:0", "pcihide unhide 03:00.1"),
+        ("pcihide hide 0000:02:0A", "pcihide hide 0000:02:0A.0"),   // upper-case hex stays as typed
         ("pcihide assign --domain 1", "pcihide assign --domain 12"),
         ("pcihide list -s 0000:03:00.", "pcihide list -s 0000:03:00."),
         ("pcihide hide --sysfs OTHER 0000:05:0", "pcihide hide --sysfs OTHER 0000:05:07.0"),
