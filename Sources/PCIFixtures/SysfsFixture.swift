@@ -81,83 +81,97 @@ public struct SysfsFixture {
             (0x8086, 0x2922, 0x010601), (0x1b36, 0x000d, 0x0c0330), (0x15b3, 0x1017, 0x020000),
             (0x1234, 0x1111, 0x030000), (0xfeed, 0xbeef, 0x118000), (0x8086, 0xfffe, 0xff0000),
         ]
-        f.functions.append(Function(address: PCIAddress(bus: 0, device: 0, function: 0), vendor: 0x8086, device: 0x1237, classCode: 0x060000, revision: 2))
-        var nextBus: UInt8 = 1
-        var slot: UInt8 = 1
         var group = 1
-        while f.functions.count < count && nextBus < 0xff {
-            // A root port on bus 0 with a bus behind it.
-            let port = PCIAddress(bus: 0, device: slot, function: 0)
-            slot = slot == 0x1f ? 1 : slot + 1
-            let bus = nextBus
-            nextBus &+= 1
-            var bridge = Function(address: port, vendor: 0x8086, device: 0x7c10 + UInt16(slot), classCode: 0x060400, revision: 0x11)
-            bridge.secondary = bus
-            bridge.subordinate = bus
-            bridge.driver = "pcieport"
-            bridge.iommuGroup = group
-            group += 1
-            let bridgeIndex = f.functions.count
-            f.functions.append(bridge)
-            // Devices behind it: up to 32 slots, some multi-function, some with VFs.
-            let devices = Int(rng.next() % 32) + 1
-            for d in 0..<devices where f.functions.count < count {
-                let pick = catalogue[Int(rng.next() % UInt64(catalogue.count))]
-                let functions = rng.next() % 4 == 0 ? Int(rng.next() % 8) + 1 : 1
-                for fn in 0..<functions where f.functions.count < count {
-                    var dev = Function(address: PCIAddress(bus: bus, device: UInt8(d), function: UInt8(fn)),
-                                       vendor: pick.0, device: pick.1 + (fn > 0 && rng.next() % 2 == 0 ? 1 : 0),
-                                       classCode: pick.2, revision: UInt8(rng.next() % 3 == 0 ? 0 : rng.next() % 0x20))
-                    dev.multiFunction = functions > 1
-                    dev.subsystem = rng.next() % 3 == 0 ? nil : PCIIds(vendor: pick.0, device: UInt16(truncatingIfNeeded: rng.next()))
-                    dev.irq = Int(rng.next() % 40) + 16
-                    dev.driver = rng.next() % 2 == 0 ? nil : ["e1000e", "nvidia", "virtio-pci", "ahci", "mlx5_core"][Int(rng.next() % 5)]
-                    dev.iommuGroup = group
-                    dev.bars = [(0xc010_0000 + UInt32(f.functions.count) << 12, 4096), (0x2001 + UInt32(fn) << 6, 64)]
-                    dev.parent = port
-                    f.functions.append(dev)
-                    // A ConnectX-5 alone in its slot, on a bus with room, has SR-IOV virtual
-                    // functions at slot 0x10 + d (decided without drawing from rng, so that the
-                    // rest of the tree stays as it was for a seed).
-                    if pick.0 == 0x15b3 && functions == 1 && devices <= 16 {
-                        f.functions[f.functions.count - 1].driver = "mlx5_core"
-                        for v in 0..<(1 + d % 4) where f.functions.count < count {
-                            var vf = Function(address: PCIAddress(bus: bus, device: UInt8(0x10 + d), function: UInt8(v)),
-                                              vendor: pick.0, device: pick.1 + 1, classCode: pick.2, revision: dev.revision)
-                            vf.subsystem = dev.subsystem
-                            vf.driver = "mlx5_core"
-                            vf.iommuGroup = group + 1 + v
-                            vf.parent = port
-                            vf.physicalFunction = dev.address
-                            // A VF's own config space reads ffff for its ids; the kernel's
-                            // vendor and device files give the real ones.
-                            var config = vf.config
-                            for k in 0..<4 { config[k] = 0xff }
-                            vf.rawConfig = config
-                            f.functions.append(vf)
+        // Each PCI domain (segment) has a host bridge and up to 254 buses; a tree that needs
+        // more goes on in the next domain.
+        var domain: UInt16 = 0
+        while f.functions.count < count {
+            f.functions.append(Function(address: PCIAddress(domain: domain, bus: 0, device: 0, function: 0), vendor: 0x8086, device: 0x1237, classCode: 0x060000, revision: 2))
+            var nextBus: UInt8 = 1
+            var slot: UInt8 = 1
+            var ports = 0
+            while f.functions.count < count && nextBus < 0xff {
+                // A root port on bus 0 with a bus behind it: slots 01-1f, then their functions 1-7
+                // (multi-function root ports, as 00:1c.0-7 on many chipsets).
+                let port = PCIAddress(domain: domain, bus: 0, device: UInt8(1 + ports % 31), function: UInt8(ports / 31))
+                ports += 1
+                slot = slot == 0x1f ? 1 : slot + 1
+                let bus = nextBus
+                nextBus &+= 1
+                var bridge = Function(address: port, vendor: 0x8086, device: 0x7c10 + UInt16(slot), classCode: 0x060400, revision: 0x11)
+                bridge.secondary = bus
+                bridge.subordinate = bus
+                bridge.driver = "pcieport"
+                bridge.iommuGroup = group
+                group += 1
+                let bridgeIndex = f.functions.count
+                f.functions.append(bridge)
+                // Devices behind it: up to 32 slots, some multi-function, some with VFs.
+                let devices = Int(rng.next() % 32) + 1
+                for d in 0..<devices where f.functions.count < count {
+                    let pick = catalogue[Int(rng.next() % UInt64(catalogue.count))]
+                    let functions = rng.next() % 4 == 0 ? Int(rng.next() % 8) + 1 : 1
+                    for fn in 0..<functions where f.functions.count < count {
+                        var dev = Function(address: PCIAddress(domain: domain, bus: bus, device: UInt8(d), function: UInt8(fn)),
+                                           vendor: pick.0, device: pick.1 + (fn > 0 && rng.next() % 2 == 0 ? 1 : 0),
+                                           classCode: pick.2, revision: UInt8(rng.next() % 3 == 0 ? 0 : rng.next() % 0x20))
+                        dev.multiFunction = functions > 1
+                        dev.subsystem = rng.next() % 3 == 0 ? nil : PCIIds(vendor: pick.0, device: UInt16(truncatingIfNeeded: rng.next()))
+                        dev.irq = Int(rng.next() % 40) + 16
+                        dev.driver = rng.next() % 2 == 0 ? nil : ["e1000e", "nvidia", "virtio-pci", "ahci", "mlx5_core"][Int(rng.next() % 5)]
+                        dev.iommuGroup = group
+                        dev.bars = [(0xc010_0000 + UInt32(f.functions.count) << 12, 4096), (0x2001 + UInt32(fn) << 6, 64)]
+                        dev.parent = port
+                        f.functions.append(dev)
+                        // A ConnectX-5 alone in its slot, on a bus with room, has SR-IOV virtual
+                        // functions at slot 0x10 + d (decided without drawing from rng, so that the
+                        // rest of the tree stays as it was for a seed).
+                        if pick.0 == 0x15b3 && functions == 1 && devices <= 16 {
+                            f.functions[f.functions.count - 1].driver = "mlx5_core"
+                            for v in 0..<(1 + d % 4) where f.functions.count < count {
+                                var vf = Function(address: PCIAddress(domain: domain, bus: bus, device: UInt8(0x10 + d), function: UInt8(v)),
+                                                  vendor: pick.0, device: pick.1 + 1, classCode: pick.2, revision: dev.revision)
+                                vf.subsystem = dev.subsystem
+                                vf.driver = "mlx5_core"
+                                vf.iommuGroup = group + 1 + v
+                                vf.parent = port
+                                vf.physicalFunction = dev.address
+                                // A VF's own config space reads ffff for its ids; the kernel's
+                                // vendor and device files give the real ones.
+                                var config = vf.config
+                                for k in 0..<4 { config[k] = 0xff }
+                                vf.rawConfig = config
+                                f.functions.append(vf)
+                            }
+                            group += 4
                         }
-                        group += 4
+                    }
+                    group += 1
+                }
+                // Deeper: sometimes a switch (bridge behind the port) with one more bus.
+                if rng.next() % 5 == 0 && f.functions.count < count && nextBus < 0xff {
+                    let up = PCIAddress(domain: domain, bus: bus, device: 0x1f, function: 0)
+                    if !f.functions.contains(where: { $0.address == up }) {
+                        var sw = Function(address: up, vendor: 0x10b5, device: 0x8747, classCode: 0x060400, revision: 0xca)
+                        sw.secondary = nextBus
+                        sw.subordinate = nextBus
+                        sw.parent = port
+                        f.functions.append(sw)
+                        f.functions[bridgeIndex].subordinate = nextBus
+                        var leaf = Function(address: PCIAddress(domain: domain, bus: nextBus, device: 0, function: 0), vendor: 0x8086, device: 0x1229, classCode: 0x020000, revision: 8)
+                        leaf.parent = up
+                        leaf.irq = 21
+                        f.functions.append(leaf)
+                        nextBus &+= 1
                     }
                 }
-                group += 1
             }
-            // Deeper: sometimes a switch (bridge behind the port) with one more bus.
-            if rng.next() % 5 == 0 && f.functions.count < count && nextBus < 0xff {
-                let up = PCIAddress(bus: bus, device: 0x1f, function: 0)
-                if !f.functions.contains(where: { $0.address == up }) {
-                    var sw = Function(address: up, vendor: 0x10b5, device: 0x8747, classCode: 0x060400, revision: 0xca)
-                    sw.secondary = nextBus
-                    sw.subordinate = nextBus
-                    sw.parent = port
-                    f.functions.append(sw)
-                    f.functions[bridgeIndex].subordinate = nextBus
-                    var leaf = Function(address: PCIAddress(bus: nextBus, device: 0, function: 0), vendor: 0x8086, device: 0x1229, classCode: 0x020000, revision: 8)
-                    leaf.parent = up
-                    leaf.irq = 21
-                    f.functions.append(leaf)
-                    nextBus &+= 1
-                }
-            }
+            domain += 1
+        }
+        // Root ports sharing a slot make it a multi-function device.
+        for i in f.functions.indices where f.functions[i].isBridge && f.functions[i].address.bus == 0 {
+            let a = f.functions[i].address
+            f.functions[i].multiFunction = f.functions.contains { $0.address != a && $0.address.domain == a.domain && $0.address.bus == 0 && $0.address.device == a.device }
         }
         return f
     }
@@ -167,10 +181,12 @@ public struct SysfsFixture {
         try Files.makeDirectories(root + "/devices")
         try Files.makeDirectories(root + "/drivers")
         var paths: [PCIAddress: String] = [:]
+        var byAddress: [PCIAddress: Function] = [:]
+        for fn in functions { byAddress[fn.address] = fn }
         func hwPath(_ fn: Function) -> String {
             if let p = paths[fn.address] { return p }
             let base: String
-            if let parent = fn.parent, let pf = functions.first(where: { $0.address == parent }) {
+            if let parent = fn.parent, let pf = byAddress[parent] {
                 base = hwPath(pf)
             } else {
                 base = root + "/hw/pci" + hex(fn.address.domain, 4) + ":" + hex(fn.address.bus, 2)
@@ -182,7 +198,7 @@ public struct SysfsFixture {
             let dir = paths[fn.address]!
             try Files.makeDirectories(dir)
             func attr(_ name: String, _ text: String) throws(Failure) {
-                try Files.writeAtomically(dir + "/" + name, Array(text.utf8))
+                try writeTestFile(dir + "/" + name, Array(text.utf8))
             }
             try attr("vendor", "0x" + hex(fn.vendor, 4) + "\n")
             try attr("device", "0x" + hex(fn.device, 4) + "\n")
@@ -193,7 +209,7 @@ public struct SysfsFixture {
                 try attr("subsystem_device", "0x" + hex(s.device, 4) + "\n")
             }
             try attr("irq", String(fn.irq) + "\n")
-            try Files.writeAtomically(dir + "/config", fn.rawConfig ?? fn.config)
+            try writeTestFile(dir + "/config", fn.rawConfig ?? fn.config)
             var resource = ""
             for k in 0..<13 {
                 if k < fn.bars.count, !fn.isBridge {
@@ -230,13 +246,23 @@ public struct SysfsFixture {
             link(paths[fn.address]!, at: pfDir + "/virtfn" + String(n))
         }
         for (pf, n) in virtfns {
-            try Files.writeAtomically(paths[pf]! + "/sriov_totalvfs", Array("8\n".utf8))
-            try Files.writeAtomically(paths[pf]! + "/sriov_numvfs", Array("\(n)\n".utf8))
+            try writeTestFile(paths[pf]! + "/sriov_totalvfs", Array("8\n".utf8))
+            try writeTestFile(paths[pf]! + "/sriov_numvfs", Array("\(n)\n".utf8))
         }
     }
 }
 
 /// A relative symbolic link, as sysfs has them (libpci resolves `driver` relative to the device).
+/// Writes a file of a generated tree: a plain write, without the temporary file and fsyncs of
+/// `Files.writeAtomically` (a tree of 4096 functions has 40,000 files, and is thrown away).
+func writeTestFile(_ path: String, _ bytes: [UInt8]) throws(Failure) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw Failure(.cannotCreate, "cannot write \(path): \(Files.errorText(errno))") }
+    defer { close(fd) }
+    let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    guard n == bytes.count else { throw Failure(.ioError, "cannot write \(path): \(Files.errorText(errno))") }
+}
+
 func link(_ target: String, at path: String) {
     let from = Files.directoryName(path).split(separator: "/")
     let to = target.split(separator: "/")
