@@ -84,7 +84,7 @@ public struct SysfsFixture {
         var group = 1
         // Each PCI domain (segment) has a host bridge and up to 254 buses; a tree that needs
         // more goes on in the next domain.
-        var domain: UInt16 = 0
+        var domain: UInt32 = 0
         while f.functions.count < count {
             f.functions.append(Function(address: PCIAddress(domain: domain, bus: 0, device: 0, function: 0), vendor: 0x8086, device: 0x1237, classCode: 0x060000, revision: 2))
             var nextBus: UInt8 = 1

@@ -103,9 +103,9 @@ public struct DumpFile: Equatable, Sendable {
         }
         for width in [4, 5] where matches(String(repeating: "#", count: width) + ":##:##.# ") {
             let dom = num(0..<width), d = num(width + 4..<width + 6), f = num(width + 7..<width + 8)
-            if dom > 0xffff { throw DumpError(path: path, line: line, column: 1, reason: "domain \(hex(dom, 4)) is out of range 0000-ffff") }
+            // Five digits are Intel VMD's domains (10000 and up), which lspci -x writes and -F reads.
             try range(d, f, at: width + 4)
-            return (PCIAddress(domain: UInt16(dom), bus: UInt8(num(width + 1..<width + 3)), device: UInt8(d), function: UInt8(f)), width + 9)
+            return (PCIAddress(domain: dom, bus: UInt8(num(width + 1..<width + 3)), device: UInt8(d), function: UInt8(f)), width + 9)
         }
         return nil
     }

@@ -63,7 +63,7 @@ public final class PCIDevice {
     init(_ p: UnsafeMutablePointer<pci_dev>, topology: Bool) throws(Failure) {
         handle = p
         let d = p.pointee
-        address = PCIAddress(domain: UInt16(truncatingIfNeeded: d.domain), bus: d.bus, device: d.dev, function: d.func)
+        address = PCIAddress(domain: UInt32(bitPattern: d.domain), bus: d.bus, device: d.dev, function: d.func)
         // lspci reads the standard header first and gives it to libpci as a cache, so that
         // fill_info on dumps and sysfs agrees with what lspci shows.
         var buf = [UInt8](repeating: 0, count: 64)
@@ -212,7 +212,7 @@ public final class Inventory {
             if dev.pointee.domain != 0 { anyDomain = true }
             if topology || filter?.matches(dev) ?? true {
                 let d = dev.pointee
-                let address = PCIAddress(domain: UInt16(truncatingIfNeeded: d.domain), bus: d.bus, device: d.dev, function: d.func)
+                let address = PCIAddress(domain: UInt32(bitPattern: d.domain), bus: d.bus, device: d.dev, function: d.func)
                 if let identity = direct?.identity(of: address) {
                     list.append(PCIDevice(dev, address: address, identity: identity))
                 } else {

@@ -43,7 +43,10 @@ public struct SysfsIdentityReader: ~Copyable {
             func put(_ v: UInt32, _ n: Int) {
                 for k in stride(from: n - 1, through: 0, by: -1) { path[i] = digits[Int((v >> (4 * UInt32(k))) & 15)]; i += 1 }
             }
-            put(UInt32(a.domain), 4); path[i] = 0x3a; i += 1
+            // The kernel's %04x: Intel VMD's domains (10000 and up) take more digits.
+            var domainDigits = 4
+            while domainDigits < 8 && a.domain >> (4 * UInt32(domainDigits)) != 0 { domainDigits += 1 }
+            put(a.domain, domainDigits); path[i] = 0x3a; i += 1
             put(UInt32(a.bus), 2); path[i] = 0x3a; i += 1
             put(UInt32(a.device), 2); path[i] = 0x2e; i += 1
             put(UInt32(a.function), 1); path[i] = 0x2f; i += 1

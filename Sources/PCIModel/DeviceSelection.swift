@@ -1,14 +1,15 @@
 /// What a spec selects: one function, every function of a slot (`BB:DD.*`), or every function of
 /// every slot on a bus (`BB:*.*`), as xen-pciback's wildcards allow.
 public struct DeviceSelection: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var domain: UInt16
+    /// 32 bits like `PCIAddress`'s; the spec grammar and the state file accept up to ffff.
+    public var domain: UInt32
     public var bus: UInt8
     /// nil: any device (slot) on the bus; then `function` is nil too.
     public var device: UInt8?
     /// nil: any function.
     public var function: UInt8?
 
-    public init(domain: UInt16 = 0, bus: UInt8, device: UInt8?, function: UInt8?) {
+    public init(domain: UInt32 = 0, bus: UInt8, device: UInt8?, function: UInt8?) {
         precondition(device != nil || function == nil, "a wildcard slot needs a wildcard function")
         self.domain = domain
         self.bus = bus
@@ -40,7 +41,7 @@ public struct DeviceSelection: Hashable, Comparable, Sendable, CustomStringConve
 
     /// Appends `description`'s bytes (the state writer puts 4096 of them into one buffer).
     public func append(to b: inout [UInt8]) {
-        appendHexDigits(&b, UInt32(domain), 4)
+        appendHexDigits(&b, domain, domain > 0xffff ? String(domain, radix: 16).utf8.count : 4)
         b.append(UInt8(ascii: ":"))
         appendShort(&b)
     }
@@ -81,7 +82,7 @@ public struct DeviceSelection: Hashable, Comparable, Sendable, CustomStringConve
         return devices.flatMap { d in functions.map { PCIAddress(domain: domain, bus: bus, device: d, function: $0) } }
     }
 
-    private var sortKey: (UInt16, UInt8, Int, Int) {
+    private var sortKey: (UInt32, UInt8, Int, Int) {
         (domain, bus, device.map(Int.init) ?? -1, function.map(Int.init) ?? -1)
     }
     public static func < (a: DeviceSelection, b: DeviceSelection) -> Bool { a.sortKey < b.sortKey }

@@ -7,12 +7,14 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     public static let maxDevice: UInt32 = 0x1f
     public static let maxFunction: UInt32 = 0x7
 
-    public var domain: UInt16
+    /// 32 bits, as libpci and sysfs have it: Intel VMD puts its devices in domains from 10000.
+    /// (What users may hide is limited to ffff, Xen's limit, by the spec grammar.)
+    public var domain: UInt32
     public var bus: UInt8
     public var device: UInt8
     public var function: UInt8
 
-    public init(domain: UInt16 = 0, bus: UInt8, device: UInt8, function: UInt8) {
+    public init(domain: UInt32 = 0, bus: UInt8, device: UInt8, function: UInt8) {
         precondition(device <= 0x1f && function <= 7, "device or function out of range")
         self.domain = domain
         self.bus = bus
@@ -33,20 +35,22 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// The slot this function belongs to (function numbers dropped).
     public var slot: PCISlot { PCISlot(domain: domain, bus: bus, device: device) }
 
-    /// Parses the canonical sysfs name `DDDD:BB:DD.F` (exactly that shape), as found under
-    /// /sys/bus/pci/devices. User input goes through `PCISpec`, which explains its errors.
+    /// Parses the canonical sysfs name `DDDD:BB:DD.F` (exactly that shape; the domain has 4 to
+    /// 8 digits, as the kernel's `%04x` gives), as found under /sys/bus/pci/devices. User input
+    /// goes through `PCISpec`, which explains its errors.
     public init?(sysfsName s: some StringProtocol) {
         let u = Array(s.utf8)
-        guard u.count == 12, u[4] == UInt8(ascii: ":"), u[7] == UInt8(ascii: ":"), u[10] == UInt8(ascii: ".")
+        let n = u.count - 8  // domain digits
+        guard n >= 4, n <= 8, u[n] == UInt8(ascii: ":"), u[n + 3] == UInt8(ascii: ":"), u[n + 6] == UInt8(ascii: ".")
         else { return nil }
-        guard let d = parseHex(u[0..<4]), let b = parseHex(u[5..<7]), let s = parseHex(u[8..<10]),
-              let f = parseHex(u[11..<12]), s <= 0x1f, f <= 7 else { return nil }
-        self.init(domain: UInt16(d), bus: UInt8(b), device: UInt8(s), function: UInt8(f))
+        guard let d = parseHex(u[0..<n]), n == 4 || u[0] != UInt8(ascii: "0"), let b = parseHex(u[(n + 1)..<(n + 3)]),
+              let s = parseHex(u[(n + 4)..<(n + 6)]), let f = parseHex(u[(n + 7)..<(n + 8)]), s <= 0x1f, f <= 7 else { return nil }
+        self.init(domain: d, bus: UInt8(b), device: UInt8(s), function: UInt8(f))
     }
 
-    /// A 32-bit sort/lookup key: domain, bus, devfn.
-    public var key: UInt32 {
-        UInt32(domain) << 16 | UInt32(bus) << 8 | UInt32(device) << 3 | UInt32(function)
+    /// A sort/lookup key: domain, bus, devfn.
+    public var key: UInt64 {
+        UInt64(domain) << 16 | UInt64(bus) << 8 | UInt64(device) << 3 | UInt64(function)
     }
 
     public static func < (a: PCIAddress, b: PCIAddress) -> Bool { a.key < b.key }
@@ -54,10 +58,10 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
 
 /// A slot: the functions 0-7 of one device share it.
 public struct PCISlot: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var domain: UInt16
+    public var domain: UInt32
     public var bus: UInt8
     public var device: UInt8
-    public init(domain: UInt16, bus: UInt8, device: UInt8) {
+    public init(domain: UInt32, bus: UInt8, device: UInt8) {
         self.domain = domain; self.bus = bus; self.device = device
     }
     public var description: String { hex(domain, 4) + ":" + hex(bus, 2) + ":" + hex(device, 2) }

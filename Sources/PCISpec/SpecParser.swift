@@ -222,7 +222,7 @@ struct Parser {
             }
             function = v
         }
-        return DeviceSelection(domain: UInt16(domain), bus: UInt8(bus), device: device.map { UInt8($0) }, function: function.map { UInt8($0) })
+        return DeviceSelection(domain: UInt32(domain), bus: UInt8(bus), device: device.map { UInt8($0) }, function: function.map { UInt8($0) })
     }
 
     /// xl's PCI_SPEC_STRING.

@@ -327,13 +327,13 @@ func parseSelection(_ text: String) -> DeviceSelection? {
         let star = UInt8(ascii: "*"), colon = UInt8(ascii: ":"), dot = UInt8(ascii: ".")
         if u.count == 11, u[4] == colon, u[7] == colon, u[8] == star, u[9] == dot, u[10] == star,
            let d = parseHex(u[0..<4]), let b = parseHex(u[5..<7]) {
-            return DeviceSelection(domain: UInt16(d), bus: UInt8(b), device: nil, function: nil)
+            return DeviceSelection(domain: d, bus: UInt8(b), device: nil, function: nil)
         }
         guard u.count == 12, u[4] == colon, u[7] == colon, u[10] == dot else { return nil }
         guard let d = parseHex(u[0..<4]), let b = parseHex(u[5..<7]), let s = parseHex(u[8..<10]), s <= 0x1f else { return nil }
-        if u[11] == star { return DeviceSelection(domain: UInt16(d), bus: UInt8(b), device: UInt8(s), function: nil) }
+        if u[11] == star { return DeviceSelection(domain: d, bus: UInt8(b), device: UInt8(s), function: nil) }
         guard let f = parseHex(u[11..<12]), f <= 7 else { return nil }
-        return DeviceSelection(domain: UInt16(d), bus: UInt8(b), device: UInt8(s), function: UInt8(f))
+        return DeviceSelection(domain: d, bus: UInt8(b), device: UInt8(s), function: UInt8(f))
     }
 }
 

@@ -24,7 +24,12 @@ enum HideSafety {
             let behind = s.leftBehind.filter { !targets.contains($0.address) && !added.contains($0.address) }
             guard !behind.isEmpty else { continue }
             if group {
-                added += behind.map(\.address)
+                // Boot-loader hide lists and the state file name domains 0000-ffff (Xen's limit);
+                // Intel VMD's domains (10000 and up) cannot be hidden.
+                for b in behind where b.address.domain > 0xffff {
+                    warn("cannot hide \(b.address) too: its domain \(hex(b.address.domain, 4)) is beyond ffff, which hide lists cannot name")
+                }
+                added += behind.map(\.address).filter { $0.domain <= 0xffff }
             } else {
                 let names = behind.map { d in "\(d.address) (\(d.driver ?? "no driver"))" }.joined(separator: ", ")
                 let inGroup = behind.contains { b in s.groupCompanions.contains { $0.address == b.address } }

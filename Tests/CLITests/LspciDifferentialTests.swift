@@ -11,7 +11,7 @@ struct LspciDifferentialTests {
         [], ["-n"], ["-nn"], ["-D"], ["-k"], ["-nnk"], ["-m"], ["-mm"], ["-mm", "-nn"], ["-t"], ["-x"], ["-xxx"],
         ["-xxxx"], ["-D", "-x"], ["-s", "01:"], ["-s", "0.1"], ["-s", "*:*.0"], ["-d", "8086:"], ["-d", ":1229"],
         ["-d", "8086:1229:0200"], ["-t", "-s", "02:00"], ["-k", "-s", "00:01.0"], ["-mm", "-D"], ["-n", "-t"],
-        ["-s", "0001:"], ["-d", "*:*:0604"],
+        ["-s", "0001:"], ["-d", "*:*:0604"], ["-s", "10000:01:"],
     ]
 
     /// Generated once per run: two trees and a dump of one of them.
@@ -20,13 +20,16 @@ struct LspciDifferentialTests {
         let tree = base + "/tree", domains = base + "/domains", dump = base + "/dump.txt"
         try? SysfsFixture.generate(count: 400, seed: 7).write(to: tree)
         var multi = SysfsFixture.generate(count: 120, seed: 11)
-        let extra = SysfsFixture.generate(count: 40, seed: 12).functions.map { f -> SysfsFixture.Function in
-            var g = f
-            g.address.domain = 1
-            g.parent = f.parent.map { var p = $0; p.domain = 1; return p }
-            return g
+        // A second domain, and one of Intel VMD's (10000 and up: five hex digits).
+        for (domain, seed) in [(UInt32(1), UInt64(12)), (0x10000, 13)] {
+            multi.functions += SysfsFixture.generate(count: 40, seed: seed).functions.map { f -> SysfsFixture.Function in
+                var g = f
+                g.address.domain = domain
+                g.parent = f.parent.map { var p = $0; p.domain = domain; return p }
+                g.physicalFunction = f.physicalFunction.map { var p = $0; p.domain = domain; return p }
+                return g
+            }
         }
-        multi.functions += extra
         try? multi.write(to: domains)
         let r = run("/usr/bin/lspci", ["-A", "linux-sysfs", "-O", "sysfs.path=" + tree, "-xxxx"])
         try? r.stdout.write(toFile: dump, atomically: true, encoding: .utf8)
@@ -59,10 +62,21 @@ struct LspciDifferentialTests {
         compare(pcihide: ["--sysfs", t], lspci: ["-A", "linux-sysfs", "-O", "sysfs.path=" + t], options)
     }
 
-    @Test("tree with a second PCI domain", .enabled(if: haveLspci), arguments: optionSets)
+    @Test("tree with a second PCI domain and a VMD one", .enabled(if: haveLspci), arguments: optionSets)
     func domainsTree(_ options: [String]) {
         let t = Self.sources.domains
         compare(pcihide: ["--sysfs", t], lspci: ["-A", "linux-sysfs", "-O", "sysfs.path=" + t], options)
+    }
+
+    @Test("lspci dump of the tree with domains (five-digit VMD ones too)", .enabled(if: haveLspci), arguments: [[], ["-t"], ["-mm"], ["-D"], ["-x"], ["-s", "10000:01:"]])
+    func domainsDump(_ options: [String]) throws {
+        let t = Self.sources.domains
+        let dump = t + ".dump"
+        if !FileManager.default.fileExists(atPath: dump) {
+            try Self.run("/usr/bin/lspci", ["-A", "linux-sysfs", "-O", "sysfs.path=" + t, "-xxx"]).stdout.write(toFile: dump, atomically: true, encoding: .utf8)
+        }
+        #expect(try String(contentsOfFile: dump, encoding: .utf8).contains("\n10000:"))
+        compare(pcihide: ["-F", dump], lspci: ["-F", dump], options)
     }
 
     @Test("lspci dump file", .enabled(if: haveLspci), arguments: optionSets)

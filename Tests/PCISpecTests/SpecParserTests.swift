@@ -180,7 +180,7 @@ func selection(from n: Int) -> DeviceSelection {
     let f = n % 9, s = (n / 9) % 33, b = (n / (9 * 33)) % 256, d = n / (9 * 33 * 256)
     let device: UInt8? = s == 32 ? nil : UInt8(s)
     let function: UInt8? = device == nil || f == 8 ? nil : UInt8(f)
-    return DeviceSelection(domain: UInt16(d), bus: UInt8(b), device: device, function: function)
+    return DeviceSelection(domain: UInt32(d), bus: UInt8(b), device: device, function: function)
 }
 
 let selectionGen = Gen.int(in: 0...(0x10000 * 256 * 33 * 9 - 1)).map(selection(from:))
