@@ -96,8 +96,11 @@ public enum BootFragment {
 
     /// A GRUB 2 assignment for /etc/default/grub.
     public static func grub2Assignment(style: BootStyle, token: String) -> String {
-        let inherited = style.grubInheritedVariable.map { "$" + $0 + " " } ?? ""
-        return style.grubVariable + "=\"" + inherited + token + "\""
+        // GRUB_CMDLINE_LINUX_DEFAULT already holds the native arguments (quiet, intel_iommu=on,
+        // which vfio needs): the printed line, pasted below them, adds to them instead of
+        // replacing them. (`grub --default-file` edits the existing value itself.)
+        let base = style.grubInheritedVariable ?? (style == .vfio ? style.grubVariable : nil)
+        return style.grubVariable + "=\"" + (base.map { "$" + $0 + " " } ?? "") + token + "\""
     }
 
     /// Is `token` a hide token of any style (so that a new one replaces it)?

@@ -69,6 +69,8 @@ struct BootFragmentTests {
     @Test func grub2Assignments() {
         #expect(BootFragment.grub2Assignment(style: .xenPciback, token: "xen-pciback.hide=(0000:02:09.0)")
             == #"GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT xen-pciback.hide=(0000:02:09.0)""#)
+        #expect(BootFragment.grub2Assignment(style: .vfio, token: "vfio-pci.ids=8086:1229")
+            == #"GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT vfio-pci.ids=8086:1229""#)
         #expect(BootFragment.grub2Assignment(style: .physdev, token: "physdev_dom0_hide=(02:09.0)")
             == #"GRUB_CMDLINE_XEN_DEFAULT="physdev_dom0_hide=(02:09.0)""#)
     }
@@ -181,6 +183,16 @@ struct GrubDefaultFileTests {
         let before = Self.shellValue(of: "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT", in: text)
         let after = Self.shellValue(of: "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT", in: edited)
         #expect(before != nil && after == before! + " " + token, "sh reads \(String(describing: before)) then \(String(describing: after))")
+    }
+
+    /// A printed grub2 line pasted at the end of /etc/default/grub keeps what was there.
+    @Test("printed assignments add to the native arguments", arguments: [
+        (BootStyle.vfio, "vfio-pci.ids=8086:1229", "GRUB_CMDLINE_LINUX_DEFAULT", "quiet intel_iommu=on vfio-pci.ids=8086:1229"),
+        (.xenPciback, "xen-pciback.hide=(0000:02:09.0)", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT", "quiet intel_iommu=on xen-pciback.hide=(0000:02:09.0)"),
+    ])
+    func printedAssignmentsAdd(_ style: BootStyle, _ token: String, _ variable: String, _ expected: String) {
+        let file = "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on\"\n" + BootFragment.grub2Assignment(style: style, token: token) + "\n"
+        #expect(Self.shellValue(of: variable, in: file) == expected)
     }
 
     /// The value /bin/sh gives `variable` after sourcing `text` (as grub-mkconfig does), or nil.
