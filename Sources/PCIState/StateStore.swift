@@ -54,15 +54,17 @@ public struct StateStore: Sendable {
     /// If `body` throws, nothing is written.
     @discardableResult
     public func update<T>(_ body: (inout PCIHideState) throws -> T) throws -> T {
-        let lock = try FileLock(path: lockPath)
+        let lock = try naming { () throws(Failure) in try FileLock(path: lockPath) }
         defer { withExtendedLifetime(lock) {} }
         var state = try load()
         let before = state
         let result = try body(&state)
         if state != before {
-            try Files.writeAtomically(path, state.serializedBytes())
-            // After the state: a crash between the two loses a history line, never a change.
-            try appendHistory(HistoryEvent.diff(before, state, time: Clock.nowRFC3339()))
+            try naming { () throws(Failure) in
+                try Files.writeAtomically(path, state.serializedBytes())
+                // After the state: a crash between the two loses a history line, never a change.
+                try appendHistory(HistoryEvent.diff(before, state, time: Clock.nowRFC3339()))
+            }
         }
         return result
     }
@@ -70,8 +72,16 @@ public struct StateStore: Sendable {
     /// Runs `body` under the state lock without changing the state (for edits of other files
     /// derived from it, such as /etc/default/grub).
     public func withLock<T>(_ body: (PCIHideState) throws -> T) throws -> T {
-        let lock = try FileLock(path: lockPath)
+        let lock = try naming { () throws(Failure) in try FileLock(path: lockPath) }
         defer { withExtendedLifetime(lock) {} }
         return try body(try load())
+    }
+
+    /// A failure to lock or write says which state file it was for and how to pick another
+    /// (the default for a user without a home, say, cannot be created).
+    private func naming<T>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
+        do { return try body() } catch {
+            throw Failure(error.exitStatus, "cannot write the state file \(path): \(error.message) (--state PATH or PCIHIDE_STATE chooses another)")
+        }
     }
 }

@@ -60,6 +60,16 @@ struct HiddenSetCLITests {
         #expect(r.status == 65 && r.stderr.contains("newer pcihide"))
     }
 
+    @Test("a state file that cannot be created is named, with the way to choose another, exit 73")
+    func uncreatableStateFile() throws {
+        let cli = try CLI()
+        try cli.write(cli.dir + "/plain", "a file, not a directory\n")
+        let r = try cli.run(["hide", "02:09.0", "--state", cli.dir + "/plain/state.json"])
+        #expect(r.status == 73)
+        #expect(r.stderr.hasPrefix("pcihide: cannot write the state file \(cli.dir)/plain/state.json: "), "\(r.stderr)")
+        #expect(r.stderr.contains("--state PATH or PCIHIDE_STATE"))
+    }
+
     @Test("concurrent invocations lose no update")
     func concurrentHides() throws {
         let cli = try CLI()
