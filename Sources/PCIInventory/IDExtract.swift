@@ -43,6 +43,10 @@ public struct IDExtract: Equatable, Sendable {
         var block = Block.none
         var keepVendor = false, sawDevice = false, keepDevice = false
         var vendor: UInt16 = 0
+        // libpci refuses a file with a duplicate entry, wherever it is. pci.ids is sorted, so
+        // an id that does not increase on its level is the only place one could hide, and
+        // then the whole file is left to libpci to judge (nil).
+        var lastVendor = -1, lastDevice = -1, lastSubsystem = -1, lastClass = -1, lastSubclass = -1, lastProgIf = -1
         // Lines end at a CR too; looked for byte by byte only in a file that has one.
         let hasCR = memchr(first, 0x0d, text.count) != nil
         var line = first
@@ -59,6 +63,31 @@ public struct IDExtract: Equatable, Sendable {
                 stop = start
                 while stop < next && stop.pointee != 0x0a && stop.pointee != 0x0d { stop += 1 }
             }
+            let length = stop - start
+            // The two lines that make up most of the file, read in straight lines: a device
+            // (tab, 4 hex digits, a blank, a name) and a subsystem (two tabs, 4 hex digits, a
+            // blank, 4 more, a blank, a name) of a vendor block.
+            if block == .vendor && length >= 7 && start[0] == 0x09 {
+                if start[1] != 0x09 {
+                    if let id = Self.hex4(start + 1), Self.isBlank(start[5]), Self.hasName(start + 6, stop) {
+                        guard Int(id) > lastDevice else { return nil }
+                        lastDevice = Int(id)
+                        lastSubsystem = -1
+                        sawDevice = true
+                        keepDevice = keepVendor && devices.contains(Self.key(vendor: vendor, device: UInt16(id)))
+                        if keepDevice { out.append(contentsOf: UnsafeBufferPointer(start: start, count: next - start)) }
+                        continue
+                    }
+                } else if length >= 13, sawDevice, let sv = Self.hex4(start + 2), Self.isBlank(start[6]),
+                          let sd = Self.hex4(start + 7), Self.isBlank(start[11]), Self.hasName(start + 12, stop) {
+                    let id = Int(sv) << 16 | Int(sd)
+                    guard id > lastSubsystem else { return nil }
+                    lastSubsystem = id
+                    if keepDevice { out.append(contentsOf: UnsafeBufferPointer(start: start, count: next - start)) }
+                    continue
+                }
+            }
+            // Everything else, as libpci reads it.
             var p = start
             while p < stop && p.pointee == 0x09 { p += 1 }
             let tabs = p - start
@@ -66,13 +95,15 @@ public struct IDExtract: Equatable, Sendable {
             while q < stop && (q.pointee == 0x20 || q.pointee == 0x09) { q += 1 }
             if q == stop || q.pointee == UInt8(ascii: "#") { continue }  // blank or comment
             if tabs > 0 && block == .reserved { continue }
-            let length = stop - p
+            let rest = stop - p
             switch tabs {
             case 0:
                 let c = p.pointee
-                if length >= 2 && p[1] == 0x20 && c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") {
+                if rest >= 2 && p[1] == 0x20 && c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") {
                     if c == UInt8(ascii: "C") {
-                        guard Self.named(p + 2, stop, digits: 2) != nil else { return nil }
+                        guard let id = Self.named(p + 2, stop, digits: 2), Int(id) > lastClass else { return nil }
+                        lastClass = Int(id)
+                        lastSubclass = -1
                         block = .deviceClass
                         out.append(contentsOf: UnsafeBufferPointer(start: start, count: next - start))
                     } else if c == UInt8(ascii: "S") {
@@ -82,7 +113,9 @@ public struct IDExtract: Equatable, Sendable {
                     }
                     continue
                 }
-                guard let id = Self.named(p, stop, digits: 4) else { return nil }
+                guard let id = Self.named(p, stop, digits: 4), Int(id) > lastVendor else { return nil }
+                lastVendor = Int(id)
+                lastDevice = -1
                 block = .vendor
                 vendor = UInt16(id)
                 keepVendor = vendors.contains(vendor)
@@ -91,19 +124,30 @@ public struct IDExtract: Equatable, Sendable {
                 if keepVendor { out.append(contentsOf: UnsafeBufferPointer(start: start, count: next - start)) }
             case 1, 2:
                 if block == .deviceClass {
-                    guard Self.named(p, stop, digits: 2) != nil else { return nil }
+                    guard let id = Self.named(p, stop, digits: 2) else { return nil }
+                    if tabs == 1 {
+                        guard Int(id) > lastSubclass else { return nil }
+                        lastSubclass = Int(id)
+                        lastProgIf = -1
+                    } else {
+                        guard lastSubclass >= 0, Int(id) > lastProgIf else { return nil }
+                        lastProgIf = Int(id)
+                    }
                     out.append(contentsOf: UnsafeBufferPointer(start: start, count: next - start))
                     continue
                 }
                 guard block == .vendor else { return nil }
                 if tabs == 1 {
-                    guard let id = Self.named(p, stop, digits: 4) else { return nil }
+                    guard let id = Self.named(p, stop, digits: 4), Int(id) > lastDevice else { return nil }
+                    lastDevice = Int(id)
+                    lastSubsystem = -1
                     sawDevice = true
                     keepDevice = keepVendor && devices.contains(Self.key(vendor: vendor, device: UInt16(id)))
                 } else {
                     // A subsystem: `vvvv dddd  name`, under a device.
-                    guard sawDevice, length > 5, Self.hex(p, digits: 4) != nil, p[4] == 0x20 || p[4] == 0x09,
-                          Self.named(p + 5, stop, digits: 4) != nil else { return nil }
+                    guard sawDevice, rest > 5, let sv = Self.hex(p, digits: 4), p[4] == 0x20 || p[4] == 0x09,
+                          let sd = Self.named(p + 5, stop, digits: 4), Int(sv) << 16 | Int(sd) > lastSubsystem else { return nil }
+                    lastSubsystem = Int(sv) << 16 | Int(sd)
                 }
                 if keepDevice { out.append(contentsOf: UnsafeBufferPointer(start: start, count: next - start)) }
             default:
@@ -111,6 +155,33 @@ public struct IDExtract: Equatable, Sendable {
             }
         }
         return out
+    }
+
+    @inline(__always)
+    private static func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+
+    /// Some byte before `stop`, from `p` on, is not blank (the name libpci requires).
+    @inline(__always)
+    private static func hasName(_ p: UnsafePointer<UInt8>, _ stop: UnsafePointer<UInt8>) -> Bool {
+        var k = p
+        while k < stop && isBlank(k.pointee) { k += 1 }
+        return k < stop
+    }
+
+    /// Four hex digits at `p` (the caller knows they are there), or nil.
+    @inline(__always)
+    private static func hex4(_ p: UnsafePointer<UInt8>) -> UInt32? {
+        let a = digit(p[0]), b = digit(p[1]), c = digit(p[2]), d = digit(p[3])
+        guard (a | b | c | d) & 0x10 == 0 else { return nil }
+        return UInt32(a) << 12 | UInt32(b) << 8 | UInt32(c) << 4 | UInt32(d)
+    }
+
+    /// A hex digit's value, or 0x10 for any other byte.
+    @inline(__always)
+    private static func digit(_ c: UInt8) -> UInt8 {
+        if c &- 0x30 < 10 { return c &- 0x30 }
+        let l = (c | 0x20) &- 0x61
+        return l < 6 ? l &+ 10 : 0x10
     }
 
     /// `digits` hex digits at `p`, then a space or tab, then a name that is not all blank,

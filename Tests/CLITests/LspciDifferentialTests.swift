@@ -101,17 +101,21 @@ struct LspciDifferentialTests {
     /// ID databases that take the pci.ids extract's less common turns: subsystems of another
     /// vendor, comments, reserved blocks, upper-case hex, CRLF, and files libpci refuses whole.
     static let idsTexts: [String] = [
-        "# ids\n8086  Intel Example\n\t1229  Example NIC\n\t\t1af4 0001  Subsystem by Red Hat\n\t\t8086 0002  Own subsystem\n"
-            + "\t1237  Example host bridge\n\t\t8086 0003  Unused\n1AF4  Red Hat Example\n\t1000  Virtio net\n\t1001  Unused\n"
+        "# ids\n1AF4  Red Hat Example\n\t1000  Virtio net\n\t1001  Unused\n8086  Intel Example\n\t1229  Example NIC\n"
+            + "\t\t1af4 0001  Subsystem by Red Hat\n\t\t8086 0002  Own subsystem\n\t1237  Example host bridge\n\t\t8086 0003  Unused\n"
             + "X 01  Reserved\n\t01  skipped\nC 02  Network controller\n\t00  Ethernet\nC 06  Bridge\n\t00  Host bridge\n",
         "8086  Intel\n\t1229  NIC\nzzzz  Broken\nC 02  Net\n",
         "8086  Intel\n\t\t1af4 0001  orphan\n",
         "8086  Intel\n\t1229  NIC\nS 8086\n\t0001  generic\n",
         "",
         "8086  Intel \r\n\t1229\tNIC\r\n1af4  RH\r\n",
+        // A duplicate in a block no device needs: lspci dies of it, so must list.
+        "1000  Other\n\t0001  A\n\t0001  B\n8086  Intel\n\t1229  NIC\nC 02  Net\n",
+        // Out of order but no duplicate: read whole, the same names.
+        "8086  Intel\n\t1229  NIC\n1000  Other\n\t0002  A\n\t0001  B\nC 02  Net\n",
     ]
 
-    @Test("ID databases, through pcihide's extract and through libpci whole", arguments: 0..<6, [[], ["-nn"], ["-k"], ["-mm"], ["-mm", "-nn"]])
+    @Test("ID databases, through pcihide's extract and through libpci whole", arguments: 0..<8, [[], ["-nn"], ["-k"], ["-mm"], ["-mm", "-nn"]])
     func idsExtracts(_ which: Int, _ options: [String]) throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-ids-\(getpid())-\(which)").path
         var fixture = SysfsFixture()

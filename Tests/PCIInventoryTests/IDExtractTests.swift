@@ -16,14 +16,14 @@ struct IDExtractTests {
             # a comment
             1000  Other vendor
             \t0001  Its device
+            1AF4  Red Hat
+            \t1000  Not wanted
             8086  Intel \r
             \t1229  NIC
             \t\t1af4 0001  Subsystem
             \t\t8086 0002  Own subsystem
             \t1237  Not wanted
             \t\t8086 0003  Not wanted either
-            1AF4  Red Hat
-            \t1000  Not wanted
             X 01  Reserved
             \t01  skipped
             C 02  Network controller
@@ -32,11 +32,11 @@ struct IDExtractTests {
 
             """
         #expect(extract(ids) == """
+            1AF4  Red Hat
             8086  Intel \r
             \t1229  NIC
             \t\t1af4 0001  Subsystem
             \t\t8086 0002  Own subsystem
-            1AF4  Red Hat
             C 02  Network controller
             \t00  Ethernet controller
             \t\t01  prog-if
@@ -56,6 +56,17 @@ struct IDExtractTests {
         "C 2  Short class\n",
         "S 8086\n\t0001  Generic subsystem\n",
         "8086  " + String(repeating: "x", count: 1200) + "\n",
+        "C 02  Net\n\t\t01  prog-if before any subclass\n",
+        // Duplicates, which libpci refuses wherever they are, and ids out of pci.ids's order,
+        // where one could hide: the whole file is libpci's to judge.
+        "1000  Other\n\t0001  A\n\t0001  B\n8086  Intel\n",
+        "1000  Other\n\t0002  A\n\t0001  B\n8086  Intel\n",
+        "8086  Intel\n1000  Other\n",
+        "8086  Intel\n8086  Intel again\n",
+        "1000  Other\n\t0001  A\n\t\t1af4 0002  X\n\t\t1af4 0001  Y\n",
+        "C 02  Net\nC 02  Net again\n",
+        "C 02  Net\n\t00  Eth\n\t00  Eth again\n",
+        "C 02  Net\n\t00  Eth\n\t\t01  A\n\t\t01  B\n",
     ])
     func refusedFiles(_ text: String) {
         #expect(extract(text) == nil)
