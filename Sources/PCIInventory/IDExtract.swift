@@ -13,7 +13,9 @@ import Glibc
 /// The file is checked line by line as libpci's parser checks it (hex ids, the separator, a
 /// name, nesting), so a file libpci would refuse is never made loadable by leaving its bad
 /// line out: `extract` is nil then, and libpci loads the whole file and reports what it
-/// reports. Also nil for a generic subsystem block (`S vvvv`, whose check needs every vendor).
+/// reports. Also nil for a generic subsystem block (`S vvvv`, whose check needs every vendor)
+/// and for ids out of pci.ids's sorted order, where a duplicate entry (which libpci refuses
+/// too) could be.
 public struct IDExtract: Equatable, Sendable {
     public var vendors: Set<UInt16>
     /// `vendor << 16 | device`.
