@@ -65,31 +65,6 @@ public struct IDExtract: Equatable, Sendable {
                 stop = start
                 while stop < next && stop.pointee != 0x0a && stop.pointee != 0x0d { stop += 1 }
             }
-            let length = stop - start
-            // The two lines that make up most of the file, read in straight lines: a device
-            // (tab, 4 hex digits, a blank, a name) and a subsystem (two tabs, 4 hex digits, a
-            // blank, 4 more, a blank, a name) of a vendor block.
-            if block == .vendor && length >= 7 && start[0] == 0x09 {
-                if start[1] != 0x09 {
-                    if let id = Self.hex4(start + 1), Self.isBlank(start[5]), Self.hasName(start + 6, stop) {
-                        guard Int(id) > lastDevice else { return nil }
-                        lastDevice = Int(id)
-                        lastSubsystem = -1
-                        sawDevice = true
-                        keepDevice = keepVendor && devices.contains(Self.key(vendor: vendor, device: UInt16(id)))
-                        if keepDevice { out.append(contentsOf: UnsafeBufferPointer(start: start, count: next - start)) }
-                        continue
-                    }
-                } else if length >= 13, sawDevice, let sv = Self.hex4(start + 2), Self.isBlank(start[6]),
-                          let sd = Self.hex4(start + 7), Self.isBlank(start[11]), Self.hasName(start + 12, stop) {
-                    let id = Int(sv) << 16 | Int(sd)
-                    guard id > lastSubsystem else { return nil }
-                    lastSubsystem = id
-                    if keepDevice { out.append(contentsOf: UnsafeBufferPointer(start: start, count: next - start)) }
-                    continue
-                }
-            }
-            // Everything else, as libpci reads it.
             var p = start
             while p < stop && p.pointee == 0x09 { p += 1 }
             let tabs = p - start
@@ -157,33 +132,6 @@ public struct IDExtract: Equatable, Sendable {
             }
         }
         return out
-    }
-
-    @inline(__always)
-    private static func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
-
-    /// Some byte before `stop`, from `p` on, is not blank (the name libpci requires).
-    @inline(__always)
-    private static func hasName(_ p: UnsafePointer<UInt8>, _ stop: UnsafePointer<UInt8>) -> Bool {
-        var k = p
-        while k < stop && isBlank(k.pointee) { k += 1 }
-        return k < stop
-    }
-
-    /// Four hex digits at `p` (the caller knows they are there), or nil.
-    @inline(__always)
-    private static func hex4(_ p: UnsafePointer<UInt8>) -> UInt32? {
-        let a = digit(p[0]), b = digit(p[1]), c = digit(p[2]), d = digit(p[3])
-        guard (a | b | c | d) & 0x10 == 0 else { return nil }
-        return UInt32(a) << 12 | UInt32(b) << 8 | UInt32(c) << 4 | UInt32(d)
-    }
-
-    /// A hex digit's value, or 0x10 for any other byte.
-    @inline(__always)
-    private static func digit(_ c: UInt8) -> UInt8 {
-        if c &- 0x30 < 10 { return c &- 0x30 }
-        let l = (c | 0x20) &- 0x61
-        return l < 6 ? l &+ 10 : 0x10
     }
 
     /// `digits` hex digits at `p`, then a space or tab, then a name that is not all blank,

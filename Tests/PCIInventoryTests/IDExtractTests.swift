@@ -81,7 +81,7 @@ struct IDExtractTests {
 
     @Test func theInstalledDatabaseShrinksToTheWantedLines() throws {
         let path = "/usr/share/misc/pci.ids"
-        guard let whole = try? String(contentsOfFile: path) else { return }
+        guard let whole = try? String(contentsOfFile: path, encoding: .utf8) else { return }
         let lines = try #require(extract(whole))
         #expect(lines.contains("\n8086  Intel Corporation\n") || lines.hasPrefix("8086  Intel Corporation\n"))
         #expect(lines.contains("\t1229  82557/8/9/0/1 Ethernet Pro 100\n"))
