@@ -23,6 +23,13 @@ public enum InventorySource: Sendable, Equatable {
     }
 }
 
+extension PCIAddress {
+    /// The address of a function libpci scanned (its domain is 32 bits, as Intel VMD's are).
+    init(_ d: pci_dev) {
+        self.init(domain: UInt32(bitPattern: d.domain), bus: d.bus, device: d.dev, function: d.func)
+    }
+}
+
 /// One PCI function as libpci sees it, with the config bytes lspci would have read.
 public final class PCIDevice {
     let handle: UnsafeMutablePointer<pci_dev>
@@ -63,7 +70,7 @@ public final class PCIDevice {
     init(_ p: UnsafeMutablePointer<pci_dev>, topology: Bool) throws(Failure) {
         handle = p
         let d = p.pointee
-        address = PCIAddress(domain: UInt32(bitPattern: d.domain), bus: d.bus, device: d.dev, function: d.func)
+        address = PCIAddress(d)
         // lspci reads the standard header first and gives it to libpci as a cache, so that
         // fill_info on dumps and sysfs agrees with what lspci shows.
         var buf = [UInt8](repeating: 0, count: 64)
@@ -211,8 +218,7 @@ public final class Inventory {
         while let dev = p {
             if dev.pointee.domain != 0 { anyDomain = true }
             if topology || filter?.matches(dev) ?? true {
-                let d = dev.pointee
-                let address = PCIAddress(domain: UInt32(bitPattern: d.domain), bus: d.bus, device: d.dev, function: d.func)
+                let address = PCIAddress(dev.pointee)
                 if let identity = direct?.identity(of: address) {
                     list.append(PCIDevice(dev, address: address, identity: identity))
                 } else {

@@ -36,37 +36,27 @@ public struct SysfsIdentityReader: ~Copyable {
 
     /// The identity of the function `a`, or nil when any of its four files is not in the kernel's format.
     public func identity(of a: PCIAddress) -> Identity? {
-        // "DDDD:BB:DD.F/" then the attribute name, NUL-terminated, built in place.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { path -> Identity? in
-            let digits = Array("0123456789abcdef".utf8)
-            var i = 0
-            func put(_ v: UInt32, _ n: Int) {
-                for k in stride(from: n - 1, through: 0, by: -1) { path[i] = digits[Int((v >> (4 * UInt32(k))) & 15)]; i += 1 }
-            }
-            // The kernel's %04x: Intel VMD's domains (10000 and up) take more digits.
-            var domainDigits = 4
-            while domainDigits < 8 && a.domain >> (4 * UInt32(domainDigits)) != 0 { domainDigits += 1 }
-            put(a.domain, domainDigits); path[i] = 0x3a; i += 1
-            put(UInt32(a.bus), 2); path[i] = 0x3a; i += 1
-            put(UInt32(a.device), 2); path[i] = 0x2e; i += 1
-            put(UInt32(a.function), 1); path[i] = 0x2f; i += 1
-            let prefix = i
-            func value(_ name: StaticString, digits count: Int) -> UInt32? {
-                var j = prefix
-                name.withUTF8Buffer { for c in $0 { path[j] = c; j += 1 } }
-                path[j] = 0
-                return Self.readHex(devicesFD, path.baseAddress!, digits: count)
-            }
-            guard let vendor = value("vendor", digits: 4), let device = value("device", digits: 4),
-                  let classCode = value("class", digits: 6), let revision = value("revision", digits: 2) else { return nil }
-            return Identity(vendor: UInt16(vendor), device: UInt16(device), classCode: classCode, revision: UInt8(revision))
+        // "DDDD:BB:DD.F/" (the sysfs name) then the attribute name, NUL-terminated.
+        var path: [UInt8] = []
+        path.reserveCapacity(32)
+        a.append(to: &path)
+        path.append(UInt8(ascii: "/"))
+        let prefix = path.count
+        func value(_ name: StaticString, digits count: Int) -> UInt32? {
+            path.removeSubrange(prefix...)
+            name.withUTF8Buffer { path += $0 }
+            path.append(0)
+            return path.withUnsafeBufferPointer { Self.readHex(devicesFD, $0.baseAddress!, digits: count) }
         }
+        guard let vendor = value("vendor", digits: 4), let device = value("device", digits: 4),
+              let classCode = value("class", digits: 6), let revision = value("revision", digits: 2) else { return nil }
+        return Identity(vendor: UInt16(vendor), device: UInt16(device), classCode: classCode, revision: UInt8(revision))
     }
 
     /// Reads `name` (relative to `dir`) and parses "0x" followed by exactly `digits` lower-case
     /// hex digits and a newline, the kernel's format; nil for anything else.
     static func readHex(_ dir: Int32, _ name: UnsafePointer<UInt8>, digits: Int) -> UInt32? {
-        let fd = name.withMemoryRebound(to: CChar.self, capacity: 32) { openat(dir, $0, O_RDONLY | O_CLOEXEC) }
+        let fd = openat(dir, UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buf -> UInt32? in

@@ -27,6 +27,11 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
         hex(domain, 4) + ":" + hex(bus, 2) + ":" + hex(device, 2) + "." + hex(function, 1)
     }
 
+    /// Appends `description`'s bytes: the sysfs name, with a VMD domain's extra digits.
+    public func append(to b: inout [UInt8]) {
+        DeviceSelection(self).append(to: &b)
+    }
+
     /// `BB:DD.F`, the short form lspci prints for domain 0.
     public var shortDescription: String {
         hex(bus, 2) + ":" + hex(device, 2) + "." + hex(function, 1)

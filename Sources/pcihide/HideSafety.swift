@@ -26,10 +26,10 @@ enum HideSafety {
             if group {
                 // Boot-loader hide lists and the state file name domains 0000-ffff (Xen's limit);
                 // Intel VMD's domains (10000 and up) cannot be hidden.
-                for b in behind where b.address.domain > 0xffff {
+                for b in behind where b.address.domain > PCIAddress.maxDomain {
                     warn("cannot hide \(b.address) too: its domain \(hex(b.address.domain, 4)) is beyond ffff, which hide lists cannot name")
                 }
-                added += behind.map(\.address).filter { $0.domain <= 0xffff }
+                added += behind.map(\.address).filter { $0.domain <= PCIAddress.maxDomain }
             } else {
                 let names = behind.map { d in "\(d.address) (\(d.driver ?? "no driver"))" }.joined(separator: ", ")
                 let inGroup = behind.contains { b in s.groupCompanions.contains { $0.address == b.address } }
