@@ -22,11 +22,18 @@ public struct PassthroughDevice: Sendable, Equatable {
     /// bytes 0-3; nil to show the captured bytes. For SR-IOV virtual functions, whose own config
     /// space reads ffff there: the kernel takes their ids from the physical function, and
     /// vfio-pci shows those to the guest.
-    public var hostIds: (vendor: UInt16, device: UInt16)?
+    public var hostIds: HostIds?
+
+    /// A vendor and device id pair.
+    public struct HostIds: Sendable, Equatable {
+        public var vendor: UInt16
+        public var device: UInt16
+        public init(vendor: UInt16, device: UInt16) { self.vendor = vendor; self.device = device }
+    }
 
     public init(hostBus: UInt8, hostDevice: UInt8, hostFunction: UInt8, config: [UInt8],
                 barSizes: [UInt64] = [], romSize: UInt64 = 0, hostIRQ: UInt8 = 0,
-                virtualSlot: UInt8? = nil, permissive: Bool = false, hostIds: (vendor: UInt16, device: UInt16)? = nil) {
+                virtualSlot: UInt8? = nil, permissive: Bool = false, hostIds: HostIds? = nil) {
         self.hostBus = hostBus
         self.hostDevice = hostDevice
         self.hostFunction = hostFunction
@@ -39,11 +46,6 @@ public struct PassthroughDevice: Sendable, Equatable {
         self.hostIds = hostIds
     }
 
-    public static func == (a: PassthroughDevice, b: PassthroughDevice) -> Bool {
-        a.hostBus == b.hostBus && a.hostDevice == b.hostDevice && a.hostFunction == b.hostFunction && a.config == b.config
-            && a.barSizes == b.barSizes && a.romSize == b.romSize && a.hostIRQ == b.hostIRQ && a.virtualSlot == b.virtualSlot
-            && a.permissive == b.permissive && a.hostIds?.vendor == b.hostIds?.vendor && a.hostIds?.device == b.hostIds?.device
-    }
 
     /// `BB:DD.F` on the host.
     public var hostName: String {

@@ -80,7 +80,7 @@ struct Guest {
                     hostBus: d.address.bus, hostDevice: d.address.device, hostFunction: d.address.function,
                     config: d.config, barSizes: bars.map(\.size), romSize: d.rom.size,
                     hostIRQ: UInt8(truncatingIfNeeded: max(0, min(255, d.irq))), virtualSlot: vslot, permissive: permissive,
-                    hostIds: virtualFunction ? (d.vendorId, d.deviceId) : nil))
+                    hostIds: virtualFunction ? .init(vendor: d.vendorId, device: d.deviceId) : nil))
             }
         }
         bus = try Guest.makeBus(devices)

@@ -342,7 +342,7 @@ struct PassthroughTests {
     func virtualFunctionIds() throws {
         var config = Fixture2005.config
         for k in 0..<4 { config[k] = 0xff }
-        let vf = PassthroughDevice(hostBus: 3, hostDevice: 0x10, hostFunction: 1, config: config, hostIds: (0x15b3, 0x1018))
+        let vf = PassthroughDevice(hostBus: 3, hostDevice: 0x10, hostFunction: 1, config: config, hostIds: .init(vendor: 0x15b3, device: 0x1018))
         let g = try GuestBus(devices: [vf])
         #expect(try g.read(slot: 2, function: 0, offset: 0, width: 4) == 0x1018_15b3)
         #expect(try g.isEmulated(slot: 2, function: 0, offset: 0, width: 2))
