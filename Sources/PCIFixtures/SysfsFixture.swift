@@ -169,9 +169,10 @@ public struct SysfsFixture {
             domain += 1
         }
         // Root ports sharing a slot make it a multi-function device.
+        var functionsOfSlot: [PCISlot: Int] = [:]
+        for fn in f.functions where fn.address.bus == 0 { functionsOfSlot[fn.address.slot, default: 0] += 1 }
         for i in f.functions.indices where f.functions[i].isBridge && f.functions[i].address.bus == 0 {
-            let a = f.functions[i].address
-            f.functions[i].multiFunction = f.functions.contains { $0.address != a && $0.address.domain == a.domain && $0.address.bus == 0 && $0.address.device == a.device }
+            f.functions[i].multiFunction = functionsOfSlot[f.functions[i].address.slot, default: 0] > 1
         }
         return f
     }
