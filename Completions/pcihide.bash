@@ -188,7 +188,7 @@ _pcihide_list() {
     repeating_flags=(-n -m -x)
     non_repeating_flags=(-D -k -t --owners --hidden --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(-s -d --sysfs -F -i --state)
+    non_repeating_options=(-s -d --sysfs -F -i --root --state)
     __pcihide_offer_flags_options 0
 
     # Offer option value completions
@@ -211,6 +211,10 @@ _pcihide_list() {
     '-i')
         return
         ;;
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
     '--state')
         __pcihide_add_completions -f
         return
@@ -222,7 +226,7 @@ _pcihide_hide() {
     repeating_flags=()
     non_repeating_flags=(--grub --now --dry-run --force --group --version -h --help)
     repeating_options=()
-    non_repeating_options=(--driver --style --loader --kernel --append --state --sysfs --mounts --block-class)
+    non_repeating_options=(--driver --style --loader --kernel --append --root --state --sysfs --mounts --block-class)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
@@ -243,6 +247,10 @@ _pcihide_hide() {
         return
         ;;
     '--append')
+        return
+        ;;
+    '--root')
+        __pcihide_add_completions -d
         return
         ;;
     '--state')
@@ -276,11 +284,15 @@ _pcihide_unhide() {
     repeating_flags=()
     non_repeating_flags=(--force --now --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(--state --sysfs)
+    non_repeating_options=(--root --state --sysfs)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
     '--state')
         __pcihide_add_completions -f
         return
@@ -304,11 +316,15 @@ _pcihide_hidden() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--state)
+    non_repeating_options=(--root --state)
     __pcihide_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
     '--state')
         __pcihide_add_completions -f
         return
@@ -320,11 +336,15 @@ _pcihide_check() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--state --sysfs --mounts --block-class)
+    non_repeating_options=(--root --state --sysfs --mounts --block-class)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
     '--state')
         __pcihide_add_completions -f
         return
@@ -356,7 +376,7 @@ _pcihide_grub() {
     repeating_flags=()
     non_repeating_flags=(--edit --write --version -h --help)
     repeating_options=()
-    non_repeating_options=(--style --loader --kernel --append --default-file --state --sysfs)
+    non_repeating_options=(--style --loader --kernel --append --default-file --root --state --sysfs)
     __pcihide_offer_flags_options 0
 
     # Offer option value completions
@@ -376,6 +396,10 @@ _pcihide_grub() {
         return
         ;;
     '--default-file')
+        return
+        ;;
+    '--root')
+        __pcihide_add_completions -d
         return
         ;;
     '--state')
@@ -416,12 +440,16 @@ _pcihide_domain_start() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--name --state)
+    non_repeating_options=(--name --root --state)
     __pcihide_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--name')
+        return
+        ;;
+    '--root')
+        __pcihide_add_completions -d
         return
         ;;
     '--state')
@@ -443,11 +471,15 @@ _pcihide_domain_kill() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--state)
+    non_repeating_options=(--root --state)
     __pcihide_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
     '--state')
         __pcihide_add_completions -f
         return
@@ -467,11 +499,15 @@ _pcihide_domain_list() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--state)
+    non_repeating_options=(--root --state)
     __pcihide_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
     '--state')
         __pcihide_add_completions -f
         return
@@ -483,13 +519,17 @@ _pcihide_assign() {
     repeating_flags=()
     non_repeating_flags=(--force --version -h --help)
     repeating_options=()
-    non_repeating_options=(--domain --state)
+    non_repeating_options=(--domain --root --state)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--domain')
         __pcihide_add_completions -W "$(__pcihide_custom_complete ---completion assign -- --domain "${COMP_CWORD}" "$(__pcihide_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--root')
+        __pcihide_add_completions -d
         return
         ;;
     '--state')
@@ -511,11 +551,15 @@ _pcihide_release() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--state)
+    non_repeating_options=(--root --state)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
     '--state')
         __pcihide_add_completions -f
         return
@@ -535,11 +579,15 @@ _pcihide_policy() {
     repeating_flags=()
     non_repeating_flags=(--auto --manual --version -h --help)
     repeating_options=()
-    non_repeating_options=(--state)
+    non_repeating_options=(--root --state)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
     '--state')
         __pcihide_add_completions -f
         return
@@ -559,13 +607,17 @@ _pcihide_owners() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--toolstack --state --sysfs)
+    non_repeating_options=(--toolstack --root --state --sysfs)
     __pcihide_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--toolstack')
         __pcihide_add_completions -W 'state'$'\n''xl'
+        return
+        ;;
+    '--root')
+        __pcihide_add_completions -d
         return
         ;;
     '--state')
@@ -583,11 +635,15 @@ _pcihide_history() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--state)
+    non_repeating_options=(--root --state)
     __pcihide_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
     '--state')
         __pcihide_add_completions -f
         return
@@ -622,7 +678,7 @@ _pcihide_emu_read() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--device)
-    non_repeating_options=(--width --domain --sysfs -F -i --state)
+    non_repeating_options=(--width --domain --sysfs -F -i --root --state)
     __pcihide_offer_flags_options 2
 
     # Offer option value completions
@@ -650,6 +706,10 @@ _pcihide_emu_read() {
     '-i')
         return
         ;;
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
     '--state')
         __pcihide_add_completions -f
         return
@@ -661,7 +721,7 @@ _pcihide_emu_trace() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--device)
-    non_repeating_options=(--domain --sysfs -F -i --state)
+    non_repeating_options=(--domain --sysfs -F -i --root --state)
     __pcihide_offer_flags_options 1
 
     # Offer option value completions
@@ -685,6 +745,10 @@ _pcihide_emu_trace() {
     '-i')
         return
         ;;
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
     '--state')
         __pcihide_add_completions -f
         return
@@ -696,7 +760,7 @@ _pcihide_emu_dump() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--device)
-    non_repeating_options=(--domain --sysfs -F -i --state)
+    non_repeating_options=(--domain --sysfs -F -i --root --state)
     __pcihide_offer_flags_options 0
 
     # Offer option value completions
@@ -720,6 +784,10 @@ _pcihide_emu_dump() {
     '-i')
         return
         ;;
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
     '--state')
         __pcihide_add_completions -f
         return
@@ -731,7 +799,7 @@ _pcihide_emu_lspci() {
     repeating_flags=(-n -m -x)
     non_repeating_flags=(-D -k -t --version -h --help)
     repeating_options=(--device)
-    non_repeating_options=(-s -d --domain --sysfs -F -i --state)
+    non_repeating_options=(-s -d --domain --sysfs -F -i --root --state)
     __pcihide_offer_flags_options 0
 
     # Offer option value completions
@@ -762,6 +830,10 @@ _pcihide_emu_lspci() {
     '-i')
         return
         ;;
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
     '--state')
         __pcihide_add_completions -f
         return
@@ -773,7 +845,7 @@ _pcihide_emu_proc-pci() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--device)
-    non_repeating_options=(--domain --sysfs -F -i --state)
+    non_repeating_options=(--domain --sysfs -F -i --root --state)
     __pcihide_offer_flags_options 0
 
     # Offer option value completions
@@ -795,6 +867,10 @@ _pcihide_emu_proc-pci() {
         return
         ;;
     '-i')
+        return
+        ;;
+    '--root')
+        __pcihide_add_completions -d
         return
         ;;
     '--state')

@@ -23,50 +23,50 @@ function __pcihide_parse_tokens -S
         __pcihide_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'list'
-            __pcihide_parse_subcommand 0 'n' 'D' 'k' 'm' 't' 'x' 's=' 'd=' 'owners' 'hidden' 'json' 'sysfs=' 'F=' 'i=' 'state=' 'version' 'h/help'
+            __pcihide_parse_subcommand 0 'n' 'D' 'k' 'm' 't' 'x' 's=' 'd=' 'owners' 'hidden' 'json' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
         case 'hide'
-            __pcihide_parse_subcommand -r 1 'grub' 'now' 'dry-run' 'driver=' 'force' 'group' 'style=' 'loader=' 'kernel=' 'append=' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
+            __pcihide_parse_subcommand -r 1 'grub' 'now' 'dry-run' 'driver=' 'force' 'group' 'style=' 'loader=' 'kernel=' 'append=' 'root=' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
         case 'unhide'
-            __pcihide_parse_subcommand -r 1 'force' 'now' 'dry-run' 'state=' 'sysfs=' 'version' 'h/help'
+            __pcihide_parse_subcommand -r 1 'force' 'now' 'dry-run' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
         case 'hidden'
-            __pcihide_parse_subcommand 0 'json' 'state=' 'version' 'h/help'
+            __pcihide_parse_subcommand 0 'json' 'root=' 'state=' 'version' 'h/help'
         case 'check'
-            __pcihide_parse_subcommand -r 1 'json' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
+            __pcihide_parse_subcommand -r 1 'json' 'root=' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
         case 'grub'
-            __pcihide_parse_subcommand 0 'style=' 'loader=' 'kernel=' 'append=' 'default-file=' 'edit' 'write' 'state=' 'sysfs=' 'version' 'h/help'
+            __pcihide_parse_subcommand 0 'style=' 'loader=' 'kernel=' 'append=' 'default-file=' 'edit' 'write' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
         case 'domain'
             __pcihide_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'start'
-                __pcihide_parse_subcommand 1 'name=' 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 1 'name=' 'root=' 'state=' 'version' 'h/help'
             case 'kill'
-                __pcihide_parse_subcommand 1 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 1 'root=' 'state=' 'version' 'h/help'
             case 'list'
-                __pcihide_parse_subcommand 0 'json' 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 0 'json' 'root=' 'state=' 'version' 'h/help'
             end
         case 'assign'
-            __pcihide_parse_subcommand -r 1 'domain=' 'force' 'state=' 'version' 'h/help'
+            __pcihide_parse_subcommand -r 1 'domain=' 'force' 'root=' 'state=' 'version' 'h/help'
         case 'release'
-            __pcihide_parse_subcommand -r 1 'state=' 'version' 'h/help'
+            __pcihide_parse_subcommand -r 1 'root=' 'state=' 'version' 'h/help'
         case 'policy'
-            __pcihide_parse_subcommand -r 1 'auto' 'manual' 'state=' 'version' 'h/help'
+            __pcihide_parse_subcommand -r 1 'auto' 'manual' 'root=' 'state=' 'version' 'h/help'
         case 'owners'
-            __pcihide_parse_subcommand 0 'json' 'toolstack=' 'state=' 'sysfs=' 'version' 'h/help'
+            __pcihide_parse_subcommand 0 'json' 'toolstack=' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
         case 'history'
-            __pcihide_parse_subcommand 0 'state=' 'version' 'h/help'
+            __pcihide_parse_subcommand 0 'root=' 'state=' 'version' 'h/help'
         case 'emu'
             __pcihide_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'read'
-                __pcihide_parse_subcommand 2 'width=' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 2 'width=' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
             case 'trace'
-                __pcihide_parse_subcommand 1 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 1 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
             case 'dump'
-                __pcihide_parse_subcommand 0 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 0 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
             case 'lspci'
-                __pcihide_parse_subcommand 0 'n' 'D' 'k' 'm' 't' 'x' 's=' 'd=' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 0 'n' 'D' 'k' 'm' 't' 'x' 's=' 'd=' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
             case 'proc-pci'
-                __pcihide_parse_subcommand 0 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 0 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
             end
         case 'completion'
             __pcihide_parse_subcommand 1 'version' 'h/help'
@@ -156,7 +156,8 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" F' -s 'F' -d 'Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" i' -s 'i' -d 'Use this ID database instead of pci.ids (as lspci -i).' -rfka ''
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide hide" -ge 1' -fka '(__pcihide_custom_completion ---completion hide -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
@@ -164,36 +165,40 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" now' -l 'now' -d 'Bind now, without a reboot: driver_override, unbind, probe, verify (rolled back on failure).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" dry-run' -l 'dry-run' -d 'With --now: print the sysfs writes in order (write PATH VALUE) and change nothing.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" driver' -l 'driver' -d 'With --now: pciback or vfio-pci (default: pciback when loaded, else vfio-pci).' -rfka 'pciback vfio-pci'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" force' -l 'force' -d 'Hide the host bridge, the boot VGA device or a device holding mounted file systems all the same.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" force' -l 'force' -d 'Hide a named device the host needs (bridge, boot VGA, mounted file systems, the host\'s network) all the same.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" group' -l 'group' -d 'Also hide the IOMMU-group companions and sibling functions that would be left behind.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" style' -l 'style' -d 'The fragment\'s form: xen-pciback, pciback, hide (the 2005 hide=BB:DD.F), physdev (Xen\'s physdev_dom0_hide) or vfio (vfio-pci.ids).' -rfka 'xen-pciback pciback hide physdev vfio'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" loader' -l 'loader' -d 'Print the fragment alone (none), as a GRUB legacy menu.lst line (legacy) or as an /etc/default/grub assignment (grub2).' -rfka 'none legacy grub2'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" kernel' -l 'kernel' -d 'With --loader legacy: the kernel image of the line.' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" append' -l 'append' -d 'With --loader legacy: the arguments before the fragment.' -rfka ''
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" mounts' -l 'mounts' -d 'The mount table to trace to PCI devices (default: $PCIHIDE_MOUNTS, else /proc/mounts).' -rF
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" block-class' -l 'block-class' -d 'The block-device class directory (default: $PCIHIDE_BLOCK_CLASS, else /sys/class/block when the sysfs root is /sys/bus/pci; other trees are not traced).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" mounts' -l 'mounts' -d 'The mount table to trace to PCI devices (default: $PCIHIDE_MOUNTS, else proc/mounts under the host root).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" block-class' -l 'block-class' -d 'The block-device class directory (default: $PCIHIDE_BLOCK_CLASS, else sys/class/block under the host root when the sysfs tree is the root\'s own; other trees are not traced).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide unhide" -ge 1' -fka '(__pcihide_custom_completion ---completion unhide -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" force' -l 'force' -d 'Unhide even when a guest domain owns the device.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" now' -l 'now' -d 'Bind now, without a reboot: driver_override, unbind, probe, verify (rolled back on failure).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" dry-run' -l 'dry-run' -d 'With --now: print the sysfs writes in order (write PATH VALUE) and change nothing.'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" json' -l 'json' -d 'Print a JSON array of objects (device, since, vslot, permissive).'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide check" -ge 1' -fka '(__pcihide_custom_completion ---completion check -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" json' -l 'json' -d 'Print JSON.'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" mounts' -l 'mounts' -d 'The mount table to trace to PCI devices (default: $PCIHIDE_MOUNTS, else /proc/mounts).' -rF
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" block-class' -l 'block-class' -d 'The block-device class directory (default: $PCIHIDE_BLOCK_CLASS, else /sys/class/block when the sysfs root is /sys/bus/pci; other trees are not traced).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" mounts' -l 'mounts' -d 'The mount table to trace to PCI devices (default: $PCIHIDE_MOUNTS, else proc/mounts under the host root).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" block-class' -l 'block-class' -d 'The block-device class directory (default: $PCIHIDE_BLOCK_CLASS, else sys/class/block under the host root when the sysfs tree is the root\'s own; other trees are not traced).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" style' -l 'style' -d 'The fragment\'s form: xen-pciback, pciback, hide (the 2005 hide=BB:DD.F), physdev (Xen\'s physdev_dom0_hide) or vfio (vfio-pci.ids).' -rfka 'xen-pciback pciback hide physdev vfio'
@@ -203,8 +208,9 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" default-file' -l 'default-file' -d 'The /etc/default/grub to edit (implies --edit).' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" edit' -l 'edit' -d 'Edit $PCIHIDE_GRUB_DEFAULT, else /etc/default/grub: replace the hide token of the style\'s variable.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" write' -l 'write' -d 'With --edit or --default-file: write the change (otherwise only the diff is shown).'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide grub" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain" version' -l 'version' -d 'Show the version.'
@@ -214,40 +220,48 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pci
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide domain" -eq 1' -fa 'list' -d 'List the running domains.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide domain start" -eq 1' -fka '(__pcihide_custom_completion ---completion domain start -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" name' -l 'name' -d 'A name for the domain.' -rfka ''
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide domain kill" -eq 1' -fka '(__pcihide_custom_completion ---completion domain kill -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain list" json' -l 'json' -d 'Print JSON.'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain list" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain list" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain list" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain list" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain list" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide assign" -ge 1' -fka '(__pcihide_custom_completion ---completion assign -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" domain' -l 'domain' -d 'The guest domain id (1-32751).' -rfka '(__pcihide_custom_completion ---completion assign -- --domain (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" force' -l 'force' -d 'Take devices from the running domain that owns them.'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide release" -ge 1' -fka '(__pcihide_custom_completion ---completion release -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide policy" -ge 1' -fka '(__pcihide_custom_completion ---completion policy -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" auto' -l 'auto' -d 'The first domain started gets it; after its owner dies, the next one started.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" manual' -l 'manual' -d 'Never handed over automatically; only by assign.'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" json' -l 'json' -d 'Print JSON.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" toolstack' -l 'toolstack' -d 'Where ownership comes from: state (pcihide\'s ledger) or xl (the live Xen toolstack: xl pci-assignable-list, xl list, xl pci-list).' -rfka 'state xl'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu" version' -l 'version' -d 'Show the version.'
@@ -263,7 +277,8 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" F' -s 'F' -d 'Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" i' -s 'i' -d 'Use this ID database instead of pci.ids (as lspci -i).' -rfka ''
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" domain' -l 'domain' -d 'The guest domain whose devices (owned or reserved in the ledger) to show.' -rfka '(__pcihide_custom_completion ---completion emu trace -- --domain (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
@@ -271,7 +286,8 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" F' -s 'F' -d 'Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" i' -s 'i' -d 'Use this ID database instead of pci.ids (as lspci -i).' -rfka ''
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" domain' -l 'domain' -d 'The guest domain whose devices (owned or reserved in the ledger) to show.' -rfka '(__pcihide_custom_completion ---completion emu dump -- --domain (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
@@ -279,7 +295,8 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" F' -s 'F' -d 'Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" i' -s 'i' -d 'Use this ID database instead of pci.ids (as lspci -i).' -rfka ''
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu dump" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci"' -s 'n' -d 'Show numeric ids (-nn: names and numbers).'
@@ -295,7 +312,8 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" F' -s 'F' -d 'Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" i' -s 'i' -d 'Use this ID database instead of pci.ids (as lspci -i).' -rfka ''
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" domain' -l 'domain' -d 'The guest domain whose devices (owned or reserved in the ledger) to show.' -rfka '(__pcihide_custom_completion ---completion emu proc-pci -- --domain (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
@@ -303,7 +321,8 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" F' -s 'F' -d 'Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" i' -s 'i' -d 'Use this ID database instead of pci.ids (as lspci -i).' -rfka ''
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu proc-pci" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide completion" -eq 1' -fka 'bash zsh fish'

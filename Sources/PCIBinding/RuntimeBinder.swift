@@ -49,6 +49,22 @@ public struct RuntimeBinder {
 
     public func isLoaded(_ d: PassthroughDriver) -> Bool { Files.isDirectory(tree.root + "/drivers/" + d.rawValue) }
 
+    /// The driver asked for, when it is loaded; else `unavailable` before any write.
+    public func require(_ d: PassthroughDriver) throws(Failure) -> PassthroughDriver {
+        guard isLoaded(d) else {
+            throw Failure(.unavailable, "\(d.rawValue) is not loaded (no \(tree.root)/drivers/\(d.rawValue)): " + (d == .pciback ? "modprobe xen-pciback (on a Xen dom0)" : "modprobe vfio-pci") + "; nothing was changed")
+        }
+        return d
+    }
+
+    /// A driver name that is safe to put in a sysfs path: what the kernel names drivers with
+    /// (no '/', not '.' or '..', printable ASCII). Names come from the state file too, which a
+    /// user may have edited: `../../x` must never become a path.
+    public static func isPlainDriverName(_ name: String) -> Bool {
+        guard !name.isEmpty, name.utf8.count <= 64, name != ".", name != ".." else { return false }
+        return name.utf8.allSatisfy { c in c > 0x20 && c < 0x7f && c != UInt8(ascii: "/") }
+    }
+
     /// pciback when it is loaded, else vfio-pci when it is, else an error that says what to load.
     public func defaultDriver() throws(Failure) -> PassthroughDriver {
         if isLoaded(.pciback) { return .pciback }
@@ -100,6 +116,9 @@ public struct RuntimeBinder {
     /// pciback, removes its slot so pciback does not take it again), then binds `original` or
     /// probes when there was none, and verifies.
     public func unbind(_ a: PCIAddress, restoring original: String?) throws(BindingError) -> BindingChange {
+        if let original, !Self.isPlainDriverName(original) {
+            throw BindingError(exitStatus: .dataError, message: "\(a): the recorded driver \"\(original)\" is not a driver name; nothing was changed (fix the state file, or unhide without --now)")
+        }
         try requirePresent(a)
         let current = currentDriver(a)
         var journal = Journal(binder: self, address: a, original: current)

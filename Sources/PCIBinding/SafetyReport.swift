@@ -11,8 +11,10 @@ public struct RelatedDevice: Equatable, Sendable {
     public var address: PCIAddress
     public var driver: String?
     public var hidden: Bool
-    public init(address: PCIAddress, driver: String?, hidden: Bool) {
-        self.address = address; self.driver = driver; self.hidden = hidden
+    /// A bridge (host, PCI-to-PCI, CardBus): it stays with the host, never a companion.
+    public var isBridge: Bool
+    public init(address: PCIAddress, driver: String?, hidden: Bool, isBridge: Bool = false) {
+        self.address = address; self.driver = driver; self.hidden = hidden; self.isBridge = isBridge
     }
 }
 
@@ -49,21 +51,83 @@ public struct DeviceSafety: Equatable, Sendable {
         return ["it is the SR-IOV physical function of \(names): virtual functions go away when their physical function's driver is unbound and are not created while it is hidden; to give a guest part of the card, hide virtual functions instead"]
     }
 
-    /// Reasons `hide` refuses this device unless --force.
+    /// Network interfaces that hang from it (or from a device behind it).
+    public var interfaces: [HostInterface] = []
+    /// False when the network interfaces could not be read for this tree.
+    public var networkTraced = true
+    /// False when no device of the tree has an IOMMU group: no IOMMU is active (or, in a Xen
+    /// PV dom0, the hypervisor's is not shown to the kernel).
+    public var iommuActive = true
+    /// The devices behind a bridge that could be hidden instead of it (endpoints, not bridges).
+    public var hideableBehind: [RelatedDevice] {
+        behind.filter { !$0.isBridge }
+    }
+
+    /// Reasons `hide` refuses this device unless --force: what the host cannot live without.
+    /// The same reasons refuse it as a group companion, a sibling or a wildcard match.
     public var refusals: [String] {
         var r: [String] = []
-        if isHostBridge { r.append("it is the host bridge") }
+        let cls = classCode.map { $0 >> 8 }
+        if isHostBridge {
+            r.append("it is the host bridge")
+        } else if cls == 0x0601 {
+            r.append("it is the ISA/LPC bridge, from which the platform's keyboard controller, TPM and firmware interfaces hang")
+        } else if isBridge {
+            let instead = hideableBehind.map(\.address.description)
+            r.append("it is a bridge (class \(cls.map { hex($0, 4) } ?? "????")), and bridges stay with the host (a guest never receives one; VFIO leaves them on pcieport)"
+                     + (instead.isEmpty ? "; nothing that could be hidden is behind it" : "; hide the devices behind it instead: " + instead.joined(separator: ", ")))
+        }
+        if cls == 0x0806 { r.append("it is the IOMMU") }
         if isBootVGA { r.append("it is the boot VGA device (boot_vga = 1), which drives the console") }
         if !mounts.isEmpty { r.append("it holds mounted file systems (\(mounts.joined(separator: ", ")))") }
+        let used = interfaces.filter(\.inUse)
+        if !used.isEmpty { r.append("it carries the host's network: " + used.map(\.summary).joined(separator: ", ")) }
         return r
     }
 
+    /// What could not be checked, so that no verdict calls the device safe by default.
+    public var unchecked: [String] {
+        var u: [String] = []
+        if !mountsTraced { u.append("mounted file systems (no block-device class directory for this tree: give --root DIR or --block-class DIR)") }
+        if !networkTraced { u.append("network interfaces (no /sys/class/net and /proc/net/route for this tree: give --root DIR)") }
+        return u
+    }
+
     /// Devices left behind unless they are hidden too: group companions and sibling functions
-    /// not hidden yet.
+    /// not hidden yet. Bridges are never among them: they stay with the host.
     public var leftBehind: [RelatedDevice] {
         var out: [RelatedDevice] = []
-        for d in groupCompanions + siblings where !d.hidden && !out.contains(where: { $0.address == d.address }) { out.append(d) }
+        for d in groupCompanions + siblings where !d.hidden && !d.isBridge && !out.contains(where: { $0.address == d.address }) { out.append(d) }
         return out
+    }
+}
+
+/// Where the safety inspector reads what holds a device, resolved under the host root.
+public struct SafetySources: Sendable {
+    /// /proc/mounts, or a file in its format.
+    public var mounts: String
+    /// /sys/class/block, or a directory in its layout; nil: mounts are not traced.
+    public var blockClass: String?
+    /// /sys/class/net; nil: network interfaces are not traced.
+    public var netClass: String?
+    public var routes: String
+    public var inet6: String
+    /// The host root, for the /dev paths the mount table names ("" on this machine).
+    public var devPrefix: String
+
+    public init(mounts: String, blockClass: String?, netClass: String?, routes: String, inet6: String, devPrefix: String = "") {
+        self.mounts = mounts; self.blockClass = blockClass; self.netClass = netClass
+        self.routes = routes; self.inet6 = inet6; self.devPrefix = devPrefix
+    }
+
+    /// Everything under a host root whose sysfs PCI tree is `tree`: when the tree is not the
+    /// root's own (`--sysfs` elsewhere), block devices and interfaces are not traced, since the
+    /// root's say nothing about another tree.
+    public static func under(_ host: HostRoot, tree: SysfsTree, mounts: String, blockClass: String?) -> SafetySources {
+        let own = tree.root == host.path("/sys/bus/pci")
+        return SafetySources(mounts: mounts, blockClass: blockClass ?? (own ? host.path("/sys/class/block") : nil),
+                             netClass: own ? host.path("/sys/class/net") : nil,
+                             routes: host.path("/proc/net/route"), inet6: host.path("/proc/net/if_inet6"), devPrefix: host.prefix)
     }
 }
 
@@ -80,15 +144,16 @@ public struct SafetyInspector {
     let realPaths: [PCIAddress: String]
     /// Each mount point with the PCI devices its block device hangs from.
     let mountChains: [(mountPoint: String, devices: [PCIAddress])]
+    let network: NetworkHolders
+    /// Some device of the tree has an IOMMU group.
+    public let iommuActive: Bool
 
-    /// `mounts`: `--mounts`, else `$PCIHIDE_MOUNTS`, else /proc/mounts. `blockClass`:
-    /// `--block-class`, else `$PCIHIDE_BLOCK_CLASS`, else /sys/class/block when the sysfs root is
-    /// the live /sys/bus/pci (this machine's mounts say nothing about another tree).
-    /// `present`: the tree's addresses, as the caller has listed them.
-    public init(tree: SysfsTree, present: [PCIAddress], mounts: String?, blockClass: String?, isHidden: @escaping (PCIAddress) -> Bool) {
+    /// `sources`: where mounts, block devices and network interfaces are read (resolved under
+    /// the host root by the caller). `present`: the tree's addresses, as the caller has listed them.
+    public init(tree: SysfsTree, present: [PCIAddress], sources: SafetySources, isHidden: @escaping (PCIAddress) -> Bool) {
         self.tree = tree
-        self.mountsFile = mounts ?? Environment.get("PCIHIDE_MOUNTS") ?? "/proc/mounts"
-        self.blockClass = blockClass ?? Environment.get("PCIHIDE_BLOCK_CLASS") ?? (tree.root == "/sys/bus/pci" ? "/sys/class/block" : nil)
+        self.mountsFile = sources.mounts
+        self.blockClass = sources.blockClass
         self.isHidden = isHidden
         self.present = present
         var paths: [PCIAddress: String] = [:]
@@ -100,12 +165,15 @@ public struct SafetyInspector {
                 let fields = line.split(separator: " ")
                 guard fields.count >= 2, fields[0].hasPrefix("/dev/") else { continue }
                 let source = String(fields[0])
-                let name = Files.realPath(source).map { Files.baseName($0) } ?? Files.baseName(source)
+                // A /dev path under another host root is that host's: resolve it there.
+                let name = Files.realPath(sources.devPrefix + source).map { Files.baseName($0) } ?? Files.baseName(source)
                 let devices = Self.pciChain(blockClass + "/" + name, depth: 0)
                 if !devices.isEmpty { chains.append((String(fields[1]), devices)) }
             }
         }
         mountChains = chains
+        network = NetworkHolders(netClass: sources.netClass, routeFile: sources.routes, inet6File: sources.inet6)
+        iommuActive = present.contains { Files.readLink(tree.path($0, "iommu_group")) != nil }
     }
 
     public func inspect(_ a: PCIAddress) -> DeviceSafety {
@@ -115,7 +183,7 @@ public struct SafetyInspector {
         let cls = (s.classCode ?? 0) >> 8
         s.isHostBridge = cls == 0x0600
         let header = headerType(a)
-        s.isBridge = cls == 0x0604 || cls == 0x0607 || header == 1 || header == 2
+        s.isBridge = cls == 0x0604 || cls == 0x0607 || cls == 0x0609 || header == 1 || header == 2
         s.isBootVGA = tree.hexAttribute(a, "boot_vga") == 1
         if let group = Files.readLink(tree.path(a, "iommu_group")) {
             let groupDir = tree.path(a, "iommu_group")
@@ -139,10 +207,23 @@ public struct SafetyInspector {
         s.mountsTraced = blockClass != nil && Files.isDirectory(blockClass!)
         let holders = [a] + s.behind.map(\.address)
         s.mounts = mountChains.filter { m in m.devices.contains { holders.contains($0) } }.map(\.mountPoint)
+        s.interfaces = holders.flatMap { network.interfaces[$0] ?? [] }
+        s.networkTraced = network.traced
+        s.iommuActive = iommuActive
         return s
     }
 
-    func related(_ b: PCIAddress) -> RelatedDevice { RelatedDevice(address: b, driver: tree.driver(b), hidden: isHidden(b)) }
+    func related(_ b: PCIAddress) -> RelatedDevice {
+        RelatedDevice(address: b, driver: tree.driver(b), hidden: isHidden(b), isBridge: isBridge(b))
+    }
+
+    /// Host, PCI-to-PCI or CardBus bridge, by class or by header type.
+    func isBridge(_ a: PCIAddress) -> Bool {
+        let cls = (tree.hexAttribute(a, "class") ?? 0) >> 8
+        if cls == 0x0600 || cls == 0x0604 || cls == 0x0607 || cls == 0x0609 { return true }
+        let h = headerType(a)
+        return h == 1 || h == 2
+    }
 
     func physicalFunction(of a: PCIAddress) -> PCIAddress? {
         Files.readLink(tree.path(a, "physfn")).flatMap { PCIAddress(sysfsName: Files.baseName($0)) }

@@ -27,12 +27,18 @@ public enum Candidates {
         if let dump = value(of: ["-F"], in: words) {
             return (try? DumpFile.read(dump))?.devices.map(\.address.description) ?? []
         }
-        let tree = SysfsTree(root: SysfsTree.resolveRoot(option: value(of: ["--sysfs"], in: words)))
+        guard let host = host(words), let tree = try? SysfsTree.resolve(option: value(of: ["--sysfs"], in: words), host: host) else { return [] }
         let p = prefix.lowercased()
         let short = "0000:" + p
         return (Files.list(tree.devicesDirectory) ?? [])
             .filter { ($0.hasPrefix(p) || $0.hasPrefix(short)) && isCanonicalAddress($0) }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The host root typed on the line (`--root DIR`), else the environment's or this machine's.
+    /// nil when it names no directory: then nothing is offered rather than this machine's devices.
+    static func host(_ words: [String]) -> HostRoot? {
+        try? HostRoot.resolve(option: value(of: ["--root"], in: words))
     }
 
     static func isCanonicalAddress(_ name: String) -> Bool {
@@ -49,7 +55,8 @@ public enum Candidates {
     }
 
     static func state(_ words: [String]) -> PCIHideState? {
-        try? StateStore(option: value(of: ["--state"], in: words)).load()
+        guard let host = host(words) else { return nil }
+        return try? StateStore(option: value(of: ["--state"], in: words), host: host).load()
     }
 
     /// zsh's _describe reads `value:description`, so a colon in a value is escaped there.

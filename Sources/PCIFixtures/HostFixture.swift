@@ -1,17 +1,105 @@
 import PCIModel
 import SystemIO
 
+/// A whole host root for tests: the PCI tree at `sys/bus/pci`, block devices under
+/// `sys/class/block` hanging from their controllers, network interfaces under `sys/class/net`,
+/// and `proc/mounts`, `proc/net/route`, `proc/net/if_inet6`, as `--root DIR` reads them.
+public struct HostRootFixture {
+    public var pci: SysfsFixture
+    /// A partition of a disk behind `controller`, and where it is mounted (nil: not mounted).
+    public struct Disk {
+        public var controller: PCIAddress
+        public var name: String
+        public var mountPoint: String?
+        public init(controller: PCIAddress, name: String, mountPoint: String?) {
+            self.controller = controller; self.name = name; self.mountPoint = mountPoint
+        }
+    }
+    /// A network interface of `device` (nil: a virtual one such as a bridge), with its routes
+    /// (`default`, or a prefix such as `192.168.1.0/24`) and the bridge or bond it is enslaved to.
+    public struct Interface {
+        public var device: PCIAddress?
+        public var name: String
+        public var operstate: String
+        public var routes: [String]
+        public var master: String?
+        public init(device: PCIAddress?, name: String, operstate: String = "up", routes: [String] = [], master: String? = nil) {
+            self.device = device; self.name = name; self.operstate = operstate; self.routes = routes; self.master = master
+        }
+    }
+    public var disks: [Disk] = []
+    public var interfaces: [Interface] = []
+
+    public init(pci: SysfsFixture) { self.pci = pci }
+
+    public static func pciRoot(_ root: String) -> String { root + "/sys/bus/pci" }
+
+    public func write(to root: String) throws(Failure) {
+        let pciRoot = Self.pciRoot(root)
+        try pci.write(to: pciRoot)
+        try Files.makeDirectories(root + "/sys/class/block")
+        try Files.makeDirectories(root + "/sys/class/net")
+        try Files.makeDirectories(root + "/proc/net")
+        try Files.makeDirectories(root + "/dev")
+        var mounts = "sysfs /sys sysfs rw 0 0\nproc /proc proc rw 0 0\n"
+        for (k, d) in disks.enumerated() {
+            guard let dev = Files.realPath(pciRoot + "/devices/" + d.controller.description) else { continue }
+            let disk = String(d.name.prefix { !$0.isNumber })
+            let part = dev + "/host\(k)/block/\(disk)/\(d.name)"
+            try Files.makeDirectories(part)
+            link(part, at: root + "/sys/class/block/" + d.name)
+            if let m = d.mountPoint { mounts += "/dev/\(d.name) \(m) ext4 rw,relatime 0 0\n" }
+        }
+        try writeTestFile(root + "/proc/mounts", Array(mounts.utf8))
+        var route = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+        for i in interfaces {
+            let dir: String
+            if let device = i.device, let dev = Files.realPath(pciRoot + "/devices/" + device.description) {
+                dir = dev + "/net/" + i.name
+                try Files.makeDirectories(dir)
+                link(dev, at: dir + "/device")
+            } else {
+                dir = root + "/sys/devices/virtual/net/" + i.name
+                try Files.makeDirectories(dir)
+            }
+            try writeTestFile(dir + "/operstate", Array((i.operstate + "\n").utf8))
+            link(dir, at: root + "/sys/class/net/" + i.name)
+            for r in i.routes {
+                // Network byte order read as a little-endian number, as the kernel prints it.
+                func le(_ ip: [UInt8]) -> String { hex(UInt32(ip[3]) << 24 | UInt32(ip[2]) << 16 | UInt32(ip[1]) << 8 | UInt32(ip[0]), 8).uppercased() }
+                var dest = "00000000", mask = "00000000", gw = "00000000", flags = "0001"
+                if r == "default" {
+                    gw = "010200C0"; flags = "0003"
+                } else {
+                    let parts = r.split(separator: "/")
+                    let ip = parts[0].split(separator: ".").compactMap { UInt8($0) }
+                    let bits = Int(parts[1]) ?? 24
+                    let m = bits == 0 ? UInt32(0) : ~UInt32(0) << UInt32(32 - bits)
+                    dest = le(ip); mask = le([UInt8(m >> 24), UInt8((m >> 16) & 0xff), UInt8((m >> 8) & 0xff), UInt8(m & 0xff)])
+                }
+                route += "\(i.name)\t\(dest)\t\(gw)\t\(flags)\t0\t0\t0\t\(mask)\t0\t0\t0\n"
+            }
+        }
+        for i in interfaces {
+            if let m = i.master { link(root + "/sys/class/net/" + m, at: Files.realPath(root + "/sys/class/net/" + i.name)! + "/master") }
+        }
+        try writeTestFile(root + "/proc/net/route", Array(route.utf8))
+        try writeTestFile(root + "/proc/net/if_inet6", [])
+    }
+}
+
 extension SysfsFixture {
+    static func fn(_ a: String, _ v: UInt16, _ d: UInt16, _ cls: UInt32, driver: String?, group: Int?) -> Function {
+        var f = Function(address: PCIAddress(sysfsName: a)!, vendor: v, device: d, classCode: cls)
+        f.driver = driver
+        f.iommuGroup = group
+        return f
+    }
+
     /// A small host for binding and safety tests: a host bridge, a root port with a two-function
     /// NIC behind it (one IOMMU group), the boot VGA device, the SATA controller that holds `/`,
     /// and a driverless NIC on bus 02.
     public static func host() -> SysfsFixture {
-        func fn(_ a: String, _ v: UInt16, _ d: UInt16, _ cls: UInt32, driver: String?, group: Int?) -> Function {
-            var f = Function(address: PCIAddress(sysfsName: a)!, vendor: v, device: d, classCode: cls)
-            f.driver = driver
-            f.iommuGroup = group
-            return f
-        }
         var f = SysfsFixture()
         f.functions.append(fn("0000:00:00.0", 0x8086, 0x1237, 0x060000, driver: nil, group: 0))
         var port = fn("0000:00:01.0", 0x8086, 0x7c10, 0x060400, driver: "pcieport", group: 1)
@@ -32,14 +120,52 @@ extension SysfsFixture {
         return f
     }
 
-    /// Writes `host()` under `dir/sys`, a block class directory `dir/block` whose `sda1` hangs
-    /// from the SATA controller, and `dir/mounts` mounting it on `/`.
+    /// Writes `host()` as a host root at `dir`: the tree at `dir/sys/bus/pci`, `sda1` hanging
+    /// from the SATA controller and mounted on `/`, and no network interface on a PCI device.
     public static func writeHost(to dir: String) throws(Failure) {
-        try host().write(to: dir + "/sys")
-        let ahci = dir + "/sys/hw/pci0000:00/0000:00:17.0/ata1/host0/block/sda/sda1"
-        try Files.makeDirectories(ahci)
-        try Files.makeDirectories(dir + "/block")
-        link(ahci, at: dir + "/block/sda1")
-        try Files.writeAtomically(dir + "/mounts", Array("/dev/sda1 / ext4 rw,relatime 0 0\nproc /proc proc rw 0 0\n".utf8))
+        var root = HostRootFixture(pci: host())
+        root.disks = [.init(controller: PCIAddress(sysfsName: "0000:00:17.0")!, name: "sda1", mountPoint: "/")]
+        root.interfaces = [.init(device: nil, name: "lo", operstate: "unknown")]
+        try root.write(to: dir)
+    }
+
+    /// A desktop: the GPU and its HDMI audio behind a root port in one group; USB 00:14.0,
+    /// SATA 00:17.0 (holding `/`) and the boot-VGA iGPU 00:02.0 in one consumer group; an NVMe
+    /// drive behind a root port holding /home; the management NIC 00:1f.6 with the default route.
+    public static func desktop(iommu: Bool = true) -> HostRootFixture {
+        func g(_ n: Int) -> Int? { iommu ? n : nil }
+        var f = SysfsFixture()
+        f.functions.append(fn("0000:00:00.0", 0x8086, 0x3e30, 0x060000, driver: nil, group: g(0)))
+        var gpuPort = fn("0000:00:01.0", 0x8086, 0x1901, 0x060400, driver: "pcieport", group: g(1))
+        gpuPort.secondary = 1; gpuPort.subordinate = 1
+        f.functions.append(gpuPort)
+        for (k, d, c, drv) in [(0, UInt16(0x1b81), UInt32(0x030000), "nouveau"), (1, UInt16(0x10f0), UInt32(0x040300), "snd_hda_intel")] {
+            var x = fn("0000:01:00.\(k)", 0x10de, d, c, driver: drv, group: g(1))
+            x.multiFunction = true; x.parent = gpuPort.address
+            f.functions.append(x)
+        }
+        var igpu = fn("0000:00:02.0", 0x8086, 0x3e92, 0x030000, driver: "i915", group: g(2))
+        igpu.bootVGA = true
+        f.functions.append(igpu)
+        f.functions.append(fn("0000:00:14.0", 0x8086, 0xa36d, 0x0c0330, driver: "xhci_hcd", group: g(2)))
+        f.functions.append(fn("0000:00:17.0", 0x8086, 0xa352, 0x010601, driver: "ahci", group: g(2)))
+        var nvmePort = fn("0000:00:1d.0", 0x8086, 0xa330, 0x060400, driver: "pcieport", group: g(3))
+        nvmePort.secondary = 2; nvmePort.subordinate = 2
+        f.functions.append(nvmePort)
+        var nvme = fn("0000:02:00.0", 0x144d, 0xa808, 0x010802, driver: "nvme", group: g(3))
+        nvme.parent = nvmePort.address
+        f.functions.append(nvme)
+        f.functions.append(fn("0000:00:1f.0", 0x8086, 0xa306, 0x060100, driver: nil, group: g(4)))
+        f.functions.append(fn("0000:00:1f.6", 0x8086, 0x15bc, 0x020000, driver: "e1000e", group: g(5)))
+        var root = HostRootFixture(pci: f)
+        root.disks = [
+            .init(controller: PCIAddress(sysfsName: "0000:00:17.0")!, name: "sda1", mountPoint: "/"),
+            .init(controller: PCIAddress(sysfsName: "0000:02:00.0")!, name: "nvme0n1p1", mountPoint: "/home"),
+        ]
+        root.interfaces = [
+            .init(device: nil, name: "lo", operstate: "unknown"),
+            .init(device: PCIAddress(sysfsName: "0000:00:1f.6")!, name: "enp0s31f6", routes: ["default", "192.168.1.0/24"]),
+        ]
+        return root
     }
 }

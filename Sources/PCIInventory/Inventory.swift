@@ -17,9 +17,10 @@ public enum InventorySource: Sendable, Equatable {
         switch self { case .sysfs(let p), .dump(let p): return p }
     }
 
-    /// `-F FILE` when given, else `--sysfs DIR`, `$PCIHIDE_SYSFS` or the live machine.
-    public init(sysfs: String?, dumpFile: String?) {
-        self = dumpFile.map { .dump($0) } ?? .sysfs(SysfsTree.resolveRoot(option: sysfs))
+    /// `-F FILE` when given, else `--sysfs DIR`, `$PCIHIDE_SYSFS` or the host root's sysfs.
+    public init(sysfs: String?, dumpFile: String?, host: HostRoot) throws(Failure) {
+        if let dumpFile { self = .dump(dumpFile); return }
+        self = .sysfs(try SysfsTree.resolveRoot(option: sysfs, host: host))
     }
 }
 

@@ -7,10 +7,23 @@ public struct SysfsTree: Sendable {
 
     public init(root: String) { self.root = root }
 
-    /// `--sysfs DIR`, else `$PCIHIDE_SYSFS`, else /sys/bus/pci.
-    public static func resolveRoot(option: String?) -> String {
-        if let option, !option.isEmpty { return option }
-        return Environment.get("PCIHIDE_SYSFS") ?? "/sys/bus/pci"
+    /// `--sysfs DIR`, else `$PCIHIDE_SYSFS` (unless `--root` was given), else the host root's
+    /// /sys/bus/pci. An empty `--sysfs` is a usage error, never the live system.
+    public static func resolveRoot(option: String?, host: HostRoot) throws(Failure) -> String {
+        try host.resolve(option: option, name: "--sysfs", env: "PCIHIDE_SYSFS", absolute: "/sys/bus/pci")
+    }
+
+    /// The tree at `--sysfs`, `$PCIHIDE_SYSFS` or under the host root.
+    public static func resolve(option: String?, host: HostRoot) throws(Failure) -> SysfsTree {
+        SysfsTree(root: try resolveRoot(option: option, host: host))
+    }
+
+    /// The `devices/` directory can be read: else `noInput`, naming it. Commands that decide
+    /// what is safe call this first, so that a wrong path never reads as "nothing to check".
+    public func requireReadable() throws(Failure) {
+        guard Files.isReadableDirectory(devicesDirectory) else {
+            throw Failure(.noInput, "cannot read the sysfs tree: \(devicesDirectory) does not exist or is not readable (use --sysfs DIR, --root DIR or PCIHIDE_SYSFS)")
+        }
     }
 
     public var devicesDirectory: String { root + "/devices" }

@@ -9,14 +9,19 @@ public struct StateStore: Sendable {
     public init(path: String) { self.path = path }
 
     /// The store at `--state PATH`, or where `resolvePath` says without one.
-    public init(option: String?) { self.init(path: Self.resolvePath(option: option)) }
+    public init(option: String?, host: HostRoot) throws(Failure) { self.init(path: try Self.resolvePath(option: option, host: host)) }
 
-    /// `--state PATH`, else `$PCIHIDE_STATE`, else /var/lib/pcihide/state.json for root and
-    /// `$XDG_STATE_HOME/pcihide/state.json` (default ~/.local/state/...) otherwise.
-    public static func resolvePath(option: String?) -> String {
-        if let option, !option.isEmpty { return option }
-        if let env = Environment.get("PCIHIDE_STATE") { return env }
-        if Environment.isRoot { return "/var/lib/pcihide/state.json" }
+    /// `--state PATH` (empty is a usage error), else `$PCIHIDE_STATE` (unless `--root` was
+    /// given), else /var/lib/pcihide/state.json under the host root for root or for any other
+    /// host root, and `$XDG_STATE_HOME/pcihide/state.json` (default ~/.local/state/...) for a
+    /// user on this machine.
+    public static func resolvePath(option: String?, host: HostRoot) throws(Failure) -> String {
+        if let option {
+            guard !option.isEmpty else { throw Failure(.usage, "--state needs a file: an empty value would silently mean the default state file") }
+            return option
+        }
+        if !host.explicit, let env = Environment.get("PCIHIDE_STATE") { return env }
+        if Environment.isRoot || !host.isLive { return host.path("/var/lib/pcihide/state.json") }
         let base = Environment.get("XDG_STATE_HOME") ?? (Environment.home + "/.local/state")
         return base + "/pcihide/state.json"
     }

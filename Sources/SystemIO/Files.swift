@@ -233,6 +233,11 @@ public enum Environment {
         return s.isEmpty ? nil : s
     }
 
+    /// The variable as set, an empty value included (nil only when unset).
+    public static func raw(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
     public static var isRoot: Bool { geteuid() == 0 }
 
     public static var home: String {

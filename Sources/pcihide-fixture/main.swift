@@ -6,13 +6,14 @@ import Glibc
 
 // Writes a generated sysfs PCI tree for benchmarks and manual testing:
 //   pcihide-fixture DIR [COUNT] [SEED]
-//   pcihide-fixture --host DIR   (the binding/safety host: DIR/sys, DIR/block, DIR/mounts, drivers loaded)
+//   pcihide-fixture --host DIR      (the binding/safety host as a host root: use pcihide --root DIR)
+//   pcihide-fixture --desktop DIR   (a desktop host root: GPU, consumer group, NVMe /home, management NIC)
 let args = CommandLine.arguments
-if args.count == 3, args[1] == "--host" {
+if args.count == 3, args[1] == "--host" || args[1] == "--desktop" {
     do {
-        try SysfsFixture.writeHost(to: args[2])
-        try SimulatedKernel.loadDrivers(["pciback", "vfio-pci", "e1000e", "i915", "ahci", "pcieport"], root: args[2] + "/sys")
-        print("host tree in \(args[2])/sys, block class \(args[2])/block, mount table \(args[2])/mounts")
+        if args[1] == "--host" { try SysfsFixture.writeHost(to: args[2]) } else { try SysfsFixture.desktop().write(to: args[2]) }
+        try SimulatedKernel.loadDrivers(["pciback", "vfio-pci", "e1000e", "i915", "ahci", "pcieport"], root: HostRootFixture.pciRoot(args[2]))
+        print("host root in \(args[2]) (use pcihide --root \(args[2]))")
         exit(0)
     } catch {
         StandardError.write("pcihide-fixture: \(error)\n")

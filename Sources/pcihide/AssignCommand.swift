@@ -18,12 +18,13 @@ struct Assign: ParsableCommand {
     @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec"), completion: .hiddenDevices) var specs: [String] = []
     @Option(help: ArgumentHelp("The guest domain id (1-32751).", valueName: "domid"), completion: .domainIds) var domain: Int
     @Flag(help: "Take devices from the running domain that owns them.") var force = false
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
         try reporting {
             let sels = specs.isEmpty ? nil : try selections(specs)
-            let (outcomes, warnings) = try stateOptions.store.update { state in
+            let (outcomes, warnings) = try stateOptions.store(try host.resolve()).update { state in
                 (try Ownership.assign(sels, to: domain, force: force, in: &state, now: Clock.nowRFC3339()), Ownership.splitSlots(in: state))
             }
             for o in outcomes {
@@ -41,12 +42,13 @@ struct Assign: ParsableCommand {
 struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Free hidden devices from their owner (pinned devices return to the default policy).")
     @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec"), completion: .hiddenDevices) var specs: [String]
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
         try reporting {
             let sels = try selections(specs)
-            let done = try stateOptions.store.update { state in
+            let done = try stateOptions.store(try host.resolve()).update { state in
                 try Ownership.release(sels, in: &state, now: Clock.nowRFC3339())
             }
             done.forEach { print("\($0) released") }
@@ -59,6 +61,7 @@ struct Policy: ParsableCommand {
     @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec"), completion: .hiddenDevices) var specs: [String]
     @Flag(help: "The first domain started gets it; after its owner dies, the next one started.") var auto = false
     @Flag(help: "Never handed over automatically; only by assign.") var manual = false
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
 
     func validate() throws {
@@ -68,7 +71,7 @@ struct Policy: ParsableCommand {
     func run() throws {
         try reporting {
             let sels = try selections(specs)
-            let done = try stateOptions.store.update { state in
+            let done = try stateOptions.store(try host.resolve()).update { state in
                 try Ownership.setPolicy(sels, manual: manual, in: &state)
             }
             done.forEach { print("\($0) policy \(manual ? "manual" : "auto")") }
@@ -78,11 +81,12 @@ struct Policy: ParsableCommand {
 
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show every change to the hidden set and ownership, oldest first.")
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
         try reporting {
-            let lines = try stateOptions.store.history()
+            let lines = try stateOptions.store(try host.resolve()).history()
             writeStandardOutput(lines.map { $0 + "\n" }.joined())
         }
     }

@@ -12,7 +12,9 @@ struct Check: ParsableCommand {
             its slot, whether it is a bridge (and what is behind it), the host bridge, the boot VGA \
             device, mounted file systems reached through it, and SR-IOV: the virtual functions of a \
             physical function (they go away when it is hidden) or the physical function of a virtual \
-            one. Exits 1 when hide would refuse a device (without --force), 0 otherwise.
+            one; the network interfaces it carries. Exits 0 only when every device was checked and \
+            found safe: 1 when hide would refuse one (without --force), when no IOMMU is active, \
+            or when something could not be checked (it says what).
             """
     )
 
@@ -20,6 +22,7 @@ struct Check: ParsableCommand {
     var specs: [String]
 
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
     @OptionGroup var safety: SafetyOptions
@@ -27,29 +30,37 @@ struct Check: ParsableCommand {
     func run() throws {
         try reporting {
             let selections = try HiddenSetChange.entries(from: try SpecParser.parseAll(specs)).map(\.selection)
-            let tree = source.tree
+            let host = try self.host.resolve()
+            let tree = try source.tree(host)
             let present = try tree.addresses()
             for s in selections where !present.contains(where: { s.matches($0) }) {
                 throw Failure(.noInput, "\(s) is not present in \(tree.devicesDirectory); check the address (lspci -D lists them)")
             }
-            let state = try stateOptions.store.load()
-            let inspector = safety.inspector(tree: tree, present: present, state: state)
+            let state = try stateOptions.store(host).load()
+            let inspector = try safety.inspector(host: host, tree: tree, present: present, state: state)
             let reports = present.filter { a in selections.contains { $0.matches(a) } }.map(inspector.inspect)
             writeStandardOutput(json ? CheckReport.json(reports, state: state).serialized() : CheckReport.text(reports, state: state))
-            if reports.contains(where: { !$0.refusals.isEmpty }) { throw ExitCode(ExitStatus.failure.rawValue) }
+            if reports.contains(where: { !CheckReport.isSafe($0) }) { throw ExitCode(ExitStatus.failure.rawValue) }
         }
     }
 }
 
 enum CheckReport {
     static func related(_ d: RelatedDevice) -> String {
-        "\(d.address) (\(d.driver ?? "no driver"), \(d.hidden ? "hidden" : "not hidden"))"
+        "\(d.address) (\(d.driver ?? "no driver"), " + (d.isBridge ? "bridge, stays with the host)" : "\(d.hidden ? "hidden" : "not hidden"))")
     }
 
     static func list(_ ds: [RelatedDevice]) -> String { ds.isEmpty ? "none" : ds.map(related).joined(separator: ", ") }
 
+    /// Safe only when nothing refuses it, everything could be checked and an IOMMU is on.
+    static func isSafe(_ s: DeviceSafety) -> Bool { s.refusals.isEmpty && s.unchecked.isEmpty && s.iommuActive }
+
     static func verdict(_ s: DeviceSafety) -> String {
         if !s.refusals.isEmpty { return "refused: " + s.refusals.joined(separator: "; ") + " (hide --force overrides)" }
+        var problems: [String] = []
+        if !s.iommuActive { problems.append("no IOMMU is active, so a guest given it can reach all host memory by DMA (vfio-pci refuses it; pciback would bind it all the same)") }
+        if !s.unchecked.isEmpty { problems.append("could not check " + s.unchecked.joined(separator: "; ")) }
+        if !problems.isEmpty { return "not safe: " + problems.joined(separator: "; ") }
         var parts: [String] = []
         if !s.leftBehind.isEmpty { parts.append("hide leaves behind " + s.leftBehind.map(\.address.description).joined(separator: ", ") + " (hide --group takes them too)") }
         if !s.virtualFunctions.isEmpty { parts.append("hide takes away its virtual functions " + s.virtualFunctions.map(\.address.description).joined(separator: ", ")) }
@@ -68,6 +79,7 @@ enum CheckReport {
             out += "  boot VGA: \(s.isBootVGA ? "yes" : "no")\n"
             if !s.virtualFunctions.isEmpty { out += "  SR-IOV: physical function of " + list(s.virtualFunctions) + "\n" }
             if let pf = s.physicalFunction { out += "  SR-IOV: virtual function of " + related(pf) + "\n" }
+            out += "  network: " + (s.networkTraced ? (s.interfaces.isEmpty ? "none" : s.interfaces.map(\.summary).joined(separator: ", ")) : "not traced (give --root DIR for a tree other than the host's)") + "\n"
             out += "  mounted file systems: " + (s.mountsTraced ? (s.mounts.isEmpty ? "none" : s.mounts.joined(separator: ", ")) : "not traced (give --block-class DIR for a tree other than /sys/bus/pci)") + "\n"
             out += "  verdict: \(verdict(s))\n"
         }
@@ -76,7 +88,7 @@ enum CheckReport {
 
     static func json(_ reports: [DeviceSafety], state: PCIHideState) -> JSON {
         func one(_ d: RelatedDevice) -> JSON {
-            .object([("address", .string(d.address.description)), ("driver", d.driver.map { .string($0) } ?? .null), ("hidden", .bool(d.hidden))])
+            .object([("address", .string(d.address.description)), ("driver", d.driver.map { .string($0) } ?? .null), ("hidden", .bool(d.hidden)), ("bridge", .bool(d.isBridge))])
         }
         func rel(_ ds: [RelatedDevice]) -> JSON { .array(ds.map(one)) }
         return .array(reports.map { s in
@@ -98,7 +110,13 @@ enum CheckReport {
                 ("cautions", .array(s.cautions.map { .string($0) })),
                 ("refusals", .array(s.refusals.map { .string($0) })),
                 ("leftBehind", .array(s.leftBehind.map { .string($0.address.description) })),
-                ("safe", .bool(s.refusals.isEmpty)),
+                ("interfaces", s.networkTraced ? .array(s.interfaces.map { i in
+                    .object([("name", .string(i.name)), ("operstate", .string(i.operstate)), ("defaultRoute", .bool(i.defaultRoute)),
+                             ("addressed", .bool(i.addressed)), ("via", i.via.map { .string($0) } ?? .null), ("inUse", .bool(i.inUse))])
+                }) : .null),
+                ("iommu", .bool(s.iommuActive)),
+                ("unchecked", .array(s.unchecked.map { .string($0) })),
+                ("safe", .bool(isSafe(s))),
             ])
         })
     }

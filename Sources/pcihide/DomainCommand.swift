@@ -23,12 +23,13 @@ struct DomainStart: ParsableCommand {
     )
     @OptionGroup var domain: DomainOptions
     @Option(help: "A name for the domain.") var name: String?
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
         try reporting {
             let now = Clock.nowRFC3339()
-            let (received, warnings) = try stateOptions.store.update { state in
+            let (received, warnings) = try stateOptions.store(try host.resolve()).update { state in
                 (try Ownership.start(domain.id, name: name, in: &state, now: now), Ownership.splitSlots(in: state))
             }
             print("domain \(domain.id) started" + (received.isEmpty ? "; it received no device" : "; it received:"))
@@ -45,11 +46,12 @@ struct DomainKill: ParsableCommand {
         aliases: ["destroy"]
     )
     @OptionGroup var domain: DomainOptions
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
         try reporting {
-            let freed = try stateOptions.store.update { state in
+            let freed = try stateOptions.store(try host.resolve()).update { state in
                 try Ownership.kill(domain.id, in: &state, now: Clock.nowRFC3339())
             }
             print("domain \(domain.id) killed" + (freed.isEmpty ? "" : "; freed:"))
@@ -61,11 +63,12 @@ struct DomainKill: ParsableCommand {
 struct DomainList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the running domains.")
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
         try reporting {
-            let state = try stateOptions.store.load()
+            let state = try stateOptions.store(try host.resolve()).load()
             func owned(_ id: Int) -> [String] { state.hidden.filter { $0.owner == id }.map(\.selection.description) }
             if json {
                 writeStandardOutput(JSON.array(state.domains.map { d in

@@ -16,6 +16,7 @@ struct GuestOptions: ParsableArguments {
     var devices: [String] = []
 
     @OptionGroup var inventoryOptions: InventoryOptions
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
 
     func validate() throws {
@@ -40,7 +41,7 @@ struct Guest {
         }
         if let id = options.domain {
             try Ownership.validate(domain: id)
-            let state = try options.stateOptions.store.load()
+            let state = try options.stateOptions.store(try options.host.resolve()).load()
             let entries = state.hidden.filter { $0.owner == id || $0.reservedFor == id }
             if state.domain(id) == nil && entries.isEmpty {
                 throw Failure(.usage, "domain \(id) is unknown: it is not running and nothing is reserved for it (pcihide owners, pcihide domain list)")
@@ -60,12 +61,13 @@ struct Guest {
                 }
             }
         }
-        let inventory = try Inventory(source: options.inventoryOptions.source, idsFile: options.inventoryOptions.idsFile)
+        let source = try options.inventoryOptions.source(try options.host.resolve())
+        let inventory = try Inventory(source: source, idsFile: options.inventoryOptions.idsFile)
         var devices: [PassthroughDevice] = []
         for (sel, vslot, permissive) in wanted {
             let matching = inventory.devices.filter { sel.matches($0.address) }
             if matching.isEmpty {
-                throw Failure(.dataError, "\(sel) is not present in \(options.inventoryOptions.source.path); its config space cannot be read")
+                throw Failure(.dataError, "\(sel) is not present in \(source.path); its config space cannot be read")
             }
             for d in matching {
                 d.fetchConfig(upTo: 256)

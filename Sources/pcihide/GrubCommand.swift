@@ -26,6 +26,7 @@ struct Grub: ParsableCommand {
     @Flag(help: "With --edit or --default-file: write the change (otherwise only the diff is shown).")
     var write = false
 
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
 
@@ -38,21 +39,22 @@ struct Grub: ParsableCommand {
         }
     }
 
-    var grubPath: String? {
-        if let defaultFile { return defaultFile }
-        guard edit else { return nil }
-        return Environment.get("PCIHIDE_GRUB_DEFAULT") ?? "/etc/default/grub"
+    func grubPath(_ host: HostRoot) throws(Failure) -> String? {
+        guard defaultFile != nil || edit else { return nil }
+        return try host.resolve(option: defaultFile, name: "--default-file", env: "PCIHIDE_GRUB_DEFAULT", absolute: "/etc/default/grub")
     }
 
     func run() throws {
         try reporting {
-            let plan = BootPlan(options: boot, tree: source.tree)
-            guard let path = grubPath else {
-                print(try plan.render(try stateOptions.store.load()))
+            let host = try self.host.resolve()
+            let plan = BootPlan(options: boot, tree: try source.tree(host))
+            let store = try stateOptions.store(host)
+            guard let path = try grubPath(host) else {
+                print(try plan.render(try store.load()))
                 return
             }
             // Held under the state lock so two editors cannot interleave.
-            try stateOptions.store.withLock { state in
+            try store.withLock { state in
                 let token: String? = state.hidden.isEmpty ? nil : try plan.token(for: state)
                 try GrubEditing.apply(path: path, style: boot.style, token: token, write: write)
             }

@@ -8,11 +8,12 @@ struct Hidden: ParsableCommand {
     @Flag(help: "Print a JSON array of objects (device, since, vslot, permissive).")
     var json = false
 
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
         try reporting {
-            let state = try stateOptions.store.load()
+            let state = try stateOptions.store(try host.resolve()).load()
             if json {
                 print(JSON.array(state.hidden.map { e in
                     var pairs: [(String, JSON)] = [("device", .string(e.selection.description)), ("wildcard", .bool(e.selection.isWildcard)), ("since", .string(e.since))]

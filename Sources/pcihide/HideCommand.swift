@@ -11,8 +11,10 @@ struct Hide: ParsableCommand {
             SPEC is any form users type: 02:09.0, 0000:02:09.0, hide=02:09.0, \
             xen-pciback.hide=(02:09.0)(0000:04:1d.*), (05:*.*), or an xl spec such as \
             36:00.0@1d,permissive=1. Every spec is checked before anything is recorded. \
-            Hiding a device already hidden says so and succeeds. The host bridge, the boot VGA \
-            device and devices holding mounted file systems are refused unless --force. With \
+            Hiding a device already hidden says so and succeeds. Devices the host needs are \
+            refused unless --force: the host bridge and every bridge, the boot VGA device, devices \
+            holding mounted file systems and network functions carrying the host's network; \
+            --group companions pass the same refusals, and --force never reaches them. With \
             --now the devices are also bound to pciback or vfio-pci at once.
             """
     )
@@ -28,13 +30,14 @@ struct Hide: ParsableCommand {
     @Option(help: ArgumentHelp("With --now: pciback or vfio-pci (default: pciback when loaded, else vfio-pci).", valueName: "driver"))
     var driver: PassthroughDriver?
 
-    @Flag(help: "Hide the host bridge, the boot VGA device or a device holding mounted file systems all the same.")
+    @Flag(help: "Hide a named device the host needs (bridge, boot VGA, mounted file systems, the host's network) all the same.")
     var force = false
 
     @Flag(help: "Also hide the IOMMU-group companions and sibling functions that would be left behind.")
     var group = false
 
     @OptionGroup var boot: BootOptions
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
     @OptionGroup var safety: SafetyOptions
@@ -45,20 +48,27 @@ struct Hide: ParsableCommand {
 
     func run() throws {
         try reporting {
+            let host = try self.host.resolve()
+            let tree = try source.tree(host)
+            let store = try stateOptions.store(host)
             let parsed = try SpecParser.parseAll(specs)
             var entries = try HiddenSetChange.entries(from: parsed)
-            let tree = source.tree
-            let listed = try? tree.addresses()
-            HiddenSetChange.warnAbsent(entries.map(\.selection), present: listed, tree: tree)
-            let present = listed ?? []
+            // Safety checks that read nothing would pass everything: the tree must be there.
+            try tree.requireReadable()
+            let present = try tree.addresses()
+            HiddenSetChange.warnAbsent(entries.map(\.selection), present: present, tree: tree)
             var targets = present.filter { a in entries.contains { $0.selection.matches(a) } }
+            // The driver is settled before any write, a dry run included.
+            let binder = RuntimeBinder(tree: tree, io: runtime.io())
+            let chosen: PassthroughDriver? = runtime.now ? try (driver.map(binder.require) ?? binder.defaultDriver()) : nil
             if !targets.isEmpty {
-                let inspector = safety.inspector(tree: tree, present: present, state: try stateOptions.store.load())
+                let inspector = try safety.inspector(host: host, tree: tree, present: present, state: try store.load())
                 try HideSafety.review(&entries, &targets, inspector: inspector, force: force, group: group)
+                try HideSafety.reviewIOMMU(inspector, driver: chosen)
             }
             var bind: RuntimeHide?
-            if runtime.now {
-                let r = try RuntimeHide(entries: entries, targets: targets, tree: tree, io: runtime.io(), driver: driver)
+            if let chosen {
+                let r = try RuntimeHide(entries: entries, targets: targets, tree: tree, binder: binder, driver: chosen)
                 if runtime.dryRun {
                     try r.bindAll()
                     runtime.printDryRun(r.binder.io)
@@ -69,7 +79,7 @@ struct Hide: ParsableCommand {
                 bind = r
             }
             let plan = BootPlan(options: boot, tree: tree)
-            let (messages, fragment) = try stateOptions.store.update { state -> ([String], String?) in
+            let (messages, fragment) = try store.update { state -> ([String], String?) in
                 var messages = entries.map { HiddenSetChange.hide($0, in: &state) }
                 if let bind { messages += try bind.bindAll(recordingIn: &state) }
                 // Render inside the transaction: a set the style cannot express records nothing.

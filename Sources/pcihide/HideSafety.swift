@@ -2,15 +2,20 @@ import PCIBinding
 import PCIModel
 import PCIState
 
-/// The refusals and warnings `hide` applies before anything is recorded or bound.
+/// The refusals and warnings `hide` applies before anything is recorded or bound. Every
+/// device the command would hide passes the same refusals, whether it was named, matched by a
+/// wildcard or added by --group: the host's disk, console and network never leave by a side door.
 enum HideSafety {
-    /// Refuses the host bridge, the boot VGA device and devices holding mounted file systems
-    /// unless `force`; warns about IOMMU-group companions and sibling functions left behind, or
-    /// with `group` adds them to `entries` and `targets`.
+    /// Refuses what the host needs (host bridge, bridges, boot VGA, mounted file systems, the
+    /// network it uses) unless `force` (for the devices the command line names); warns about
+    /// IOMMU-group companions and sibling functions left behind, or with `group` adds them to
+    /// `entries` and `targets` after inspecting each. A refused companion refuses the whole
+    /// command: `--force` never reaches a device the user did not name.
     static func review(_ entries: inout [HiddenEntry], _ targets: inout [PCIAddress], inspector: SafetyInspector,
                        force: Bool, group: Bool) throws(Failure) {
         var refused: [String] = []
         var added: [PCIAddress] = []
+        var addedBy: [PCIAddress: PCIAddress] = [:]
         for a in targets {
             let s = inspector.inspect(a)
             if !s.refusals.isEmpty {
@@ -18,9 +23,7 @@ enum HideSafety {
                 if force { warn("hiding \(a) although \(why) (--force)") } else { refused.append("\(a): \(why)") }
             }
             for caution in s.cautions { warn("\(a): \(caution)") }
-            if s.isBridge && !s.behind.isEmpty {
-                warn("\(a) is a bridge: hiding it hides what is behind it too (\(s.behind.map(\.address.description).joined(separator: ", ")))")
-            }
+            for what in s.unchecked { warn("\(a): could not check \(what)") }
             let behind = s.leftBehind.filter { !targets.contains($0.address) && !added.contains($0.address) }
             guard !behind.isEmpty else { continue }
             if group {
@@ -29,12 +32,38 @@ enum HideSafety {
                 for b in behind where b.address.domain > PCIAddress.maxDomain {
                     warn("cannot hide \(b.address) too: its domain \(hex(b.address.domain, 4)) is beyond ffff, which hide lists cannot name")
                 }
-                added += behind.map(\.address).filter { $0.domain <= PCIAddress.maxDomain }
+                for b in behind where b.address.domain <= PCIAddress.maxDomain {
+                    added.append(b.address)
+                    addedBy[b.address] = a
+                }
             } else {
                 let names = behind.map { d in "\(d.address) (\(d.driver ?? "no driver"))" }.joined(separator: ", ")
                 let inGroup = behind.contains { b in s.groupCompanions.contains { $0.address == b.address } }
-                warn("\(a) leaves behind \(names): " + (inGroup ? "VFIO needs its whole IOMMU group \(s.iommuGroup ?? "")" : "other functions of its slot are normally handed over together") + "; add --group to hide them too")
+                // A companion the host needs means the group can never go whole (VFIO), only this
+                // function alone (Xen's pciback, which does not take groups).
+                let critical = behind.compactMap { b -> String? in
+                    let r = inspector.inspect(b.address).refusals
+                    return r.isEmpty ? nil : "\(b.address) (\(r.joined(separator: "; ")))"
+                }
+                var message = "\(a) leaves behind \(names): " + (inGroup ? "VFIO needs its whole IOMMU group \(s.iommuGroup ?? "")" : "other functions of its slot are normally handed over together")
+                if critical.isEmpty {
+                    message += "; add --group to hide them too"
+                } else {
+                    message += "; the host needs \(critical.joined(separator: ", ")), so the group cannot be handed over whole: this device can go to a guest only through Xen's pciback, never through vfio-pci"
+                }
+                warn(message)
             }
+        }
+        // Companions pass the same refusals as named devices, and --force does not reach them.
+        var refusedCompanions: [String] = []
+        for b in added {
+            let s = inspector.inspect(b)
+            guard !s.refusals.isEmpty else { continue }
+            refusedCompanions.append("\(b) (companion of \(addedBy[b]!)): \(s.refusals.joined(separator: "; "))")
+        }
+        if !refusedCompanions.isEmpty {
+            throw Failure(.usage, "refusing --group: " + refusedCompanions.joined(separator: "; ")
+                          + "; the group cannot be split safely, so it cannot be handed over; nothing was changed (--force does not apply to companions: name a device to force it)")
         }
         if !refused.isEmpty {
             throw Failure(.usage, "refusing to hide " + refused.joined(separator: "; ") + "; nothing was changed (add --force to hide it anyway)")
@@ -45,5 +74,15 @@ enum HideSafety {
             entries.append(HiddenEntry(selection: DeviceSelection(a), since: since))
             targets.append(a)
         }
+    }
+
+    /// Without an IOMMU a guest can reach all host memory by DMA: vfio-pci is refused (it
+    /// cannot bind safely), pciback is warned about.
+    static func reviewIOMMU(_ inspector: SafetyInspector, driver: PassthroughDriver?) throws(Failure) {
+        guard !inspector.iommuActive else { return }
+        if driver == .vfio {
+            throw Failure(.unavailable, "no IOMMU is active (no device has an iommu_group): vfio-pci cannot take a device safely without one; turn it on (intel_iommu=on, or the firmware's VT-d/AMD-Vi setting) and reboot; nothing was changed")
+        }
+        warn("no IOMMU is active (no device has an iommu_group): a guest given these devices can reach all host memory by DMA" + (driver == .pciback ? " (pciback binds them all the same)" : "; vfio-pci will refuse them"))
     }
 }

@@ -3,6 +3,7 @@ import PCIInventory
 import PCIModel
 import PCIOwnership
 import PCIState
+import SystemIO
 
 /// Where `list` and the other inventory readers get devices from.
 struct InventoryOptions: ParsableArguments {
@@ -15,7 +16,7 @@ struct InventoryOptions: ParsableArguments {
     @Option(name: .customShort("i"), help: ArgumentHelp("Use this ID database instead of pci.ids (as lspci -i).", valueName: "file"))
     var idsFile: String?
 
-    var source: InventorySource { InventorySource(sysfs: sysfs, dumpFile: dumpFile) }
+    func source(_ host: HostRoot) throws(Failure) -> InventorySource { try InventorySource(sysfs: sysfs, dumpFile: dumpFile, host: host) }
 
     func validate() throws {
         if sysfs != nil && dumpFile != nil { throw ValidationError("give either --sysfs or -F, not both") }
@@ -84,13 +85,14 @@ struct List: ParsableCommand {
     var json = false
 
     @OptionGroup var inventoryOptions: InventoryOptions
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
 
     /// What was asked for, as the fast path (`ListRequest.parse`) also builds it.
     var request: ListRequest {
         ListRequest(options: flags.options, slot: flags.slot, ids: flags.ids, owners: owners, hidden: hidden, json: json,
                     sysfs: inventoryOptions.sysfs, dumpFile: inventoryOptions.dumpFile, idsFile: inventoryOptions.idsFile,
-                    state: stateOptions.state)
+                    state: stateOptions.state, root: host.root)
     }
 
     func run() throws {
@@ -110,14 +112,16 @@ struct ListRequest: Equatable {
     var dumpFile: String?
     var idsFile: String?
     var state: String?
+    var root: String?
 
     func run() throws {
+        let host = try HostRoot.resolve(option: root)
         let filter = try PCIFilter(slot: slot, id: ids)
         let numeric = options.numeric, tree = options.tree
         // The state is read only when pcihide's own additions need it, so that plain
         // listings work without one (and cost nothing extra).
-        let state: PCIHideState? = owners || hidden || json ? try StateStore(option: self.state).load() : nil
-        let inventory = try Inventory(source: InventorySource(sysfs: sysfs, dumpFile: dumpFile), idsFile: idsFile,
+        let state: PCIHideState? = owners || hidden || json ? try StateStore(option: self.state, host: host).load() : nil
+        let inventory = try Inventory(source: InventorySource(sysfs: sysfs, dumpFile: dumpFile, host: host), idsFile: idsFile,
                                       numericIds: json ? 0 : numeric, topology: tree, filter: filter.isEmpty ? nil : filter,
                                       identityOnly: !json && options.showsIdentityOnly)
         if inventory.devices.isEmpty && filter.isEmpty {
@@ -141,7 +145,7 @@ struct ListRequest: Equatable {
 
     /// The arguments after `list`, read without building ArgumentParser's command tree (which
     /// costs more than listing a machine's devices) when they are of the plain forms scripts and
-    /// users type: lspci's flags alone or grouped (`-nnk`), `-s`/`-d`/`-i`/`-F`/`--sysfs`/`--state`
+    /// users type: lspci's flags alone or grouped (`-nnk`), `-s`/`-d`/`-i`/`-F`/`--sysfs`/`--state`/`--root`
     /// each once with a separate value, `--owners`, `--hidden`, `--json`. nil for anything else
     /// (help, `--opt=value`, repeats, conflicts, errors): ArgumentParser then reads it and words
     /// any error. A test holds the two readings equal.
@@ -151,7 +155,7 @@ struct ListRequest: Equatable {
         var rest = arguments
         func once(_ name: String) -> Bool { seen.insert(name).inserted }
         while let arg = rest.popFirst() {
-            if ["-s", "-d", "-i", "-F", "--sysfs", "--state"].contains(arg) {
+            if ["-s", "-d", "-i", "-F", "--sysfs", "--state", "--root"].contains(arg) {
                 guard once(arg), let value = rest.popFirst(), !value.hasPrefix("-") else { return nil }
                 switch arg {
                 case "-s": r.slot = value
@@ -159,6 +163,7 @@ struct ListRequest: Equatable {
                 case "-i": r.idsFile = value
                 case "-F": r.dumpFile = value
                 case "--sysfs": r.sysfs = value
+                case "--root": r.root = value
                 default: r.state = value
                 }
                 continue

@@ -1,22 +1,33 @@
 import ArgumentParser
 import PCIInventory
+import PCIModel
 import PCISpec
 import PCIState
+import SystemIO
+
+/// Which host's files pcihide reads and writes: every host path (/sys, /proc, /etc, /boot,
+/// /dev, /var) is taken under this one directory.
+struct HostOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Read and write the host's files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.", valueName: "dir"), completion: .directory)
+    var root: String?
+
+    func resolve() throws(Failure) -> HostRoot { try HostRoot.resolve(option: root) }
+}
 
 /// Where the state file is.
 struct StateOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json for root, else $XDG_STATE_HOME/pcihide/state.json).", valueName: "path"), completion: .file())
+    @Option(name: .long, help: ArgumentHelp("The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).", valueName: "path"), completion: .file())
     var state: String?
 
-    var store: StateStore { StateStore(option: state) }
+    func store(_ host: HostRoot) throws(Failure) -> StateStore { try StateStore(option: state, host: host) }
 }
 
 /// Where devices are read from.
 struct SourceOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).", valueName: "dir"), completion: .directory)
+    @Option(name: .long, help: ArgumentHelp("A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).", valueName: "dir"), completion: .directory)
     var sysfs: String?
 
-    var tree: SysfsTree { SysfsTree(root: SysfsTree.resolveRoot(option: sysfs)) }
+    func tree(_ host: HostRoot) throws(Failure) -> SysfsTree { try SysfsTree.resolve(option: sysfs, host: host) }
 }
 
 extension BootStyle: ExpressibleByArgument {}

@@ -10,6 +10,7 @@ struct Owners: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @Option(help: ArgumentHelp("Where ownership comes from: state (pcihide's ledger) or xl (the live Xen toolstack: xl pci-assignable-list, xl list, xl pci-list).", valueName: "source"))
     var toolstack: OwnershipSource = .state
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
 
@@ -20,9 +21,9 @@ struct Owners: ParsableCommand {
                 writeStandardOutput(json ? XLOwners.json(devices).serialized() : XLOwners.table(devices))
                 return
             }
-            let state = try stateOptions.store.load()
+            let state = try stateOptions.store(try host.resolve()).load()
             // Names are a courtesy: without a readable inventory the rows still show.
-            let inventory = try? Inventory(source: .sysfs(source.tree.root))
+            let inventory = try? Inventory(source: .sysfs((try source.tree(host.resolve())).root))
             func name(_ e: HiddenEntry) -> String? {
                 guard let a = e.selection.address, let inv = inventory, let d = inv.device(a) else { return nil }
                 return inv.vendorDeviceName(d)

@@ -12,14 +12,14 @@ struct RuntimeHide {
     let binder: RuntimeBinder
     let driver: PassthroughDriver
 
-    init(entries: [HiddenEntry], targets: [PCIAddress], tree: SysfsTree, io: SysfsIO, driver: PassthroughDriver?) throws(Failure) {
+    init(entries: [HiddenEntry], targets: [PCIAddress], tree: SysfsTree, binder: RuntimeBinder, driver: PassthroughDriver) throws(Failure) {
         for e in entries where !targets.contains(where: { e.selection.matches($0) }) {
             throw Failure(.usage, "cannot bind \(e.selection) now: no such device in \(tree.devicesDirectory); nothing was changed")
         }
         self.entries = entries
         self.targets = targets
-        binder = RuntimeBinder(tree: tree, io: io)
-        if let driver { self.driver = driver } else { self.driver = try binder.defaultDriver() }
+        self.binder = binder
+        self.driver = driver
     }
 
     /// One exact entry per bound device (a wildcard given with --now is recorded device by device).

@@ -3,19 +3,29 @@ import PCIBinding
 import PCIInventory
 import PCIModel
 import PCIState
+import SystemIO
 
 extension PassthroughDriver: ExpressibleByArgument {}
 
 /// Where the safety checks find mounted file systems.
 struct SafetyOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The mount table to trace to PCI devices (default: $PCIHIDE_MOUNTS, else /proc/mounts).", valueName: "file"), completion: .file())
+    @Option(help: ArgumentHelp("The mount table to trace to PCI devices (default: $PCIHIDE_MOUNTS, else proc/mounts under the host root).", valueName: "file"), completion: .file())
     var mounts: String?
 
-    @Option(name: .customLong("block-class"), help: ArgumentHelp("The block-device class directory (default: $PCIHIDE_BLOCK_CLASS, else /sys/class/block when the sysfs root is /sys/bus/pci; other trees are not traced).", valueName: "dir"), completion: .directory)
+    @Option(name: .customLong("block-class"), help: ArgumentHelp("The block-device class directory (default: $PCIHIDE_BLOCK_CLASS, else sys/class/block under the host root when the sysfs tree is the root's own; other trees are not traced).", valueName: "dir"), completion: .directory)
     var blockClass: String?
 
-    func inspector(tree: SysfsTree, present: [PCIAddress], state: PCIHideState) -> SafetyInspector {
-        SafetyInspector(tree: tree, present: present, mounts: mounts, blockClass: blockClass, isHidden: { state.entry(hiding: $0) != nil })
+    func inspector(host: HostRoot, tree: SysfsTree, present: [PCIAddress], state: PCIHideState) throws(Failure) -> SafetyInspector {
+        let mountsFile = try host.resolve(option: mounts, name: "--mounts", env: "PCIHIDE_MOUNTS", absolute: "/proc/mounts")
+        var block: String?
+        if let blockClass {
+            guard !blockClass.isEmpty else { throw Failure(.usage, "--block-class needs a directory: an empty value would silently mean /sys/class/block on this machine") }
+            block = blockClass
+        } else if !host.explicit {
+            block = Environment.get("PCIHIDE_BLOCK_CLASS")
+        }
+        let sources = SafetySources.under(host, tree: tree, mounts: mountsFile, blockClass: block)
+        return SafetyInspector(tree: tree, present: present, sources: sources, isHidden: { state.entry(hiding: $0) != nil })
     }
 }
 

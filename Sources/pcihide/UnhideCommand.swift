@@ -21,6 +21,7 @@ struct Unhide: ParsableCommand {
     var force = false
 
     @OptionGroup var runtime: RuntimeOptions
+    @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
 
@@ -33,14 +34,19 @@ struct Unhide: ParsableCommand {
                     throw Failure(.usage, "unhide --now takes device addresses, not the wildcard \(s): name each device")
                 }
             }
-            let binder = RuntimeBinder(tree: source.tree, io: runtime.io())
+            let host = try self.host.resolve()
+            let store = try stateOptions.store(host)
+            let binder = RuntimeBinder(tree: try source.tree(host), io: runtime.io())
             if runtime.dryRun {
-                let state = try stateOptions.store.load()
+                // A dry run refuses what the real run would refuse, before printing any write.
+                var state = try store.load()
+                for s in selections { _ = try HiddenSetChange.unhide(s, force: force, in: &state) }
+                state = try store.load()
                 for s in selections { _ = try binder.unbind(s.address!, restoring: state.entry(for: s)?.originalDriver) }
                 runtime.printDryRun(binder.io)
                 return
             }
-            let messages = try stateOptions.store.update { state in
+            let messages = try store.update { state in
                 var messages: [String] = []
                 var given: [(BindingChange, String)] = []
                 for s in selections {

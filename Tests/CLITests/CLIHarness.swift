@@ -23,7 +23,8 @@ struct CLI {
 
     init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-cli-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // An empty sysfs tree: hide reads one (a missing tree is an error, never "nothing to check").
+        try FileManager.default.createDirectory(atPath: dir + "/sys/devices", withIntermediateDirectories: true)
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PCIHIDE_") }
         env["PCIHIDE_STATE"] = dir + "/state.json"
         env["PCIHIDE_SYSFS"] = dir + "/sys"

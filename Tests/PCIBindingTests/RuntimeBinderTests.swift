@@ -13,15 +13,15 @@ import Testing
 struct Host {
     let dir: String
     let kernel: SimulatedKernel
-    var tree: SysfsTree { SysfsTree(root: dir + "/sys") }
+    var tree: SysfsTree { SysfsTree(root: dir + "/sys/bus/pci") }
     var binder: RuntimeBinder { RuntimeBinder(tree: tree, io: kernel) }
 
     init(drivers: [String] = ["pciback", "vfio-pci", "e1000e", "i915", "ahci", "pcieport"]) throws {
         var template = Array("/tmp/pcihide-bind-XXXXXX".utf8CString)
         dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
         try SysfsFixture.writeHost(to: dir)
-        try SimulatedKernel.loadDrivers(drivers, root: dir + "/sys")
-        kernel = SimulatedKernel(root: dir + "/sys")
+        try SimulatedKernel.loadDrivers(drivers, root: dir + "/sys/bus/pci")
+        kernel = SimulatedKernel(root: dir + "/sys/bus/pci")
         kernel.nativeDrivers = [nic: "e1000e", PCIAddress(sysfsName: "0000:01:00.1")!: "e1000e"]
     }
 
@@ -29,7 +29,7 @@ struct Host {
     let bare = PCIAddress(sysfsName: "0000:02:09.0")!
 
     func paths(_ writes: [(path: String, value: String)]) -> [String] {
-        writes.map { String($0.path.dropFirst(dir.count + 5)) + " " + LiveSysfs.shown($0.value) }
+        writes.map { String($0.path.dropFirst(dir.count + "/sys/bus/pci/".count)) + " " + LiveSysfs.shown($0.value) }
     }
 }
 
@@ -50,7 +50,7 @@ struct RuntimeBinderTests {
 
     @Test func listedSlotIsNotAddedAgain() throws {
         let h = try Host()
-        try h.kernel.write(h.dir + "/sys/drivers/pciback/new_slot", "0000:01:00.0")
+        try h.kernel.write(h.dir + "/sys/bus/pci/drivers/pciback/new_slot", "0000:01:00.0")
         _ = try h.binder.bind(h.nic, to: .pciback)
         #expect(!h.paths(h.kernel.writes).dropFirst().contains { $0.hasPrefix("drivers/pciback/new_slot") })
         #expect(h.kernel.driver(h.nic) == "pciback")
@@ -158,10 +158,10 @@ struct RuntimeBinderTests {
         let dry = DryRunSysfs()
         _ = try RuntimeBinder(tree: h.tree, io: dry).bind(h.nic, to: .pciback)
         #expect(dry.lines == [
-            "write \(h.dir)/sys/devices/0000:01:00.0/driver_override pciback",
-            "write \(h.dir)/sys/drivers/e1000e/unbind 0000:01:00.0",
-            "write \(h.dir)/sys/drivers/pciback/new_slot 0000:01:00.0",
-            "write \(h.dir)/sys/drivers_probe 0000:01:00.0",
+            "write \(h.dir)/sys/bus/pci/devices/0000:01:00.0/driver_override pciback",
+            "write \(h.dir)/sys/bus/pci/drivers/e1000e/unbind 0000:01:00.0",
+            "write \(h.dir)/sys/bus/pci/drivers/pciback/new_slot 0000:01:00.0",
+            "write \(h.dir)/sys/bus/pci/drivers_probe 0000:01:00.0",
         ])
         #expect(h.kernel.driver(h.nic) == "e1000e")
     }
@@ -170,8 +170,9 @@ struct RuntimeBinderTests {
 @Suite("Safety report")
 struct SafetyTests {
     func inspector(_ h: Host, traced: Bool = true, hidden: Set<String> = []) throws -> SafetyInspector {
-        SafetyInspector(tree: h.tree, present: try h.tree.addresses(), mounts: h.dir + "/mounts", blockClass: traced ? h.dir + "/block" : nil,
-                            isHidden: { hidden.contains($0.description) })
+        var sources = SafetySources.under(HostRoot(h.dir), tree: h.tree, mounts: h.dir + "/proc/mounts", blockClass: nil)
+        if !traced { sources.blockClass = nil }
+        return SafetyInspector(tree: h.tree, present: try h.tree.addresses(), sources: sources, isHidden: { hidden.contains($0.description) })
     }
 
     @Test func groupCompanionsAndSiblings() throws {

@@ -1,0 +1,61 @@
+import PCIModel
+
+/// Where the host's files are: `/` on the machine itself, or a directory that holds another
+/// host's `sys/`, `proc/`, `etc/`, `boot/`, `dev/` and `var/` (a test tree, a chroot, a snapshot
+/// of a machine being diagnosed). Every host path pcihide reads or writes is made here, so that
+/// one option relocates them all and nothing reaches this machine's real files by accident.
+public struct HostRoot: Sendable, Equatable {
+    /// The directory without its trailing slashes: "" for `/`.
+    public let prefix: String
+    /// True when given as `--root`: then it wins over the narrower `PCIHIDE_*` variables too
+    /// (an option on the command line beats the environment).
+    public let explicit: Bool
+
+    public init(_ dir: String, explicit: Bool = false) {
+        var d = Substring(dir)
+        while d.count > 1 && d.hasSuffix("/") { d = d.dropLast() }
+        prefix = d == "/" ? "" : String(d)
+        self.explicit = explicit
+    }
+
+    /// This machine.
+    public static let live = HostRoot("/")
+
+    public var isLive: Bool { prefix.isEmpty }
+
+    /// What the user named: `/` or the directory.
+    public var description: String { prefix.isEmpty ? "/" : prefix }
+
+    /// The host's `absolute` path (`/proc/mounts`) under this root.
+    public func path(_ absolute: String) -> String { prefix + absolute }
+
+    /// `--root DIR`, else `$PCIHIDE_ROOT`, else `/`. An empty value is a usage error (it must
+    /// never silently mean this machine); a directory that does not exist is `noInput`.
+    public static func resolve(option: String?) throws(Failure) -> HostRoot {
+        let root: HostRoot
+        if let option {
+            guard !option.isEmpty else { throw Failure(.usage, "--root needs a directory: an empty value would mean this machine's /") }
+            root = HostRoot(option, explicit: true)
+        } else if let env = Environment.raw("PCIHIDE_ROOT") {
+            guard !env.isEmpty else { throw Failure(.usage, "PCIHIDE_ROOT is set but empty: unset it for this machine, or name a directory") }
+            root = HostRoot(env)
+        } else {
+            return .live
+        }
+        guard Files.isDirectory(root.description) else {
+            throw Failure(.noInput, "the host root \(root.description) is not a directory (--root or PCIHIDE_ROOT)")
+        }
+        return root
+    }
+
+    /// A narrower location: `option` (`--sysfs DIR`, empty is a usage error), else the variable
+    /// `env` unless `--root` was given, else `absolute` under this root.
+    public func resolve(option: String?, name: String, env: String, absolute: String) throws(Failure) -> String {
+        if let option {
+            guard !option.isEmpty else { throw Failure(.usage, "\(name) needs a value: an empty one would silently mean \(absolute) on this machine") }
+            return option
+        }
+        if !explicit, let v = Environment.get(env) { return v }
+        return path(absolute)
+    }
+}

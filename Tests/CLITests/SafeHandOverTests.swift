@@ -1,0 +1,173 @@
+import Foundation
+import PCIFixtures
+import PCIModel
+import Testing
+
+/// What the host needs is never handed over, named or added: on a desktop host root (GPU and
+/// HDMI audio behind a root port; USB, SATA holding / and the boot-VGA iGPU in one consumer
+/// group; NVMe holding /home behind a root port; the management NIC with the default route).
+@Suite("safe hand-over on a desktop host root")
+struct SafeHandOverTests {
+    static func desktop(iommu: Bool = true, drivers: [String] = ["pciback", "vfio-pci", "pcieport", "i915", "ahci", "xhci_hcd", "nvme", "e1000e", "nouveau", "snd_hda_intel"]) throws -> CLI {
+        var cli = try CLI()
+        try SysfsFixture.desktop(iommu: iommu).write(to: cli.dir)
+        try SimulatedKernel.loadDrivers(drivers, root: HostRootFixture.pciRoot(cli.dir))
+        cli.environment["PCIHIDE_SYSFS"] = nil
+        cli.environment["PCIHIDE_ROOT"] = cli.dir
+        return cli
+    }
+
+    @Test("a --group companion the host needs refuses the whole command, --now and boot alike, --force included", arguments: [
+        ["hide", "00:14.0", "--group", "--now", "--dry-run"],
+        ["hide", "00:14.0", "--group"],
+        ["hide", "00:14.0", "--group", "--force", "--grub"],
+    ])
+    func refusedCompanionRefusesTheGroup(_ args: [String]) throws {
+        let cli = try Self.desktop()
+        let r = try cli.run(args)
+        #expect(r.status == 64, "\(r.stderr)")
+        #expect(r.stdout == "", "nothing planned, nothing printed")
+        #expect(r.stderr.contains("0000:00:17.0 (companion of 0000:00:14.0): it holds mounted file systems (/)"), "\(r.stderr)")
+        #expect(r.stderr.contains("0000:00:02.0 (companion of 0000:00:14.0): it is the boot VGA device"), "\(r.stderr)")
+        #expect(r.stderr.contains("the group cannot be split safely") && r.stderr.contains("nothing was changed"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.statePath))
+    }
+
+    @Test func withoutGroupTheCriticalCompanionIsNamed() throws {
+        let cli = try Self.desktop()
+        let r = try cli.run(["hide", "00:14.0"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("the host needs 0000:00:02.0") && r.stderr.contains("never through vfio-pci"), "\(r.stderr)")
+        #expect(!r.stderr.contains("add --group"), "--group would be refused, so it is not suggested: \(r.stderr)")
+    }
+
+    @Test func bridgesAreNeverCompanions() throws {
+        let cli = try Self.desktop()
+        let check = try cli.run(["check", "01:00.0"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("IOMMU group: 1, shared with: 0000:00:01.0 (pcieport, bridge, stays with the host), 0000:01:00.1 (snd_hda_intel, not hidden)"), "\(check.stdout)")
+        #expect(check.stdout.contains("verdict: hide leaves behind 0000:01:00.1 (hide --group takes them too)"), "\(check.stdout)")
+        let hide = try cli.run(["hide", "01:00.0", "--group", "--grub"])
+        #expect(hide.status == 0, "\(hide.stderr)")
+        #expect(hide.stdout == "xen-pciback.hide=(0000:01:00.0)(0000:01:00.1)\n")
+        let dry = try cli.run(["hide", "01:00.0", "--group", "--now", "--dry-run"])
+        #expect(!dry.stdout.contains("pcieport") && !dry.stdout.contains("00:01.0"), "\(dry.stdout)")
+        try cli.run(["domain", "start", "1"])
+        let owners = try cli.run(["owners"])
+        #expect(!owners.stdout.contains("0000:00:01.0"), "\(owners.stdout)")
+    }
+
+    @Test("a bridge named, or matched by a wildcard, is refused with what could be hidden instead", arguments: [
+        ("00:01.0", "hide the devices behind it instead: 0000:01:00.0, 0000:01:00.1"),
+        ("00:1d.0", "hide the devices behind it instead: 0000:02:00.0"),
+        ("00:00.0", "it is the host bridge"),
+        ("00:1f.0", "it is the ISA/LPC bridge"),
+        ("(00:*.*)", "0000:00:01.0: it is a bridge (class 0604)"),
+    ])
+    func bridgesAreRefused(_ spec: String, _ reason: String) throws {
+        let cli = try Self.desktop()
+        let r = try cli.run(["hide", spec])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains(reason), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.statePath))
+    }
+
+    @Test func theManagementNICAndTheHomeDiskAreRefused() throws {
+        let cli = try Self.desktop()
+        let nic = try cli.run(["check", "00:1f.6", "--json"])
+        #expect(nic.status == 1)
+        let report = try JSONSerialization.jsonObject(with: Data(nic.stdout.utf8)) as! [[String: Any]]
+        #expect(report[0]["refusals"] as? [String] == ["it carries the host's network: enp0s31f6 (up, default route)"])
+        #expect(report[0]["safe"] as? Bool == false)
+        #expect(try cli.run(["hide", "00:1f.6"]).status == 64)
+        let nvme = try cli.run(["check", "02:00.0"])
+        #expect(nvme.status == 1 && nvme.stdout.contains("verdict: refused: it holds mounted file systems (/home)"), "\(nvme.stdout)")
+    }
+
+    @Test func aNICWhoseAddressIsOnABridgeAboveItIsRefused() throws {
+        var cli = try CLI()
+        var root = SysfsFixture.desktop()
+        root.interfaces = [
+            .init(device: PCIAddress(sysfsName: "0000:00:1f.6")!, name: "eno1", master: "vmbr0"),
+            .init(device: nil, name: "vmbr0", routes: ["default", "10.0.0.0/24"]),
+        ]
+        try root.write(to: cli.dir)
+        cli.environment["PCIHIDE_SYSFS"] = nil
+        let r = try cli.run(["check", "--root", cli.dir, "00:1f.6"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("verdict: refused: it carries the host's network: eno1 (up, default route, through vmbr0)"), "\(r.stdout)")
+    }
+
+    @Test func withoutAnIOMMUCheckIsNotSafeAndVfioIsRefused() throws {
+        let cli = try Self.desktop(iommu: false)
+        let check = try cli.run(["check", "01:00.1"])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("verdict: not safe: no IOMMU is active"), "\(check.stdout)")
+        let vfio = try cli.run(["hide", "01:00.1", "--now", "--dry-run", "--driver", "vfio-pci"])
+        #expect(vfio.status == 69 && vfio.stdout == "", "\(vfio.stderr)")
+        #expect(vfio.stderr.contains("vfio-pci cannot take a device safely without one"), "\(vfio.stderr)")
+        let pciback = try cli.run(["hide", "01:00.1", "--now", "--dry-run", "--driver", "pciback"])
+        #expect(pciback.status == 0 && pciback.stderr.contains("can reach all host memory by DMA"), "\(pciback.stderr)")
+    }
+
+    @Test func aDriverThatIsNotLoadedFailsBeforeAnyWrite() throws {
+        let cli = try Self.desktop(drivers: ["vfio-pci", "snd_hda_intel"])
+        for extra in [["--dry-run"], []] {
+            let r = try cli.run(["hide", "01:00.1", "--now", "--driver", "pciback"] + extra)
+            #expect(r.status == 69, "\(r.stderr)")
+            #expect(r.stdout == "" && r.stderr.contains("pciback is not loaded"), "\(r.stderr)")
+        }
+        let sys = HostRootFixture.pciRoot(cli.dir)
+        #expect(cli.file(sys + "/devices/0000:01:00.1/driver_override") == "(null)\n", "no write reached the tree")
+        #expect(FileManager.default.fileExists(atPath: sys + "/devices/0000:01:00.1/driver"), "still bound to its driver")
+    }
+
+    @Test("an empty path is a usage error, never the live system", arguments: ["--sysfs", "--state", "--mounts", "--root", "--block-class"])
+    func emptyPaths(_ option: String) throws {
+        let cli = try Self.desktop()
+        let r = try cli.run(["hide", "01:00.1", option, ""])
+        #expect(r.status == 64, "\(option): \(r.stderr)")
+        #expect(r.stderr.contains(option), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.statePath))
+    }
+
+    @Test func aMissingTreeIsNoInputForHide() throws {
+        let cli = try CLI()
+        let r = try cli.run(["hide", "00:00.0", "--sysfs", cli.dir + "/nonexistent"])
+        #expect(r.status == 66 && r.stderr.contains("nonexistent/devices"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.statePath))
+        #expect(try cli.run(["check", "00:00.0", "--root", cli.dir + "/nowhere"]).status == 66)
+    }
+
+    @Test func theRootRelocatesTheStateFileToo() throws {
+        var cli = try Self.desktop()
+        cli.environment["PCIHIDE_STATE"] = nil
+        cli.environment["PCIHIDE_ROOT"] = nil
+        let r = try cli.run(["hide", "01:00.1", "--root", cli.dir])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: cli.dir + "/var/lib/pcihide/state.json"))
+        #expect(try cli.run(["hidden", "--root", cli.dir]).stdout == "0000:01:00.1\n")
+    }
+
+    @Test func unhideNowOfADeviceARunningDomainOwnsIsRefused() throws {
+        let cli = try Self.desktop()
+        try cli.run(["hide", "01:00.1"])
+        try cli.run(["domain", "start", "4", "--name", "win10"])
+        for extra in [["--dry-run"], []] {
+            let r = try cli.run(["unhide", "01:00.1", "--now"] + extra)
+            #expect(r.status == 64 && r.stderr.contains("owned by domain 4"), "\(r.stderr)")
+            #expect(r.stdout == "")
+        }
+        let forced = try cli.run(["unhide", "01:00.1", "--now", "--dry-run", "--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+    }
+
+    @Test func aRecordedDriverThatIsAPathIsRefused() throws {
+        let cli = try Self.desktop()
+        try cli.write(cli.statePath, #"{"format": "pcihide-state", "version": 3, "hidden": [{"device": "0000:01:00.1", "since": "t", "boundTo": "pciback", "originalDriver": "../../../x"}], "domains": []}"#)
+        let r = try cli.run(["unhide", "01:00.1", "--now"])
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: HostRootFixture.pciRoot(cli.dir) + "/drivers/../../../x/bind"))
+        #expect(!FileManager.default.fileExists(atPath: cli.dir + "/sys/x"))
+    }
+}
