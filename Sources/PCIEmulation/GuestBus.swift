@@ -95,6 +95,15 @@ public final class GuestBus {
                 _ = i
             }
         }
+        // Then each device keeps its host device number when that guest slot is free, as the
+        // 2005 prototype showed host 02:09.0 at guest 00:09.0 (slots 00 and 01 hold the
+        // emulated bridges); the rest take the first free slot.
+        for d in devices where d.virtualSlot == nil {
+            let key = UInt16(d.hostBus) << 8 | UInt16(d.hostDevice)
+            if slotOfHostSlot[key] != nil || d.hostDevice < 2 || used.contains(d.hostDevice) { continue }
+            used.insert(d.hostDevice)
+            slotOfHostSlot[key] = d.hostDevice
+        }
         var next: UInt8 = 2
         for d in devices where d.virtualSlot == nil {
             let key = UInt16(d.hostBus) << 8 | UInt16(d.hostDevice)
@@ -224,13 +233,20 @@ public final class GuestBus {
 
     func check(_ slot: UInt8, _ function: UInt8, _ offset: Int, _ width: Int) throws(EmulationError) -> Int? {
         guard width == 1 || width == 2 || width == 4 else { throw EmulationError("width \(width) is not 1, 2 or 4") }
-        guard offset >= 0, offset + width <= 256 else {
-            throw EmulationError("offset 0x\(hexPad(UInt32(max(offset, 0)), 2)) with width \(width) is outside the 256-byte config space")
+        // Compared without adding to `offset`: any Int reaches here (emu read 7fffffffffffffff).
+        guard offset >= 0, offset <= 256 - width else {
+            let shown = offset < 0 ? "-0x" + String(offset.magnitude, radix: 16) : "0x" + String(offset, radix: 16)
+            throw EmulationError("offset \(shown) with width \(width) is outside the 256-byte config space")
         }
         guard offset % width == 0 else { throw EmulationError("offset 0x\(hexPad(UInt32(offset), 2)) is not aligned to width \(width)") }
         guard slot <= 0x1f, function <= 7 else { throw EmulationError("00:\(hex2(slot)).\(function) is not a PCI address") }
         let k = Int(index[Int(slot) << 3 | Int(function)])
         return k < 0 ? nil : k
+    }
+
+    /// Is there a function at bus 0, `slot`.`function` (emulated or passed through)?
+    public func isPresent(slot: UInt8, function: UInt8) -> Bool {
+        slot <= 0x1f && function <= 7 && index[Int(slot) << 3 | Int(function)] >= 0
     }
 
     /// Reads what the guest reads at bus 0, `slot`.`function`, `offset` (all ones when absent).

@@ -16,10 +16,24 @@ public enum Ownership {
         }
     }
 
+    /// The longest domain name kept (xl allows 64 bytes less the terminator).
+    public static let maxNameLength = 63
+
+    /// Checks a domain name: printable characters only (a newline would forge a history line,
+    /// an ESC sequence would reach the terminal through owners and history), at most 63 bytes.
+    public static func validate(name: String) throws(Failure) {
+        if name.isEmpty { throw Failure(.usage, "--name needs a value") }
+        if name.utf8.count > maxNameLength { throw Failure(.usage, "the domain name is \(name.utf8.count) bytes long; at most \(maxNameLength) are allowed") }
+        for (k, c) in name.unicodeScalars.enumerated() where c.value < 0x20 || (c.value >= 0x7f && c.value < 0xa0) {
+            throw Failure(.usage, "character \(k + 1) of the domain name is U+\(hex(c.value, 4)), a control character; a name is printable characters only")
+        }
+    }
+
     /// Records `id` as running and hands it every free auto device and every device pinned to it.
     /// Returns what it received.
     public static func start(_ id: Int, name: String?, in state: inout PCIHideState, now: String) throws(Failure) -> [DeviceSelection] {
         try validate(domain: id)
+        if let name { try validate(name: name) }
         if let d = state.domain(id) {
             throw Failure(.usage, "domain \(d.label) is already running (since \(d.started)); kill it first")
         }

@@ -302,8 +302,14 @@ struct Parser {
         return DeviceSpec(input: input, form: .xlSpec, selections: selection.map { [$0] } ?? [], options: options)
     }
 
+    /// A guest slot: 02-1f, since 00 and 01 hold the guest's emulated host bridge (440FX) and
+    /// ISA bridge (PIIX3).
     func vslot(_ r: Range<Int>) throws(SpecError) -> UInt8 {
-        UInt8(try field(r, "vslot", max: 0x1f, width: 2, next: "the end"))
+        let v = UInt8(try field(r, "vslot", max: 0x1f, width: 2, next: "the end"))
+        if v < 2 {
+            throw fail(r.lowerBound, max(1, r.count), "vslot \(hex(v, 2)) holds the guest's emulated \(v == 0 ? "host bridge (440FX)" : "ISA bridge (PIIX3)"); choose a slot from 02 to 1f")
+        }
+        return v
     }
 
     func flag(_ key: String, _ r: Range<Int>) throws(SpecError) -> Bool {

@@ -125,9 +125,15 @@ struct EmuRead: ParsableCommand {
             let g = try Guest(guest)
             do {
                 let v = try g.bus.read(slot: slot, function: function, offset: off, width: width)
-                let how = try g.bus.isEmulated(slot: slot, function: function, offset: off, width: width) ? "emulated" : "shone through"
                 let digits = String(v, radix: 16)
-                print("0x" + String(repeating: "0", count: max(0, width * 2 - digits.count)) + digits + " (\(how))")
+                let value = "0x" + String(repeating: "0", count: max(0, width * 2 - digits.count)) + digits
+                guard g.bus.isPresent(slot: slot, function: function) else {
+                    // What a guest reads from an empty slot: the bus answers all ones.
+                    print("\(value) (no device at 00:\(hex(slot, 2)).\(function): the guest reads all ones)")
+                    return
+                }
+                let how = try g.bus.isEmulated(slot: slot, function: function, offset: off, width: width) ? "emulated" : "shone through"
+                print(value + " (\(how))")
             } catch let error as EmulationError {
                 throw Failure(.usage, error.message)
             }

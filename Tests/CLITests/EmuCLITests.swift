@@ -45,14 +45,14 @@ struct EmuCLITests {
         cli.environment["PCIHIDE_SYSFS"] = cli.dir + "/sys"
         let r = try cli.run(["emu", "lspci", "--device", "03:10.1", "-nn"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.split(separator: "\n").last == "00:02.0 Ethernet controller [0200]: Mellanox Technologies MT27800 Family [ConnectX-5 Virtual Function] [15b3:1018]")
-        let read = try cli.run(["emu", "read", "--device", "03:10.1", "00:02.0", "0x0", "--width", "4"])
+        #expect(r.stdout.split(separator: "\n").last == "00:10.0 Ethernet controller [0200]: Mellanox Technologies MT27800 Family [ConnectX-5 Virtual Function] [15b3:1018]")
+        let read = try cli.run(["emu", "read", "--device", "03:10.1", "00:10.0", "0x0", "--width", "4"])
         #expect(read.stdout == "0x101815b3 (emulated)\n")
         // A real lspci reads the guest's bus the same way.
         let dump = try cli.run(["emu", "dump", "--device", "03:10.1"])
         try cli.write(cli.dir + "/guest.txt", dump.stdout)
-        let lspci = try CLI.execute("/usr/bin/lspci", ["-F", cli.dir + "/guest.txt", "-n", "-s", "00:02.0"])
-        #expect(lspci.stdout == "00:02.0 0200: 15b3:1018\n")
+        let lspci = try CLI.execute("/usr/bin/lspci", ["-F", cli.dir + "/guest.txt", "-n", "-s", "00:10.0"])
+        #expect(lspci.stdout == "00:10.0 0200: 15b3:1018\n")
     }
 
     @Test("the 2005 announcement's guest listing, line for line, with IRQ 21")
@@ -86,6 +86,18 @@ struct EmuCLITests {
         #expect(ours.stdout == LspciDifferentialTests.run("/usr/bin/lspci", ["-F", path, "-nn"]).stdout)
     }
 
+    /// The README's example as written: hide=02:09.0 with no slot asked for, handed to the first
+    /// domain started, is seen at guest 00:09.0 as in 2005.
+    @Test func theHostDeviceNumberIsKeptByDefault() throws {
+        let cli = try machine2005()
+        try cli.run(["hide", "02:09.0"])
+        try cli.run(["domain", "start", "1"])
+        let r = try cli.run(["emu", "read", "--domain", "1", "00:09.0", "0x3c"])
+        #expect(r.status == 0 && r.stdout == "0x15 (emulated)\n", "\(r.stdout)\(r.stderr)")
+        let spec = try cli.run(["hide", "03:00.0@01"])
+        #expect(spec.status == 64 && spec.stderr.contains("vslot 01 holds the guest's emulated ISA bridge"), "refused when the spec is given: \(spec.stderr)")
+    }
+
     @Test func readsSayWhereTheValueComesFrom() throws {
         let cli = try machine2005()
         var r = try cli.run(["emu", "read", "--device", "02:09.0@09", "00:09.0", "0x3c"])
@@ -93,7 +105,10 @@ struct EmuCLITests {
         r = try cli.run(["emu", "read", "--device", "02:09.0@09", "00:09.0", "0", "--width", "4"])
         #expect(r.stdout == "0x12298086 (shone through)\n")
         r = try cli.run(["emu", "read", "--device", "02:09.0@09", "00:03.0", "0", "--width", "2"])
-        #expect(r.stdout == "0xffff (emulated)\n")
+        #expect(r.stdout == "0xffff (no device at 00:03.0: the guest reads all ones)\n")
+        // Offsets no config space has are refused, never a crash (exit 64, not a trap).
+        r = try cli.run(["emu", "read", "--device", "02:09.0@09", "00:09.0", "7fffffffffffffff"])
+        #expect(r.status == 64 && r.stderr.contains("outside the 256-byte config space"), "\(r.stderr)")
     }
 
     @Test func traceReplaysPortAccesses() throws {
@@ -128,7 +143,7 @@ struct EmuCLITests {
         (["emu", "read", "--device", "02:09.0", "00:02.0", "0x3c", "--width", "3"], 64, "width 3 is not 1, 2 or 4"),
         (["emu", "read", "--device", "02:09.0", "01:02.0", "0x3c"], 64, "only domain 0, bus 0"),
         (["emu", "read", "--device", "07:00.0", "00:02.0", "0x3c"], 65, "not present"),
-        (["emu", "proc-pci", "--device", "02:09.0@01"], 64, "taken by the emulated ISA bridge"),
+        (["emu", "proc-pci", "--device", "02:09.0@01"], 64, "vslot 01 holds the guest's emulated ISA bridge (PIIX3); choose a slot from 02 to 1f"),
         (["emu", "proc-pci"], 64, "give --domain N or at least one --device SPEC"),
         (["emu", "trace", "--device", "02:09.0", "TRACE"], 65, "trace.txt:3: unknown operation 'inq'"),
         (["emu", "trace", "--device", "02:09.0", "TRACE2"], 65, "trace2.txt:1: port 0x80 is not a PCI configuration port"),

@@ -301,7 +301,7 @@ struct PassthroughTests {
     }
 
     @Test("rule 12: accesses must be 1, 2 or 4 wide, aligned and inside the config space", arguments: [
-        (0x3c, 3), (0x3d, 2), (0x3e, 4), (0xfe, 4), (0x100, 1), (-1, 1),
+        (0x3c, 3), (0x3d, 2), (0x3e, 4), (0xfe, 4), (0x100, 1), (-1, 1), (Int.max, 1), (Int.max - 1, 2), (Int.min, 4),
     ])
     func badAccesses(_ offset: Int, _ width: Int) throws {
         let bus = try bus2005()
@@ -316,7 +316,10 @@ struct PassthroughTests {
         }
         let g = try GuestBus(devices: [dev(2, 9, 0), dev(3, 0, 0), dev(3, 0, 1), dev(4, 0, 0, 2 + 3)])
         let placed = g.functions.map { "\($0.slot).\($0.function)" }
-        #expect(placed == ["0.0", "1.0", "2.0", "3.0", "3.1", "5.0"])
+        // Host 02:09.0 keeps device 9; 03:00.x cannot have slot 0 and takes the first free one.
+        #expect(placed == ["0.0", "1.0", "2.0", "2.1", "5.0", "9.0"])
+        let kept = try GuestBus(devices: [dev(3, 4, 0), dev(5, 4, 0), dev(6, 1, 0)])
+        #expect(kept.functions.map { "\($0.slot).\($0.function)" } == ["0.0", "1.0", "2.0", "3.0", "4.0"], "04 kept once, then the first free slots")
         #expect(throws: EmulationError.self) { try GuestBus(devices: [dev(2, 9, 0, 1)]) }
         #expect(throws: EmulationError.self) { try GuestBus(devices: [dev(2, 9, 0, 0x20)]) }
         #expect(throws: EmulationError.self) { try GuestBus(devices: [dev(2, 9, 0, 5), dev(3, 0, 0, 5)]) }
@@ -344,10 +347,10 @@ struct PassthroughTests {
         for k in 0..<4 { config[k] = 0xff }
         let vf = PassthroughDevice(hostBus: 3, hostDevice: 0x10, hostFunction: 1, config: config, hostIds: .init(vendor: 0x15b3, device: 0x1018))
         let g = try GuestBus(devices: [vf])
-        #expect(try g.read(slot: 2, function: 0, offset: 0, width: 4) == 0x1018_15b3)
-        #expect(try g.isEmulated(slot: 2, function: 0, offset: 0, width: 2))
-        try g.write(slot: 2, function: 0, offset: 0, width: 4, value: 0)
-        #expect(try g.read(slot: 2, function: 0, offset: 2, width: 2) == 0x1018, "read-only")
+        #expect(try g.read(slot: 0x10, function: 0, offset: 0, width: 4) == 0x1018_15b3)
+        #expect(try g.isEmulated(slot: 0x10, function: 0, offset: 0, width: 2))
+        try g.write(slot: 0x10, function: 0, offset: 0, width: 4, value: 0)
+        #expect(try g.read(slot: 0x10, function: 0, offset: 2, width: 2) == 0x1018, "read-only")
         #expect(g.droppedWrites.isEmpty)
         #expect(g.devices[0].config == config, "the captured bytes are not modified")
         let plain = try GuestBus(devices: [PassthroughDevice(hostBus: 3, hostDevice: 0x10, hostFunction: 1, config: config)])

@@ -82,7 +82,7 @@ struct StateTests {
             s.hide(HiddenEntry(selection: a, since: "2026-01-02T00:00:00Z", vslot: 0x1d, permissive: variant == 2))
         }
         if variant >= 2 {
-            s.domains = [GuestDomain(id: 3, name: "we\"b\n", started: "t1"), GuestDomain(id: 7, name: nil, started: "t2")]
+            s.domains = [GuestDomain(id: 3, name: "we\"b\\", started: "t1"), GuestDomain(id: 7, name: nil, started: "t2")]
             s.update(a) { $0.policy = .pinned(3); $0.owner = 3; $0.ownerSince = "t3"; $0.runtimeDriver = "pciback"; $0.originalDriver = "e1000e" }
             s.update(wild) { $0.policy = .manual; $0.runtimeDriver = "vfio-pci" }
         }
@@ -98,6 +98,8 @@ struct StateTests {
         (#"{"format": "pcihide-state", "version": 2, "hidden": [{"device": "0000:02:09.0", "owner": 4}], "domains": []}"#, "not in \"domains\""),
         (#"{"format": "pcihide-state", "version": 2, "hidden": [{"device": "0000:02:09.0", "policy": "sometimes"}]}"#, "policy must be"),
         (#"{"format": "pcihide-state", "version": 2, "hidden": [], "domains": [{"id": 0}]}"#, "domains[0].id"),
+        (#"{"format": "pcihide-state", "version": 2, "hidden": [], "domains": [{"id": 3, "name": "web\n2026-01-01T00:00:00Z hide 0000:00:17.0"}]}"#, "domains[0].name holds a control character"),
+        (#"{"format": "pcihide-state", "version": 3, "hidden": [{"device": "0000:02:09.0", "boundTo": "pciback", "originalDriver": "../../../x"}]}"#, "originalDriver must be a driver name"),
         (#"{"format": "other", "version": 1, "hidden": []}"#, "not a pcihide state file"),
         (#"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "02:09.0"}]}"#, "hidden[0].device"),
         (#"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0"}, {"device": "0000:02:09.0"}]}"#, "listed twice"),
