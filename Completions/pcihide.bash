@@ -519,7 +519,7 @@ _pcihide_assign() {
     repeating_flags=()
     non_repeating_flags=(--force --version -h --help)
     repeating_options=()
-    non_repeating_options=(--domain --root --state)
+    non_repeating_options=(--domain --root --state --sysfs)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
@@ -534,6 +534,10 @@ _pcihide_assign() {
         ;;
     '--state')
         __pcihide_add_completions -f
+        return
+        ;;
+    '--sysfs')
+        __pcihide_add_completions -d
         return
         ;;
     esac

@@ -45,6 +45,11 @@ public struct SysfsTree: Sendable {
         Files.readLink(path(a, "driver")).map(Files.baseName)
     }
 
+    /// The IOMMU group of `a` (the last component of its `iommu_group` link), or nil.
+    public func iommuGroup(_ a: PCIAddress) -> String? {
+        Files.readLink(path(a, "iommu_group")).map(Files.baseName)
+    }
+
     /// A hex attribute such as `vendor` (`0x8086\n`).
     public func hexAttribute(_ a: PCIAddress, _ attribute: String) -> UInt32? {
         guard let bytes = Files.readIfPresent(path(a, attribute)) else { return nil }

@@ -44,6 +44,8 @@ public enum Ownership {
         state.domains.sort { $0.id < $1.id }
         var received: [DeviceSelection] = []
         for e in state.hidden where e.owner == nil {
+            // A function never gets a second owner, even from a file whose entries overlap.
+            if state.overlapping(e).contains(where: { $0.owner != nil }) { continue }
             let gets: Bool
             switch e.policy {
             case .auto: gets = true
@@ -153,6 +155,22 @@ public enum Ownership {
         if let o = e.owner { return "domain " + (state.domain(o)?.label ?? String(o)) }
         if let r = e.reservedFor { return "reserved for domain \(r)" }
         return "free"
+    }
+
+    /// IOMMU groups whose hidden devices would go to more than one domain (owned or reserved).
+    /// A group goes to one guest: VFIO refuses to start a guest given part of one ("group N is
+    /// not viable"). `present`: the devices on the host; `groupOf`: a device's group, if any.
+    public static func splitGroups(in state: PCIHideState, present: [PCIAddress], groupOf: (PCIAddress) -> String?) -> [String] {
+        var holders: [String: [(PCIAddress, Int)]] = [:]
+        for a in present {
+            guard let e = state.entry(hiding: a), let holder = e.owner ?? e.reservedFor, let g = groupOf(a) else { continue }
+            holders[g, default: []].append((a, holder))
+        }
+        return holders.keys.sorted().compactMap { g in
+            let list = holders[g]!
+            guard Set(list.map(\.1)).count > 1 else { return nil }
+            return "IOMMU group \(g) would be split: " + list.map { "\($0.0) to domain \($0.1)" }.joined(separator: ", ")
+        }
     }
 
     /// Slots whose hidden functions are not all with the same owner: functions of one

@@ -47,6 +47,12 @@ public struct HiddenEntry: Hashable, Sendable {
         self.permissive = permissive
     }
 
+    /// Something is recorded on it besides its being hidden: it cannot be merged into a wider
+    /// entry without losing it.
+    public var carriesRecords: Bool {
+        owner != nil || policy != .auto || runtimeDriver != nil || vslot != nil || permissive != nil
+    }
+
     /// The domain a pinned device waits for, when it does not have it yet.
     public var reservedFor: Int? {
         if case .pinned(let d) = policy, owner != d { return d }
@@ -112,15 +118,30 @@ public struct PCIHideState: Equatable, Sendable {
         hidden.first { $0.selection != s && s.isCovered(by: $0.selection) }
     }
 
-    public enum HideResult: Equatable { case added, alreadyHidden, coveredBy(DeviceSelection) }
+    /// What hiding an entry did. Entries never overlap, so that every function has one entry
+    /// and so one owner: a selection inside an existing wildcard is already hidden by it; a
+    /// wildcard over narrower entries takes them in when nothing is recorded on them
+    /// (`absorbed`), and is refused when something is (`overlaps`: an owner, a reservation, a
+    /// policy, a runtime binding or xl options that the wider entry would lose or double).
+    public enum HideResult: Equatable { case added, alreadyHidden, coveredBy(DeviceSelection), absorbed([DeviceSelection]), overlaps([HiddenEntry]) }
 
     @discardableResult
     public mutating func hide(_ entry: HiddenEntry) -> HideResult {
         if self.entry(for: entry.selection) != nil { return .alreadyHidden }
         if let c = covering(entry.selection) { return .coveredBy(c.selection) }
+        let inside = hidden.filter { $0.selection.isCovered(by: entry.selection) }
+        let claimed = inside.filter(\.carriesRecords)
+        if !claimed.isEmpty { return .overlaps(claimed) }
+        hidden.removeAll { $0.selection.isCovered(by: entry.selection) }
         hidden.append(entry)
         hidden.sort { $0.selection < $1.selection }
-        return .added
+        return inside.isEmpty ? .added : .absorbed(inside.map(\.selection))
+    }
+
+    /// The other entries that share a function with `e` (none, unless a file was edited by hand
+    /// or written before entries were kept apart).
+    public func overlapping(_ e: HiddenEntry) -> [HiddenEntry] {
+        hidden.filter { $0.selection != e.selection && ($0.selection.isCovered(by: e.selection) || e.selection.isCovered(by: $0.selection)) }
     }
 
     public enum UnhideResult: Equatable { case removed, notHidden, coveredBy(DeviceSelection) }

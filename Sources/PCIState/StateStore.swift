@@ -1,6 +1,15 @@
 import PCIModel
 import SystemIO
 
+/// A state change that could not be written completely. `committed`: the state file holds the
+/// change (only its history line is missing), so what the command did to the hardware stays.
+public struct StateWriteError: PCIHideError {
+    public var committed: Bool
+    public var exitStatus: ExitStatus
+    public var message: String
+    public var description: String { message }
+}
+
 /// Reads and writes the state file. Every change is a locked read-modify-write, written to a
 /// temporary file, fsynced and renamed over the old one.
 public struct StateStore: Sendable {
@@ -65,10 +74,18 @@ public struct StateStore: Sendable {
         let before = state
         let result = try body(&state)
         if state != before {
-            try naming { () throws(Failure) in
+            do {
                 try Files.writeAtomically(path, state.serializedBytes())
-                // After the state: a crash between the two loses a history line, never a change.
+            } catch {
+                throw StateWriteError(committed: false, exitStatus: error.exitStatus,
+                                      message: "cannot write the state file \(path): \(error.message); nothing was recorded (--state PATH or PCIHIDE_STATE chooses another)")
+            }
+            // After the state: a crash between the two loses a history line, never a change.
+            do {
                 try appendHistory(HistoryEvent.diff(before, state, time: Clock.nowRFC3339()))
+            } catch {
+                throw StateWriteError(committed: true, exitStatus: error.exitStatus,
+                                      message: "the change is recorded in \(path), but its history line could not be added to \(historyPath): \(error.message); do not repeat the command")
             }
         }
         return result

@@ -138,7 +138,16 @@ public enum Files {
     /// Writes `bytes` to `path` so that a reader (or a crash) sees either the old file or the new
     /// one, never a mix: a temporary file beside it, fsync, rename over, fsync of the directory.
     /// The permission bits of an existing file are kept.
+    /// Fault injection for tests, the one seam before every file write (atomic replace and
+    /// append): given the path, an errno makes that write fail as the system would.
+    nonisolated(unsafe) public static var injectedFailure: ((_ path: String) -> Int32?)? = nil
+
+    static func injected(_ path: String) throws(Failure) {
+        if let e = injectedFailure?(path) { throw Failure(e == ENOSPC || e == EIO ? .ioError : .cannotCreate, "cannot write \(path): \(errorText(e))") }
+    }
+
     public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(Failure) {
+        try injected(path)
         let dir = directoryName(path)
         try makeDirectories(dir)
         var keepMode = mode
@@ -178,6 +187,7 @@ public enum Files {
 
     /// Appends bytes with one write (O_APPEND) and fsyncs; used for the history log.
     public static func append(_ path: String, _ bytes: [UInt8]) throws(Failure) {
+        try injected(path)
         try makeDirectories(directoryName(path))
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         if fd < 0 {

@@ -13,19 +13,33 @@ func selections(_ specs: [String]) throws -> [DeviceSelection] {
 struct Assign: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Give hidden devices to a guest domain (now if it runs, else at its next start).",
-        discussion: "Without SPEC, every free hidden device. A device owned by another running domain is refused unless --force."
+        discussion: "Without SPEC, every free hidden device. A device owned by another running domain, or an assignment that would split an IOMMU group between domains, is refused unless --force."
     )
     @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec"), completion: .hiddenDevices) var specs: [String] = []
     @Option(help: ArgumentHelp("The guest domain id (1-32751).", valueName: "domid"), completion: .domainIds) var domain: Int
-    @Flag(help: "Take devices from the running domain that owns them.") var force = false
+    @Flag(help: "Take devices from the running domain that owns them, or split an IOMMU group between domains.") var force = false
     @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var source: SourceOptions
 
     func run() throws {
         try reporting {
+            let host = try self.host.resolve()
             let sels = specs.isEmpty ? nil : try selections(specs)
-            let (outcomes, warnings) = try stateOptions.store(try host.resolve()).update { state in
-                (try Ownership.assign(sels, to: domain, force: force, in: &state, now: Clock.nowRFC3339()), Ownership.splitSlots(in: state))
+            // Groups come from the tree; without one, nothing can be said about them.
+            let tree = try source.tree(host)
+            let present = (try? tree.addresses()) ?? []
+            if !Files.isReadableDirectory(tree.devicesDirectory) {
+                warn("cannot read \(tree.devicesDirectory): whether this splits an IOMMU group between domains was not checked")
+            }
+            let (outcomes, warnings) = try stateOptions.store(host).update { state in
+                let outcomes = try Ownership.assign(sels, to: domain, force: force, in: &state, now: Clock.nowRFC3339())
+                let splits = Ownership.splitGroups(in: state, present: present, groupOf: tree.iommuGroup)
+                if !splits.isEmpty && !force {
+                    throw Failure(.usage, "refusing: " + splits.joined(separator: "; ") + "; a group goes to one guest (VFIO refuses to start a guest given part of a group: 'group is not viable'); nothing was changed (--force assigns it anyway)")
+                }
+                let groupWarnings = splits.map { $0 + " (--force): the guest that lacks the rest of the group will not start under VFIO" }
+                return (outcomes, Ownership.splitSlots(in: state) + groupWarnings)
             }
             for o in outcomes {
                 switch o {

@@ -34,12 +34,28 @@ enum HiddenSetChange {
         }
     }
 
-    static func hide(_ entry: HiddenEntry, in state: inout PCIHideState) -> String {
+    static func hide(_ entry: HiddenEntry, in state: inout PCIHideState) throws(Failure) -> String {
         switch state.hide(entry) {
         case .added: return "hidden \(entry.selection)"
         case .alreadyHidden: return "\(entry.selection) is already hidden"
         case .coveredBy(let w): return "\(entry.selection) is already hidden by \(w)"
+        case .absorbed(let inner):
+            return "hidden \(entry.selection), which takes in \(inner.map(\.description).joined(separator: ", ")) (one entry per device, so that each has one owner)"
+        case .overlaps(let claimed):
+            let what = claimed.map { e in "\(e.selection) (\(recordText(e, in: state)))" }.joined(separator: ", ")
+            throw Failure(.usage, "\(entry.selection) overlaps \(what): a device is hidden by one entry only, so that it has one owner; release or unhide \(claimed.count == 1 ? "it" : "them") first, or hide the other functions by name; nothing was changed")
         }
+    }
+
+    /// What is recorded on an entry, for a refusal.
+    static func recordText(_ e: HiddenEntry, in state: PCIHideState) -> String {
+        var parts: [String] = []
+        if let o = e.owner { parts.append("owned by domain \(state.domain(o)?.label ?? String(o))") }
+        if let r = e.reservedFor { parts.append("reserved for domain \(r)") } else if e.policy == .manual { parts.append("policy manual") }
+        if let d = e.runtimeDriver { parts.append("bound to \(d)") }
+        if let v = e.vslot { parts.append("vslot \(hex(v, 2))") }
+        if e.permissive != nil { parts.append("permissive set") }
+        return parts.joined(separator: ", ")
     }
 
     static func unhide(_ s: DeviceSelection, force: Bool, in state: inout PCIHideState) throws(Failure) -> String {

@@ -67,7 +67,18 @@ struct Hide: ParsableCommand {
                 try HideSafety.reviewIOMMU(inspector, driver: chosen)
             }
             var bind: RuntimeHide?
+            // Runtime bindings are recorded per function: a wildcard already in the set that
+            // covers a device bound now is recorded device by device (its present functions).
+            var splitting: [HiddenEntry] = []
             if let chosen {
+                let state = try store.load()
+                for a in targets where state.entry(for: DeviceSelection(a)) == nil {
+                    guard let w = state.covering(DeviceSelection(a)), !splitting.contains(where: { $0.selection == w.selection }) else { continue }
+                    if w.carriesRecords {
+                        throw Failure(.usage, "\(a) is hidden by \(w.selection) (\(HiddenSetChange.recordText(w, in: state))), which cannot record a binding per device; bind it by naming the wildcard's devices after 'pcihide release \(w.selection)', or use hide --now before the wildcard is handed over; nothing was changed")
+                    }
+                    splitting.append(w)
+                }
                 let r = try RuntimeHide(entries: entries, targets: targets, tree: tree, binder: binder, driver: chosen)
                 if runtime.dryRun {
                     try r.bindAll()
@@ -79,11 +90,32 @@ struct Hide: ParsableCommand {
                 bind = r
             }
             let plan = BootPlan(options: boot, tree: tree)
-            let (messages, fragment) = try store.update { state -> ([String], String?) in
-                var messages = entries.map { HiddenSetChange.hide($0, in: &state) }
-                if let bind { messages += try bind.bindAll(recordingIn: &state) }
-                // Render inside the transaction: a set the style cannot express records nothing.
-                return (messages, grub ? try plan.render(state) : nil)
+            var bound: [BindingChange] = []
+            let messages: [String], fragment: String?
+            do {
+                (messages, fragment) = try store.update { state -> ([String], String?) in
+                    var messages: [String] = []
+                    for w in splitting {
+                        state.unhide(w.selection)
+                        let covered = present.filter { w.selection.matches($0) }
+                        for a in covered { state.hide(HiddenEntry(selection: DeviceSelection(a), since: w.since)) }
+                        messages.append("\(w.selection) is now recorded device by device (\(covered.map(\.description).joined(separator: ", "))), so that each binding is recorded with the driver it had")
+                    }
+                    for e in entries { messages.append(try HiddenSetChange.hide(e, in: &state)) }
+                    if let bind {
+                        let (changes, lines) = try bind.bindAll(recordingIn: &state)
+                        bound = changes
+                        messages += lines
+                    }
+                    // Render inside the transaction: a set the style cannot express records nothing.
+                    return (messages, grub ? try plan.render(state) : nil)
+                }
+            } catch {
+                // Nothing was recorded (unless the state itself was written): the hardware goes
+                // back to what the state says, and the message says so.
+                if bound.isEmpty || (error as? StateWriteError)?.committed == true { throw error }
+                let status = (error as? PCIHideError)?.exitStatus ?? .software
+                throw RuntimeHide.undo(bound, binder: binder, after: "\(error)", status: status)
             }
             if let fragment {
                 messages.forEach { note($0) }

@@ -50,10 +50,24 @@ struct RuntimeHide {
         return done
     }
 
+    /// Gives back devices bound in a command whose state change could not be written, so
+    /// that the hardware agrees with the state; the error says which happened.
+    static func undo(_ changes: [BindingChange], binder: RuntimeBinder, after message: String, status: ExitStatus) -> Failure {
+        var restored: [String] = [], stuck: [String] = []
+        for c in changes.reversed() where c.before != c.after {
+            if (try? binder.unbind(c.address, restoring: c.before)) != nil { restored.append(c.address.description) }
+            else { stuck.append("\(c.address) (bound to \(c.after ?? "no driver"), was \(c.before ?? "no driver"))") }
+        }
+        var message = message
+        if !restored.isEmpty { message += "; the binding was rolled back: \(restored.joined(separator: ", ")) went back to their drivers" }
+        if !stuck.isEmpty { message += "; could not roll back \(stuck.joined(separator: ", ")): pcihide unhide --now --force after fixing the state file, or echo the address to the driver's unbind by hand" }
+        return Failure(status, message)
+    }
+
     /// Binds and records in `state` what each device was bound to before.
-    func bindAll(recordingIn state: inout PCIHideState) throws(BindingError) -> [String] {
+    func bindAll(recordingIn state: inout PCIHideState) throws(BindingError) -> ([BindingChange], [String]) {
         let changes = try bindAll()
-        return changes.map { c in
+        return (changes, changes.map { c in
             state.update(DeviceSelection(c.address)) { e in
                 // Re-binding a device pcihide bound earlier keeps the driver it had first.
                 if e.runtimeDriver == nil || c.before != c.after { e.originalDriver = c.before }
@@ -62,6 +76,6 @@ struct RuntimeHide {
             return c.before == c.after
                 ? "\(c.address) is already bound to \(c.after ?? "no driver")"
                 : "bound \(c.address) to \(c.after ?? "no driver") (was \(c.before ?? "no driver"))"
-        }
+        })
     }
 }

@@ -41,8 +41,12 @@ struct RuntimeOptions: ParsableArguments {
         if dryRun && !now { throw ValidationError("--dry-run goes with --now: boot-time changes are shown by pcihide grub") }
     }
 
+    /// Where runtime writes go outside a dry run: the kernel's sysfs. In-process tests put a
+    /// simulated kernel here.
+    nonisolated(unsafe) static var kernel: () -> SysfsIO = { LiveSysfs() }
+
     /// The seam every runtime write goes through.
-    func io() -> SysfsIO { dryRun ? DryRunSysfs() : LiveSysfs() }
+    func io() -> SysfsIO { dryRun ? DryRunSysfs() : Self.kernel() }
 
     /// Prints a dry run's writes, one per line.
     func printDryRun(_ io: SysfsIO) {

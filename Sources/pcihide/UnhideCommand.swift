@@ -46,29 +46,46 @@ struct Unhide: ParsableCommand {
                 runtime.printDryRun(binder.io)
                 return
             }
-            let messages = try store.update { state in
-                var messages: [String] = []
-                var given: [(BindingChange, String)] = []
-                for s in selections {
-                    let entry = state.entry(for: s)
-                    messages.append(try HiddenSetChange.unhide(s, force: force, in: &state))
-                    guard runtime.now, let a = s.address else { continue }
-                    if entry?.runtimeDriver == nil {
-                        warn("\(a) was not bound by hide --now; unbinding it from its driver and probing")
-                    }
-                    do {
-                        let c = try binder.unbind(a, restoring: entry?.originalDriver)
-                        given.append((c, entry?.runtimeDriver ?? c.before ?? ""))
-                        messages.append("gave \(a) back to \(c.after ?? "no driver") (was \(c.before ?? "no driver"))")
-                    } catch {
-                        // Devices given back earlier in this command return to the passthrough driver.
-                        for (c, driver) in given.reversed() {
-                            if let d = PassthroughDriver(rawValue: driver) { _ = try? binder.bind(c.address, to: d) }
+            var given: [(BindingChange, String)] = []
+            let messages: [String]
+            do {
+                messages = try store.update { state in
+                    var messages: [String] = []
+                    for s in selections {
+                        let entry = state.entry(for: s)
+                        messages.append(try HiddenSetChange.unhide(s, force: force, in: &state))
+                        guard runtime.now, let a = s.address else { continue }
+                        if entry?.runtimeDriver == nil {
+                            warn("\(a) was not bound by hide --now; unbinding it from its driver and probing")
                         }
-                        throw error
+                        do {
+                            let c = try binder.unbind(a, restoring: entry?.originalDriver)
+                            given.append((c, entry?.runtimeDriver ?? c.before ?? ""))
+                            messages.append("gave \(a) back to \(c.after ?? "no driver") (was \(c.before ?? "no driver"))")
+                        } catch {
+                            // Devices given back earlier in this command return to the passthrough driver.
+                            for (c, driver) in given.reversed() {
+                                if let d = PassthroughDriver(rawValue: driver) { _ = try? binder.bind(c.address, to: d) }
+                            }
+                            given = []
+                            throw error
+                        }
                     }
+                    return messages
                 }
-                return messages
+            } catch {
+                // The state still says hidden and bound: the devices go back to the passthrough
+                // driver, unless the state file itself holds the change.
+                if given.isEmpty || (error as? StateWriteError)?.committed == true { throw error }
+                var back: [String] = [], stuck: [String] = []
+                for (c, driver) in given.reversed() {
+                    if let d = PassthroughDriver(rawValue: driver), (try? binder.bind(c.address, to: d)) != nil { back.append(c.address.description) }
+                    else { stuck.append(c.address.description) }
+                }
+                var message = "\(error)"
+                if !back.isEmpty { message += "; \(back.joined(separator: ", ")) went back to the passthrough driver, as the state still records" }
+                if !stuck.isEmpty { message += "; \(stuck.joined(separator: ", ")) stayed with the host driver although the state records it as bound: run pcihide unhide --now again" }
+                throw Failure((error as? PCIHideError)?.exitStatus ?? .software, message)
             }
             messages.forEach { print($0) }
         }

@@ -162,6 +162,18 @@ struct SafeHandOverTests {
         #expect(forced.status == 0, "\(forced.stderr)")
     }
 
+    @Test func anAssignmentThatSplitsAnIOMMUGroupIsRefused() throws {
+        let cli = try Self.desktop()
+        try cli.run(["hide", "01:00.0", "01:00.1"])
+        #expect(try cli.run(["assign", "01:00.0", "--domain", "2"]).status == 0)
+        let r = try cli.run(["assign", "01:00.1", "--domain", "3"])
+        #expect(r.status == 64, "\(r.stderr)")
+        #expect(r.stderr.contains("IOMMU group 1 would be split: 0000:01:00.0 to domain 2, 0000:01:00.1 to domain 3"), "\(r.stderr)")
+        #expect(try cli.run(["owners"]).stdout.contains("reserved for domain 2"))
+        let forced = try cli.run(["assign", "01:00.1", "--domain", "3", "--force"])
+        #expect(forced.status == 0 && forced.stderr.contains("will not start under VFIO"), "\(forced.stderr)")
+    }
+
     @Test func aRecordedDriverThatIsAPathIsRefused() throws {
         let cli = try Self.desktop()
         try cli.write(cli.statePath, #"{"format": "pcihide-state", "version": 3, "hidden": [{"device": "0000:01:00.1", "since": "t", "boundTo": "pciback", "originalDriver": "../../../x"}], "domains": []}"#)
@@ -169,5 +181,54 @@ struct SafeHandOverTests {
         #expect(r.status == 65, "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: HostRootFixture.pciRoot(cli.dir) + "/drivers/../../../x/bind"))
         #expect(!FileManager.default.fileExists(atPath: cli.dir + "/sys/x"))
+    }
+}
+
+/// One owner per physical function, whatever entries cover it.
+@Suite("one owner per device")
+struct OneOwnerTests {
+    @Test func aWildcardOverAnOwnedDeviceIsRefusedAndOverAFreeOneTakesItIn() throws {
+        let cli = try CLI()
+        try cli.run(["hide", "02:09.0"])
+        try cli.run(["domain", "start", "1"])
+        let r = try cli.run(["hide", "(02:*.*)"])
+        #expect(r.status == 64 && r.stderr.contains("0000:02:*.* overlaps 0000:02:09.0 (owned by domain 1)"), "\(r.stderr)")
+        try cli.run(["domain", "start", "2"])
+        let owners = try cli.run(["owners", "--json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(owners.stdout.utf8)) as! [[String: Any]]
+        #expect(rows.count == 1 && (rows[0]["owner"] as? [String: Any])?["id"] as? Int == 1)
+        let free = try CLI()
+        try free.run(["hide", "03:00.0", "03:00.1"])
+        let absorbed = try free.run(["hide", "(03:00.*)"])
+        #expect(absorbed.status == 0 && absorbed.stdout.contains("which takes in 0000:03:00.0, 0000:03:00.1"), "\(absorbed.stdout)")
+        #expect(try free.run(["hidden"]).stdout == "0000:03:00.*\n")
+    }
+
+    @Test("64 concurrent writers mixing wildcard and exact hides, starts and kills leave no device with two owners")
+    func concurrentMix() throws {
+        let cli = try CLI()
+        var children: [Child] = []
+        for k in 0..<64 {
+            let args: [String]
+            switch k % 4 {
+            case 0: args = ["hide", String(format: "%02x:%02x.%d", 0x20 + k % 3, k % 5, k % 2)]
+            case 1: args = ["hide", String(format: "(%02x:*.*)", 0x20 + k % 3)]
+            case 2: args = ["domain", "start", String(1 + k / 4)]
+            default: args = ["domain", "kill", String(1 + (k / 4 + 1) % 16)]
+            }
+            children.append(try Child.start(CLI.binary, args, environment: cli.environment, capture: false))
+        }
+        for c in children { _ = c.finish() }
+        let hidden = try cli.run(["hidden"]).stdout.split(separator: "\n").map(String.init)
+        // No entry covers another, so every function has one entry and one owner.
+        let selections = hidden.map { $0.split(separator: " ")[0] }
+        for a in selections {
+            for b in selections where a != b {
+                let (da, db) = (String(a), String(b))
+                let wa = da.hasSuffix("*.*") ? String(da.dropLast(3)) : da
+                #expect(!(da.hasSuffix("*.*") && db.hasPrefix(wa)), "\(da) and \(db) overlap")
+            }
+        }
+        #expect(try cli.run(["domain", "start", "500"]).status == 0)
     }
 }

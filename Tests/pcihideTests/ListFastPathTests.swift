@@ -9,7 +9,7 @@ struct ListFastPathTests {
     @Test("reads what ArgumentParser reads", arguments: [
         [], ["-n"], ["-nn"], ["-nnk"], ["-D", "-k"], ["-mm"], ["-m", "-m", "-nn"], ["-t"], ["-x"], ["-xxx"], ["-xxxx", "-D"],
         ["-s", "01:"], ["-d", "8086:"], ["-s", "0.1", "-d", ":1229"], ["-i", "/tmp/ids"], ["-F", "/tmp/dump"],
-        ["--sysfs", "/tmp/tree", "-nn"], ["--owners"], ["--hidden", "--json"], ["--state", "/tmp/s.json", "--owners", "-k"],
+        ["--sysfs", "/tmp/tree", "-nn"], ["--root", "/tmp/host", "-nn"], ["--owners"], ["--hidden", "--json"], ["--state", "/tmp/s.json", "--owners", "-k"],
         ["-tn", "-s", "02:00"], ["-kD", "--sysfs", "/x", "-i", "/y", "-s", "0:0.0", "-d", "1:2:3"],
     ])
     func sameReading(_ arguments: [String]) throws {
