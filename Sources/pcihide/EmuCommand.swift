@@ -70,6 +70,11 @@ struct Guest {
                 throw Failure(.dataError, "\(sel) is not present in \(source.path); its config space cannot be read")
             }
             for d in matching {
+                // A guest never receives a bridge: what is behind it stays on the host's bus.
+                let base = d.classId
+                if base == 0x0600 || base == 0x0601 || base == 0x0604 || base == 0x0607 || base == 0x0609 {
+                    throw Failure(.usage, "\(d.address) is a \(base == 0x0600 ? "host bridge" : "bridge") (class \(hex(base, 4))): a guest never receives one; give it the devices behind it")
+                }
                 d.fetchConfig(upTo: 256)
                 guard d.hasConfigAccess else { throw Failure(.noInput, "cannot read the config space of \(d.address)") }
                 let bars = d.bars

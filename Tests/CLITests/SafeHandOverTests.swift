@@ -162,6 +162,13 @@ struct SafeHandOverTests {
         #expect(forced.status == 0, "\(forced.stderr)")
     }
 
+    @Test("a bridge is never placed in a guest", arguments: ["00:00.0", "00:01.0", "00:1f.0"])
+    func noBridgeInAGuest(_ spec: String) throws {
+        let cli = try Self.desktop()
+        let r = try cli.run(["emu", "proc-pci", "--device", spec])
+        #expect(r.status == 64 && r.stderr.contains("a guest never receives one"), "\(r.stderr)")
+    }
+
     @Test func anAssignmentThatSplitsAnIOMMUGroupIsRefused() throws {
         let cli = try Self.desktop()
         try cli.run(["hide", "01:00.0", "01:00.1"])
@@ -202,6 +209,15 @@ struct OneOwnerTests {
         let absorbed = try free.run(["hide", "(03:00.*)"])
         #expect(absorbed.status == 0 && absorbed.stdout.contains("which takes in 0000:03:00.0, 0000:03:00.1"), "\(absorbed.stdout)")
         #expect(try free.run(["hidden"]).stdout == "0000:03:00.*\n")
+    }
+
+    @Test("domain names are printable and bounded", arguments: ["web\n2026-01-01T00:00:00Z hide 0000:00:17.0", "\u{1b}[2Jx", String(repeating: "n", count: 64)])
+    func domainNames(_ name: String) throws {
+        let cli = try CLI()
+        let r = try cli.run(["domain", "start", "3", "--name", name])
+        #expect(r.status == 64, "\(r.stderr)")
+        #expect(try cli.run(["history"]).stdout == "")
+        #expect(try cli.run(["domain", "start", "3", "--name", "web server"]).status == 0)
     }
 
     @Test("64 concurrent writers mixing wildcard and exact hides, starts and kills leave no device with two owners")
