@@ -165,6 +165,12 @@ struct JSONParser {
         return JSONError(line: line, column: col, reason: reason)
     }
 
+    /// A key given twice in one object: the second value would silently win or be lost, and
+    /// the next write would make that permanent.
+    func duplicate(_ key: String, at: Int) -> JSONError {
+        error("the key \"\(key)\" appears twice in one object; remove one (pcihide never writes it twice)", at: at)
+    }
+
     func describe() -> String {
         guard i < s.count else { return "end of file" }
         let c = s[i]
@@ -185,7 +191,10 @@ struct JSONParser {
             skipSpace()
             if i < s.count && s[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
             while true {
+                skipSpace()
+                let at = i
                 let key = try objectKey()
+                if pairs.contains(where: { $0.0 == key }) { throw duplicate(key, at: at) }
                 pairs.append((key, try value(depth: depth + 1)))
                 if try endOfObject() { return .object(pairs) }
             }
@@ -311,7 +320,10 @@ extension JSONParser {
         skipSpace()
         if i < s.count && s[i] == UInt8(ascii: "}") { i += 1; return StateDocument(top: .object(pairs), hidden: nil) }
         while true {
+            skipSpace()
+            let at = i
             let key = try objectKey()
+            if (key == "hidden" && sawHidden) || pairs.contains(where: { $0.0 == key }) { throw duplicate(key, at: at) }
             if key == "hidden" && !sawHidden && i < s.count && s[i] == UInt8(ascii: "[") {
                 hidden = try entryArray(depth: 1)
                 sawHidden = true
@@ -352,20 +364,30 @@ extension JSONParser {
         guard i < s.count, s[i] == UInt8(ascii: "{") else { _ = try value(depth: depth); return EntryFields() }
         i += 1
         var fields = EntryFields()
+        var seen = Set<EntryFields.Field>()
+        var otherKeys: [String] = []
         skipSpace()
         if i < s.count && s[i] == UInt8(ascii: "}") { i += 1; return fields }
         while true {
             // A plain key is matched on its bytes: making a String of every key cost a tenth
             // of a 4096-entry load.
             skipSpace()
+            let at = i
             if let field = plainEntryKey() {
                 skipSpace()
                 guard i < s.count, s[i] == UInt8(ascii: ":") else { throw error("expected ':' after the key \"\(field.name)\", found \(describe())") }
                 i += 1
                 skipSpace()
+                guard seen.insert(field).inserted else { throw duplicate(String(describing: field.name), at: at) }
                 fields.set(field, try value(depth: depth + 1))
             } else {
                 let key = try objectKey()
+                if let field = EntryFields.Field(key) {
+                    guard seen.insert(field).inserted else { throw duplicate(key, at: at) }
+                } else {
+                    if otherKeys.contains(key) { throw duplicate(key, at: at) }
+                    otherKeys.append(key)
+                }
                 fields.set(key, try value(depth: depth + 1))
             }
             if try endOfObject() { return fields }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PCIModel
 import SystemIO
 
@@ -39,7 +42,9 @@ public struct StateStore: Sendable {
 
     /// The current state; an absent file is an empty state.
     public func load() throws -> PCIHideState {
-        guard Files.exists(path) else { return PCIHideState() }
+        // A dangling or looping link is an error naming it, never "no state yet".
+        let target = try Files.writeTarget(path)
+        guard Files.exists(target) else { return PCIHideState() }
         return try decode(try Files.read(path))
     }
 
@@ -71,9 +76,18 @@ public struct StateStore: Sendable {
         let lock = try naming { () throws(Failure) in try FileLock(path: lockPath) }
         defer { withExtendedLifetime(lock) {} }
         var state = try load()
+        // Holding the lock, no other writer has a temporary open: what is left is a killed run's.
+        Files.removeStaleTemporaries(of: path)
         let before = state
         let result = try body(&state)
         if state != before {
+            // The history is appended after the state is renamed: a link there must stop the
+            // command before anything commits, not after.
+            var st = stat()
+            if lstat(historyPath, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK {
+                throw StateWriteError(committed: false, exitStatus: .cannotCreate,
+                                      message: "cannot write the history \(historyPath): it is a symbolic link, which pcihide does not follow for this file; remove it; nothing was recorded")
+            }
             do {
                 try Files.writeAtomically(path, state.serializedBytes())
             } catch {

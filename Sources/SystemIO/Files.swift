@@ -146,23 +146,51 @@ public enum Files {
         if let e = injectedFailure?(path) { throw Failure(e == ENOSPC || e == EIO ? .ioError : .cannotCreate, "cannot write \(path): \(errorText(e))") }
     }
 
-    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(Failure) {
-        try injected(path)
-        let dir = directoryName(path)
-        try makeDirectories(dir)
-        var keepMode = mode
+    /// Where a write to `path` lands: `path` itself, or the file a symbolic link at `path`
+    /// points to (the link is kept, and its target replaced). A link whose target cannot be
+    /// reached (dangling, or a loop) is `noInput`, naming the link: never a new file beside it.
+    public static func writeTarget(_ path: String) throws(Failure) -> String {
         var st = stat()
-        if stat(path, &st) == 0 { keepMode = st.st_mode & 0o7777 }
-        let tmp = path + ".tmp." + String(getpid())
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, keepMode)
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK else { return path }
+        guard let real = realPath(path) else {
+            let e = errno
+            throw Failure(.noInput, "\(path) is a symbolic link whose target cannot be reached (\(errorText(e)): dangling, or a loop); fix or remove the link")
+        }
+        return real
+    }
+
+    /// Replaces `path` atomically: the bytes go to an unpredictable temporary in the same
+    /// directory (created with O_EXCL, so a planted file or link is never followed or reused),
+    /// are synced, and renamed over it. The new file keeps the mode, owner and group of the one
+    /// it replaces (or of `like`, for a backup), whatever the umask; a new file gets `mode`.
+    /// A symbolic link at `path` is kept and its target replaced; the target is returned.
+    @discardableResult
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, like: String? = nil) throws(Failure) -> String {
+        try injected(path)
+        let target = try writeTarget(path)
+        let dir = directoryName(target)
+        try makeDirectories(dir)
+        var st = stat()
+        let model: stat? = stat(like ?? target, &st) == 0 ? st : nil
+        var template = Array((dir + "/." + baseName(target) + ".pcihide-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         if fd < 0 {
             let e = errno
-            throw Failure(.cannotCreate, "cannot write \(path): cannot create \(tmp): \(errorText(e))")
+            throw Failure(e == EACCES ? .noPermission : .cannotCreate, "cannot write \(path): cannot create a temporary file in \(dir): \(errorText(e))")
         }
+        let tmp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var ok = true
         var failure = 0 as Int32
+        if let model {
+            // Owner first: chown clears set-id bits, which the mode then puts back.
+            if geteuid() == 0 && fchown(fd, model.st_uid, model.st_gid) != 0 { ok = false; failure = errno }
+            if ok && fchmod(fd, model.st_mode & 0o7777) != 0 { ok = false; failure = errno }
+        } else if fchmod(fd, mode) != 0 {
+            ok = false; failure = errno
+        }
         var offset = 0
-        while offset < bytes.count {
+        while ok && offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -176,22 +204,39 @@ public enum Files {
             unlink(tmp)
             throw Failure(.ioError, "cannot write \(path): \(errorText(failure)); the file is unchanged")
         }
-        if rename(tmp, path) != 0 {
+        if rename(tmp, target) != 0 {
             let e = errno
             unlink(tmp)
-            throw Failure(.cannotCreate, "cannot replace \(path): \(errorText(e)); the file is unchanged")
+            throw Failure(.cannotCreate, "cannot replace \(target): \(errorText(e)); the file is unchanged")
         }
         let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 { fsync(dfd); close(dfd) }
+        return target
+    }
+
+    /// Removes the temporaries a killed writer of `path` left beside it (`.NAME.pcihide-*`,
+    /// and `NAME.tmp.*` from earlier versions). Only a caller holding the lock that every writer
+    /// of `path` takes may call it: then no temporary is in use.
+    public static func removeStaleTemporaries(of path: String) {
+        guard let target = try? writeTarget(path) else { return }
+        let dir = directoryName(target), base = baseName(target)
+        let current = "." + base + ".pcihide-", legacy = base + ".tmp."
+        for name in list(dir) ?? [] where name.hasPrefix(current) || name.hasPrefix(legacy) {
+            var st = stat()
+            // Files and links (unlink never follows one); a directory of that name is left alone.
+            if lstat(dir + "/" + name, &st) == 0 && (st.st_mode & S_IFMT == S_IFREG || st.st_mode & S_IFMT == S_IFLNK) { unlink(dir + "/" + name) }
+        }
     }
 
     /// Appends bytes with one write (O_APPEND) and fsyncs; used for the history log.
     public static func append(_ path: String, _ bytes: [UInt8]) throws(Failure) {
         try injected(path)
         try makeDirectories(directoryName(path))
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        // Never through a symbolic link: a planted link would send the line elsewhere.
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         if fd < 0 {
             let e = errno
+            if e == ELOOP { throw Failure(.cannotCreate, "cannot write \(path): it is a symbolic link, which pcihide does not follow for this file; remove it") }
             throw Failure(.cannotCreate, "cannot write \(path): \(errorText(e))")
         }
         defer { close(fd) }
@@ -202,9 +247,10 @@ public enum Files {
         }
     }
 
-    /// Copies a file to `backup` atomically (used before editing /etc/default/grub).
+    /// Copies a file to `backup` atomically, with the original's mode, owner and group (used
+    /// before editing /etc/default/grub).
     public static func backup(_ path: String, to backup: String) throws(Failure) {
-        try writeAtomically(backup, try read(path))
+        try writeAtomically(backup, try read(path), like: path)
     }
 }
 
@@ -216,9 +262,11 @@ public final class FileLock {
     /// Blocks until the exclusive lock on `path` is held.
     public init(path: String) throws(Failure) {
         try Files.makeDirectories(Files.directoryName(path))
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // Never through a symbolic link (a planted one would lock, or create, another file).
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         if fd < 0 {
             let e = errno
+            if e == ELOOP { throw Failure(.cannotCreate, "cannot open lock file \(path): it is a symbolic link, which pcihide does not follow for a lock; remove it") }
             throw Failure(e == EACCES ? .noPermission : .cannotCreate, "cannot open lock file \(path): \(Files.errorText(e))")
         }
         while flock(fd, LOCK_EX) != 0 {

@@ -10,7 +10,8 @@ struct Grub: ParsableCommand {
         discussion: """
             Without --default-file or --edit, prints the fragment and changes nothing. With them, \
             shows the change to /etc/default/grub as a unified diff; --write applies it atomically \
-            (keeping a backup at PATH.pcihide-bak). Run update-grub (Debian) or grub2-mkconfig -o \
+            (keeping the previous version at PATH.pcihide-bak and the first original, written once, at \
+            PATH.pcihide-orig; a symbolic link is kept and its target edited). Run update-grub (Debian) or grub2-mkconfig -o \
             /boot/grub2/grub.cfg (Fedora) afterwards.
             """
     )
@@ -75,8 +76,16 @@ enum GrubEditing {
             note("not written: add --write to apply this change")
             return
         }
-        try Files.backup(path, to: path + ".pcihide-bak")
+        // Called under the state lock, which every editor takes: leftovers are a killed run's.
+        Files.removeStaleTemporaries(of: path)
+        let target = try Files.writeTarget(path)
+        // The distribution's original is kept once and never replaced; the previous version
+        // is kept beside it, so two edits never lose the first.
+        let original = target + ".pcihide-orig"
+        if !Files.exists(original) { try Files.backup(target, to: original) }
+        try Files.backup(target, to: target + ".pcihide-bak")
         try Files.writeAtomically(path, Array(new.utf8))
-        note("wrote \(path) (backup: \(path).pcihide-bak); now run update-grub (Debian) or grub2-mkconfig -o /boot/grub2/grub.cfg (Fedora)")
+        if target != path { note("\(path) is a symbolic link to \(target): wrote \(target) and kept the link") }
+        note("wrote \(target) (previous version: \(target).pcihide-bak, original: \(original)); now run update-grub (Debian) or grub2-mkconfig -o /boot/grub2/grub.cfg (Fedora)")
     }
 }

@@ -187,6 +187,39 @@ struct BootCLITests {
         #expect(r.stdout.contains("+GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT xen-pciback.hide=(0000:02:09.0)(0000:03:00.0)\""))
     }
 
+    /// The grub file behind a link, with mode 0600: the link is kept, the target edited, the
+    /// backups take its mode, and the first original survives a second edit.
+    @Test func grubBackupsModesAndLinks() throws {
+        let cli = try CLI()
+        try FileManager.default.createDirectory(atPath: cli.dir + "/etc-real", withIntermediateDirectories: true)
+        let real = cli.dir + "/etc-real/grub", link = cli.dir + "/grub"
+        let original = "GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX=\"\"\n"
+        try cli.write(real, original)
+        chmod(real, 0o600)
+        symlink(real, link)
+        try cli.run(["hide", "02:09.0"])
+        var r = try cli.run(["grub", "--default-file", link, "--write"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("\(link) is a symbolic link to \(real): wrote \(real) and kept the link"), "\(r.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == real)
+        #expect(cli.file(real)?.contains("xen-pciback.hide=(0000:02:09.0)") == true)
+        for p in [real, real + ".pcihide-bak", real + ".pcihide-orig"] {
+            var st = stat(); stat(p, &st)
+            #expect(st.st_mode & 0o777 == 0o600, "\(p)")
+        }
+        let first = cli.file(real)
+        try cli.run(["hide", "03:00.0"])
+        r = try cli.run(["grub", "--default-file", link, "--write"])
+        #expect(r.status == 0)
+        #expect(cli.file(real + ".pcihide-orig") == original, "the distribution's original is never replaced")
+        #expect(cli.file(real + ".pcihide-bak") == first, "the previous version")
+        // A dangling link is an error naming it, not a new file.
+        let dangling = cli.dir + "/dangling-grub"
+        symlink(cli.dir + "/nowhere/grub", dangling)
+        r = try cli.run(["grub", "--default-file", dangling, "--write"])
+        #expect(r.status == 66 && r.stderr.contains(dangling), "\(r.stderr)")
+    }
+
     @Test func unparseableGrubFileIsLeftAlone() throws {
         let cli = try CLI()
         let path = cli.dir + "/default-grub"

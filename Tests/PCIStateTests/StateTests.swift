@@ -136,7 +136,28 @@ struct StateTests {
         #"{"format": "pcihide-state", "version": 1, "hidden": []} x"#,
         #"{"format": "pcihide-state", "version": 1, "hidden": [{1: 2}]}"#,
         #"{}"#, #"[]"#, "", "{", #"{"hidden": "#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": [], "hidden": [{"device": "0000:02:09.0"}]}"#,
+        #"{"format": "pcihide-state", "version": 1, "version": 3, "hidden": []}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0", "x": 1, "x": 2}]}"#,
+        #"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0", "dev\u0069ce": "0000:03:00.0"}]}"#,
     ]
+
+    /// A second "hidden", "device" or "version" would be dropped and the loss made permanent by
+    /// the next write: refused with its line and column.
+    @Test("duplicate keys are refused where they stand", arguments: [
+        (#"{"format": "pcihide-state", "version": 1,\n "hidden": [],\n "hidden": [{"device": "0000:02:09.0"}]}"#, 3, 2, "hidden"),
+        (#"{"format": "pcihide-state", "version": 1, "version": 3, "hidden": []}"#, 1, 43, "version"),
+        (#"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0",\n "device": "0000:03:00.0"}]}"#, 2, 2, "device"),
+    ])
+    func duplicateKeys(_ text: String, _ line: Int, _ column: Int, _ key: String) {
+        let store = StateStore(path: "/nonexistent/state.json")
+        let bytes = Array(text.replacingOccurrences(of: "\\n", with: "\n").utf8)
+        for decoded in [Result { () throws(StateFileError) in try store.decode(bytes) }, Result { () throws(StateFileError) in try store.decodeThroughTree(bytes) }] {
+            guard case .failure(let e) = decoded else { Issue.record("accepted: \(text)"); continue }
+            #expect(e.line == line && e.column == column, "\(e)")
+            #expect(e.reason.contains("the key \"\(key)\" appears twice"), "\(e)")
+        }
+    }
 
     @Test("the direct reader decodes and refuses exactly as the JSON tree does", arguments: decoderCases)
     func directReaderMatchesTheTree(_ text: String) {
