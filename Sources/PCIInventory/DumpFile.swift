@@ -48,6 +48,12 @@ public struct DumpFile: Equatable, Sendable {
             if end == bytes.count {
                 throw DumpError(path: path, line: lineNo, column: end - start + 1, reason: "the last line does not end with a newline")
             }
+            // libpci reads a line with fgets and measures it with strlen: a NUL ends it early,
+            // so the newline is not found and libpci refuses the file ("line too long or
+            // unterminated"). Said here with the place, as every other dump error is.
+            if let nul = bytes[start..<end].firstIndex(of: 0) {
+                throw DumpError(path: path, line: lineNo, column: nul - start + 1, reason: "a NUL byte inside the line (libpci stops reading the line there and refuses the file)")
+            }
             var line = Array(bytes[start..<end])
             start = end + 1
             if line.last == 0x0d { line.removeLast() }

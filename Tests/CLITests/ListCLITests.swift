@@ -52,6 +52,7 @@ struct ListCLITests {
         ("missing-dump", 66, "cannot read"),
         ("empty-dump", 65, "no device found in the dump"),
         ("unterminated-dump", 65, "does not end with a newline"),
+        ("nul-dump", 65, "dump.txt:1:23: a NUL byte inside the line"),
     ])
     func badSources(_ kind: String, _ status: Int32, _ message: String) throws {
         let cli = try CLI()
@@ -72,6 +73,10 @@ struct ListCLITests {
             try cli.write(cli.dir + "/dump.txt", "00:00.0 Host bridge: x\n00: 86 80 37 12\n10: 00 0z\n")
             args += ["-F", cli.dir + "/dump.txt"]
         case "missing-dump": args += ["-F", cli.dir + "/none.txt"]
+        case "nul-dump":
+            // lspci refuses it too ("line too long or unterminated"); pcihide says where.
+            try cli.write(cli.dir + "/dump.txt", "00:00.0 Host bridge: x\0yz\n00: 86 80 37 12 00 00 00 00 02 00 00 06 00 00 00 00\n")
+            args += ["-F", cli.dir + "/dump.txt"]
         case "empty-dump":
             try cli.write(cli.dir + "/dump.txt", "\n")
             args += ["-F", cli.dir + "/dump.txt"]
