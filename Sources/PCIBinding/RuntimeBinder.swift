@@ -57,14 +57,6 @@ public struct RuntimeBinder {
         return d
     }
 
-    /// A driver name that is safe to put in a sysfs path: what the kernel names drivers with
-    /// (no '/', not '.' or '..', printable ASCII). Names come from the state file too, which a
-    /// user may have edited: `../../x` must never become a path.
-    public static func isPlainDriverName(_ name: String) -> Bool {
-        guard !name.isEmpty, name.utf8.count <= 64, name != ".", name != ".." else { return false }
-        return name.utf8.allSatisfy { c in c > 0x20 && c < 0x7f && c != UInt8(ascii: "/") }
-    }
-
     /// pciback when it is loaded, else vfio-pci when it is, else an error that says what to load.
     public func defaultDriver() throws(Failure) -> PassthroughDriver {
         if isLoaded(.pciback) { return .pciback }
@@ -116,7 +108,7 @@ public struct RuntimeBinder {
     /// pciback, removes its slot so pciback does not take it again), then binds `original` or
     /// probes when there was none, and verifies.
     public func unbind(_ a: PCIAddress, restoring original: String?) throws(BindingError) -> BindingChange {
-        if let original, !Self.isPlainDriverName(original) {
+        if let original, !HostNames.isPlainDriverName(original) {
             throw BindingError(exitStatus: .dataError, message: "\(a): the recorded driver \"\(original)\" is not a driver name; nothing was changed (fix the state file, or unhide without --now)")
         }
         try requirePresent(a)

@@ -67,17 +67,17 @@ public struct DeviceSafety: Equatable, Sendable {
     /// The same reasons refuse it as a group companion, a sibling or a wildcard match.
     public var refusals: [String] {
         var r: [String] = []
-        let cls = classCode.map { $0 >> 8 }
+        let cls = classCode.map { UInt16(truncatingIfNeeded: $0 >> 8) }
         if isHostBridge {
             r.append("it is the host bridge")
-        } else if cls == 0x0601 {
+        } else if cls == PCIClass.isaBridge {
             r.append("it is the ISA/LPC bridge, from which the platform's keyboard controller, TPM and firmware interfaces hang")
         } else if isBridge {
             let instead = hideableBehind.map(\.address.description)
             r.append("it is a bridge (class \(cls.map { hex($0, 4) } ?? "????")), and bridges stay with the host (a guest never receives one; VFIO leaves them on pcieport)"
                      + (instead.isEmpty ? "; nothing that could be hidden is behind it" : "; hide the devices behind it instead: " + instead.joined(separator: ", ")))
         }
-        if cls == 0x0806 { r.append("it is the IOMMU") }
+        if cls == PCIClass.iommu { r.append("it is the IOMMU") }
         if isBootVGA { r.append("it is the boot VGA device (boot_vga = 1), which drives the console") }
         if !mounts.isEmpty { r.append("it holds mounted file systems (\(mounts.joined(separator: ", ")))") }
         let used = interfaces.filter(\.inUse)
@@ -173,21 +173,20 @@ public struct SafetyInspector {
         }
         mountChains = chains
         network = NetworkHolders(netClass: sources.netClass, routeFile: sources.routes, inet6File: sources.inet6)
-        iommuActive = present.contains { Files.readLink(tree.path($0, "iommu_group")) != nil }
+        iommuActive = present.contains { tree.iommuGroup($0) != nil }
     }
 
     public func inspect(_ a: PCIAddress) -> DeviceSafety {
         var s = DeviceSafety(address: a)
         s.classCode = tree.hexAttribute(a, "class")
         s.driver = tree.driver(a)
-        let cls = (s.classCode ?? 0) >> 8
-        s.isHostBridge = cls == 0x0600
-        let header = headerType(a)
-        s.isBridge = cls == 0x0604 || cls == 0x0607 || cls == 0x0609 || header == 1 || header == 2
+        let cls = UInt16(truncatingIfNeeded: (s.classCode ?? 0) >> 8)
+        s.isHostBridge = cls == PCIClass.hostBridge
+        s.isBridge = PCIClass.isBridge(cls, headerType: headerType(a))
         s.isBootVGA = tree.hexAttribute(a, "boot_vga") == 1
-        if let group = Files.readLink(tree.path(a, "iommu_group")) {
+        if let group = tree.iommuGroup(a) {
             let groupDir = tree.path(a, "iommu_group")
-            s.iommuGroup = Files.baseName(group)
+            s.iommuGroup = group
             let members = (Files.list(groupDir + "/devices") ?? []).compactMap { PCIAddress(sysfsName: $0) }.sorted()
             s.groupCompanions = members.filter { $0 != a }.map(related)
         }
@@ -217,12 +216,10 @@ public struct SafetyInspector {
         RelatedDevice(address: b, driver: tree.driver(b), hidden: isHidden(b), isBridge: isBridge(b))
     }
 
-    /// Host, PCI-to-PCI or CardBus bridge, by class or by header type.
+    /// The host bridge or a bridge to another bus (by class or header type): never a companion.
     func isBridge(_ a: PCIAddress) -> Bool {
-        let cls = (tree.hexAttribute(a, "class") ?? 0) >> 8
-        if cls == 0x0600 || cls == 0x0604 || cls == 0x0607 || cls == 0x0609 { return true }
-        let h = headerType(a)
-        return h == 1 || h == 2
+        let cls = UInt16(truncatingIfNeeded: (tree.hexAttribute(a, "class") ?? 0) >> 8)
+        return cls == PCIClass.hostBridge || PCIClass.isBridge(cls, headerType: headerType(a))
     }
 
     func physicalFunction(of a: PCIAddress) -> PCIAddress? {

@@ -24,7 +24,7 @@ public enum Ownership {
     public static func validate(name: String) throws(Failure) {
         if name.isEmpty { throw Failure(.usage, "--name needs a value") }
         if name.utf8.count > maxNameLength { throw Failure(.usage, "the domain name is \(name.utf8.count) bytes long; at most \(maxNameLength) are allowed") }
-        for (k, c) in name.unicodeScalars.enumerated() where c.value < 0x20 || (c.value >= 0x7f && c.value < 0xa0) {
+        if let (k, c) = HostNames.firstControlCharacter(in: name) {
             throw Failure(.usage, "character \(k + 1) of the domain name is U+\(hex(c.value, 4)), a control character; a name is printable characters only")
         }
     }

@@ -319,7 +319,7 @@ public struct PCIHideState: Equatable, Sendable {
                 entry.runtimeDriver = d
                 entry.originalDriver = item.originalDriver?.string
                 // It becomes a sysfs path (drivers/NAME/bind) when the device is given back.
-                if let o = entry.originalDriver, o.isEmpty || o == "." || o == ".." || o.contains("/") || o.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7f }) {
+                if let o = entry.originalDriver, !HostNames.isPlainDriverName(o) {
                     throw StateSchemaError("hidden[\(k)].originalDriver must be a driver name, not \"\(o.utf8.contains(where: { $0 < 0x20 }) ? "a string with control characters" : o)\"")
                 }
             }
@@ -335,7 +335,7 @@ public struct PCIHideState: Equatable, Sendable {
                 guard !domains.contains(where: { $0.id == id }) else { throw StateSchemaError("domains[\(k)]: domain \(id) is listed twice") }
                 let name = item["name"]?.string
                 // A control character in a name would forge history lines or reach the terminal.
-                if let name, name.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7f && $0.value < 0xa0) }) {
+                if let name, HostNames.firstControlCharacter(in: name) != nil {
                     throw StateSchemaError("domains[\(k)].name holds a control character; names are printable characters only")
                 }
                 domains.append(GuestDomain(id: id, name: name, started: item["started"]?.string ?? ""))

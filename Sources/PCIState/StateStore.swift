@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PCIModel
 import SystemIO
 
@@ -83,8 +80,7 @@ public struct StateStore: Sendable {
         if state != before {
             // The history is appended after the state is renamed: a link there must stop the
             // command before anything commits, not after.
-            var st = stat()
-            if lstat(historyPath, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK {
+            if Files.isSymbolicLink(historyPath) {
                 throw StateWriteError(committed: false, exitStatus: .cannotCreate,
                                       message: "cannot write the history \(historyPath): it is a symbolic link, which pcihide does not follow for this file; remove it; nothing was recorded")
             }

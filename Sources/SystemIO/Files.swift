@@ -146,12 +146,17 @@ public enum Files {
         if let e = injectedFailure?(path) { throw Failure(e == ENOSPC || e == EIO ? .ioError : .cannotCreate, "cannot write \(path): \(errorText(e))") }
     }
 
+    /// There is a symbolic link at `path` (not followed).
+    public static func isSymbolicLink(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK
+    }
+
     /// Where a write to `path` lands: `path` itself, or the file a symbolic link at `path`
     /// points to (the link is kept, and its target replaced). A link whose target cannot be
     /// reached (dangling, or a loop) is `noInput`, naming the link: never a new file beside it.
     public static func writeTarget(_ path: String) throws(Failure) -> String {
-        var st = stat()
-        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK else { return path }
+        guard isSymbolicLink(path) else { return path }
         guard let real = realPath(path) else {
             let e = errno
             throw Failure(.noInput, "\(path) is a symbolic link whose target cannot be reached (\(errorText(e)): dangling, or a loop); fix or remove the link")

@@ -51,11 +51,16 @@ public struct HostRoot: Sendable, Equatable {
     /// A narrower location: `option` (`--sysfs DIR`, empty is a usage error), else the variable
     /// `env` unless `--root` was given, else `absolute` under this root.
     public func resolve(option: String?, name: String, env: String, absolute: String) throws(Failure) -> String {
+        try override(option: option, name: name, env: env, absolute: absolute) ?? path(absolute)
+    }
+
+    /// What the user set for a narrower location: `option` (empty is a usage error, never the
+    /// live `absolute`), else the variable `env` unless `--root` was given; nil when neither.
+    public func override(option: String?, name: String, env: String, absolute: String) throws(Failure) -> String? {
         if let option {
             guard !option.isEmpty else { throw Failure(.usage, "\(name) needs a value: an empty one would silently mean \(absolute) on this machine") }
             return option
         }
-        if !explicit, let v = Environment.get(env) { return v }
-        return path(absolute)
+        return explicit ? nil : Environment.get(env)
     }
 }

@@ -71,9 +71,9 @@ struct Guest {
             }
             for d in matching {
                 // A guest never receives a bridge: what is behind it stays on the host's bus.
-                let base = d.classId
-                if base == 0x0600 || base == 0x0601 || base == 0x0604 || base == 0x0607 || base == 0x0609 {
-                    throw Failure(.usage, "\(d.address) is a \(base == 0x0600 ? "host bridge" : "bridge") (class \(hex(base, 4))): a guest never receives one; give it the devices behind it")
+                let cls = d.classId
+                if cls == PCIClass.hostBridge || cls == PCIClass.isaBridge || PCIClass.isBridge(cls, headerType: nil) {
+                    throw Failure(.usage, "\(d.address) is a \(cls == PCIClass.hostBridge ? "host bridge" : "bridge") (class \(hex(cls, 4))): a guest never receives one; give it the devices behind it")
                 }
                 d.fetchConfig(upTo: 256)
                 guard d.hasConfigAccess else { throw Failure(.noInput, "cannot read the config space of \(d.address)") }

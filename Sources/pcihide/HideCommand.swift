@@ -61,8 +61,10 @@ struct Hide: ParsableCommand {
             // The driver is settled before any write, a dry run included.
             let binder = RuntimeBinder(tree: tree, io: runtime.io())
             let chosen: PassthroughDriver? = runtime.now ? try (driver.map(binder.require) ?? binder.defaultDriver()) : nil
+            // Read once for the checks below; the transaction reads it again under the lock.
+            let current = try store.load()
             if !targets.isEmpty {
-                let inspector = try safety.inspector(host: host, tree: tree, present: present, state: try store.load())
+                let inspector = try safety.inspector(host: host, tree: tree, present: present, state: current)
                 try HideSafety.review(&entries, &targets, inspector: inspector, force: force, group: group)
                 try HideSafety.reviewIOMMU(inspector, driver: chosen)
             }
@@ -71,11 +73,10 @@ struct Hide: ParsableCommand {
             // covers a device bound now is recorded device by device (its present functions).
             var splitting: [HiddenEntry] = []
             if let chosen {
-                let state = try store.load()
-                for a in targets where state.entry(for: DeviceSelection(a)) == nil {
-                    guard let w = state.covering(DeviceSelection(a)), !splitting.contains(where: { $0.selection == w.selection }) else { continue }
+                for a in targets where current.entry(for: DeviceSelection(a)) == nil {
+                    guard let w = current.covering(DeviceSelection(a)), !splitting.contains(where: { $0.selection == w.selection }) else { continue }
                     if w.carriesRecords {
-                        throw Failure(.usage, "\(a) is hidden by \(w.selection) (\(HiddenSetChange.recordText(w, in: state))), which cannot record a binding per device; bind it by naming the wildcard's devices after 'pcihide release \(w.selection)', or use hide --now before the wildcard is handed over; nothing was changed")
+                        throw Failure(.usage, "\(a) is hidden by \(w.selection) (\(HiddenSetChange.recordText(w, in: current))), which cannot record a binding per device; bind it by naming the wildcard's devices after 'pcihide release \(w.selection)', or use hide --now before the wildcard is handed over; nothing was changed")
                     }
                     splitting.append(w)
                 }

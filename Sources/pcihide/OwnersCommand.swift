@@ -21,9 +21,10 @@ struct Owners: ParsableCommand {
                 writeStandardOutput(json ? XLOwners.json(devices).serialized() : XLOwners.table(devices))
                 return
             }
-            let state = try stateOptions.store(try host.resolve()).load()
+            let host = try self.host.resolve()
+            let state = try stateOptions.store(host).load()
             // Names are a courtesy: without a readable inventory the rows still show.
-            let inventory = try? Inventory(source: .sysfs((try source.tree(host.resolve())).root))
+            let inventory = try? Inventory(source: .sysfs(try source.tree(host).root))
             func name(_ e: HiddenEntry) -> String? {
                 guard let a = e.selection.address, let inv = inventory, let d = inv.device(a) else { return nil }
                 return inv.vendorDeviceName(d)

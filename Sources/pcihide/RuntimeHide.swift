@@ -38,10 +38,7 @@ struct RuntimeHide {
             do {
                 done.append(try binder.bind(a, to: driver))
             } catch {
-                var restored: [String] = []
-                for c in done.reversed() where c.before != c.after {
-                    if (try? binder.unbind(c.address, restoring: c.before)) != nil { restored.append(c.address.description) }
-                }
+                let (restored, _) = Self.giveBack(done, binder: binder)
                 var e = error
                 if !restored.isEmpty { e.message += "; \(restored.joined(separator: ", ")), bound earlier in this command, went back to their drivers" }
                 throw e
@@ -53,15 +50,22 @@ struct RuntimeHide {
     /// Gives back devices bound in a command whose state change could not be written, so
     /// that the hardware agrees with the state; the error says which happened.
     static func undo(_ changes: [BindingChange], binder: RuntimeBinder, after message: String, status: ExitStatus) -> Failure {
+        let (restored, stuck) = giveBack(changes, binder: binder)
+        var message = message
+        if !restored.isEmpty { message += "; the binding was rolled back: \(restored.joined(separator: ", ")) went back to their drivers" }
+        if !stuck.isEmpty { message += "; could not roll back \(stuck.joined(separator: ", ")): pcihide unhide --now --force after fixing the state file, or echo the address to the driver's unbind by hand" }
+        return Failure(status, message)
+    }
+
+    /// Undoes `changes`, newest first: each device goes back to the driver it had. Returns the
+    /// devices given back and, described, those that could not be.
+    static func giveBack(_ changes: [BindingChange], binder: RuntimeBinder) -> (restored: [String], stuck: [String]) {
         var restored: [String] = [], stuck: [String] = []
         for c in changes.reversed() where c.before != c.after {
             if (try? binder.unbind(c.address, restoring: c.before)) != nil { restored.append(c.address.description) }
             else { stuck.append("\(c.address) (bound to \(c.after ?? "no driver"), was \(c.before ?? "no driver"))") }
         }
-        var message = message
-        if !restored.isEmpty { message += "; the binding was rolled back: \(restored.joined(separator: ", ")) went back to their drivers" }
-        if !stuck.isEmpty { message += "; could not roll back \(stuck.joined(separator: ", ")): pcihide unhide --now --force after fixing the state file, or echo the address to the driver's unbind by hand" }
-        return Failure(status, message)
+        return (restored, stuck)
     }
 
     /// Binds and records in `state` what each device was bound to before.

@@ -17,13 +17,8 @@ struct SafetyOptions: ParsableArguments {
 
     func inspector(host: HostRoot, tree: SysfsTree, present: [PCIAddress], state: PCIHideState) throws(Failure) -> SafetyInspector {
         let mountsFile = try host.resolve(option: mounts, name: "--mounts", env: "PCIHIDE_MOUNTS", absolute: "/proc/mounts")
-        var block: String?
-        if let blockClass {
-            guard !blockClass.isEmpty else { throw Failure(.usage, "--block-class needs a directory: an empty value would silently mean /sys/class/block on this machine") }
-            block = blockClass
-        } else if !host.explicit {
-            block = Environment.get("PCIHIDE_BLOCK_CLASS")
-        }
+        // The default depends on the tree (SafetySources.under), so only an override is read here.
+        let block = try host.override(option: blockClass, name: "--block-class", env: "PCIHIDE_BLOCK_CLASS", absolute: "/sys/class/block")
         let sources = SafetySources.under(host, tree: tree, mounts: mountsFile, blockClass: block)
         return SafetyInspector(tree: tree, present: present, sources: sources, isHidden: { state.entry(hiding: $0) != nil })
     }

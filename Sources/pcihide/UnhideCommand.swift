@@ -39,9 +39,9 @@ struct Unhide: ParsableCommand {
             let binder = RuntimeBinder(tree: try source.tree(host), io: runtime.io())
             if runtime.dryRun {
                 // A dry run refuses what the real run would refuse, before printing any write.
-                var state = try store.load()
-                for s in selections { _ = try HiddenSetChange.unhide(s, force: force, in: &state) }
-                state = try store.load()
+                let state = try store.load()
+                var after = state
+                for s in selections { _ = try HiddenSetChange.unhide(s, force: force, in: &after) }
                 for s in selections { _ = try binder.unbind(s.address!, restoring: state.entry(for: s)?.originalDriver) }
                 runtime.printDryRun(binder.io)
                 return
@@ -58,18 +58,11 @@ struct Unhide: ParsableCommand {
                         if entry?.runtimeDriver == nil {
                             warn("\(a) was not bound by hide --now; unbinding it from its driver and probing")
                         }
-                        do {
-                            let c = try binder.unbind(a, restoring: entry?.originalDriver)
-                            given.append((c, entry?.runtimeDriver ?? c.before ?? ""))
-                            messages.append("gave \(a) back to \(c.after ?? "no driver") (was \(c.before ?? "no driver"))")
-                        } catch {
-                            // Devices given back earlier in this command return to the passthrough driver.
-                            for (c, driver) in given.reversed() {
-                                if let d = PassthroughDriver(rawValue: driver) { _ = try? binder.bind(c.address, to: d) }
-                            }
-                            given = []
-                            throw error
-                        }
+                        // A failure here is handled below with every other one: devices given back
+                        // earlier in this command return to the passthrough driver.
+                        let c = try binder.unbind(a, restoring: entry?.originalDriver)
+                        given.append((c, entry?.runtimeDriver ?? c.before ?? ""))
+                        messages.append("gave \(a) back to \(c.after ?? "no driver") (was \(c.before ?? "no driver"))")
                     }
                     return messages
                 }
