@@ -73,7 +73,7 @@ public final class SimulatedKernel: SysfsIO {
     }
 
     func setOverride(_ a: PCIAddress, _ value: String) {
-        try? Files.writeAtomically(devicePath(a) + "/driver_override", Array((value.isEmpty ? "(null)\n" : value + "\n").utf8))
+        _ = try? Files.writeAtomically(devicePath(a) + "/driver_override", Array((value.isEmpty ? "(null)\n" : value + "\n").utf8))
     }
 
     public func listedSlots() -> [String] {
@@ -82,7 +82,7 @@ public final class SimulatedKernel: SysfsIO {
     }
 
     func writeSlots(_ slots: [String]) {
-        try? Files.writeAtomically(root + "/drivers/pciback/slots", Array(slots.map { $0 + "\n" }.joined().utf8))
+        _ = try? Files.writeAtomically(root + "/drivers/pciback/slots", Array(slots.map { $0 + "\n" }.joined().utf8))
     }
 
     func accepts(_ driverName: String, _ a: PCIAddress) -> Bool {

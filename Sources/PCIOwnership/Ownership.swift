@@ -161,9 +161,17 @@ public enum Ownership {
     /// A group goes to one guest: VFIO refuses to start a guest given part of one ("group N is
     /// not viable"). `present`: the devices on the host; `groupOf`: a device's group, if any.
     public static func splitGroups(in state: PCIHideState, present: [PCIAddress], groupOf: (PCIAddress) -> String?) -> [String] {
+        // Exact entries by address, wildcards apart (few): one pass over the present devices
+        // instead of a scan of the hidden set for each.
+        var exact: [PCIAddress: HiddenEntry] = [:]
+        var wildcards: [HiddenEntry] = []
+        for e in state.hidden {
+            if let a = e.selection.address { exact[a] = e } else { wildcards.append(e) }
+        }
         var holders: [String: [(PCIAddress, Int)]] = [:]
         for a in present {
-            guard let e = state.entry(hiding: a), let holder = e.owner ?? e.reservedFor, let g = groupOf(a) else { continue }
+            guard let e = exact[a] ?? wildcards.first(where: { $0.selection.matches(a) }),
+                  let holder = e.owner ?? e.reservedFor, let g = groupOf(a) else { continue }
             holders[g, default: []].append((a, holder))
         }
         return holders.keys.sorted().compactMap { g in

@@ -364,7 +364,12 @@ extension JSONParser {
         guard i < s.count, s[i] == UInt8(ascii: "{") else { _ = try value(depth: depth); return EntryFields() }
         i += 1
         var fields = EntryFields()
-        var seen = Set<EntryFields.Field>()
+        // Known fields seen, one bit each: a Set cost an allocation and hashing per entry.
+        var seen: UInt16 = 0
+        func first(_ f: EntryFields.Field) -> Bool {
+            defer { seen |= 1 << f.rawValue }
+            return seen & (1 << f.rawValue) == 0
+        }
         var otherKeys: [String] = []
         skipSpace()
         if i < s.count && s[i] == UInt8(ascii: "}") { i += 1; return fields }
@@ -378,12 +383,12 @@ extension JSONParser {
                 guard i < s.count, s[i] == UInt8(ascii: ":") else { throw error("expected ':' after the key \"\(field.name)\", found \(describe())") }
                 i += 1
                 skipSpace()
-                guard seen.insert(field).inserted else { throw duplicate(String(describing: field.name), at: at) }
+                guard first(field) else { throw duplicate(String(describing: field.name), at: at) }
                 fields.set(field, try value(depth: depth + 1))
             } else {
                 let key = try objectKey()
                 if let field = EntryFields.Field(key) {
-                    guard seen.insert(field).inserted else { throw duplicate(key, at: at) }
+                    guard first(field) else { throw duplicate(key, at: at) }
                 } else {
                     if otherKeys.contains(key) { throw duplicate(key, at: at) }
                     otherKeys.append(key)

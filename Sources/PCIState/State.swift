@@ -399,7 +399,7 @@ struct EntryFields {
         for (key, value) in pairs { set(key, value) }
     }
 
-    enum Field: CaseIterable {
+    enum Field: Int, CaseIterable {
         case device, since, vslot, permissive, policy, pinnedTo, owner, ownerSince, boundTo, originalDriver
 
         var name: StaticString {
