@@ -161,21 +161,19 @@ public enum Ownership {
     /// A group goes to one guest: VFIO refuses to start a guest given part of one ("group N is
     /// not viable"). `present`: the devices on the host; `groupOf`: a device's group, if any.
     public static func splitGroups(in state: PCIHideState, present: [PCIAddress], groupOf: (PCIAddress) -> String?) -> [String] {
-        // Exact entries by address, wildcards apart (few): one pass over the present devices
-        // instead of a scan of the hidden set for each.
-        var exact: [PCIAddress: HiddenEntry] = [:]
-        var wildcards: [HiddenEntry] = []
-        for e in state.hidden {
-            if let a = e.selection.address { exact[a] = e } else { wildcards.append(e) }
-        }
+        // Only entries someone holds matter, and they are few: look those up among the present
+        // devices, instead of looking every present device up in the hidden set.
+        let isPresent = Set(present)
         var holders: [String: [(PCIAddress, Int)]] = [:]
-        for a in present {
-            guard let e = exact[a] ?? wildcards.first(where: { $0.selection.matches(a) }),
-                  let holder = e.owner ?? e.reservedFor, let g = groupOf(a) else { continue }
-            holders[g, default: []].append((a, holder))
+        for e in state.hidden {
+            guard let holder = e.owner ?? e.reservedFor else { continue }
+            let covered = e.selection.address.map { isPresent.contains($0) ? [$0] : [] } ?? present.filter { e.selection.matches($0) }
+            for a in covered where state.entry(hiding: a)?.selection == e.selection {
+                if let g = groupOf(a) { holders[g, default: []].append((a, holder)) }
+            }
         }
         return holders.keys.sorted().compactMap { g in
-            let list = holders[g]!
+            let list = holders[g]!.sorted { $0.0 < $1.0 }
             guard Set(list.map(\.1)).count > 1 else { return nil }
             return "IOMMU group \(g) would be split: " + list.map { "\($0.0) to domain \($0.1)" }.joined(separator: ", ")
         }
