@@ -79,6 +79,9 @@ struct SafeHandOverTests {
         let report = try JSONSerialization.jsonObject(with: Data(nic.stdout.utf8)) as! [[String: Any]]
         #expect(report[0]["refusals"] as? [String] == ["it carries the host's network: enp0s31f6 (up, default route)"])
         #expect(report[0]["safe"] as? Bool == false)
+        let iface = (report[0]["interfaces"] as? [[String: Any]])?.first
+        #expect(iface?["name"] as? String == "enp0s31f6" && iface?["defaultRoute"] as? Bool == true && iface?["inUse"] as? Bool == true)
+        #expect(report[0]["iommu"] as? Bool == true && (report[0]["unchecked"] as? [String])?.isEmpty == true)
         #expect(try cli.run(["hide", "00:1f.6"]).status == 64)
         let nvme = try cli.run(["check", "02:00.0"])
         #expect(nvme.status == 1 && nvme.stdout.contains("verdict: refused: it holds mounted file systems (/home)"), "\(nvme.stdout)")
