@@ -72,6 +72,6 @@ if Context.environment["PCIHIDE_FUZZ"] == "1" {
         .executableTarget(name: "SpecFuzz", dependencies: ["PCISpec"], path: "Fuzz/SpecFuzz", exclude: ["seeds"], swiftSettings: flags),
         .executableTarget(name: "StateFuzz", dependencies: ["PCISpec", "PCIState"], path: "Fuzz/StateFuzz", exclude: ["seeds"], swiftSettings: flags),
         .executableTarget(name: "TraceFuzz", dependencies: ["PCIEmulation"], path: "Fuzz/TraceFuzz", exclude: ["seeds"], swiftSettings: flags),
-        .executableTarget(name: "DumpFuzz", dependencies: ["PCIInventory", "PCIModel"], path: "Fuzz/DumpFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .executableTarget(name: "DumpFuzz", dependencies: ["PCIInventory", "PCIModel", "CPCIShim", "CLibPCI"], path: "Fuzz/DumpFuzz", exclude: ["seeds"], swiftSettings: flags),
     ]
 }

@@ -637,7 +637,7 @@ _pcihide_owners() {
 
 _pcihide_history() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--check --version -h --help)
     repeating_options=()
     non_repeating_options=(--root --state)
     __pcihide_offer_flags_options 0

@@ -53,7 +53,7 @@ function __pcihide_parse_tokens -S
         case 'owners'
             __pcihide_parse_subcommand 0 'json' 'toolstack=' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
         case 'history'
-            __pcihide_parse_subcommand 0 'root=' 'state=' 'version' 'h/help'
+            __pcihide_parse_subcommand 0 'root=' 'state=' 'check' 'version' 'h/help'
         case 'emu'
             __pcihide_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -263,6 +263,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" check' -l 'check' -d 'Replay the history from nothing and say whether it arrives at the state file (exit 65 at the first line that cannot follow from those before it, or when it arrives elsewhere).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu" version' -l 'version' -d 'Show the version.'

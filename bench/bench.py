@@ -54,8 +54,25 @@ def main():
             continue
         o, r = median_times([ours, ref], a.runs)
         report(name, o, r, target)
+    scale_cases = scope.get("scale", []) if os.path.exists(extra) else []
+    if scale_cases and (not a.only or any("scale" in o for o in a.only)):
+        scale(scale_cases)
     if not a.only or any("emu" in o for o in a.only):
         emulation(os.path.join(os.path.dirname(b), "pcihide-emubench"))
+
+def scale(cases):
+    """Absolute figures for large inputs: median wall time of 3 runs and peak memory (GNU time)."""
+    print("\nscale (3 runs each, median time, largest peak resident memory):")
+    for name, prepare, cmd, max_s, max_mb in cases:
+        secs, mbs = [], []
+        for _ in range(3):
+            prepare()
+            r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            e, m = r.stderr.strip().splitlines()[-1].split()
+            secs.append(float(e)); mbs.append(int(m) / 1024)
+        t, mb = statistics.median(secs), max(mbs)
+        ok = t <= max_s and mb <= max_mb
+        print(f"{name:46s} {t:6.2f} s (target <= {max_s}) {mb:7.1f} MB (target <= {max_mb}) {'ok' if ok else 'over target'}")
 
 def emulation(emubench):
     """ns per emulated access, and instructions per outl+inl pair from callgrind (two counts, differenced)."""

@@ -30,3 +30,34 @@ cases = {
 cases["completion, 4096-function tree"] = (
     [b, "---completion", "hide", "--", "positional@0", "4", "9", "pcihide", "hide", "--sysfs", tree, "0000:01:0"],
     [b, "--version"], 2.0)
+
+# Scale: a 75,000-entry hide (1 MiB of xen-pciback groups in 13 arguments, each under the
+# kernel's 128 KiB argument limit), domain start over 75,000 hidden entries, and the diff of a
+# 20,000-line /etc/default/grub. Absolute figures (the targets), no reference program.
+import shutil
+scale_dir = os.path.join(tmp, "scale")
+os.makedirs(os.path.join(scale_dir, "sys", "devices"), exist_ok=True)
+os.makedirs(os.path.join(scale_dir, "sys", "bus", "pci", "devices"), exist_ok=True)
+groups = [f"({d:04x}:{b:02x}:{s:02x}.{f})" for d in range(2) for b in range(256) for s in range(32) for f in range(8)][:75000]
+hide_args = ["".join(groups[i:i + 6000]) for i in range(0, len(groups), 6000)]
+scale_state = os.path.join(scale_dir, "state.json")
+def fresh_state():
+    for p in (scale_state, scale_state + ".history"):
+        if os.path.exists(p):
+            os.remove(p)
+def hidden_state():
+    fresh_state()
+    r = subprocess.run([b, "hide", "--root", scale_dir, "--state", scale_state] + hide_args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        raise SystemExit("bench: the 75,000-entry hide failed: " + r.stderr[:300])
+grub20k = os.path.join(scale_dir, "grub")
+with open(grub20k, "w") as f:
+    f.writelines(f"# line {i}\n" for i in range(19998))
+    f.write("GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX=\"quiet\"\n")
+small_state = os.path.join(scale_dir, "small.json")
+subprocess.run([b, "hide", "--root", scale_dir, "--state", small_state, "02:09.0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+scale = [
+    ("hide, 75,000 entries", fresh_state, [b, "hide", "--root", scale_dir, "--state", scale_state] + hide_args, 2.0, 200),
+    ("domain start, 75,000 hidden entries", hidden_state, [b, "domain", "start", "7", "--root", scale_dir, "--state", scale_state], 2.0, 200),
+    ("grub diff, 20,000-line file", lambda: None, [b, "grub", "--root", scale_dir, "--state", small_state, "--default-file", grub20k], 1.0, 50),
+]

@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLibPCI
+import CPCIShim
 import PCIInventory
 import PCIModel
 
@@ -24,7 +26,34 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             precondition(strtol(c, nil, 0) == Int(v), "the attribute reader and strtol differ")
         }
     }
-    guard let dump = try? DumpFile.parse(bytes, path: "fuzz") else { return 0 }
+    // The same bytes through libpci's own dump reader (what lspci -F does): pcihide's checker
+    // refuses exactly what libpci refuses (so that every refusal has a line and column), and
+    // what both accept is the same devices.
+    let parsed = Result { () throws(DumpError) in try DumpFile.parse(bytes, path: "fuzz") }
+    let ours = try? parsed.get()
+    let fd = bytes.withUnsafeBytes { pcishim_memory_file($0.baseAddress, $0.count) }
+    precondition(fd >= 0, "no memory file")
+    defer { close(fd) }
+    var err = [CChar](repeating: 0, count: 512)
+    let acc = pcishim_open(nil, "/proc/self/fd/\(fd)", nil, 1, &err, err.count)
+    defer { pcishim_close(acc) }
+    guard let acc else {
+        precondition(ours == nil, "libpci refuses a dump pcihide accepts: \(String(cString: err))")
+        return 0
+    }
+    // pcihide is stricter in one way only: a device number above 1f or a function above 7,
+    // which libpci keeps (and lspci prints as 00:40.0) although no PCI address has them.
+    guard let dump = ours else {
+        if case .failure(let e) = parsed, e.reason.contains("is out of range") { return 0 }
+        fatalError("pcihide refuses a dump libpci accepts")
+    }
+    var theirs: [PCIAddress] = []
+    var dev = acc.pointee.devices
+    while let d = dev {
+        theirs.append(PCIAddress(domain: UInt32(d.pointee.domain), bus: d.pointee.bus, device: d.pointee.dev, function: d.pointee.`func`))
+        dev = d.pointee.next
+    }
+    precondition(theirs.sorted() == dump.devices.map(\.address).sorted(), "libpci and pcihide read other devices")
     var text = ""
     for d in dump.devices {
         // Titles are free text (possibly invalid UTF-8); a fixed one keeps the line lengths known.

@@ -57,9 +57,12 @@ struct pci_access *pcishim_open(const char *sysfs_root, const char *dump_file, c
     jmp_buf *saved = pending_jump;
     pending_jump = &jump;
     if (setjmp(jump)) {
-        pending_jump = saved;
         copy_error(err, errlen);
-        /* pci_cleanup may itself fail on half-initialised state; the process is short-lived. */
+        /* Free what was set up (a caller that tries many inputs, the dump fuzz target, would
+         * leak one libpci state each); an error raised by the cleanup itself is ignored. */
+        if (!setjmp(jump))
+            pci_cleanup(acc);
+        pending_jump = saved;
         return NULL;
     }
     if (dump_file) {

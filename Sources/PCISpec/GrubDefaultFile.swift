@@ -177,21 +177,16 @@ public func unifiedDiff(old: String, new: String, oldName: String, newName: Stri
     let a = GrubDefaultFile.splitLines(old).map { String(decoding: $0, as: UTF8.self) }
     let b = GrubDefaultFile.splitLines(new).map { String(decoding: $0, as: UTF8.self) }
     if a == b { return "" }
-    // LCS table; /etc/default/grub files are tens of lines.
     let n = a.count, m = b.count
-    var lcs = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
-    for i in stride(from: n - 1, through: 0, by: -1) {
-        for j in stride(from: m - 1, through: 0, by: -1) {
-            lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
-        }
-    }
+    let (keptA, keptB) = LineMatcher.common(a, b)
     enum Op { case same(Int, Int), del(Int), add(Int) }
     var ops: [Op] = []
+    ops.reserveCapacity(n + m)
     var i = 0, j = 0
     while i < n || j < m {
-        if i < n && j < m && a[i] == b[j] { ops.append(.same(i, j)); i += 1; j += 1 }
-        else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) { ops.append(.del(i)); i += 1 }
-        else { ops.append(.add(j)); j += 1 }
+        if i < n && !keptA[i] { ops.append(.del(i)); i += 1 }
+        else if j < m && !keptB[j] { ops.append(.add(j)); j += 1 }
+        else { ops.append(.same(i, j)); i += 1; j += 1 }
     }
     func show(_ s: String) -> String {
         s.hasSuffix("\n") ? s : s + "\n\\ No newline at end of file\n"

@@ -78,11 +78,21 @@ public struct GuestDomain: Hashable, Sendable {
 /// Everything pcihide records. Schema version 1: the hidden set; version 2 adds ownership
 /// (policy and owner per device, running domains); version 3 adds runtime binding (the driver a
 /// device was bound to by `hide --now` and the one it had before). Older files are read and
-/// written back as the current version.
+/// written back as the current version; version 4 adds the transaction number that pairs the
+/// file with its history (see `StateStore.update`).
 /// The history of changes is kept beside it (see `StateStore`), so it never slows a command down.
 public struct PCIHideState: Equatable, Sendable {
     public static let format = "pcihide-state"
-    public static let currentVersion = 3
+    public static let currentVersion = 4
+
+    /// The number of the last change written (0 before version 4). Every history line carries
+    /// the number of the change it belongs to; a line numbered above this never took effect.
+    /// Not part of equality: two states with the same devices and domains are the same state.
+    public var transaction = 0
+
+    public static func == (a: PCIHideState, b: PCIHideState) -> Bool {
+        a.hidden == b.hidden && a.domains == b.domains
+    }
 
     /// Sorted by selection; at most one entry per selection.
     public private(set) var hidden: [HiddenEntry] = []
@@ -98,24 +108,59 @@ public struct PCIHideState: Equatable, Sendable {
 
     public func domain(_ id: Int) -> GuestDomain? { domains.first { $0.id == id } }
 
+    /// The first index whose selection is not below `s` (the set is sorted by selection, and
+    /// every entry a wildcard covers sorts right after it: `BB:*.*` first in its bus, `DD.*`
+    /// first in its slot).
+    func lowerBound(_ s: DeviceSelection) -> Int {
+        var lo = 0, hi = hidden.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if hidden[mid].selection < s { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    func index(of s: DeviceSelection) -> Int? {
+        let i = lowerBound(s)
+        return i < hidden.count && hidden[i].selection == s ? i : nil
+    }
+
     /// Changes the entry for `selection` in place.
     public mutating func update(_ selection: DeviceSelection, _ body: (inout HiddenEntry) -> Void) {
-        if let i = hidden.firstIndex(where: { $0.selection == selection }) { body(&hidden[i]) }
+        if let i = index(of: selection) { body(&hidden[i]) }
     }
 
     /// The entry whose selection is exactly `s`.
     public func entry(for s: DeviceSelection) -> HiddenEntry? {
-        hidden.first { $0.selection == s }
+        index(of: s).map { hidden[$0] }
     }
 
     /// The entry (exact or wildcard) that hides `address`, preferring the exact one.
     public func entry(hiding address: PCIAddress) -> HiddenEntry? {
-        hidden.first { $0.selection == DeviceSelection(address) } ?? hidden.first { $0.selection.matches(address) }
+        let s = DeviceSelection(address)
+        return entry(for: s) ?? covering(s)
+    }
+
+    /// The wildcards that could cover `s`, narrowest first: its slot's `DD.*`, its bus's `*.*`.
+    static func wider(_ s: DeviceSelection) -> [DeviceSelection] {
+        var out: [DeviceSelection] = []
+        if s.function != nil { out.append(DeviceSelection(domain: s.domain, bus: s.bus, device: s.device, function: nil)) }
+        if s.device != nil { out.append(DeviceSelection(domain: s.domain, bus: s.bus, device: nil, function: nil)) }
+        return out
     }
 
     /// A wildcard entry that already covers `s`, if any.
     public func covering(_ s: DeviceSelection) -> HiddenEntry? {
-        hidden.first { $0.selection != s && s.isCovered(by: $0.selection) }
+        for w in Self.wider(s) { if let e = entry(for: w) { return e } }
+        return nil
+    }
+
+    /// The entries `s` covers (itself included): one run of the sorted set.
+    func coveredRange(_ s: DeviceSelection) -> Range<Int> {
+        let start = lowerBound(s)
+        var end = start
+        while end < hidden.count && hidden[end].selection.isCovered(by: s) { end += 1 }
+        return start..<end
     }
 
     /// What hiding an entry did. Entries never overlap, so that every function has one entry
@@ -127,28 +172,78 @@ public struct PCIHideState: Equatable, Sendable {
 
     @discardableResult
     public mutating func hide(_ entry: HiddenEntry) -> HideResult {
-        if self.entry(for: entry.selection) != nil { return .alreadyHidden }
-        if let c = covering(entry.selection) { return .coveredBy(c.selection) }
-        let inside = hidden.filter { $0.selection.isCovered(by: entry.selection) }
-        let claimed = inside.filter(\.carriesRecords)
-        if !claimed.isEmpty { return .overlaps(claimed) }
-        hidden.removeAll { $0.selection.isCovered(by: entry.selection) }
-        hidden.append(entry)
-        hidden.sort { $0.selection < $1.selection }
-        return inside.isEmpty ? .added : .absorbed(inside.map(\.selection))
+        hide([entry])[0]
+    }
+
+    /// Hides entries one after the other, as many single hides would, in O(n log n): the set
+    /// is looked up by binary search plus what this batch added and removed, and merged once
+    /// at the end (a 75,000-entry hide inserted one by one into the sorted array was quadratic).
+    public mutating func hide(_ entries: [HiddenEntry]) -> [HideResult] {
+        var added: [DeviceSelection: HiddenEntry] = [:]
+        var removed = Set<DeviceSelection>()
+        func current(_ s: DeviceSelection) -> HiddenEntry? {
+            if let e = added[s] { return e }
+            if removed.contains(s) { return nil }
+            return entry(for: s)
+        }
+        var results: [HideResult] = []
+        results.reserveCapacity(entries.count)
+        for e in entries {
+            let s = e.selection
+            if current(s) != nil { results.append(.alreadyHidden); continue }
+            if let w = Self.wider(s).first(where: { current($0) != nil }) { results.append(.coveredBy(w)); continue }
+            var inside: [HiddenEntry] = []
+            if s.isWildcard {
+                inside = hidden[coveredRange(s)].filter { !removed.contains($0.selection) }
+                // Added entries a wildcard covers are among its at most 288 narrower selections.
+                if !added.isEmpty {
+                    let slots: [UInt8] = s.device.map { [$0] } ?? Array(0...31)
+                    for d in slots {
+                        if s.device == nil, let x = added[DeviceSelection(domain: s.domain, bus: s.bus, device: d, function: nil)] { inside.append(x) }
+                        for f in UInt8(0)...7 {
+                            if let x = added[DeviceSelection(domain: s.domain, bus: s.bus, device: d, function: f)] { inside.append(x) }
+                        }
+                    }
+                    inside.sort { $0.selection < $1.selection }
+                }
+            }
+            let claimed = inside.filter(\.carriesRecords)
+            if !claimed.isEmpty { results.append(.overlaps(claimed)); continue }
+            for x in inside {
+                if added.removeValue(forKey: x.selection) == nil { removed.insert(x.selection) }
+            }
+            added[s] = e
+            results.append(inside.isEmpty ? .added : .absorbed(inside.map(\.selection)))
+        }
+        if !added.isEmpty || !removed.isEmpty {
+            // Entries removed and hidden again in one batch are replaced by the new ones.
+            let fresh = added.values.sorted { $0.selection < $1.selection }
+            var merged: [HiddenEntry] = []
+            merged.reserveCapacity(hidden.count + fresh.count)
+            var k = 0
+            for old in hidden where !removed.contains(old.selection) {
+                while k < fresh.count && fresh[k].selection < old.selection { merged.append(fresh[k]); k += 1 }
+                merged.append(old)
+            }
+            merged.append(contentsOf: fresh[k...])
+            hidden = merged
+        }
+        return results
     }
 
     /// The other entries that share a function with `e` (none, unless a file was edited by hand
     /// or written before entries were kept apart).
     public func overlapping(_ e: HiddenEntry) -> [HiddenEntry] {
-        hidden.filter { $0.selection != e.selection && ($0.selection.isCovered(by: e.selection) || e.selection.isCovered(by: $0.selection)) }
+        var out = Self.wider(e.selection).compactMap { entry(for: $0) }
+        if e.selection.isWildcard { out += hidden[coveredRange(e.selection)].filter { $0.selection != e.selection } }
+        return out
     }
 
     public enum UnhideResult: Equatable { case removed, notHidden, coveredBy(DeviceSelection) }
 
     @discardableResult
     public mutating func unhide(_ s: DeviceSelection) -> UnhideResult {
-        if let i = hidden.firstIndex(where: { $0.selection == s }) {
+        if let i = index(of: s) {
             hidden.remove(at: i)
             return .removed
         }
@@ -162,6 +257,7 @@ public struct PCIHideState: Equatable, Sendable {
         .object([
             ("format", .string(Self.format)),
             ("version", .number(Double(Self.currentVersion))),
+            ("transaction", .number(Double(transaction))),
             ("hidden", .array(hidden.map { e in
                 var pairs: [(String, JSON)] = [("device", .string(e.selection.description)), ("since", .string(e.since))]
                 if let v = e.vslot { pairs.append(("vslot", .string(hex(v, 2)))) }
@@ -201,6 +297,7 @@ public struct PCIHideState: Equatable, Sendable {
         func number(_ prefix: StaticString, _ value: Int) { put(prefix); JSON.put(&out, String(value)) }
         put("{\n  \"format\": \"pcihide-state\",\n  \"version\": ")
         JSON.put(&out, String(Self.currentVersion))
+        number(",\n  \"transaction\": ", transaction)
         put(",\n  \"hidden\": ")
         if hidden.isEmpty { put("[]") } else {
             put("[")
@@ -347,6 +444,10 @@ public struct PCIHideState: Equatable, Sendable {
             }
         }
         self.init(hidden: entries, domains: domains)
+        if version >= 4, let value = json["transaction"] {
+            guard let t = value.int, t >= 0 else { throw StateSchemaError("\"transaction\" must be a whole number 0 or more") }
+            transaction = t
+        }
     }
 }
 

@@ -1,10 +1,10 @@
 import PCIModel
 import SystemIO
 
-/// A state change that could not be written completely. `committed`: the state file holds the
-/// change (only its history line is missing), so what the command did to the hardware stays.
+/// A state change that could not be written: nothing was recorded (the history and the state
+/// are written as a pair, see `StateStore.commit`), so what the command did to the hardware goes
+/// back.
 public struct StateWriteError: PCIHideError {
-    public var committed: Bool
     public var exitStatus: ExitStatus
     public var message: String
     public var description: String { message }
@@ -78,25 +78,13 @@ public struct StateStore: Sendable {
         let before = state
         let result = try body(&state)
         if state != before {
-            // The history is appended after the state is renamed: a link there must stop the
-            // command before anything commits, not after.
+            // Both history writes go through the file without following a link: a link there
+            // stops the command before anything is written.
             if Files.isSymbolicLink(historyPath) {
-                throw StateWriteError(committed: false, exitStatus: .cannotCreate,
+                throw StateWriteError(exitStatus: .cannotCreate,
                                       message: "cannot write the history \(historyPath): it is a symbolic link, which pcihide does not follow for this file; remove it; nothing was recorded")
             }
-            do {
-                try Files.writeAtomically(path, state.serializedBytes())
-            } catch {
-                throw StateWriteError(committed: false, exitStatus: error.exitStatus,
-                                      message: "cannot write the state file \(path): \(error.message); nothing was recorded (--state PATH or PCIHIDE_STATE chooses another)")
-            }
-            // After the state: a crash between the two loses a history line, never a change.
-            do {
-                try appendHistory(HistoryEvent.diff(before, state, time: Clock.nowRFC3339()))
-            } catch {
-                throw StateWriteError(committed: true, exitStatus: error.exitStatus,
-                                      message: "the change is recorded in \(path), but its history line could not be added to \(historyPath): \(error.message); do not repeat the command")
-            }
+            try commit(&state, from: before)
         }
         return result
     }

@@ -252,6 +252,42 @@ public enum Files {
         }
     }
 
+    /// The last complete line of an append-only file (without its newline; nil when the file
+    /// is absent or empty). A last line without its newline was cut short by a crash: it is cut
+    /// off, so that the next append starts on a line of its own and no reader takes the torn
+    /// piece for a whole line. Call it holding the file's lock.
+    public static func lastLine(ofAppendOnly path: String) throws(Failure) -> [UInt8]? {
+        try injected(path)
+        let fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+        if fd < 0 {
+            let e = errno
+            if e == ENOENT { return nil }
+            if e == ELOOP { throw Failure(.cannotCreate, "cannot write \(path): it is a symbolic link, which pcihide does not follow for this file; remove it") }
+            throw Failure(.cannotCreate, "cannot write \(path): \(errorText(e))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw Failure(.ioError, "cannot read \(path): \(errorText(errno))") }
+        var size = Int(st.st_size)
+        // Lines are short; a window of 64 KiB holds the last whole one (a longer one is torn).
+        let window = min(size, 65536)
+        var tail = [UInt8](repeating: 0, count: window)
+        let got = tail.withUnsafeMutableBytes { pread(fd, $0.baseAddress, window, off_t(size - window)) }
+        guard got == window else { throw Failure(.ioError, "cannot read \(path): \(errorText(errno))") }
+        if let last = tail.last, last != UInt8(ascii: "\n") {
+            let keep = tail.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+            size -= window - keep
+            guard ftruncate(fd, off_t(size)) == 0, fsync(fd) == 0 else {
+                throw Failure(.ioError, "cannot cut the unfinished last line of \(path): \(errorText(errno))")
+            }
+            tail.removeSubrange(keep...)
+        }
+        guard tail.last == UInt8(ascii: "\n") else { return nil }
+        tail.removeLast()
+        let start = tail.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        return Array(tail[start...])
+    }
+
     /// Copies a file to `backup` atomically, with the original's mode, owner and group (used
     /// before editing /etc/default/grub).
     public static func backup(_ path: String, to backup: String) throws(Failure) {

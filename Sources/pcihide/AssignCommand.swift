@@ -98,10 +98,28 @@ struct History: ParsableCommand {
     @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
 
+    @Flag(help: "Replay the history from nothing and say whether it arrives at the state file (exit 65 at the first line that cannot follow from those before it, or when it arrives elsewhere).")
+    var check = false
+
     func run() throws {
         try reporting {
-            let lines = try stateOptions.store(try host.resolve()).history()
-            writeStandardOutput(lines.map { $0 + "\n" }.joined())
+            let store = try stateOptions.store(try host.resolve())
+            let record = try store.historyRecord()
+            if check {
+                let replayed: HistoryReplay
+                do { replayed = try HistoryReplay.replay(record.committed) } catch {
+                    throw Failure(.dataError, "\(store.historyPath): \(error)")
+                }
+                guard replayed == HistoryReplay(try store.load()) else {
+                    throw Failure(.dataError, "\(store.historyPath) does not arrive at the state in \(store.path) (was the state file restored or edited by hand?)")
+                }
+                print("the history (\(record.committed.count) lines) arrives at the state in \(store.path)")
+                return
+            }
+            writeStandardOutput(record.committed.map { $0.line + "\n" }.joined())
+            if record.uncommitted > 0 {
+                note("\(record.uncommitted) line\(record.uncommitted == 1 ? "" : "s") of the history describe changes that did not take effect (a run stopped before writing the state file) and are not shown")
+            }
         }
     }
 }

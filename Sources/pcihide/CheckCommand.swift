@@ -38,7 +38,8 @@ struct Check: ParsableCommand {
             }
             let state = try stateOptions.store(host).load()
             let inspector = try safety.inspector(host: host, tree: tree, present: present, state: state)
-            let reports = present.filter { a in selections.contains { $0.matches(a) } }.map(inspector.inspect)
+            let named = SelectionIndex(selections)
+            let reports = present.filter(named.matches).map(inspector.inspect)
             writeStandardOutput(json ? CheckReport.json(reports, state: state).serialized() : CheckReport.text(reports, state: state))
             if reports.contains(where: { !CheckReport.isSafe($0) }) { throw ExitCode(ExitStatus.failure.rawValue) }
         }

@@ -10,13 +10,14 @@ enum HiddenSetChange {
     static func entries(from specs: [DeviceSpec]) throws(SpecErrors) -> [HiddenEntry] {
         var errors: [SpecError] = []
         var out: [HiddenEntry] = []
+        var seen = Set<DeviceSelection>()
         let now = Clock.nowRFC3339()
         for spec in specs {
             if spec.selections.isEmpty {
                 errors.append(SpecError(input: spec.input, start: 0, length: spec.input.utf8.count,
                                         reason: "this spec names a device only by name=\(spec.options.name ?? ""); pcihide needs its address (bdf=BB:DD.F)"))
             }
-            for s in spec.selections where !out.contains(where: { $0.selection == s }) {
+            for s in spec.selections where seen.insert(s).inserted {
                 out.append(HiddenEntry(selection: s, since: now, vslot: spec.options.vslot, permissive: spec.options.permissive))
             }
         }
@@ -29,13 +30,24 @@ enum HiddenSetChange {
     /// `present`: the tree's addresses, nil when the tree cannot be read (then nothing is said).
     static func warnAbsent(_ selections: [DeviceSelection], present: [PCIAddress]?, tree: SysfsTree) {
         guard let present else { return }
-        for s in selections where !present.contains(where: { s.matches($0) }) {
+        let matched = PresentSet(present)
+        for s in selections where !matched.containsAny(s) {
             warn("\(s) is not present in \(tree.devicesDirectory); check the address (lspci -D lists them)")
         }
     }
 
-    static func hide(_ entry: HiddenEntry, in state: inout PCIHideState) throws(Failure) -> String {
-        switch state.hide(entry) {
+    /// Hides the entries in order; the first refusal stops the command (nothing is written).
+    static func hide(_ entries: [HiddenEntry], in state: inout PCIHideState) throws(Failure) -> [String] {
+        var messages: [String] = []
+        messages.reserveCapacity(entries.count)
+        for (entry, result) in zip(entries, state.hide(entries)) {
+            messages.append(try message(entry, result, in: state))
+        }
+        return messages
+    }
+
+    static func message(_ entry: HiddenEntry, _ result: PCIHideState.HideResult, in state: PCIHideState) throws(Failure) -> String {
+        switch result {
         case .added: return "hidden \(entry.selection)"
         case .alreadyHidden: return "\(entry.selection) is already hidden"
         case .coveredBy(let w): return "\(entry.selection) is already hidden by \(w)"

@@ -57,7 +57,8 @@ struct Hide: ParsableCommand {
             try tree.requireReadable()
             let present = try tree.addresses()
             HiddenSetChange.warnAbsent(entries.map(\.selection), present: present, tree: tree)
-            var targets = present.filter { a in entries.contains { $0.selection.matches(a) } }
+            let named = SelectionIndex(entries.map(\.selection))
+            var targets = present.filter(named.matches)
             // The driver is settled before any write, a dry run included.
             let binder = RuntimeBinder(tree: tree, io: runtime.io())
             let chosen: PassthroughDriver? = runtime.now ? try (driver.map(binder.require) ?? binder.defaultDriver()) : nil
@@ -102,7 +103,7 @@ struct Hide: ParsableCommand {
                         for a in covered { state.hide(HiddenEntry(selection: DeviceSelection(a), since: w.since)) }
                         messages.append("\(w.selection) is now recorded device by device (\(covered.map(\.description).joined(separator: ", "))), so that each binding is recorded with the driver it had")
                     }
-                    for e in entries { messages.append(try HiddenSetChange.hide(e, in: &state)) }
+                    messages += try HiddenSetChange.hide(entries, in: &state)
                     if let bind {
                         let (changes, lines) = try bind.bindAll(recordingIn: &state)
                         bound = changes
@@ -112,9 +113,9 @@ struct Hide: ParsableCommand {
                     return (messages, grub ? try plan.render(state) : nil)
                 }
             } catch {
-                // Nothing was recorded (unless the state itself was written): the hardware goes
-                // back to what the state says, and the message says so.
-                if bound.isEmpty || (error as? StateWriteError)?.committed == true { throw error }
+                // Nothing was recorded (state and history are written as a pair, or not at
+                // all): the hardware goes back to what the state says, and the message says so.
+                if bound.isEmpty { throw error }
                 let status = (error as? PCIHideError)?.exitStatus ?? .software
                 throw RuntimeHide.undo(bound, binder: binder, after: "\(error)", status: status)
             }

@@ -16,6 +16,7 @@ enum HideSafety {
         var refused: [String] = []
         var added: [PCIAddress] = []
         var addedBy: [PCIAddress: PCIAddress] = [:]
+        let named = Set(targets)
         for a in targets {
             let s = inspector.inspect(a)
             if !s.refusals.isEmpty {
@@ -24,7 +25,7 @@ enum HideSafety {
             }
             for caution in s.cautions { warn("\(a): \(caution)") }
             for what in s.unchecked { warn("\(a): could not check \(what)") }
-            let behind = s.leftBehind.filter { !targets.contains($0.address) && !added.contains($0.address) }
+            let behind = s.leftBehind.filter { !named.contains($0.address) && addedBy[$0.address] == nil }
             guard !behind.isEmpty else { continue }
             if group {
                 // Boot-loader hide lists and the state file name domains 0000-ffff (Xen's limit);

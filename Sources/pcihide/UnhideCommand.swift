@@ -69,7 +69,7 @@ struct Unhide: ParsableCommand {
             } catch {
                 // The state still says hidden and bound: the devices go back to the passthrough
                 // driver, unless the state file itself holds the change.
-                if given.isEmpty || (error as? StateWriteError)?.committed == true { throw error }
+                if given.isEmpty { throw error }
                 var back: [String] = [], stuck: [String] = []
                 for (c, driver) in given.reversed() {
                     if let d = PassthroughDriver(rawValue: driver), (try? binder.bind(c.address, to: d)) != nil { back.append(c.address.description) }

@@ -21,9 +21,11 @@ struct OwnershipCLITests {
         #expect((rows[0]["owner"] as? [String: Any])?["id"] as? Int == 3)
         #expect(rows[0]["policy"] as? String == "auto")
         let history = try cli.run(["history"]).stdout.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 1)[1] }
-        #expect(history == ["hide 0000:02:09.0", "domain-start 1 (web)", "owner 0000:02:09.0 free -> domain 1 (web)",
-                            "domain-start 2", "domain-kill 1 (web)", "owner 0000:02:09.0 domain 1 (web) -> free",
-                            "domain-start 3", "owner 0000:02:09.0 free -> domain 3"])
+        // Each line carries the number of the change (transaction) it belongs to.
+        #expect(history == ["#1 hide 0000:02:09.0", "#2 domain-start 1 (web)", "#2 owner 0000:02:09.0 free -> domain 1 (web)",
+                            "#3 domain-start 2", "#4 domain-kill 1 (web)", "#4 owner 0000:02:09.0 domain 1 (web) -> free",
+                            "#5 domain-start 3", "#5 owner 0000:02:09.0 free -> domain 3"])
+        #expect(try cli.run(["history", "--check"]).stdout.hasPrefix("the history (8 lines) arrives at the state"))
     }
 
     @Test("errors name the device or domain and exit 64, leaving the state as it was", arguments: [

@@ -70,7 +70,7 @@ struct StateTests {
         s.hide(HiddenEntry(selection: a, since: "2026-01-02T00:00:00Z", vslot: 0x1d, permissive: true))
         let text = s.json().serialized()
         #expect(try PCIHideState(json: JSON.parse(Array(text.utf8))) == s)
-        #expect(text.contains("\"format\": \"pcihide-state\"") && text.contains("\"version\": 3"))
+        #expect(text.contains("\"format\": \"pcihide-state\"") && text.contains("\"version\": 4"))
     }
 
     /// The direct writer and the generic JSON writer give the same bytes, for every field.
@@ -94,7 +94,7 @@ struct StateTests {
     }
 
     @Test("schema errors are refused", arguments: [
-        (#"{"format": "pcihide-state", "version": 4, "hidden": []}"#, "newer pcihide"),
+        (#"{"format": "pcihide-state", "version": 5, "hidden": []}"#, "newer pcihide"),
         (#"{"format": "pcihide-state", "version": 2, "hidden": [{"device": "0000:02:09.0", "owner": 4}], "domains": []}"#, "not in \"domains\""),
         (#"{"format": "pcihide-state", "version": 2, "hidden": [{"device": "0000:02:09.0", "policy": "sometimes"}]}"#, "policy must be"),
         (#"{"format": "pcihide-state", "version": 2, "hidden": [], "domains": [{"id": 0}]}"#, "domains[0].id"),
@@ -214,7 +214,7 @@ struct MigrationTests {
         #expect(state.hidden[0].policy == .auto && state.hidden[0].owner == nil && state.hidden[0].vslot == 0x1d)
         #expect(state.domains.isEmpty)
         let text = state.json().serialized()
-        #expect(text.contains("\"version\": 3") && text.contains("\"domains\": []"))
+        #expect(text.contains("\"version\": 4") && text.contains("\"domains\": []"))
         #expect(try PCIHideState(json: JSON.parse(Array(text.utf8))) == state)
     }
 
@@ -229,6 +229,7 @@ struct MigrationTests {
         }
         try store.update { _ in }  // no change, no line
         let lines = try store.history().map { String($0.split(separator: " ", maxSplits: 1)[1]) }
-        #expect(lines == ["hide 0000:02:09.0", "domain-start 3 (web)", "owner 0000:02:09.0 free -> domain 3 (web)"])
+        #expect(lines == ["#1 hide 0000:02:09.0", "#2 domain-start 3 (web)", "#2 owner 0000:02:09.0 free -> domain 3 (web)"])
+        #expect(try store.load().transaction == 2)
     }
 }

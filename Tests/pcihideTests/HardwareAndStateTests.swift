@@ -51,11 +51,17 @@ final class HardwareAndStateTests {
         #expect(!Files.exists(state))
     }
 
-    @Test func aHistoryLineThatFailsKeepsTheCommittedBind() throws {
+    /// The history is written before the state (they commit as a pair): a history that cannot
+    /// be written records nothing, and the device goes back like for a failed state write.
+    @Test func aHistoryLineThatFailsRecordsNothingAndRollsTheBindBack() throws {
         Files.injectedFailure = { [state] p in p == state + ".history" ? EIO : nil }
         #expect(throws: (any Error).self) { try self.run(["hide", "02:09.0", "--now", "--driver", "pciback"]) }
         Files.injectedFailure = nil
-        #expect(kernel.driver(bare) == "pciback", "the state holds the bind, so the device stays bound")
+        #expect(kernel.driver(bare) == nil, "the bind was rolled back: the state records nothing")
+        #expect(!Files.exists(state))
+        // The same command again succeeds (no half-done change stands in its way).
+        try run(["hide", "02:09.0", "--now", "--driver", "pciback"])
+        #expect(kernel.driver(bare) == "pciback")
         #expect(try load().contains("\"boundTo\": \"pciback\""))
     }
 
