@@ -31,7 +31,9 @@ let package = Package(
         .target(name: "CPCIShim", dependencies: ["CLibPCI"],
                 linkerSettings: [.linkedLibrary("pci"), .linkedLibrary("dl")]),
         // Devices present on a source (live sysfs, a sysfs tree, an lspci dump) and lspci's listing.
-        .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim"]),
+        // The capability decoder: config bytes in, a typed description and lspci's text out; no I/O.
+        .target(name: "PCICapabilities"),
+        .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim", "PCICapabilities"]),
         // Runtime binding to pciback/vfio-pci through one sysfs seam, and the safety report (check).
         .target(name: "PCIBinding", dependencies: ["PCIModel", "SystemIO", "PCIInventory"]),
         // Shell-completion candidates (devices, hidden devices, domain ids), answered before the parser.
@@ -52,6 +54,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCISpecTests", dependencies: ["PCISpec", "PCIModel",
             .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),
+        .testTarget(name: "PCICapabilitiesTests", dependencies: ["PCICapabilities"]),
         .testTarget(name: "PCIStateTests", dependencies: ["PCIState", "PCIModel", "SystemIO"]),
         .testTarget(name: "PCIOwnershipTests", dependencies: ["PCIOwnership", "PCIState", "PCIModel"]),
         .testTarget(name: "PCIEmulationTests", dependencies: ["PCIEmulation",

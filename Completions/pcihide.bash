@@ -185,7 +185,7 @@ _pcihide() {
 }
 
 _pcihide_list() {
-    repeating_flags=(-n -m -x)
+    repeating_flags=(-n -m -x -v)
     non_repeating_flags=(-D -k -t --owners --hidden --json --version -h --help)
     repeating_options=()
     non_repeating_options=(-s -d --sysfs -F -i --root --state)

@@ -23,7 +23,7 @@ function __pcihide_parse_tokens -S
         __pcihide_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'list'
-            __pcihide_parse_subcommand 0 'n' 'D' 'k' 'm' 't' 'x' 's=' 'd=' 'owners' 'hidden' 'json' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
+            __pcihide_parse_subcommand 0 'n' 'D' 'k' 'm' 't' 'x' 's=' 'd=' 'v' 'owners' 'hidden' 'json' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
         case 'hide'
             __pcihide_parse_subcommand -r 1 'grub' 'now' 'dry-run' 'driver=' 'force' 'group' 'style=' 'loader=' 'kernel=' 'append=' 'root=' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
         case 'unhide'
@@ -150,6 +150,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list"' -s 'x' -d 'Hex dump of the config space header (-xxx: 256 bytes, -xxxx: 4096).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" s' -s 's' -d 'Only devices in these slots: [[[[<domain>]:]<bus>]:][<device>][.[<func>]].' -rfka '(__pcihide_custom_completion ---completion list -- -s (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" d' -s 'd' -d 'Only devices with these ids: [<vendor>]:[<device>][:<class>].' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list"' -s 'v' -d 'Verbose, as lspci -v: header registers, regions, each capability\'s first line, kernel driver.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" owners' -l 'owners' -d 'Append the hidden state and owner to each hidden device\'s line.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" hidden' -l 'hidden' -d 'Show only hidden devices.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" json' -l 'json' -d 'Print a JSON array of devices (address, ids, names, driver, IOMMU group, hidden, owner).'

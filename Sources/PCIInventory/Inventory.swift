@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CLibPCI
 import CPCIShim
+import PCICapabilities
 import PCIModel
 import SystemIO
 
@@ -47,6 +48,9 @@ public final class PCIDevice {
     /// The config bytes read so far (64, or 128 for CardBus bridges); empty without config access.
     public private(set) var config: [UInt8]
     public var hasConfigAccess: Bool { !config.isEmpty }
+    /// The bytes read when the device was scanned (64, or 128 for a CardBus bridge): lspci's
+    /// `config_cached`, which its hex dump shows, however much more a capability read later.
+    public private(set) var scannedCount = 0
 
     /// A device of which only the identity lspci's one-line listing shows was read (see
     /// `SysfsIdentityReader`): no config bytes, subsystem or programming interface.
@@ -84,6 +88,7 @@ public final class PCIDevice {
         } else {
             config = []
         }
+        scannedCount = config.count
         let cache = UnsafeMutablePointer<UInt8>.allocate(capacity: max(config.count, 1))
         cache.initialize(from: config, count: config.count)
         pci_setup_cache(p, cache, Int32(config.count))
@@ -228,7 +233,11 @@ public final class Inventory {
             }
             p = dev.pointee.next
         }
-        devices = list.sorted { $0.address < $1.address }
+        // lspci builds its list by prepending each device libpci reports, then sorts it with
+        // glibc's qsort, which is a stable merge sort: a slot listed twice in a dump keeps that
+        // reversed order. The same here, stable by construction.
+        let reversed = Array(list.reversed())
+        devices = reversed.indices.sorted { (reversed[$0].address, $0) < (reversed[$1].address, $1) }.map { reversed[$0] }
     }
 
     deinit {
@@ -392,6 +401,11 @@ public final class Inventory {
         } ?? ""
     }
 
+    /// The programming interface's name (lspci -v's `prog-if`), nil when the database has none.
+    public func progIfName(_ cls: UInt16, _ progIf: UInt8) -> String? {
+        lookupName { pcishim_lookup_progif(access, $0, 128, Int32(PCI_LOOKUP_NO_NUMBERS.rawValue), UInt32(cls), UInt32(progIf)) }
+    }
+
     func device(handle: UnsafeMutablePointer<pci_dev>?) -> PCIDevice? {
         guard let handle else { return nil }
         return devices.first { $0.handle == handle }
@@ -420,4 +434,61 @@ public struct PCIFilter {
     }
 
     public func matches(_ d: PCIDevice) -> Bool { matches(d.handle) }
+}
+
+extension PCIDevice {
+    /// Fetches every config byte the source can give, which lspci's readers may ask for: all
+    /// 4096 or 256 for sysfs (64 for a user), and up to the last byte a dump lists, which may be
+    /// any length (libpci's dump reader refuses a read that ends past it).
+    func readAllReadableConfig() {
+        guard hasConfigAccess, !fetchConfig(upTo: 4096), !fetchConfig(upTo: 256) || !fetchConfig(upTo: 4096) else { return }
+        // The readable length lies between what was read and the next size that failed.
+        var lo = config.count, hi = config.count < 256 ? 256 : 4096
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if fetchConfig(upTo: mid) { lo = mid } else { hi = mid }
+        }
+    }
+
+    /// The device decoded for lspci's verbose listing and for every command that reads a
+    /// capability: the config bytes the source gives (fetched as lspci fetches them: 256 bytes,
+    /// then the extended space, each only when readable) and what libpci's fill_info adds.
+    public func describe() -> DeviceDescription {
+        readAllReadableConfig()
+        var err = [CChar](repeating: 0, count: 256)
+        let wanted = PCI_FILL_IRQ | PCI_FILL_BASES | PCI_FILL_ROM_BASE | PCI_FILL_SIZES | PCI_FILL_PHYS_SLOT | PCI_FILL_NUMA_NODE
+            | PCI_FILL_DT_NODE | PCI_FILL_IOMMU_GROUP | PCI_FILL_BRIDGE_BASES | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS
+        _ = pcishim_fill(handle, UInt32(wanted), &err, err.count)
+        let d = handle.pointee
+        let known = d.known_fields
+        var facts = PlatformFacts()
+        let bases = withUnsafeBytes(of: d.base_addr) { Array($0.bindMemory(to: UInt64.self)) }
+        let sizes = withUnsafeBytes(of: d.size) { Array($0.bindMemory(to: UInt64.self)) }
+        let flags = withUnsafeBytes(of: d.flags) { Array($0.bindMemory(to: UInt64.self)) }
+        facts.regions = (0..<6).map { PlatformFacts.Region(base: bases[$0], size: sizes[$0], flags: flags[$0]) }
+        facts.rom = PlatformFacts.Region(base: d.rom_base_addr, size: d.rom_size, flags: d.rom_flags)
+        let bridgeBases = withUnsafeBytes(of: d.bridge_base_addr) { Array($0.bindMemory(to: UInt64.self)) }
+        let bridgeSizes = withUnsafeBytes(of: d.bridge_size) { Array($0.bindMemory(to: UInt64.self)) }
+        let bridgeFlags = withUnsafeBytes(of: d.bridge_flags) { Array($0.bindMemory(to: UInt64.self)) }
+        facts.bridgeWindows = (0..<4).map { PlatformFacts.Region(base: bridgeBases[$0], size: bridgeSizes[$0], flags: bridgeFlags[$0]) }
+        facts.sizesKnown = known & UInt32(PCI_FILL_SIZES) != 0
+        facts.ioFlagsKnown = known & UInt32(PCI_FILL_IO_FLAGS) != 0
+        facts.bridgeBasesKnown = known & UInt32(PCI_FILL_BRIDGE_BASES) != 0
+        facts.irq = Int(d.irq)
+        facts.numaNode = Int(d.numa_node)
+        facts.physicalSlot = d.phy_slot.map { String(cString: $0) }
+        facts.iommuGroup = pci_get_string_property(handle, UInt32(PCI_FILL_IOMMU_GROUP)).map { String(cString: $0) }
+        facts.deviceTreeNode = pci_get_string_property(handle, UInt32(PCI_FILL_DT_NODE)).map { String(cString: $0) }
+        return DeviceDescription(config: ConfigSpace(config), platform: facts, classCode: classId)
+    }
+}
+
+extension Inventory: DeviceNames {
+    /// The bridge subsystem capability's name (PCI_LOOKUP_SUBSYSTEM | VENDOR | DEVICE).
+    public func subsystemName(vendor: UInt16, device: UInt16, subvendor: UInt16, subdevice: UInt16) -> String {
+        let flags = Int32(PCI_LOOKUP_SUBSYSTEM.rawValue | PCI_LOOKUP_VENDOR.rawValue | PCI_LOOKUP_DEVICE.rawValue)
+        return lookupName(size: 256, vendor: vendor, device: device, subvendor: subvendor) {
+            pcishim_lookup_subsystem(access, $0, 256, flags, UInt32(vendor), UInt32(device), UInt32(subvendor), UInt32(subdevice))
+        } ?? ""
+    }
 }

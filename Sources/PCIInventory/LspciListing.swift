@@ -1,4 +1,5 @@
 import CPCIShim
+import PCICapabilities
 import PCIModel
 import SystemIO
 
@@ -16,11 +17,13 @@ public struct ListingOptions: Equatable, Sendable {
     public var tree = false
     /// `-x` count: 1 standard header, 3 256 bytes, 4 extended config space.
     public var hex = 0
+    /// `-v` count: 1 the verbose body with each capability's first line.
+    public var verbose = 0
     public init() {}
 
     /// The listing shows no more of a device than address, ids, class and revision (lspci's
     /// one-line form, with or without -n, -nn, -D): config bytes, subsystem and drivers are not needed.
-    public var showsIdentityOnly: Bool { !kernel && machine == 0 && !tree && hex == 0 }
+    public var showsIdentityOnly: Bool { !kernel && machine == 0 && !tree && hex == 0 && verbose == 0 }
 }
 
 /// Renders an inventory as lspci (pciutils 3.9) prints it: show_terse, show_machine,
@@ -74,21 +77,28 @@ public struct LspciListing {
             machine(d, into: &out)
         } else {
             terse(d, into: &out)
-            if options.kernel { kernel(d, into: &out) }
+            if options.verbose > 0 {
+                LspciVerboseText(verbose: options.verbose, names: inventory)
+                    .render(d.describe(), vendorID: d.vendorId, deviceID: d.deviceId, into: &out)
+            }
+            if options.kernel || options.verbose > 0 { kernel(d, into: &out) }
         }
-        if options.hex > 0 {
-            hexDump(d, into: &out)
-            out += "\n"
-        }
+        if options.hex > 0 { hexDump(d, into: &out) }
+        if options.hex > 0 || options.verbose > 0 { out += "\n" }
     }
 
     func terse(_ d: PCIDevice, into out: inout String) {
         slotName(d, into: &out)
         out += " " + inventory.className(d.classId) + ": " + inventory.vendorDeviceName(d)
         if let rev = d.revision, rev != 0 { out += " (rev " + hex(rev, 2) + ")" }
+        if options.verbose > 0 {
+            let c = d.progIf ?? 0
+            let name = inventory.progIfName(d.classId, c)
+            if c != 0 || name != nil { out += " (prog-if " + hex(c, 2) + (name.map { " [" + $0 + "]" } ?? "") + ")" }
+        }
         if let extra = annotate(d) { out += extra }
         out += "\n"
-        if options.kernel {
+        if options.kernel || options.verbose > 0 {
             if let label = d.label { out += "\tDeviceName: " + label }
             if let s = d.subsystem, s.vendor != 0, s.vendor != 0xffff {
                 out += "\tSubsystem: " + inventory.subsystemName(d) + "\n"
@@ -144,7 +154,7 @@ public struct LspciListing {
             out += "WARNING: Cannot show hex-dump of the config space\n"
             return
         }
-        var count = d.config.count
+        var count = d.scannedCount
         if options.hex >= 3 && d.fetchConfig(upTo: 256) {
             count = 256
             if options.hex >= 4 && d.fetchConfig(upTo: 4096) { count = 4096 }

@@ -68,12 +68,18 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List PCI devices exactly as lspci does, plus which are hidden.",
         discussion: """
-            With the options lspci shares (-n, -nn, -D, -k, -m, -mm, -t, -x, -xxx, -xxxx, -s, -d, -i, -F) \
-            the output is byte for byte lspci's. --owners, --hidden and --json add pcihide's view.
+            With the options lspci shares (-n, -nn, -D, -k, -m, -mm, -t, -v, -x, -xxx, -xxxx, -s, -d, -i, -F), \
+            grouped and with values attached as getopt allows (-vs01:00), the output is byte for byte lspci's. \
+            --owners, --hidden and --json add pcihide's view. lspci's -q, -Q, -M, -H, -A, -O, -G and -p are \
+            refused with the reason (network queries, direct hardware access, other access methods); -vv, \
+            -vvv, -vm, -tv, -b and -P are not offered yet.
             """
     )
 
     @OptionGroup var flags: ListingFlags
+
+    @Flag(name: .customShort("v"), help: "Verbose, as lspci -v: header registers, regions, each capability's first line, kernel driver.")
+    var verbose: Int
 
     @Flag(help: "Append the hidden state and owner to each hidden device's line.")
     var owners = false
@@ -90,7 +96,9 @@ struct List: ParsableCommand {
 
     /// What was asked for, as the fast path (`ListRequest.parse`) also builds it.
     var request: ListRequest {
-        ListRequest(options: flags.options, slot: flags.slot, ids: flags.ids, owners: owners, hidden: hidden, json: json,
+        var options = flags.options
+        options.verbose = verbose
+        return ListRequest(options: options, slot: flags.slot, ids: flags.ids, owners: owners, hidden: hidden, json: json,
                     sysfs: inventoryOptions.sysfs, dumpFile: inventoryOptions.dumpFile, idsFile: inventoryOptions.idsFile,
                     state: stateOptions.state, root: host.root)
     }
@@ -114,7 +122,17 @@ struct ListRequest: Equatable {
     var state: String?
     var root: String?
 
+    /// What the listing cannot do yet is said, never replaced by another form.
+    func checkSupported() throws(Failure) {
+        let v = options.verbose
+        if v > 1 { throw Failure(.usage, "list shows lspci's -v; -vv and -vvv (each capability decoded) are not offered yet: use lspci -\(String(repeating: "v", count: v))") }
+        if v > 0 && options.machine > 0 { throw Failure(.usage, "-v with -m (lspci -vmm) is not offered yet: use lspci -vmm, or pcihide list -mm") }
+        if v > 0 && options.tree { throw Failure(.usage, "-v with -t (lspci -tv) is not offered yet: use lspci -tv, or pcihide list -t") }
+        if v > 0 && json { throw Failure(.usage, "--json cannot show -v: its capability fields are in plain --json") }
+    }
+
     func run() throws {
+        try checkSupported()
         let host = try HostRoot.resolve(option: root)
         let filter = try PCIFilter(slot: slot, id: ids)
         let numeric = options.numeric, tree = options.tree
@@ -183,6 +201,7 @@ struct ListRequest: Equatable {
                     case UInt8(ascii: "D"): guard once("-D") else { return nil }; r.options.domains = true
                     case UInt8(ascii: "k"): guard once("-k") else { return nil }; r.options.kernel = true
                     case UInt8(ascii: "t"): guard once("-t") else { return nil }; r.options.tree = true
+                    case UInt8(ascii: "v"): r.options.verbose += 1
                     default: return nil
                     }
                 }

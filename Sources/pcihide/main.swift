@@ -8,7 +8,16 @@ import PCICompletion
 // completion probe it, and building the command tree costs more than the answer. So are the
 // completion requests for device addresses, hidden devices and domain ids, and `list` with the
 // plain options (see ListRequest.parse): building the tree cost as much as listing a machine.
-let arguments = CommandLine.arguments
+var arguments = CommandLine.arguments
+// lspci's options may be grouped with a value attached (`-vs00:1f`, `-nnd8086:`), as getopt
+// allows: `list`'s arguments are spelled out before either parser reads them.
+if arguments.count >= 2 && arguments[1] == "list" {
+    arguments = Array(arguments[..<2]) + LspciArguments.spelledOut(arguments[2...])
+    if let why = LspciArguments.refusal(Array(arguments.dropFirst(2))) {
+        note(why)
+        exit(64)
+    }
+}
 if arguments.count == 2 && arguments[1] == "--version" {
     print(PCIHide.version)
     exit(0)
@@ -27,4 +36,4 @@ if arguments.count >= 2 && arguments[1] == "list", let request = ListRequest.par
     }
     exit(0)
 }
-PCIHide.main()
+PCIHide.main(Array(arguments.dropFirst()))

@@ -12,6 +12,9 @@ struct LspciDifferentialTests {
         ["-xxxx"], ["-D", "-x"], ["-s", "01:"], ["-s", "0.1"], ["-s", "*:*.0"], ["-d", "8086:"], ["-d", ":1229"],
         ["-d", "8086:1229:0200"], ["-t", "-s", "02:00"], ["-k", "-s", "00:01.0"], ["-mm", "-D"], ["-n", "-t"],
         ["-s", "0001:"], ["-d", "*:*:0604"], ["-s", "10000:01:"],
+        // The verbose listing: header registers, regions, capability lines, kernel driver.
+        ["-v"], ["-v", "-n"], ["-vnn"], ["-v", "-k"], ["-v", "-D"], ["-v", "-x"], ["-v", "-xxx"], ["-vxxxx"],
+        ["-v", "-s", "01:"], ["-v", "-d", "8086:"], ["-vs01:00"], ["-vd8086:"],
     ]
 
     /// Generated once per run: two trees and a dump of one of them.

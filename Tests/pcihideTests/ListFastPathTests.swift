@@ -10,7 +10,7 @@ struct ListFastPathTests {
         [], ["-n"], ["-nn"], ["-nnk"], ["-D", "-k"], ["-mm"], ["-m", "-m", "-nn"], ["-t"], ["-x"], ["-xxx"], ["-xxxx", "-D"],
         ["-s", "01:"], ["-d", "8086:"], ["-s", "0.1", "-d", ":1229"], ["-i", "/tmp/ids"], ["-F", "/tmp/dump"],
         ["--sysfs", "/tmp/tree", "-nn"], ["--root", "/tmp/host", "-nn"], ["--owners"], ["--hidden", "--json"], ["--state", "/tmp/s.json", "--owners", "-k"],
-        ["-tn", "-s", "02:00"], ["-kD", "--sysfs", "/x", "-i", "/y", "-s", "0:0.0", "-d", "1:2:3"],
+        ["-tn", "-s", "02:00"], ["-v"], ["-vnnk", "-x"], ["-v", "-v"], ["-kD", "--sysfs", "/x", "-i", "/y", "-s", "0:0.0", "-d", "1:2:3"],
     ])
     func sameReading(_ arguments: [String]) throws {
         let fast = try #require(ListRequest.parse(arguments[...]))
@@ -19,7 +19,7 @@ struct ListFastPathTests {
     }
 
     @Test("leaves the rest to ArgumentParser", arguments: [
-        ["--help"], ["-h"], ["-s"], ["-s", "-n"], ["-s", "1", "-s", "2"], ["-D", "-D"], ["-kk"], ["--sysfs=/x"], ["-v"],
+        ["--help"], ["-h"], ["-s"], ["-s", "-n"], ["-s", "1", "-s", "2"], ["-D", "-D"], ["-kk"], ["--sysfs=/x"], ["-q"],
         ["--sysfs", "/x", "-F", "/y"], ["-ns", "01:"], ["--json", "--json"], ["extra"], ["-"], ["--"], ["--version"],
     ])
     func declines(_ arguments: [String]) {
