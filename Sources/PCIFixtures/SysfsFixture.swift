@@ -31,6 +31,8 @@ public struct SysfsFixture {
         public var rawConfig: [UInt8]?
         /// For an SR-IOV virtual function: its physical function (`physfn`; the PF gets `virtfnN`).
         public var physicalFunction: PCIAddress?
+        /// The capability list its config space carries.
+        public var capabilities = CapabilityLayout.powerManagement
 
         public init(address: PCIAddress, vendor: UInt16, device: UInt16, classCode: UInt32, revision: UInt8 = 0) {
             self.address = address; self.vendor = vendor; self.device = device
@@ -39,7 +41,8 @@ public struct SysfsFixture {
 
         public var isBridge: Bool { secondary != nil }
 
-        /// 256 bytes of config space consistent with the attributes.
+        /// 256 bytes of config space consistent with the attributes (4096 when its capabilities
+        /// include extended ones).
         public var config: [UInt8] {
             var c = [UInt8](repeating: 0, count: 256)
             func put16(_ o: Int, _ v: UInt16) { c[o] = UInt8(v & 0xff); c[o + 1] = UInt8(v >> 8) }
@@ -58,8 +61,7 @@ public struct SysfsFixture {
                 c[0x3c] = UInt8(truncatingIfNeeded: irq); c[0x3d] = irq == 0 ? 0 : 1
                 c[0x3e] = 8; c[0x3f] = 56
             }
-            // A power-management capability, so the chain is not empty.
-            c[0x34] = 0x40; c[0x40] = 0x01; c[0x41] = 0x00; c[0x42] = 0x03; c[0x43] = 0xc8
+            capabilities.write(into: &c, vendor: vendor)
             return c
         }
     }
@@ -103,6 +105,7 @@ public struct SysfsFixture {
                 bridge.subordinate = bus
                 bridge.driver = "pcieport"
                 bridge.iommuGroup = group
+                bridge.capabilities = .rootPort
                 group += 1
                 let bridgeIndex = f.functions.count
                 f.functions.append(bridge)
@@ -122,6 +125,9 @@ public struct SysfsFixture {
                         dev.iommuGroup = group
                         dev.bars = [(0xc010_0000 + UInt32(f.functions.count) << 12, 4096), (0x2001 + UInt32(fn) << 6, 64)]
                         dev.parent = port
+                        // Capability lists by position (no draw from rng, so a seed's tree stays).
+                        let layouts = CapabilityLayout.allCases.filter { $0 != .rootPort && $0 != .switchPort }
+                        dev.capabilities = layouts[(Int(bus) * 7 + d * 3 + fn) % layouts.count]
                         f.functions.append(dev)
                         // A ConnectX-5 alone in its slot, on a bus with room, has SR-IOV virtual
                         // functions at slot 0x10 + d (decided without drawing from rng, so that the
@@ -156,6 +162,7 @@ public struct SysfsFixture {
                         sw.secondary = nextBus
                         sw.subordinate = nextBus
                         sw.parent = port
+                        sw.capabilities = .switchPort
                         f.functions.append(sw)
                         f.functions[bridgeIndex].subordinate = nextBus
                         var leaf = Function(address: PCIAddress(domain: domain, bus: nextBus, device: 0, function: 0), vendor: 0x8086, device: 0x1229, classCode: 0x020000, revision: 8)
