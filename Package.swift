@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "pcihide",
             dependencies: [
-                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding", "PCICompletion",
+                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding", "PCICompletion", "PCICapabilities",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

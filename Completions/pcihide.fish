@@ -153,7 +153,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list"' -s 'v' -d 'Verbose, as lspci -v: header registers, regions, each capability\'s first line, kernel driver.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" owners' -l 'owners' -d 'Append the hidden state and owner to each hidden device\'s line.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" hidden' -l 'hidden' -d 'Show only hidden devices.'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" json' -l 'json' -d 'Print a JSON array of devices (address, ids, names, driver, IOMMU group, hidden, owner).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" json' -l 'json' -d 'Print a JSON array of devices (address, ids, names, driver, IOMMU group, hidden, owner, and the capabilities passthrough needs: FLR, AF FLR, PM NoSoftRst, ACS, ARI, ATS, SR-IOV, MSI-X, link, serial number).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" F' -s 'F' -d 'Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" i' -s 'i' -d 'Use this ID database instead of pci.ids (as lspci -i).' -rfka ''

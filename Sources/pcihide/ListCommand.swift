@@ -1,4 +1,5 @@
 import ArgumentParser
+import PCICapabilities
 import PCIInventory
 import PCIModel
 import PCIOwnership
@@ -87,7 +88,7 @@ struct List: ParsableCommand {
     @Flag(help: "Show only hidden devices.")
     var hidden = false
 
-    @Flag(help: "Print a JSON array of devices (address, ids, names, driver, IOMMU group, hidden, owner).")
+    @Flag(help: "Print a JSON array of devices (address, ids, names, driver, IOMMU group, hidden, owner, and the capabilities passthrough needs: FLR, AF FLR, PM NoSoftRst, ACS, ARI, ATS, SR-IOV, MSI-X, link, serial number).")
     var json = false
 
     @OptionGroup var inventoryOptions: InventoryOptions
@@ -219,6 +220,17 @@ enum DeviceAnnotation {
         return " [hidden, " + Ownership.ownerText(e, in: state) + "]"
     }
 
+    /// The capability decoder's fields as this program's JSON.
+    static func json(_ f: PassthroughFeatures.Field) -> JSON {
+        switch f {
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .number(Double(i))
+        case .string(let s): return .string(s)
+        case .null: return .null
+        case .object(let pairs): return .object(pairs.map { ($0.0, json($0.1)) })
+        }
+    }
+
     static func json(_ devices: [PCIDevice], inventory: Inventory, state: PCIHideState) -> JSON {
         .array(devices.map { d in
             func opt(_ s: String?) -> JSON { s.map { .string($0) } ?? .null }
@@ -236,6 +248,7 @@ enum DeviceAnnotation {
                 ("iommuGroup", opt(d.iommuGroup)),
                 ("hidden", .bool(state.entry(hiding: d.address) != nil)),
                 ("owner", state.entry(hiding: d.address)?.owner.map { .number(Double($0)) } ?? .null),
+                ("capabilities", json(PassthroughFeatures(d.describe()).fields)),
             ])
         })
     }

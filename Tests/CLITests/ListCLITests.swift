@@ -43,6 +43,33 @@ struct ListCLITests {
         #expect(o["iommuGroup"] as? String != nil)
     }
 
+    /// The capability fields passthrough needs, from the decoder, with null for what is absent.
+    @Test func jsonCarriesTheCapabilitiesPassthroughNeeds() throws {
+        let cli = try CLI()
+        var fixture = SysfsFixture()
+        var nic = SysfsFixture.Function(address: PCIAddress(bus: 1, device: 0, function: 0), vendor: 0x15b3, device: 0x1017, classCode: 0x020000)
+        nic.capabilities = .expressEndpoint
+        var old = SysfsFixture.Function(address: PCIAddress(bus: 2, device: 0, function: 0), vendor: 0x8086, device: 0x1229, classCode: 0x020000)
+        old.capabilities = .legacy
+        fixture.functions = [nic, old]
+        try fixture.write(to: cli.dir + "/sys")
+        let r = try cli.run(["list", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let objects = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        let caps = objects.map { $0["capabilities"] as! [String: Any] }
+        #expect(caps[0]["flr"] as? Bool == true)
+        #expect(caps[0]["expressType"] as? String == "endpoint")
+        #expect((caps[0]["sriov"] as? [String: Any])?["totalVFs"] as? Int == 64)
+        #expect(caps[0]["msixTableSize"] as? Int == 64)
+        #expect(caps[0]["serialNumber"] as? String == "a0-b0-c0-d0-01-02-03-04")
+        #expect((caps[0]["link"] as? [String: Any])?["speed"] as? String == "8GT/s")
+        #expect(caps[0]["ari"] as? Bool == true && caps[0]["ats"] as? Bool == true)
+        // Conventional PCI: no express capability, FLR through Advanced Features.
+        #expect(caps[1]["flr"] is NSNull && caps[1]["expressType"] is NSNull)
+        #expect(caps[1]["afFlr"] as? Bool == true)
+        #expect(caps[1]["readable"] as? Bool == true)
+    }
+
     @Test("bad sources: a clear message naming the file, exit 66 or 65", arguments: [
         ("missing-root", 66, "does not exist"),
         ("empty-root", 66, "no PCI devices in"),
