@@ -61,3 +61,9 @@ scale = [
     ("domain start, 75,000 hidden entries", hidden_state, [b, "domain", "start", "7", "--root", scale_dir, "--state", scale_state], 2.0, 200),
     ("grub diff, 20,000-line file", lambda: None, [b, "grub", "--root", scale_dir, "--state", small_state, "--default-file", grub20k], 1.0, 50),
 ]
+
+# lspci's two most used detailed listings on the 4096-function tree (the verbose body comes from
+# the capability decoder), against lspci with the same options.
+lspci_tree = ["lspci", "-A", "linux-sysfs", "-O", "sysfs.path=" + tree]
+cases["list -nnk, 4096-function tree"] = ([b, "list", "--sysfs", tree, "-nnk"], lspci_tree + ["-nnk"], 0.7)
+cases["list -v, 4096-function tree"] = ([b, "list", "--sysfs", tree, "-v"], lspci_tree + ["-v"], 0.7)

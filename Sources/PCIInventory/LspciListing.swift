@@ -82,6 +82,11 @@ public struct LspciListing {
                     .render(d.describe(), vendorID: d.vendorId, deviceID: d.deviceId, into: &out)
             }
             if options.kernel || options.verbose > 0 { kernel(d, into: &out) }
+            if options.verbose > 0, let extra = annotate(d) {
+                // " [hidden, domain 3]" becomes "\tpcihide: hidden, domain 3".
+                let text = extra.hasPrefix(" [") && extra.hasSuffix("]") ? String(extra.dropFirst(2).dropLast()) : extra
+                out += "\tpcihide: " + text + "\n"
+            }
         }
         if options.hex > 0 { hexDump(d, into: &out) }
         if options.hex > 0 || options.verbose > 0 { out += "\n" }
@@ -96,7 +101,9 @@ public struct LspciListing {
             let name = inventory.progIfName(d.classId, c)
             if c != 0 || name != nil { out += " (prog-if " + hex(c, 2) + (name.map { " [" + $0 + "]" } ?? "") + ")" }
         }
-        if let extra = annotate(d) { out += extra }
+        // In the verbose form pcihide's view is a line of its own (see `device`), so that lspci's
+        // fields on the first line stay as lspci's readers expect them.
+        if options.verbose == 0, let extra = annotate(d) { out += extra }
         out += "\n"
         if options.kernel || options.verbose > 0 {
             if let label = d.label { out += "\tDeviceName: " + label }

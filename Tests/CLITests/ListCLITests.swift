@@ -26,6 +26,20 @@ struct ListCLITests {
         #expect(only.count == plain.filter { $0.hasPrefix("01:00.0 ") || $0.hasPrefix("02:") }.count)
     }
 
+    /// In the verbose form pcihide's view is a line of its own after the device's lines; every
+    /// line of lspci's stays as it is.
+    @Test func ownersInTheVerboseFormIsALineOfItsOwn() throws {
+        let cli = try treeCLI()
+        let plain = try cli.run(["list", "-v"]).stdout
+        try cli.run(["hide", "01:00.0"])
+        let marked = try cli.run(["list", "-v", "--owners"]).stdout
+        let blocks = marked.components(separatedBy: "\n\n")
+        #expect(blocks[0].hasPrefix("00:00.0") && !blocks[0].contains("pcihide"))
+        let hidden = try #require(blocks.first { $0.hasPrefix("01:00.0 ") })
+        #expect(hidden.hasSuffix("\n\tpcihide: hidden, free"))
+        #expect(marked.replacingOccurrences(of: "\tpcihide: hidden, free\n", with: "") == plain)
+    }
+
     @Test func jsonHasTheDocumentedFields() throws {
         let cli = try treeCLI()
         try cli.run(["hide", "01:00.0"])
