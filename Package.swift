@@ -33,6 +33,8 @@ let package = Package(
         // Devices present on a source (live sysfs, a sysfs tree, an lspci dump) and lspci's listing.
         // The capability decoder: config bytes in, a typed description and lspci's text out; no I/O.
         .target(name: "PCICapabilities"),
+        // Whether a guest start will work: groups, isolation, reset, framebuffers, holders.
+        .target(name: "PCIReadiness", dependencies: ["PCIBinding", "PCICapabilities", "PCIInventory", "PCIModel", "SystemIO"]),
         .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim", "PCICapabilities"]),
         // Runtime binding to pciback/vfio-pci through one sysfs seam, and the safety report (check).
         .target(name: "PCIBinding", dependencies: ["PCIModel", "SystemIO", "PCIInventory"]),
@@ -46,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "pcihide",
             dependencies: [
-                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding", "PCICompletion", "PCICapabilities",
+                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding", "PCICompletion", "PCICapabilities", "PCIReadiness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

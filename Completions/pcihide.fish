@@ -131,7 +131,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pci
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'hide' -d 'Add devices to the hidden set.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'unhide' -d 'Remove devices from the hidden set.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'hidden' -d 'List the hidden set.'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'check' -d 'Report whether devices can be handed over safely.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'check' -d 'Say whether a guest start with these devices will work, and if not, what to do.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'grub' -d 'Print the boot-loader fragment for the hidden set, or edit /etc/default/grub.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'domain' -d 'Record guest domains starting and dying; hidden devices are handed over by policy.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'assign' -d 'Give hidden devices to a guest domain (now if it runs, else at its next start).'

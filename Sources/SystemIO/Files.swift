@@ -139,11 +139,32 @@ public enum Files {
     /// one, never a mix: a temporary file beside it, fsync, rename over, fsync of the directory.
     /// The permission bits of an existing file are kept.
     /// Fault injection for tests, the one seam before every file write (atomic replace and
-    /// append): given the path, an errno makes that write fail as the system would.
-    nonisolated(unsafe) public static var injectedFailure: ((_ path: String) -> Int32?)? = nil
+    /// append): an errno registered for a path makes every write to it fail as the system would.
+    /// Kept per path under a lock, so that tests running in parallel set and clear only their own.
+    nonisolated(unsafe) static var injectedFailures: [String: Int32] = [:]
+    nonisolated(unsafe) static var injectionLock: pthread_mutex_t = {
+        var m = pthread_mutex_t()
+        pthread_mutex_init(&m, nil)
+        return m
+    }()
+
+    public static func injectFailure(_ errno: Int32, at path: String) {
+        pthread_mutex_lock(&injectionLock)
+        injectedFailures[path] = errno
+        pthread_mutex_unlock(&injectionLock)
+    }
+
+    public static func clearInjectedFailure(at path: String) {
+        pthread_mutex_lock(&injectionLock)
+        injectedFailures[path] = nil
+        pthread_mutex_unlock(&injectionLock)
+    }
 
     static func injected(_ path: String) throws(Failure) {
-        if let e = injectedFailure?(path) { throw Failure(e == ENOSPC || e == EIO ? .ioError : .cannotCreate, "cannot write \(path): \(errorText(e))") }
+        pthread_mutex_lock(&injectionLock)
+        let e = injectedFailures.isEmpty ? nil : injectedFailures[path]
+        pthread_mutex_unlock(&injectionLock)
+        if let e { throw Failure(e == ENOSPC || e == EIO ? .ioError : .cannotCreate, "cannot write \(path): \(errorText(e))") }
     }
 
     /// There is a symbolic link at `path` (not followed).

@@ -1,20 +1,25 @@
 import ArgumentParser
 import PCIBinding
+import PCICapabilities
 import PCIModel
+import PCIReadiness
 import PCISpec
 import PCIState
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Report whether devices can be handed over safely.",
+        abstract: "Say whether a guest start with these devices will work, and if not, what to do.",
         discussion: """
-            For each device: its IOMMU group and every other device in it, the other functions of \
-            its slot, whether it is a bridge (and what is behind it), the host bridge, the boot VGA \
-            device, mounted file systems reached through it, and SR-IOV: the virtual functions of a \
-            physical function (they go away when it is hidden) or the physical function of a virtual \
-            one; the network interfaces it carries. Exits 0 only when every device was checked and \
-            found safe: 1 when hide would refuse one (without --force), when no IOMMU is active, \
-            or when something could not be checked (it says what).
+            For each device: its IOMMU group and what every member must be for a guest to start \
+            (vfio-pci, pciback or no driver for endpoints; bridges stay on pcieport), the other \
+            functions of its slot, ACS on every port between it and the root complex, how it can be \
+            reset (the kernel's reset_method, else FLR, AF FLR, PM or a bus reset from its \
+            capabilities, with the kernel's quirks), a boot framebuffer its BARs overlap, the IOMMU \
+            and the parameter that turns it on, processes holding its device nodes, mounted file \
+            systems and network interfaces it carries, and SR-IOV. The verdict is ready, ready with \
+            companions (the functions to hide with it), needs attention (each reason with its fix) \
+            or refused (what the host cannot live without). Exits 0 only when every device is ready; \
+            1 otherwise, also when something could not be checked (it says what).
             """
     )
 
@@ -38,10 +43,11 @@ struct Check: ParsableCommand {
             }
             let state = try stateOptions.store(host).load()
             let inspector = try safety.inspector(host: host, tree: tree, present: present, state: state)
+            let readiness = ReadinessInspector(safety: inspector, tree: tree, host: host, present: present) { state.entry(hiding: $0) != nil }
             let named = SelectionIndex(selections)
-            let reports = present.filter(named.matches).map(inspector.inspect)
+            let reports = present.filter(named.matches).map(readiness.inspect)
             writeStandardOutput(json ? CheckReport.json(reports, state: state).serialized() : CheckReport.text(reports, state: state))
-            if reports.contains(where: { !CheckReport.isSafe($0) }) { throw ExitCode(ExitStatus.failure.rawValue) }
+            if reports.contains(where: { $0.verdict != .ready }) { throw ExitCode(ExitStatus.failure.rawValue) }
         }
     }
 }
@@ -53,72 +59,136 @@ enum CheckReport {
 
     static func list(_ ds: [RelatedDevice]) -> String { ds.isEmpty ? "none" : ds.map(related).joined(separator: ", ") }
 
-    /// Safe only when nothing refuses it, everything could be checked and an IOMMU is on.
-    static func isSafe(_ s: DeviceSafety) -> Bool { s.refusals.isEmpty && s.unchecked.isEmpty && s.iommuActive }
-
-    static func verdict(_ s: DeviceSafety) -> String {
-        if !s.refusals.isEmpty { return "refused: " + s.refusals.joined(separator: "; ") + " (hide --force overrides)" }
-        var problems: [String] = []
-        if !s.iommuActive { problems.append("no IOMMU is active, so a guest given it can reach all host memory by DMA (vfio-pci refuses it; pciback would bind it all the same)") }
-        if !s.unchecked.isEmpty { problems.append("could not check " + s.unchecked.joined(separator: "; ")) }
-        if !problems.isEmpty { return "not safe: " + problems.joined(separator: "; ") }
-        var parts: [String] = []
-        if !s.leftBehind.isEmpty { parts.append("hide leaves behind " + s.leftBehind.map(\.address.description).joined(separator: ", ") + " (hide --group takes them too)") }
-        if !s.virtualFunctions.isEmpty { parts.append("hide takes away its virtual functions " + s.virtualFunctions.map(\.address.description).joined(separator: ", ")) }
-        return parts.isEmpty ? "safe to hide" : parts.joined(separator: "; ")
+    static func verdict(_ r: ReadinessReport) -> String {
+        var out = "  verdict: " + r.verdict.name
+        switch r.verdict {
+        case .ready: out += "\n"
+        case .readyWithCompanions(let c):
+            out += ": hide \(c.map(\.description).joined(separator: ", ")) with it (pcihide hide --group \(r.safety.address))\n"
+        case .needsAttention, .refused:
+            out += "\n"
+            let shown: [Finding.Severity] = r.verdict == .refused ? [.critical] : [.attention]
+            for f in r.findings where shown.contains(f.severity) {
+                out += "    - " + f.text + (f.fix.map { "; fix: " + $0 } ?? "") + "\n"
+            }
+            if r.verdict == .refused { out += "    (hide --force overrides what the device itself is refused for, never a group companion)\n" }
+        }
+        for f in r.findings where f.severity == .caveat { out += "    note: " + f.text + "\n" }
+        return out
     }
 
-    static func text(_ reports: [DeviceSafety], state: PCIHideState) -> String {
+    static func iommuLine(_ r: ReadinessReport) -> String {
+        guard r.safety.iommuActive else { return "off" }
+        var s = "on" + (r.iommuUnits.map { $0.isEmpty ? "" : " (" + $0.joined(separator: ", ") + ")" } ?? "")
+        if let ir = r.interruptRemapping { s += ", interrupt remapping " + (ir ? "supported" : "not supported") }
+        return s
+    }
+
+    static func resetLine(_ r: ReadinessReport) -> String {
+        guard let reset = r.reset else { return r.safety.isBridge ? "not applicable (bridge)" : "unknown" }
+        var s = reset.methods.isEmpty ? "none" : reset.methods.joined(separator: ", ")
+        s += reset.fromKernel ? " (the kernel's reset_method)" : " (from its capabilities)"
+        if !reset.busResetAlsoResets.isEmpty { s += "; a bus reset also resets " + reset.busResetAlsoResets.map(\.description).joined(separator: ", ") }
+        for n in reset.notes { s += "; " + n }
+        return s
+    }
+
+    static func text(_ reports: [ReadinessReport], state: PCIHideState) -> String {
         var out = ""
-        for s in reports {
+        for r in reports {
+            let s = r.safety
             let cls = s.classCode.map { hex($0 >> 8, 4) } ?? "????"
             out += "\(s.address)  class \(cls)  driver \(s.driver ?? "none")  \(state.entry(hiding: s.address) != nil ? "hidden" : "not hidden")\n"
+            out += "  IOMMU: " + iommuLine(r) + "\n"
             out += "  IOMMU group: " + (s.iommuGroup.map { "\($0), shared with: " + list(s.groupCompanions) } ?? "none (no IOMMU, or it is off)") + "\n"
+            for m in r.group { out += "    \(m.device.address): \(m.status.rawValue) (\(m.why))\n" }
             out += "  same slot: \(list(s.siblings))\n"
+            out += "  isolation: " + (r.path.isEmpty ? "no bridge above it" : r.path.map(\.summary).joined(separator: "; ")) + "\n"
+            if r.multifunctionWithoutACS { out += "    its functions have no ACS: they share a group with each other\n" }
+            out += "  reset: " + resetLine(r) + "\n"
             out += "  bridge: " + (s.isBridge ? "yes, behind it: " + list(s.behind) : "no") + "\n"
             out += "  host bridge: \(s.isHostBridge ? "yes" : "no")\n"
             out += "  boot VGA: \(s.isBootVGA ? "yes" : "no")\n"
+            out += "  boot framebuffer: \(r.framebuffer ?? "none")\n"
             if !s.virtualFunctions.isEmpty { out += "  SR-IOV: physical function of " + list(s.virtualFunctions) + "\n" }
             if let pf = s.physicalFunction { out += "  SR-IOV: virtual function of " + related(pf) + "\n" }
             out += "  network: " + (s.networkTraced ? (s.interfaces.isEmpty ? "none" : s.interfaces.map(\.summary).joined(separator: ", ")) : "not traced (give --root DIR for a tree other than the host's)") + "\n"
             out += "  mounted file systems: " + (s.mountsTraced ? (s.mounts.isEmpty ? "none" : s.mounts.joined(separator: ", ")) : "not traced (give --block-class DIR for a tree other than /sys/bus/pci)") + "\n"
-            out += "  verdict: \(verdict(s))\n"
+            out += "  processes: " + (r.processes.isEmpty ? "none" : r.processes.joined(separator: ", ")) + "\n"
+            out += verdict(r)
         }
         return out
     }
 
-    static func json(_ reports: [DeviceSafety], state: PCIHideState) -> JSON {
-        func one(_ d: RelatedDevice) -> JSON {
-            .object([("address", .string(d.address.description)), ("driver", d.driver.map { .string($0) } ?? .null), ("hidden", .bool(d.hidden)), ("bridge", .bool(d.isBridge))])
+    static func json(_ reports: [ReadinessReport], state: PCIHideState) -> JSON {
+        .array(reports.map { one($0, state: state) })
+    }
+
+    static func related(_ d: RelatedDevice) -> JSON {
+        .object([("address", .string(d.address.description)), ("driver", d.driver.map { .string($0) } ?? .null), ("hidden", .bool(d.hidden)), ("bridge", .bool(d.isBridge))])
+    }
+
+    static func strings(_ xs: [String]) -> JSON { .array(xs.map { .string($0) }) }
+
+    static func one(_ r: ReadinessReport, state: PCIHideState) -> JSON {
+        let s = r.safety
+        var pairs: [(String, JSON)] = [
+            ("address", .string(s.address.description)),
+            ("classId", s.classCode.map { .string(hex($0 >> 8, 4)) } ?? .null),
+            ("driver", s.driver.map { .string($0) } ?? .null),
+            ("hidden", .bool(state.entry(hiding: s.address) != nil)),
+            ("iommuGroup", s.iommuGroup.map { .string($0) } ?? .null),
+            ("groupCompanions", .array(s.groupCompanions.map(related))),
+            ("sameSlot", .array(s.siblings.map(related))),
+            ("bridge", .bool(s.isBridge)),
+            ("behind", .array(s.behind.map(related))),
+            ("hostBridge", .bool(s.isHostBridge)),
+            ("bootVGA", .bool(s.isBootVGA)),
+            ("mounts", s.mountsTraced ? strings(s.mounts) : .null),
+            ("virtualFunctions", .array(s.virtualFunctions.map(related))),
+            ("physicalFunction", s.physicalFunction.map(related) ?? .null),
+            ("cautions", strings(s.cautions)),
+            ("refusals", strings(s.refusals)),
+            ("leftBehind", strings(s.leftBehind.map(\.address.description))),
+        ]
+        let interfaces: JSON = s.networkTraced ? .array(s.interfaces.map { i in
+            .object([("name", .string(i.name)), ("operstate", .string(i.operstate)), ("defaultRoute", .bool(i.defaultRoute)),
+                     ("addressed", .bool(i.addressed)), ("via", i.via.map { .string($0) } ?? .null), ("inUse", .bool(i.inUse))])
+        }) : .null
+        pairs.append(("interfaces", interfaces))
+        pairs.append(("iommu", .bool(s.iommuActive)))
+        pairs.append(("iommuUnits", r.iommuUnits.map(strings) ?? .null))
+        pairs.append(("interruptRemapping", r.interruptRemapping.map { .bool($0) } ?? .null))
+        let group: [JSON] = r.group.map { m in
+            .object([("address", .string(m.device.address.description)), ("driver", m.device.driver.map { .string($0) } ?? .null),
+                     ("bridge", .bool(m.device.isBridge)), ("status", .string(m.status.rawValue)), ("why", .string(m.why))])
         }
-        func rel(_ ds: [RelatedDevice]) -> JSON { .array(ds.map(one)) }
-        return .array(reports.map { s in
-            .object([
-                ("address", .string(s.address.description)),
-                ("classId", s.classCode.map { .string(hex($0 >> 8, 4)) } ?? .null),
-                ("driver", s.driver.map { .string($0) } ?? .null),
-                ("hidden", .bool(state.entry(hiding: s.address) != nil)),
-                ("iommuGroup", s.iommuGroup.map { .string($0) } ?? .null),
-                ("groupCompanions", rel(s.groupCompanions)),
-                ("sameSlot", rel(s.siblings)),
-                ("bridge", .bool(s.isBridge)),
-                ("behind", rel(s.behind)),
-                ("hostBridge", .bool(s.isHostBridge)),
-                ("bootVGA", .bool(s.isBootVGA)),
-                ("mounts", s.mountsTraced ? .array(s.mounts.map { .string($0) }) : .null),
-                ("virtualFunctions", rel(s.virtualFunctions)),
-                ("physicalFunction", s.physicalFunction.map(one) ?? .null),
-                ("cautions", .array(s.cautions.map { .string($0) })),
-                ("refusals", .array(s.refusals.map { .string($0) })),
-                ("leftBehind", .array(s.leftBehind.map { .string($0.address.description) })),
-                ("interfaces", s.networkTraced ? .array(s.interfaces.map { i in
-                    .object([("name", .string(i.name)), ("operstate", .string(i.operstate)), ("defaultRoute", .bool(i.defaultRoute)),
-                             ("addressed", .bool(i.addressed)), ("via", i.via.map { .string($0) } ?? .null), ("inUse", .bool(i.inUse))])
-                }) : .null),
-                ("iommu", .bool(s.iommuActive)),
-                ("unchecked", .array(s.unchecked.map { .string($0) })),
-                ("safe", .bool(isSafe(s))),
-            ])
-        })
+        pairs.append(("group", .array(group)))
+        let isolation: [JSON] = r.path.map { p in
+            .object([("address", .string(p.address.description)), ("readable", .bool(p.readable)),
+                     ("acsCapability", p.capability.map { .number(Double($0)) } ?? .null),
+                     ("acsControl", p.control.map { .number(Double($0)) } ?? .null),
+                     ("isolates", p.isolates.map { .bool($0) } ?? .null)])
+        }
+        pairs.append(("isolation", .array(isolation)))
+        pairs.append(("multifunctionWithoutACS", .bool(r.multifunctionWithoutACS)))
+        pairs.append(("acsOverride", r.acsOverride.map { .string($0) } ?? .null))
+        let reset: JSON = r.reset.map { reset in
+            .object([("methods", strings(reset.methods)), ("fromKernel", .bool(reset.fromKernel)),
+                     ("busResetAlsoResets", strings(reset.busResetAlsoResets.map(\.description))), ("notes", strings(reset.notes))])
+        } ?? .null
+        pairs.append(("reset", reset))
+        pairs.append(("bootFramebuffer", r.framebuffer.map { .string($0) } ?? .null))
+        pairs.append(("processes", strings(r.processes)))
+        pairs.append(("capabilities", r.features.map { DeviceAnnotation.json($0.fields) } ?? .null))
+        pairs.append(("unchecked", strings(s.unchecked)))
+        let findings: [JSON] = r.findings.map { f in
+            .object([("severity", .string(f.severity.rawValue)), ("text", .string(f.text)), ("fix", f.fix.map { .string($0) } ?? .null)])
+        }
+        pairs.append(("findings", .array(findings)))
+        pairs.append(("verdict", .string(r.verdict.name)))
+        pairs.append(("companions", strings(r.companions.map(\.description))))
+        pairs.append(("ready", .bool(r.verdict == .ready)))
+        return .object(pairs)
     }
 }

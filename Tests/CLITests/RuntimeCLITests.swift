@@ -124,21 +124,29 @@ struct RuntimeCLITests {
         #expect(ok.status == 0)
         #expect(ok.stdout == """
             0000:01:00.0  class 0200  driver e1000e  not hidden
+              IOMMU: on
               IOMMU group: 2, shared with: 0000:01:00.1 (e1000e, hidden)
+                0000:01:00.1: ready (hidden)
               same slot: 0000:01:00.1 (e1000e, hidden)
+              isolation: 0000:00:01.0: no ACS capability (devices below it may reach each other by DMA)
+                its functions have no ACS: they share a group with each other
+              reset: pm (from its capabilities)
               bridge: no
               host bridge: no
               boot VGA: no
+              boot framebuffer: none
               network: none
               mounted file systems: none
-              verdict: safe to hide
+              processes: none
+              verdict: ready
 
             """)
         let bad = try cli.run(["check", "00:17.0", "--json"])
         #expect(bad.status == 1)
         let json = try JSONSerialization.jsonObject(with: Data(bad.stdout.utf8)) as! [[String: Any]]
         #expect(json.first?["mounts"] as? [String] == ["/"])
-        #expect(json.first?["safe"] as? Bool == false)
+        #expect(json.first?["ready"] as? Bool == false)
+        #expect(json.first?["verdict"] as? String == "refused")
         #expect(try cli.run(["check", "05:00.0"]).status == 66)
         #expect(try cli.run(["check", "05:00.x"]).status == 64)
     }
@@ -162,10 +170,11 @@ struct RuntimeCLITests {
         cli.environment["PCIHIDE_SYSFS"] = nil
         cli.environment["PCIHIDE_ROOT"] = cli.dir
         let check = try cli.run(["check", "03:00.0"])
-        #expect(check.status == 0)
+        #expect(check.status == 1)
         #expect(check.stdout.contains("  same slot: none\n"), "its own VFs are not slot companions")
         #expect(check.stdout.contains("  SR-IOV: physical function of 0000:03:00.1 (mlx5_core, not hidden), 0000:03:00.2 (no driver, not hidden)\n"), "\(check.stdout)")
-        #expect(check.stdout.contains("  verdict: hide takes away its virtual functions 0000:03:00.1, 0000:03:00.2\n"), "\(check.stdout)")
+        #expect(check.stdout.contains("  verdict: needs attention\n    - it is an SR-IOV physical function with 2 virtual function(s) enabled"), "\(check.stdout)")
+        #expect(check.stdout.contains("fix: write 0 to sriov_numvfs first, or hand over virtual functions instead\n"), "\(check.stdout)")
         let vf = try cli.run(["check", "03:00.2", "--json"])
         let report = try JSONSerialization.jsonObject(with: Data(vf.stdout.utf8)) as! [[String: Any]]
         #expect((report[0]["physicalFunction"] as? [String: Any])?["address"] as? String == "0000:03:00.0")

@@ -114,8 +114,8 @@ struct FileSafetyTests {
         let dir = try temporaryDirectory()
         let path = dir + "/file"
         try Files.writeAtomically(path, Array("old\n".utf8))
-        Files.injectedFailure = { $0 == path ? ENOSPC : nil }
-        defer { Files.injectedFailure = nil }
+        Files.injectFailure(ENOSPC, at: path)
+        defer { Files.clearInjectedFailure(at: path) }
         #expect(throws: Failure.self) { try Files.writeAtomically(path, Array("new\n".utf8)) }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "old\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["file"])

@@ -29,11 +29,11 @@ struct StateHistoryPairTests {
     @Test func aFailedHistoryAppendRecordsNothingAndARetryWorks() throws {
         let store = try store()
         try store.update { $0.hide(HiddenEntry(selection: a, since: "t")) }
-        Files.injectedFailure = { $0 == store.historyPath ? ENOSPC : nil }
+        Files.injectFailure(ENOSPC, at: store.historyPath)
         let error = #expect(throws: StateWriteError.self) {
             try store.update { s in _ = try Ownership(s: &s, start: 9) }
         }
-        Files.injectedFailure = nil
+        Files.clearInjectedFailure(at: store.historyPath)
         #expect(error?.exitStatus == .ioError)
         #expect(error?.message.contains("nothing was recorded") == true)
         #expect(try store.load().domains.isEmpty)
@@ -46,9 +46,9 @@ struct StateHistoryPairTests {
     @Test func aFailedStateWriteMarksItsHistoryLinesNotCommitted() throws {
         let store = try store()
         try store.update { $0.hide(HiddenEntry(selection: a, since: "t")) }
-        Files.injectedFailure = { $0 == store.path ? ENOSPC : nil }
+        Files.injectFailure(ENOSPC, at: store.path)
         #expect(throws: StateWriteError.self) { try store.update { $0.hide(HiddenEntry(selection: b, since: "t")) } }
-        Files.injectedFailure = nil
+        Files.clearInjectedFailure(at: store.path)
         let file = try text(store.historyPath)
         #expect(file.contains("#2 hide 0000:03:00.0\n"))
         #expect(file.contains("#2 not-committed"))

@@ -33,7 +33,8 @@ final class HardwareAndStateTests {
 
     deinit {
         RuntimeOptions.kernel = { LiveSysfs() }
-        Files.injectedFailure = nil
+        Files.clearInjectedFailure(at: state)
+        Files.clearInjectedFailure(at: state + ".history")
     }
 
     func run(_ command: [String]) throws {
@@ -44,9 +45,9 @@ final class HardwareAndStateTests {
     func load() throws -> String { String(decoding: try Files.read(state), as: UTF8.self) }
 
     @Test func aStateWriteThatFailsRollsTheBindBack() throws {
-        Files.injectedFailure = { [state] p in p == state ? ENOSPC : nil }
+        Files.injectFailure(ENOSPC, at: state)
         #expect(throws: (any Error).self) { try self.run(["hide", "01:00.0", "01:00.1", "--now", "--driver", "pciback"]) }
-        Files.injectedFailure = nil
+        Files.clearInjectedFailure(at: state); Files.clearInjectedFailure(at: state + ".history")
         #expect(kernel.driver(nic) == "e1000e", "the bind was rolled back: the state records nothing")
         #expect(!Files.exists(state))
     }
@@ -54,9 +55,9 @@ final class HardwareAndStateTests {
     /// The history is written before the state (they commit as a pair): a history that cannot
     /// be written records nothing, and the device goes back like for a failed state write.
     @Test func aHistoryLineThatFailsRecordsNothingAndRollsTheBindBack() throws {
-        Files.injectedFailure = { [state] p in p == state + ".history" ? EIO : nil }
+        Files.injectFailure(EIO, at: state + ".history")
         #expect(throws: (any Error).self) { try self.run(["hide", "02:09.0", "--now", "--driver", "pciback"]) }
-        Files.injectedFailure = nil
+        Files.clearInjectedFailure(at: state); Files.clearInjectedFailure(at: state + ".history")
         #expect(kernel.driver(bare) == nil, "the bind was rolled back: the state records nothing")
         #expect(!Files.exists(state))
         // The same command again succeeds (no half-done change stands in its way).
@@ -79,9 +80,9 @@ final class HardwareAndStateTests {
 
     @Test func anUnhideWhoseStateWriteFailsGoesBackToThePassthroughDriver() throws {
         try run(["hide", "02:09.0", "--now", "--driver", "pciback"])
-        Files.injectedFailure = { [state] p in p == state ? ENOSPC : nil }
+        Files.injectFailure(ENOSPC, at: state)
         #expect(throws: (any Error).self) { try self.run(["unhide", "02:09.0", "--now"]) }
-        Files.injectedFailure = nil
+        Files.clearInjectedFailure(at: state); Files.clearInjectedFailure(at: state + ".history")
         #expect(kernel.driver(bare) == "pciback", "the state still says bound to pciback, and so is the device")
     }
 }

@@ -1,0 +1,121 @@
+import PCIModel
+import SystemIO
+
+/// What the whole host says about passthrough, read once under the host root: the kernel command
+/// line, the IOMMU units, the CPU vendor, the boot framebuffers in /proc/iomem. A file that cannot
+/// be read is recorded as such, never taken for "nothing there".
+public struct HostFacts: Sendable {
+    /// /proc/cmdline's words; nil when it could not be read.
+    public var commandLine: [String]?
+    /// /sys/class/iommu entries (dmar0, ivhd0, smmu3.0x...); nil when the directory is absent.
+    public var iommuUnits: [String]?
+    /// `GenuineIntel`, `AuthenticAMD`, ... from /proc/cpuinfo; nil when unknown.
+    public var cpuVendor: String?
+    /// Intel interrupt remapping support (ecap bit 3 of the first DMAR unit); nil when unknown.
+    public var interruptRemappingSupported: Bool?
+    /// Boot framebuffers and their ranges; nil when /proc/iomem could not be read.
+    public var framebuffers: [(name: String, start: UInt64, end: UInt64)]?
+
+    public init(commandLine: [String]? = nil, iommuUnits: [String]? = nil, cpuVendor: String? = nil,
+                interruptRemappingSupported: Bool? = nil, framebuffers: [(name: String, start: UInt64, end: UInt64)]? = nil) {
+        self.commandLine = commandLine; self.iommuUnits = iommuUnits; self.cpuVendor = cpuVendor
+        self.interruptRemappingSupported = interruptRemappingSupported; self.framebuffers = framebuffers
+    }
+
+    public static func read(_ host: HostRoot) -> HostFacts {
+        var f = HostFacts()
+        if let text = Files.readIfPresent(host.path("/proc/cmdline")) {
+            f.commandLine = String(decoding: text, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
+        }
+        f.iommuUnits = Files.list(host.path("/sys/class/iommu"))?.sorted()
+        if let dmar = f.iommuUnits?.first(where: { $0.hasPrefix("dmar") }),
+           let ecap = Files.readIfPresent(host.path("/sys/class/iommu/\(dmar)/intel-iommu/ecap")),
+           let v = UInt64(String(decoding: ecap, as: UTF8.self).trimmingSpaces, radix: 16) {
+            f.interruptRemappingSupported = v & 0x8 != 0
+        }
+        if let cpu = Files.readIfPresent(host.path("/proc/cpuinfo")) {
+            for line in String(decoding: cpu, as: UTF8.self).split(separator: "\n") where line.hasPrefix("vendor_id") {
+                f.cpuVendor = line.split(separator: ":").last.map { String($0).trimmingSpaces }
+                break
+            }
+        }
+        if let iomem = Files.readIfPresent(host.path("/proc/iomem")) {
+            f.framebuffers = Self.framebuffers(in: String(decoding: iomem, as: UTF8.self))
+        }
+        return f
+    }
+
+    /// The owners /proc/iomem gives boot framebuffers (sysfb's BOOTFB, efifb, vesafb, simplefb).
+    static let framebufferNames = ["BOOTFB", "efifb", "vesafb", "simplefb", "simple-framebuffer"]
+
+    /// Lines `  start-end : owner`, at any depth.
+    static func framebuffers(in iomem: String) -> [(name: String, start: UInt64, end: UInt64)] {
+        var out: [(String, UInt64, UInt64)] = []
+        for line in iomem.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let name = String(parts[1]).trimmingSpaces
+            guard framebufferNames.contains(where: { name.hasPrefix($0) }) else { continue }
+            let range = String(parts[0]).trimmingSpaces.split(separator: "-")
+            guard range.count == 2, let s = UInt64(range[0], radix: 16), let e = UInt64(range[1], radix: 16) else { continue }
+            out.append((name, s, e))
+        }
+        return out
+    }
+
+    /// The value of `name=` on the command line (the last one wins, as the kernel reads it;
+    /// `-` and `_` alike); nil when absent.
+    public func parameter(_ name: String) -> String? {
+        guard let words = commandLine else { return nil }
+        func norm(_ s: Substring) -> String { s.replacingDashes }
+        let want = norm(name[...])
+        var found: String?
+        for w in words {
+            let kv = w.split(separator: "=", maxSplits: 1)
+            if norm(kv[0]) == want { found = kv.count > 1 ? String(kv[1]) : "" }
+        }
+        return found
+    }
+
+    /// `iommu=pt`, `intel_iommu=off`, ... as one list for the report.
+    public var iommuParameters: [String] {
+        ["intel_iommu", "amd_iommu", "iommu", "iommu.passthrough", "iommu.strict"].compactMap { p in parameter(p).map { "\(p)=\($0)" } }
+    }
+
+    /// An ACS override on the command line: the out-of-tree `pcie_acs_override=` or upstream
+    /// `pci=config_acs=` / `pci=disable_acs_redir=`.
+    public var acsOverride: String? {
+        if let v = parameter("pcie_acs_override") { return "pcie_acs_override=\(v)" }
+        if let pci = parameter("pci") {
+            for opt in pci.split(separator: ",") where opt.hasPrefix("config_acs=") || opt.hasPrefix("disable_acs_redir=") {
+                return "pci=\(opt)"
+            }
+        }
+        return nil
+    }
+
+    /// What turns the IOMMU on for this CPU when it is off.
+    public var iommuAdvice: String {
+        if let off = ["intel_iommu", "amd_iommu", "iommu"].first(where: { parameter($0) == "off" }) {
+            return "remove \(off)=off from the kernel command line"
+        }
+        switch cpuVendor {
+        case "GenuineIntel":
+            return "enable VT-d in the firmware and add intel_iommu=on to the kernel command line"
+        case "AuthenticAMD", "HygonGenuine":
+            return "enable the IOMMU (AMD-Vi) in the firmware; the kernel turns it on by itself (amd_iommu=on is not a kernel option)"
+        default:
+            return "enable the IOMMU in the firmware (VT-d or AMD-Vi) and, on Intel, add intel_iommu=on to the kernel command line"
+        }
+    }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" || c == "\n" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\n" { s.removeLast() }
+        return String(s)
+    }
+    var replacingDashes: String { String(map { $0 == "-" ? "_" : $0 }) }
+}

@@ -1,0 +1,257 @@
+import PCIBinding
+import PCICapabilities
+import PCIInventory
+import PCIModel
+import SystemIO
+
+/// One finding of the readiness check, with what to do about it.
+public struct Finding: Equatable, Sendable {
+    public enum Severity: String, Sendable {
+        /// The host cannot live without it: the device (or its group) cannot go.
+        case critical
+        /// A guest start will fail or misbehave until it is dealt with.
+        case attention
+        /// Works, with a caveat worth knowing (an ACS override, a bus reset shared with others).
+        case caveat
+    }
+    public var severity: Severity
+    public var text: String
+    public var fix: String?
+    public init(_ severity: Severity, _ text: String, fix: String? = nil) { self.severity = severity; self.text = text; self.fix = fix }
+}
+
+/// A member of the device's IOMMU group and what it must be for a guest start to work.
+public struct GroupMember: Equatable, Sendable {
+    public enum Status: String, Sendable {
+        /// Already as VFIO wants it (no driver, a passthrough driver, a bridge on pcieport) or hidden.
+        case ready
+        /// Bound to a host driver and not hidden: the group is not viable until it is hidden too.
+        case blocks
+        /// The host needs it: the group cannot be handed over at all.
+        case refused
+    }
+    public var device: RelatedDevice
+    public var status: Status
+    public var why: String
+}
+
+public enum Verdict: Equatable, Sendable {
+    case ready
+    /// Ready once these functions are hidden with it.
+    case readyWithCompanions([PCIAddress])
+    case needsAttention
+    case refused
+
+    public var name: String {
+        switch self {
+        case .ready: return "ready"
+        case .readyWithCompanions: return "ready with companions"
+        case .needsAttention: return "needs attention"
+        case .refused: return "refused"
+        }
+    }
+}
+
+/// Whether a guest start with the device will work, and why not.
+public struct ReadinessReport: Equatable, Sendable {
+    public var safety: DeviceSafety
+    public var ids: PCIIds?
+    /// nil when no config bytes could be read.
+    public var features: PassthroughFeatures?
+    public var iommuUnits: [String]?
+    public var interruptRemapping: Bool?
+    public var group: [GroupMember] = []
+    public var path: [PortIsolation] = []
+    /// The device's own functions share a slot without ACS.
+    public var multifunctionWithoutACS = false
+    public var acsOverride: String?
+    public var reset: ResetFacts?
+    /// A boot framebuffer one of its BARs overlaps.
+    public var framebuffer: String?
+    /// Processes holding its device nodes: `pid (command) node`.
+    public var processes: [String] = []
+    public var findings: [Finding] = []
+
+    /// The functions to hide with it: group members that block, and sibling functions not hidden.
+    public var companions: [PCIAddress] {
+        var out = group.filter { $0.status == .blocks && !$0.device.isBridge }.map(\.device.address)
+        for sibling in safety.siblings where !sibling.hidden && !sibling.isBridge && !out.contains(sibling.address) { out.append(sibling.address) }
+        return out.sorted()
+    }
+
+    public var verdict: Verdict {
+        if findings.contains(where: { $0.severity == .critical }) { return .refused }
+        if findings.contains(where: { $0.severity == .attention }) { return .needsAttention }
+        let c = companions
+        return c.isEmpty ? .ready : .readyWithCompanions(c)
+    }
+}
+
+/// Reads what a guest start depends on, for devices of one host root.
+public struct ReadinessInspector {
+    public let safety: SafetyInspector
+    public let tree: SysfsTree
+    public let host: HostRoot
+    public let facts: HostFacts
+    let isHidden: (PCIAddress) -> Bool
+    let present: [PCIAddress]
+    /// Drivers a VFIO group accepts for an endpoint (and pciback, which Xen hands over).
+    static let passthroughDrivers: Set<String> = ["vfio-pci", "pci-stub", "pciback", "xen-pciback"]
+
+    public init(safety: SafetyInspector, tree: SysfsTree, host: HostRoot, present: [PCIAddress], isHidden: @escaping (PCIAddress) -> Bool) {
+        self.safety = safety; self.tree = tree; self.host = host; self.present = present; self.isHidden = isHidden
+        facts = HostFacts.read(host)
+    }
+
+    func description(_ a: PCIAddress) -> DeviceDescription? {
+        guard let bytes = Files.readIfPresent(tree.path(a, "config")), bytes.count >= 64 else { return nil }
+        return DeviceDescription(config: ConfigSpace(bytes))
+    }
+
+    /// The bridges between the device and its root complex, nearest the root first.
+    func upstreamBridges(_ a: PCIAddress) -> [PCIAddress] {
+        guard let real = Files.realPath(tree.path(a, "")) else { return [] }
+        return real.split(separator: "/").compactMap { PCIAddress(sysfsName: String($0)) }.filter { $0 != a }
+    }
+
+    public func inspect(_ a: PCIAddress) -> ReadinessReport {
+        let s = safety.inspect(a)
+        var r = ReadinessReport(safety: s)
+        r.ids = tree.ids(a)
+        let described = description(a)
+        r.features = described.map(PassthroughFeatures.init)
+        r.iommuUnits = facts.iommuUnits
+        r.interruptRemapping = facts.interruptRemappingSupported
+        r.acsOverride = facts.acsOverride
+        var findings: [Finding] = s.refusals.map { Finding(.critical, $0) }
+
+        // The IOMMU.
+        if !s.iommuActive {
+            findings.append(Finding(.attention, "no IOMMU is active: vfio-pci refuses the device, and pciback would hand it over with DMA to all host memory",
+                                    fix: facts.iommuAdvice))
+        }
+        for what in s.unchecked { findings.append(Finding(.attention, "could not check " + what)) }
+
+        // The group: every member must be as VFIO wants it.
+        for m in s.groupCompanions {
+            let member: GroupMember
+            if m.isBridge {
+                let ok = m.driver == nil || m.driver == "pcieport"
+                member = GroupMember(device: m, status: ok ? .ready : .blocks,
+                                     why: ok ? "bridge, stays on \(m.driver ?? "no driver")" : "bridge bound to \(m.driver!); VFIO accepts a bridge in a group only on pcieport")
+                if !ok {
+                    findings.append(Finding(.attention, "bridge \(m.address) in its group is bound to \(m.driver!): VFIO accepts a bridge in a group only on pcieport or with no driver",
+                                            fix: "unbind \(m.address) from \(m.driver!)"))
+                }
+            } else if !safety.inspect(m.address).refusals.isEmpty {
+                member = GroupMember(device: m, status: .refused, why: safety.inspect(m.address).refusals.joined(separator: "; "))
+                findings.append(Finding(.critical, "its IOMMU group \(s.iommuGroup ?? "?") holds \(m.address), which the host needs (\(member.why)): the group cannot be handed over",
+                                        fix: "move the card to another slot, or enable ACS on the port above it"))
+            } else if m.hidden || m.driver == nil || Self.passthroughDrivers.contains(m.driver!) {
+                member = GroupMember(device: m, status: .ready, why: m.hidden ? "hidden" : m.driver.map { "on \($0)" } ?? "no driver")
+            } else {
+                member = GroupMember(device: m, status: .blocks, why: "bound to \(m.driver!) and not hidden: the group is not viable until it is")
+            }
+            r.group.append(member)
+        }
+
+        // Isolation along the path to the root, and the device's own slot.
+        for b in upstreamBridges(a) {
+            guard let d = description(b) else { continue }
+            let f = PassthroughFeatures(d)
+            r.path.append(PortIsolation(address: b, capability: f.acsCapability, control: f.acsControl, readable: d.config.count >= 256))
+        }
+        if let f = r.features, !s.siblings.isEmpty, f.acsCapability == nil, !f.capabilitiesUnreadable {
+            r.multifunctionWithoutACS = true
+        }
+        if let o = facts.acsOverride {
+            findings.append(Finding(.caveat, "\(o) is on the kernel command line: the groups shown are split by an override, and devices in them may still reach each other by DMA"))
+        }
+
+        // Reset.
+        let peersOnBus = present.filter { $0 != a && $0.domain == a.domain && $0.bus == a.bus }
+        let below = upstreamBridges(a).last
+        let kernel = Files.readIfPresent(tree.path(a, "reset_method")).map { String(decoding: $0, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init) }
+        let cls = UInt16(truncatingIfNeeded: (s.classCode ?? 0) >> 8)
+        if let ids = r.ids, !s.isBridge {
+            let reset = ResetFacts.analyse(ids: ids, classCode: cls, features: r.features, kernelMethods: kernel,
+                                           onlyOnBus: peersOnBus.isEmpty, behindBridge: below != nil, busPeers: peersOnBus)
+            r.reset = reset
+            if r.features == nil && kernel == nil {
+                findings.append(Finding(.attention, "could not read its capabilities to tell how it resets (config space unreadable)", fix: "run check as root"))
+            } else if r.features?.capabilitiesUnreadable == true && kernel == nil {
+                findings.append(Finding(.attention, "could not read its capabilities beyond 64 bytes to tell how it resets", fix: "run check as root"))
+            } else if reset.methods.isEmpty {
+                findings.append(Finding(.attention, "it has no reset method (no FLR, no PM reset, and a bus reset would take other devices): a guest that is restarted gets it in the state the last one left",
+                                        fix: peersOnBus.isEmpty ? nil : "give the guest every device on bus \(hex(a.bus, 2)) together (\(peersOnBus.map(\.description).joined(separator: ", "))), so that vfio can reset the bus"))
+            } else if !reset.hasFunctionReset {
+                let also = reset.busResetAlsoResets
+                findings.append(Finding(.caveat, "only a secondary bus reset resets it" + (also.isEmpty ? "" : "; it resets \(also.map(\.description).joined(separator: ", ")) too")))
+            }
+            for note in reset.notes where note.contains("vendor-reset") { findings.append(Finding(.attention, note, fix: "install gnif/vendor-reset")) }
+        }
+
+        // Boot framebuffer.
+        if let fbs = facts.framebuffers, cls >> 8 == 0x03 {
+            for region in resources(a) {
+                if let fb = fbs.first(where: { $0.start <= region.end && region.start <= $0.end }) {
+                    r.framebuffer = "\(fb.name) at \(hex(fb.start, 8))-\(hex(fb.end, 8))"
+                    findings.append(Finding(.attention, "its BAR [mem \(hex(region.start, 8))-\(hex(region.end, 8))] holds the boot framebuffer \(fb.name): vfio-pci's start fails with \"BAR N: can't reserve\"",
+                                            fix: "add initcall_blacklist=sysfb_init (or video=efifb:off for efifb) to the kernel command line"))
+                    break
+                }
+            }
+        }
+
+        // SR-IOV.
+        if !s.virtualFunctions.isEmpty {
+            findings.append(Finding(.attention, "it is an SR-IOV physical function with \(s.virtualFunctions.count) virtual function(s) enabled: they go away when it leaves its driver, and vfio-pci refuses a PF with SR-IOV enabled",
+                                    fix: "write 0 to sriov_numvfs first, or hand over virtual functions instead"))
+        }
+        if let pf = s.physicalFunction, pf.hidden {
+            findings.append(Finding(.attention, "it is a virtual function of \(pf.address), which is hidden: the VF exists only while its PF's driver runs",
+                                    fix: "unhide \(pf.address) and let its own driver create the VFs"))
+        }
+
+        // Processes holding its device nodes.
+        r.processes = ProcessHolders.holding(nodes(a, group: s.iommuGroup), host: host)
+        if !r.processes.isEmpty {
+            findings.append(Finding(.attention, "processes hold its device nodes: " + r.processes.joined(separator: ", "), fix: "stop them before the guest starts"))
+        }
+        r.findings = findings
+        return r
+    }
+
+    /// Memory BARs from sysfs `resource` (`0xstart 0xend 0xflags`, memory flag 0x200).
+    func resources(_ a: PCIAddress) -> [(start: UInt64, end: UInt64)] {
+        guard let text = Files.readIfPresent(tree.path(a, "resource")) else { return [] }
+        return String(decoding: text, as: UTF8.self).split(separator: "\n").prefix(7).compactMap { line in
+            let f = line.split(separator: " ").map { UInt64($0.dropFirst(2), radix: 16) }
+            guard f.count == 3, let s = f[0], let e = f[1], let fl = f[2], fl & 0x200 != 0, e > s else { return nil }
+            return (s, e)
+        }
+    }
+
+    /// `/dev/dri/cardN`, `/dev/dri/renderDN` of its DRM devices and its `/dev/vfio/N`.
+    func nodes(_ a: PCIAddress, group: String?) -> Set<String> {
+        var out = Set((Files.list(tree.path(a, "drm")) ?? []).filter { $0.hasPrefix("card") || $0.hasPrefix("renderD") }.map { "/dev/dri/" + $0 })
+        if let group { out.insert("/dev/vfio/" + group) }
+        return out
+    }
+}
+
+/// Processes with a device node open (`/proc/PID/fd/*` links), under the host root.
+enum ProcessHolders {
+    static func holding(_ nodes: Set<String>, host: HostRoot) -> [String] {
+        guard !nodes.isEmpty, let pids = Files.list(host.path("/proc")) else { return [] }
+        var out: [String] = []
+        for pid in pids.sorted(by: { (Int($0) ?? 0) < (Int($1) ?? 0) }) where pid.allSatisfy(\.isNumber) {
+            let fds = Files.list(host.path("/proc/\(pid)/fd")) ?? []
+            let held = Set(fds.compactMap { Files.readLink(host.path("/proc/\(pid)/fd/\($0)")) }).intersection(nodes)
+            guard !held.isEmpty else { continue }
+            let comm = Files.readIfPresent(host.path("/proc/\(pid)/comm")).map { String(decoding: $0, as: UTF8.self).trimmingSpaces } ?? "?"
+            out.append("\(pid) (\(comm)) \(held.sorted().joined(separator: " "))")
+        }
+        return out
+    }
+}
