@@ -173,13 +173,13 @@ _pcihide() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|hide|unhide|hidden|check|grub|domain|assign|release|policy|owners|history|emu|completion|help)
+    list|hide|unhide|hidden|check|grub|domain|assign|release|policy|owners|history|groups|emu|completion|help)
         # Offer subcommand argument completions
         "_pcihide_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list hide unhide hidden check grub domain assign release policy owners history emu completion help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list hide unhide hidden check grub domain assign release policy owners history groups emu completion help' -- "${cur}"))
         ;;
     esac
 }
@@ -650,6 +650,45 @@ _pcihide_history() {
         ;;
     '--state')
         __pcihide_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_pcihide_groups() {
+    repeating_flags=()
+    non_repeating_flags=(--hidden --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-s -d --root --state --sysfs --mounts --block-class)
+    __pcihide_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-s')
+        __pcihide_add_completions -W "$(__pcihide_custom_complete ---completion groups -- -s "${COMP_CWORD}" "$(__pcihide_cursor_index_in_current_word)")"
+        return
+        ;;
+    '-d')
+        return
+        ;;
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
+    '--state')
+        __pcihide_add_completions -f
+        return
+        ;;
+    '--sysfs')
+        __pcihide_add_completions -d
+        return
+        ;;
+    '--mounts')
+        __pcihide_add_completions -f
+        return
+        ;;
+    '--block-class')
+        __pcihide_add_completions -d
         return
         ;;
     esac

@@ -212,12 +212,12 @@ public struct SafetyInspector {
         return s
     }
 
-    func related(_ b: PCIAddress) -> RelatedDevice {
+    public func related(_ b: PCIAddress) -> RelatedDevice {
         RelatedDevice(address: b, driver: tree.driver(b), hidden: isHidden(b), isBridge: isBridge(b))
     }
 
     /// The host bridge or a bridge to another bus (by class or header type): never a companion.
-    func isBridge(_ a: PCIAddress) -> Bool {
+    public func isBridge(_ a: PCIAddress) -> Bool {
         let cls = UInt16(truncatingIfNeeded: (tree.hexAttribute(a, "class") ?? 0) >> 8)
         return cls == PCIClass.hostBridge || PCIClass.isBridge(cls, headerType: headerType(a))
     }

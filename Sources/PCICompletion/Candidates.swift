@@ -115,7 +115,7 @@ public enum FastCompletion {
 
     public static let table: [String: Kind] = {
         var t: [String: Kind] = [
-            "hide -- positional@0": .devices, "check -- positional@0": .devices, "list -- -s": .devices,
+            "hide -- positional@0": .devices, "check -- positional@0": .devices, "list -- -s": .devices, "groups -- -s": .devices,
             "unhide -- positional@0": .hidden, "assign -- positional@0": .hidden,
             "release -- positional@0": .hidden, "policy -- positional@0": .hidden,
             "assign -- --domain": .domains, "domain start -- positional@0": .domains, "domain kill -- positional@0": .domains,

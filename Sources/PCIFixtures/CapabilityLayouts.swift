@@ -15,6 +15,8 @@ public enum CapabilityLayout: Int, CaseIterable, Sendable {
     case extendedLoop
     case rootPort
     case switchPort
+    /// PCIe endpoint whose only reset would be a bus reset: no FLR, PM with No_Soft_Reset set.
+    case noSoftReset
 
     /// Writes the list into `c` (the status register's capability bit is already set), growing
     /// it to 4096 bytes when the layout has extended capabilities.
@@ -112,6 +114,10 @@ public enum CapabilityLayout: Int, CaseIterable, Sendable {
             ext(0x160, 0x001e, next: 0x170)
             ext(0x170, 0x001f, next: 0x180)
             ext(0x180, 0x0007, next: 0)                      // RCEC association
+        case .noSoftReset:
+            cap(0x40, 0x01, next: 0x50, 0x0003)
+            put16(0x44, 0x0008)                              // PMCSR: No_Soft_Reset
+            cap(0x50, 0x10, next: 0, 0x0002)                 // Express endpoint, no FLR
         case .switchPort:
             cap(0x40, 0x10, next: 0x80, 0x0052)              // upstream port
             cap(0x80, 0x01, next: 0, 0x0003)

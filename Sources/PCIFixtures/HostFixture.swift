@@ -29,6 +29,14 @@ public struct HostRootFixture {
     }
     public var disks: [Disk] = []
     public var interfaces: [Interface] = []
+    /// proc/cmdline (nil: not written).
+    public var commandLine: String? = "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet"
+    /// proc/iomem (nil: not written).
+    public var iomem: String?
+    /// sys/class/iommu entries (written only when the PCI tree has IOMMU groups).
+    public var iommuUnits: [String] = ["dmar0"]
+    /// proc/cpuinfo's vendor_id.
+    public var cpuVendor = "GenuineIntel"
 
     public init(pci: SysfsFixture) { self.pci = pci }
 
@@ -85,6 +93,15 @@ public struct HostRootFixture {
         }
         try writeTestFile(root + "/proc/net/route", Array(route.utf8))
         try writeTestFile(root + "/proc/net/if_inet6", [])
+        if let commandLine { try writeTestFile(root + "/proc/cmdline", Array((commandLine + "\n").utf8)) }
+        if let iomem { try writeTestFile(root + "/proc/iomem", Array(iomem.utf8)) }
+        try writeTestFile(root + "/proc/cpuinfo", Array("processor\t: 0\nvendor_id\t: \(cpuVendor)\n".utf8))
+        if pci.functions.contains(where: { $0.iommuGroup != nil }) {
+            for unit in iommuUnits {
+                try Files.makeDirectories(root + "/sys/class/iommu/\(unit)/intel-iommu")
+                try writeTestFile(root + "/sys/class/iommu/\(unit)/intel-iommu/ecap", Array("f0205ef\n".utf8))
+            }
+        }
     }
 }
 
@@ -167,5 +184,116 @@ extension SysfsFixture {
             .init(device: PCIAddress(sysfsName: "0000:00:1f.6")!, name: "enp0s31f6", routes: ["default", "192.168.1.0/24"]),
         ]
         return root
+    }
+}
+
+extension HostRootFixture {
+    /// The hosts the readiness check is held to (issue: passthrough readiness), by name, with the
+    /// devices to check on each.
+    public static func readinessHosts() -> [(name: String, root: HostRootFixture, devices: [String])] {
+        typealias F = SysfsFixture.Function
+        func fn(_ a: String, _ v: UInt16, _ d: UInt16, _ cls: UInt32, driver: String?, group: Int?, parent: String? = nil) -> F {
+            var f = F(address: PCIAddress(sysfsName: a)!, vendor: v, device: d, classCode: cls)
+            f.driver = driver
+            f.iommuGroup = group
+            f.parent = parent.flatMap { PCIAddress(sysfsName: $0) }
+            return f
+        }
+        func port(_ a: String, bus: UInt8, group: Int?, acs: Bool) -> F {
+            var p = fn(a, 0x8086, 0x2030, 0x060400, driver: "pcieport", group: group)
+            p.secondary = bus; p.subordinate = bus
+            p.capabilities = acs ? .rootPort : .powerManagement
+            return p
+        }
+        let hostBridge = fn("0000:00:00.0", 0x8086, 0x2020, 0x060000, driver: nil, group: 0)
+
+        // A server: root ports with ACS, each card alone in its group; a GPU with FLR (the
+        // kernel's reset_method says so) and a NIC carrying the management network.
+        var server = SysfsFixture()
+        server.functions = [hostBridge, port("0000:00:01.0", bus: 1, group: 1, acs: true), port("0000:00:02.0", bus: 2, group: 2, acs: true)]
+        var gpu = fn("0000:01:00.0", 0x10de, 0x1eb8, 0x030200, driver: "nvidia", group: 3, parent: "0000:00:01.0")
+        gpu.capabilities = .expressEndpoint
+        gpu.resetMethods = ["flr", "bus"]
+        server.functions.append(gpu)
+        var mgmt = fn("0000:02:00.0", 0x8086, 0x1521, 0x020000, driver: "igb", group: 4, parent: "0000:00:02.0")
+        mgmt.capabilities = .expressEndpoint
+        server.functions.append(mgmt)
+        var serverRoot = HostRootFixture(pci: server)
+        serverRoot.interfaces = [.init(device: PCIAddress(sysfsName: "0000:02:00.0")!, name: "eno1", routes: ["default"])]
+        serverRoot.disks = []
+
+        // A consumer board: chipset root ports without ACS, so a multifunction chipset port
+        // drags the onboard NIC into the group of the card behind its sibling.
+        var consumer = SysfsFixture()
+        var c0 = port("0000:00:1c.0", bus: 3, group: 7, acs: false); c0.multiFunction = true
+        var c4 = port("0000:00:1c.4", bus: 4, group: 7, acs: false); c4.multiFunction = true
+        consumer.functions = [hostBridge, c0, c4,
+                              fn("0000:03:00.0", 0x10ec, 0x8168, 0x020000, driver: "r8169", group: 7, parent: "0000:00:1c.0")]
+        var card = fn("0000:04:00.0", 0x1b21, 0x2142, 0x0c0330, driver: "xhci_hcd", group: 7, parent: "0000:00:1c.4")
+        card.capabilities = .expressEndpoint
+        consumer.functions.append(card)
+        var consumerRoot = HostRootFixture(pci: consumer)
+        consumerRoot.interfaces = [.init(device: PCIAddress(sysfsName: "0000:03:00.0")!, name: "enp3s0", routes: ["default"])]
+
+        // An SR-IOV NIC: the physical function with two virtual functions enabled.
+        var sriov = SysfsFixture()
+        sriov.functions = [hostBridge, port("0000:00:03.0", bus: 5, group: 8, acs: true)]
+        var pf = fn("0000:05:00.0", 0x15b3, 0x1017, 0x020000, driver: "mlx5_core", group: 9, parent: "0000:00:03.0")
+        pf.capabilities = .expressEndpoint
+        sriov.functions.append(pf)
+        for k in 0..<2 {
+            var vf = fn("0000:05:00.\(k + 2)", 0x15b3, 0x1018, 0x020000, driver: k == 0 ? "mlx5_core" : nil, group: 10 + k, parent: "0000:00:03.0")
+            vf.physicalFunction = pf.address
+            vf.capabilities = .expressEndpoint
+            vf.resetMethods = ["flr"]
+            sriov.functions.append(vf)
+        }
+        let sriovRoot = HostRootFixture(pci: sriov)
+
+        // A GPU whose first BAR holds the EFI framebuffer.
+        var efi = SysfsFixture()
+        efi.functions = [hostBridge, port("0000:00:01.0", bus: 1, group: 1, acs: true)]
+        var boot = fn("0000:01:00.0", 0x1002, 0x73bf, 0x030000, driver: "amdgpu", group: 2, parent: "0000:00:01.0")
+        boot.capabilities = .expressEndpoint
+        boot.bars = [(0xd000_000c, 0x1000_0000), (0xfe90_0000, 0x4_0000)]
+        boot.resetMethods = ["flr"]
+        efi.functions.append(boot)
+        var efiRoot = HostRootFixture(pci: efi)
+        efiRoot.iomem = "00000000-00000fff : Reserved\nc0000000-dfffffff : PCI Bus 0000:00\n  d0000000-dfffffff : PCI Bus 0000:01\n    d0000000-d07e8fff : efifb\n"
+
+        // Resets: a card whose only reset would be a bus reset, sharing its bus with a second
+        // function (so the kernel offers none), and an AMD Polaris GPU that needs vendor-reset.
+        var resets = SysfsFixture()
+        resets.functions = [hostBridge, port("0000:00:01.0", bus: 6, group: 1, acs: true), port("0000:00:02.0", bus: 7, group: 2, acs: true)]
+        for k in 0..<2 {
+            var f = fn("0000:06:00.\(k)", 0x1131, 0x7160, 0x048000, driver: k == 0 ? "saa7164" : nil, group: 3, parent: "0000:00:01.0")
+            f.multiFunction = true
+            f.capabilities = .noSoftReset
+            resets.functions.append(f)
+        }
+        var polaris = fn("0000:07:00.0", 0x1002, 0x67df, 0x030000, driver: "amdgpu", group: 4, parent: "0000:00:02.0")
+        polaris.capabilities = .noSoftReset
+        polaris.resetMethods = ["bus"]
+        resets.functions.append(polaris)
+        let resetsRoot = HostRootFixture(pci: resets)
+
+        // No IOMMU: the desktop's tree without groups, on an AMD CPU.
+        var noIOMMU = SysfsFixture.desktop(iommu: false)
+        noIOMMU.cpuVendor = "AuthenticAMD"
+
+        // An ACS override on the command line (Proxmox's kernels).
+        var override = SysfsFixture.desktop()
+        override.commandLine = "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro intel_iommu=on pcie_acs_override=downstream,multifunction"
+
+        return [
+            ("desktop", SysfsFixture.desktop(), ["01:00.0", "00:17.0"]),
+            ("server", serverRoot, ["01:00.0", "02:00.0"]),
+            ("consumer", consumerRoot, ["04:00.0"]),
+            ("sriov", sriovRoot, ["05:00.0", "05:00.2"]),
+            ("efifb", efiRoot, ["01:00.0"]),
+            ("resets", resetsRoot, ["06:00.0", "07:00.0"]),
+            ("no-iommu", noIOMMU, ["01:00.0"]),
+            ("acs-override", override, ["01:00.0"]),
+        ]
     }
 }

@@ -33,6 +33,8 @@ public struct SysfsFixture {
         public var physicalFunction: PCIAddress?
         /// The capability list its config space carries.
         public var capabilities = CapabilityLayout.powerManagement
+        /// The kernel's `reset_method` list (nil: no such file, as before Linux 5.15).
+        public var resetMethods: [String]?
 
         public init(address: PCIAddress, vendor: UInt16, device: UInt16, classCode: UInt32, revision: UInt8 = 0) {
             self.address = address; self.vendor = vendor; self.device = device
@@ -126,7 +128,7 @@ public struct SysfsFixture {
                         dev.bars = [(0xc010_0000 + UInt32(f.functions.count) << 12, 4096), (0x2001 + UInt32(fn) << 6, 64)]
                         dev.parent = port
                         // Capability lists by position (no draw from rng, so a seed's tree stays).
-                        let layouts = CapabilityLayout.allCases.filter { $0 != .rootPort && $0 != .switchPort }
+                        let layouts = CapabilityLayout.allCases.filter { $0 != .rootPort && $0 != .switchPort && $0 != .noSoftReset }
                         dev.capabilities = layouts[(Int(bus) * 7 + d * 3 + fn) % layouts.count]
                         f.functions.append(dev)
                         // A ConnectX-5 alone in its slot, on a bus with room, has SR-IOV virtual
@@ -231,6 +233,7 @@ public struct SysfsFixture {
             }
             try attr("resource", resource)
             try attr("driver_override", "(null)\n")
+            if let methods = fn.resetMethods { try attr("reset_method", methods.joined(separator: " ") + "\n") }
             if fn.bootVGA { try attr("boot_vga", "1\n") }
             if let drv = fn.driver {
                 try Files.makeDirectories(root + "/drivers/" + drv)

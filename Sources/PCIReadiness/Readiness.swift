@@ -214,9 +214,14 @@ public struct ReadinessInspector {
         }
 
         // Processes holding its device nodes.
-        r.processes = ProcessHolders.holding(nodes(a, group: s.iommuGroup), host: host)
+        let devNodes = nodes(a, group: s.iommuGroup)
+        let (holders, unreadable) = ProcessHolders.holding(devNodes, host: host)
+        r.processes = holders
         if !r.processes.isEmpty {
             findings.append(Finding(.attention, "processes hold its device nodes: " + r.processes.joined(separator: ", "), fix: "stop them before the guest starts"))
+        }
+        if unreadable > 0 {
+            findings.append(Finding(.attention, "could not check the open files of \(unreadable) process(es) for \(devNodes.sorted().joined(separator: ", "))", fix: "run check as root"))
         }
         r.findings = findings
         return r
@@ -242,16 +247,69 @@ public struct ReadinessInspector {
 
 /// Processes with a device node open (`/proc/PID/fd/*` links), under the host root.
 enum ProcessHolders {
-    static func holding(_ nodes: Set<String>, host: HostRoot) -> [String] {
-        guard !nodes.isEmpty, let pids = Files.list(host.path("/proc")) else { return [] }
+    /// The holders, and how many processes' open files could not be read (another user's).
+    static func holding(_ nodes: Set<String>, host: HostRoot) -> ([String], Int) {
+        guard !nodes.isEmpty, let pids = Files.list(host.path("/proc")) else { return ([], 0) }
         var out: [String] = []
+        var unreadable = 0
         for pid in pids.sorted(by: { (Int($0) ?? 0) < (Int($1) ?? 0) }) where pid.allSatisfy(\.isNumber) {
-            let fds = Files.list(host.path("/proc/\(pid)/fd")) ?? []
+            guard let fds = Files.list(host.path("/proc/\(pid)/fd")) else {
+                if Files.exists(host.path("/proc/\(pid)")) { unreadable += 1 }
+                continue
+            }
             let held = Set(fds.compactMap { Files.readLink(host.path("/proc/\(pid)/fd/\($0)")) }).intersection(nodes)
             guard !held.isEmpty else { continue }
             let comm = Files.readIfPresent(host.path("/proc/\(pid)/comm")).map { String(decoding: $0, as: UTF8.self).trimmingSpaces } ?? "?"
             out.append("\(pid) (\(comm)) \(held.sorted().joined(separator: " "))")
         }
-        return out
+        return (out, unreadable)
+    }
+}
+
+/// One IOMMU group as a whole: what its members are, and whether it can go to a guest.
+public struct GroupReport: Equatable, Sendable {
+    public struct Member: Equatable, Sendable {
+        public var device: RelatedDevice
+        /// What the host needs it for (empty: nothing).
+        public var refusals: [String]
+        public init(device: RelatedDevice, refusals: [String]) { self.device = device; self.refusals = refusals }
+    }
+    public var id: String
+    public var members: [Member]
+    public init(id: String, members: [Member]) { self.id = id; self.members = members }
+
+    public enum Verdict: String, Sendable {
+        /// Every endpoint is hidden (or already on a passthrough driver or none): a guest can have it.
+        case ready
+        /// Some endpoints are hidden and others are on host drivers: a guest start fails ("group N is not viable").
+        case notViable = "not viable"
+        /// Nothing in it is hidden: it stays with the host, and could be handed over whole.
+        case host
+        /// It holds a device the host needs: it cannot be handed over.
+        case refused
+    }
+
+    var endpoints: [Member] { members.filter { !$0.device.isBridge } }
+
+    /// Endpoints on a host driver and not hidden, while others of the group are hidden.
+    public var blockers: [Member] {
+        endpoints.filter { !$0.device.hidden && !($0.device.driver.map { ReadinessInspector.passthroughDrivers.contains($0) } ?? true) }
+    }
+
+    public var verdict: Verdict {
+        if endpoints.contains(where: { !$0.refusals.isEmpty }) { return .refused }
+        guard endpoints.contains(where: \.device.hidden) else { return .host }
+        return blockers.isEmpty ? .ready : .notViable
+    }
+
+    /// The verdict with its reason, for the listing.
+    public var summary: String {
+        switch verdict {
+        case .ready: return "ready"
+        case .host: return "host (nothing hidden)"
+        case .notViable: return "not viable: hide " + blockers.map(\.device.address.description).joined(separator: ", ") + " too"
+        case .refused:
+            return "refused: " + endpoints.filter { !$0.refusals.isEmpty }.map { "\($0.device.address) (\($0.refusals.joined(separator: "; ")))" }.joined(separator: ", ")
+        }
     }
 }

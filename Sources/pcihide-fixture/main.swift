@@ -8,7 +8,23 @@ import Glibc
 //   pcihide-fixture DIR [COUNT] [SEED]
 //   pcihide-fixture --host DIR      (the binding/safety host as a host root: use pcihide --root DIR)
 //   pcihide-fixture --desktop DIR   (a desktop host root: GPU, consumer group, NVMe /home, management NIC)
+//   pcihide-fixture --readiness NAME DIR   (a host of the readiness tests: desktop, server, consumer,
+//                                           sriov, efifb, resets, no-iommu, acs-override)
 let args = CommandLine.arguments
+if args.count == 4, args[1] == "--readiness" {
+    guard let host = HostRootFixture.readinessHosts().first(where: { $0.name == args[2] }) else {
+        StandardError.write("pcihide-fixture: no readiness host '\(args[2])'; there are " + HostRootFixture.readinessHosts().map(\.name).joined(separator: ", ") + "\n")
+        exit(64)
+    }
+    do {
+        try host.root.write(to: args[3])
+        print("host root in \(args[3]) (try pcihide check --root \(args[3]) \(host.devices.joined(separator: " ")))")
+        exit(0)
+    } catch {
+        StandardError.write("pcihide-fixture: \(error)\n")
+        exit(73)
+    }
+}
 if args.count == 3, args[1] == "--host" || args[1] == "--desktop" {
     do {
         if args[1] == "--host" { try SysfsFixture.writeHost(to: args[2]) } else { try SysfsFixture.desktop().write(to: args[2]) }

@@ -124,7 +124,7 @@ struct RuntimeCLITests {
         #expect(ok.status == 0)
         #expect(ok.stdout == """
             0000:01:00.0  class 0200  driver e1000e  not hidden
-              IOMMU: on
+              IOMMU: on (dmar0), interrupt remapping supported
               IOMMU group: 2, shared with: 0000:01:00.1 (e1000e, hidden)
                 0000:01:00.1: ready (hidden)
               same slot: 0000:01:00.1 (e1000e, hidden)

@@ -1,0 +1,122 @@
+import Foundation
+import PCIFixtures
+import Testing
+
+extension FileManager {
+    /// The real directory behind a sysfs device link (relative targets resolved).
+    func destinationOfSymbolicLinkIfPresent(_ path: String) -> String? {
+        (try? destinationOfSymbolicLink(atPath: path)).map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: path).deletingLastPathComponent()).standardizedFileURL.path }
+    }
+}
+
+/// `check` on the fixture hosts of the readiness issue: a golden report and JSON for each, and
+/// the verdicts asserted one by one. `PCIHIDE_UPDATE_GOLDEN=1 swift test` rewrites the goldens.
+@Suite("passthrough readiness")
+struct ReadinessTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/readiness")
+
+    static func golden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let url = fixtures.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["PCIHIDE_UPDATE_GOLDEN"] == "1" {
+            try actual.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(actual == (try String(contentsOf: url, encoding: .utf8)), "golden \(name) differs", sourceLocation: sourceLocation)
+    }
+
+    static func host(_ name: String) throws -> (CLI, [String]) {
+        var cli = try CLI()
+        let host = try #require(HostRootFixture.readinessHosts().first { $0.name == name })
+        try host.root.write(to: cli.dir)
+        cli.environment["PCIHIDE_SYSFS"] = nil
+        cli.environment["PCIHIDE_ROOT"] = cli.dir
+        return (cli, host.devices)
+    }
+
+    /// Each host, its devices and the verdict each must get.
+    static let expected: [(String, [String])] = [
+        ("desktop", ["refused", "ready with companions"]),
+        ("server", ["ready", "refused"]),
+        ("consumer", ["refused"]),
+        ("sriov", ["needs attention", "ready"]),
+        ("efifb", ["needs attention"]),
+        ("resets", ["needs attention", "needs attention"]),
+        ("no-iommu", ["needs attention"]),
+        ("acs-override", ["ready with companions"]),
+    ]
+
+    @Test(arguments: expected)
+    func verdicts(host name: String, verdicts: [String]) throws {
+        let (cli, devices) = try Self.host(name)
+        let text = try cli.run(["check"] + devices)
+        #expect(text.status == (verdicts.allSatisfy { $0 == "ready" } ? 0 : 1), "\(text.stderr)")
+        try Self.golden(text.stdout, "\(name).txt")
+        let json = try cli.run(["check", "--json"] + devices)
+        try Self.golden(json.stdout, "\(name).json")
+        let reports = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [[String: Any]]
+        #expect(reports.map { $0["verdict"] as? String } == verdicts)
+    }
+
+    @Test func specificFindings() throws {
+        let (server, _) = try Self.host("server")
+        let gpu = try server.run(["check", "01:00.0", "--json"])
+        let g = try JSONSerialization.jsonObject(with: Data(gpu.stdout.utf8)) as! [[String: Any]]
+        #expect((g[0]["reset"] as? [String: Any])?["methods"] as? [String] == ["flr", "bus"])
+        #expect((g[0]["isolation"] as? [[String: Any]])?.first?["isolates"] as? Bool == true)
+        #expect((g[0]["capabilities"] as? [String: Any])?["flr"] as? Bool == true)
+
+        let (consumer, _) = try Self.host("consumer")
+        let c = try consumer.run(["check", "04:00.0"])
+        #expect(c.stdout.contains("its IOMMU group 7 holds 0000:03:00.0, which the host needs (it carries the host's network: enp3s0"), "\(c.stdout)")
+
+        let (efi, _) = try Self.host("efifb")
+        let e = try efi.run(["check", "01:00.0"])
+        #expect(e.stdout.contains("  boot framebuffer: efifb at d0000000-d07e8fff\n") && e.stdout.contains("fix: add initcall_blacklist=sysfb_init"), "\(e.stdout)")
+
+        let (resets, _) = try Self.host("resets")
+        let r = try resets.run(["check", "06:00.0", "07:00.0"])
+        #expect(r.stdout.contains("fix: give the guest every device on bus 06 together (0000:06:00.1)"), "\(r.stdout)")
+        #expect(r.stdout.contains("gnif/vendor-reset"), "\(r.stdout)")
+
+        let (none, _) = try Self.host("no-iommu")
+        let n = try none.run(["check", "01:00.0"])
+        #expect(n.stdout.contains("fix: enable the IOMMU (AMD-Vi) in the firmware"), "\(n.stdout)")
+
+        // A process holding the GPU's DRM node is named, with what to do.
+        let (desk, _) = try Self.host("desktop")
+        let gpuDir = try #require(FileManager.default.destinationOfSymbolicLinkIfPresent(desk.dir + "/sys/bus/pci/devices/0000:01:00.0"))
+        try FileManager.default.createDirectory(atPath: gpuDir + "/drm/card1", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: desk.dir + "/proc/4242/fd", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: desk.dir + "/proc/4242/fd/5", withDestinationPath: "/dev/dri/card1")
+        try "Xorg\n".write(toFile: desk.dir + "/proc/4242/comm", atomically: true, encoding: .utf8)
+        let held = try desk.run(["check", "01:00.0"])
+        #expect(held.stdout.contains("  processes: 4242 (Xorg) /dev/dri/card1\n"), "\(held.stdout)")
+        #expect(held.stdout.contains("    - processes hold its device nodes: 4242 (Xorg) /dev/dri/card1; fix: stop them before the guest starts\n"), "\(held.stdout)")
+
+        let (acs, _) = try Self.host("acs-override")
+        let a = try acs.run(["check", "01:00.0"])
+        #expect(a.stdout.contains("note: pcie_acs_override=downstream,multifunction is on the kernel command line"), "\(a.stdout)")
+    }
+
+    @Test func groupsListsEveryGroupWithItsVerdict() throws {
+        let (cli, _) = try Self.host("desktop")
+        try cli.run(["hide", "01:00.0"])
+        let all = try cli.run(["groups"])
+        #expect(all.status == 0)
+        try Self.golden(all.stdout, "desktop-groups.txt")
+        #expect(all.stdout.contains("IOMMU group 1: not viable: hide 0000:01:00.1 too\n"))
+        #expect(all.stdout.contains("[10de:1b81] (nouveau) [hidden, free]\n"))
+        let hidden = try cli.run(["groups", "--hidden", "--json"])
+        let groups = try JSONSerialization.jsonObject(with: Data(hidden.stdout.utf8)) as! [[String: Any]]
+        #expect(groups.map { $0["group"] as? String } == ["1"])
+        #expect(groups.first?["verdict"] as? String == "not viable")
+        try cli.run(["hide", "01:00.1"])
+        let ready = try cli.run(["groups", "-s", "01:00.1"])
+        #expect(ready.stdout.hasPrefix("IOMMU group 1: ready\n"), "\(ready.stdout)")
+        let byID = try cli.run(["groups", "-d", "144d:"])
+        #expect(byID.stdout.hasPrefix("IOMMU group 3: refused: 0000:02:00.0 (it holds mounted file systems (/home))\n"), "\(byID.stdout)")
+        let (none, _) = try Self.host("no-iommu")
+        let noGroups = try none.run(["groups"])
+        #expect(noGroups.status == 69 && noGroups.stderr.contains("no IOMMU groups"), "\(noGroups.stderr)")
+    }
+}
