@@ -79,7 +79,9 @@ public struct DeviceSafety: Equatable, Sendable {
         }
         if cls == PCIClass.iommu { r.append("it is the IOMMU") }
         if isBootVGA { r.append("it is the boot VGA device (boot_vga = 1), which drives the console") }
-        if !mounts.isEmpty { r.append("it holds mounted file systems (\(mounts.joined(separator: ", ")))") }
+        let fileSystems = mounts.filter { !$0.hasPrefix("swap on ") }, swap = mounts.filter { $0.hasPrefix("swap on ") }
+        if !fileSystems.isEmpty { r.append("it holds mounted file systems (\(fileSystems.joined(separator: ", ")))") }
+        if !swap.isEmpty { r.append("it holds the host's swap (\(swap.map { String($0.dropFirst(8)) }.joined(separator: ", ")))") }
         let used = interfaces.filter(\.inUse)
         if !used.isEmpty { r.append("it carries the host's network: " + used.map(\.summary).joined(separator: ", ")) }
         return r
@@ -115,8 +117,11 @@ public struct SafetySources: Sendable {
     /// The host root, for the /dev paths the mount table names ("" on this machine).
     public var devPrefix: String
 
-    public init(mounts: String, blockClass: String?, netClass: String?, routes: String, inet6: String, devPrefix: String = "") {
-        self.mounts = mounts; self.blockClass = blockClass; self.netClass = netClass
+    /// /proc/swaps, or a file in its format; nil: swap is not traced.
+    public var swaps: String?
+
+    public init(mounts: String, blockClass: String?, netClass: String?, routes: String, inet6: String, devPrefix: String = "", swaps: String? = nil) {
+        self.mounts = mounts; self.blockClass = blockClass; self.netClass = netClass; self.swaps = swaps
         self.routes = routes; self.inet6 = inet6; self.devPrefix = devPrefix
     }
 
@@ -127,7 +132,8 @@ public struct SafetySources: Sendable {
         let own = tree.root == host.path("/sys/bus/pci")
         return SafetySources(mounts: mounts, blockClass: blockClass ?? (own ? host.path("/sys/class/block") : nil),
                              netClass: own ? host.path("/sys/class/net") : nil,
-                             routes: host.path("/proc/net/route"), inet6: host.path("/proc/net/if_inet6"), devPrefix: host.prefix)
+                             routes: host.path("/proc/net/route"), inet6: host.path("/proc/net/if_inet6"), devPrefix: host.prefix,
+                             swaps: host.path("/proc/swaps"))
     }
 }
 
@@ -169,6 +175,18 @@ public struct SafetyInspector {
                 let name = Files.realPath(sources.devPrefix + source).map { Files.baseName($0) } ?? Files.baseName(source)
                 let devices = Self.pciChain(blockClass + "/" + name, depth: 0)
                 if !devices.isEmpty { chains.append((String(fields[1]), devices)) }
+            }
+        }
+        // Swap partitions are held like mounts: `Filename Type Size Used Priority`, partitions only
+        // (a swap file lives on a mounted file system, which is traced above).
+        if let blockClass = self.blockClass, let swaps = sources.swaps, let text = Files.readIfPresent(swaps) {
+            for line in String(decoding: text, as: UTF8.self).split(separator: "\n").dropFirst() {
+                let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                guard fields.count >= 2, fields[1] == "partition", fields[0].hasPrefix("/dev/") else { continue }
+                let source = String(fields[0])
+                let name = Files.realPath(sources.devPrefix + source).map { Files.baseName($0) } ?? Files.baseName(source)
+                let devices = Self.pciChain(blockClass + "/" + name, depth: 0)
+                if !devices.isEmpty { chains.append(("swap on " + source, devices)) }
             }
         }
         mountChains = chains

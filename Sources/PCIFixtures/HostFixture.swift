@@ -29,6 +29,8 @@ public struct HostRootFixture {
     }
     public var disks: [Disk] = []
     public var interfaces: [Interface] = []
+    /// Swap partitions (names under a disk, as in `disks`), written to proc/swaps.
+    public var swaps: [Disk] = []
     /// proc/cmdline (nil: not written).
     public var commandLine: String? = "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet"
     /// proc/iomem (nil: not written).
@@ -59,6 +61,16 @@ public struct HostRootFixture {
             if let m = d.mountPoint { mounts += "/dev/\(d.name) \(m) ext4 rw,relatime 0 0\n" }
         }
         try writeTestFile(root + "/proc/mounts", Array(mounts.utf8))
+        var swapsText = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
+        for (k, d) in swaps.enumerated() {
+            guard let dev = Files.realPath(pciRoot + "/devices/" + d.controller.description) else { continue }
+            let disk = String(d.name.prefix { !$0.isNumber })
+            let part = dev + "/swaphost\(k)/block/\(disk)/\(d.name)"
+            try Files.makeDirectories(part)
+            link(part, at: root + "/sys/class/block/" + d.name)
+            swapsText += "/dev/\(d.name)                               partition\t8388604\t\t0\t\t-2\n"
+        }
+        try writeTestFile(root + "/proc/swaps", Array(swapsText.utf8))
         var route = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
         for i in interfaces {
             let dir: String
@@ -218,9 +230,11 @@ extension HostRootFixture {
         var mgmt = fn("0000:02:00.0", 0x8086, 0x1521, 0x020000, driver: "igb", group: 4, parent: "0000:00:02.0")
         mgmt.capabilities = .expressEndpoint
         server.functions.append(mgmt)
+        server.functions.append(fn("0000:00:17.0", 0x8086, 0xa182, 0x010601, driver: "ahci", group: 5))
         var serverRoot = HostRootFixture(pci: server)
         serverRoot.interfaces = [.init(device: PCIAddress(sysfsName: "0000:02:00.0")!, name: "eno1", routes: ["default"])]
-        serverRoot.disks = []
+        // The SATA controller holds nothing mounted, only the host's swap.
+        serverRoot.swaps = [.init(controller: PCIAddress(sysfsName: "0000:00:17.0")!, name: "sdb2", mountPoint: nil)]
 
         // A consumer board: chipset root ports without ACS, so a multifunction chipset port
         // drags the onboard NIC into the group of the card behind its sibling.
@@ -287,7 +301,7 @@ extension HostRootFixture {
 
         return [
             ("desktop", SysfsFixture.desktop(), ["01:00.0", "00:17.0"]),
-            ("server", serverRoot, ["01:00.0", "02:00.0"]),
+            ("server", serverRoot, ["01:00.0", "02:00.0", "00:17.0"]),
             ("consumer", consumerRoot, ["04:00.0"]),
             ("sriov", sriovRoot, ["05:00.0", "05:00.2"]),
             ("efifb", efiRoot, ["01:00.0"]),

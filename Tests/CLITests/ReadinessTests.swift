@@ -36,7 +36,7 @@ struct ReadinessTests {
     /// Each host, its devices and the verdict each must get.
     static let expected: [(String, [String])] = [
         ("desktop", ["refused", "ready with companions"]),
-        ("server", ["ready", "refused"]),
+        ("server", ["refused", "ready", "refused"]),
         ("consumer", ["refused"]),
         ("sriov", ["needs attention", "ready"]),
         ("efifb", ["needs attention"]),
@@ -64,6 +64,10 @@ struct ReadinessTests {
         #expect((g[0]["reset"] as? [String: Any])?["methods"] as? [String] == ["flr", "bus"])
         #expect((g[0]["isolation"] as? [[String: Any]])?.first?["isolates"] as? Bool == true)
         #expect((g[0]["capabilities"] as? [String: Any])?["flr"] as? Bool == true)
+
+        let swap = try server.run(["check", "00:17.0"])
+        #expect(swap.stdout.contains("    - it holds the host's swap (/dev/sdb2)\n"), "\(swap.stdout)")
+        #expect(try server.run(["hide", "00:17.0"]).status == 64)
 
         let (consumer, _) = try Self.host("consumer")
         let c = try consumer.run(["check", "04:00.0"])
