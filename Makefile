@@ -7,7 +7,7 @@ DESTDIR  ?=
 # mandoc and man-db for the man page, and the packages whose pages its SEE ALSO names (so that
 # mandoc -Tlint finds them); valgrind for instruction counts.
 DEBS     := libpci-dev libkmod-dev pciutils pci.ids pkg-config \
-            bash-completion zsh fish tmux mandoc man-db driverctl xen-utils-common libvirt-clients valgrind python3
+            bash-completion zsh fish tmux mandoc man-db driverctl xen-utils-common libvirt-clients libxml2-utils valgrind python3
 BINARY   ?= .build/release/pcihide
 BINDIR    = $(DESTDIR)$(PREFIX)/bin
 MANDIR    = $(DESTDIR)$(PREFIX)/share/man/man1

@@ -173,13 +173,13 @@ _pcihide() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|hide|unhide|hidden|check|grub|domain|assign|release|policy|owners|history|groups|emu|completion|help)
+    list|hide|unhide|hidden|check|grub|domain|assign|release|policy|owners|history|groups|config|emu|completion|help)
         # Offer subcommand argument completions
         "_pcihide_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list hide unhide hidden check grub domain assign release policy owners history groups emu completion help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list hide unhide hidden check grub domain assign release policy owners history groups config emu completion help' -- "${cur}"))
         ;;
     esac
 }
@@ -689,6 +689,49 @@ _pcihide_groups() {
         ;;
     '--block-class')
         __pcihide_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_pcihide_config() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--device)
+    non_repeating_options=(--format --domain --sysfs -F -i --root --state)
+    __pcihide_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--format')
+        __pcihide_add_completions -W 'xl'$'\n''libvirt'$'\n''qemu'
+        return
+        ;;
+    '--domain')
+        __pcihide_add_completions -W "$(__pcihide_custom_complete ---completion config -- --domain "${COMP_CWORD}" "$(__pcihide_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--device')
+        __pcihide_add_completions -W "$(__pcihide_custom_complete ---completion config -- --device "${COMP_CWORD}" "$(__pcihide_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--sysfs')
+        __pcihide_add_completions -d
+        return
+        ;;
+    '-F')
+        __pcihide_add_completions -f
+        return
+        ;;
+    '-i')
+        return
+        ;;
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
+    '--state')
+        __pcihide_add_completions -f
         return
         ;;
     esac

@@ -56,6 +56,8 @@ function __pcihide_parse_tokens -S
             __pcihide_parse_subcommand 0 'root=' 'state=' 'check' 'version' 'h/help'
         case 'groups'
             __pcihide_parse_subcommand 0 's=' 'd=' 'hidden' 'json' 'root=' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
+        case 'config'
+            __pcihide_parse_subcommand 0 'format=' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
         case 'emu'
             __pcihide_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -142,6 +144,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pci
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'owners' -d 'Show who owns each hidden device: address, name, owner, policy, since.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'history' -d 'Show every change to the hidden set and ownership, oldest first.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'groups' -d 'List IOMMU groups with their devices and whether each group can go to a guest.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'config' -d 'Print what a guest\'s configuration needs for its devices: an xl pci= line, libvirt <hostdev> elements or QEMU -device arguments.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'emu' -d 'Dry-run a guest\'s PCI bus: what it reads through ports 0xCF8/0xCFC (nothing touches hardware).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'completion' -d 'Print the shell completion script (bash, zsh or fish).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'help' -d 'Show subcommand help information.'
@@ -281,6 +284,16 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide groups" block-class' -l 'block-class' -d 'The block-device class directory (default: $PCIHIDE_BLOCK_CLASS, else sys/class/block under the host root when the sysfs tree is the root\'s own; other trees are not traced).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide groups" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide groups" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide config" format' -l 'format' -d 'xl (an xl.cfg pci = [...] line), libvirt (<hostdev> elements) or qemu (-device vfio-pci arguments).' -rfka 'xl libvirt qemu'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide config" domain' -l 'domain' -d 'The guest domain whose devices (owned or reserved in the ledger) to show.' -rfka '(__pcihide_custom_completion ---completion config -- --domain (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide config"' -l 'device' -d 'A host device to give the guest, xl style: 02:09.0, 02:09.0@09, 02:09.0,permissive=1 (repeatable; previews without a ledger).' -rfka '(__pcihide_custom_completion ---completion config -- --device (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide config" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide config" F' -s 'F' -d 'Read devices from an lspci -x/-xxx/-xxxx dump instead (as lspci -F).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide config" i' -s 'i' -d 'Use this ID database instead of pci.ids (as lspci -i).' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide config" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide config" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide config" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide config" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide emu" -eq 1' -fa 'read' -d 'Read one register as the guest would, and say whether it is emulated or shone through.'

@@ -120,6 +120,7 @@ public enum FastCompletion {
             "release -- positional@0": .hidden, "policy -- positional@0": .hidden,
             "assign -- --domain": .domains, "domain start -- positional@0": .domains, "domain kill -- positional@0": .domains,
             "emu lspci -- -s": .devices,
+            "config -- --domain": .domains, "config -- --device": .devices,
         ]
         for sub in ["read", "trace", "dump", "lspci", "proc-pci"] {
             t["emu \(sub) -- --domain"] = .domains

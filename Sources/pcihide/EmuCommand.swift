@@ -28,6 +28,10 @@ struct GuestOptions: ParsableArguments {
 struct Guest {
     let bus: GuestBus
     let names: PCINames
+    /// Each passthrough device's host address, in `bus.devices` order.
+    let hosts: [PCIAddress]
+    /// Each host slot's present functions (to tell whether a guest slot holds all of them).
+    let presentFunctions: [PCISlot: Int]
 
     static func makeBus(_ devices: [PassthroughDevice]) throws(Failure) -> GuestBus {
         do { return try GuestBus(devices: devices) } catch { throw Failure(.usage, error.message) }
@@ -64,6 +68,7 @@ struct Guest {
         let source = try options.inventoryOptions.source(try options.host.resolve())
         let inventory = try Inventory(source: source, idsFile: options.inventoryOptions.idsFile)
         var devices: [PassthroughDevice] = []
+        var hosts: [PCIAddress] = []
         for (sel, vslot, permissive) in wanted {
             let matching = inventory.devices.filter { sel.matches($0.address) }
             if matching.isEmpty {
@@ -88,9 +93,14 @@ struct Guest {
                     config: d.config, barSizes: bars.map(\.size), romSize: d.rom.size,
                     hostIRQ: UInt8(truncatingIfNeeded: max(0, min(255, d.irq))), virtualSlot: vslot, permissive: permissive,
                     hostIds: virtualFunction ? .init(vendor: d.vendorId, device: d.deviceId) : nil))
+                hosts.append(d.address)
             }
         }
         bus = try Guest.makeBus(devices)
+        self.hosts = hosts
+        var counts: [PCISlot: Int] = [:]
+        for d in inventory.devices { counts[d.address.slot, default: 0] += 1 }
+        presentFunctions = counts
         names = PCINames(device: { inventory.knownName(vendor: $0, device: $1) }, className: { inventory.knownClassName($0) })
     }
 }

@@ -1,0 +1,110 @@
+import ArgumentParser
+import PCIEmulation
+import PCIModel
+
+/// The toolstack a guest configuration is written for.
+enum GuestConfigFormat: String, ExpressibleByArgument, CaseIterable {
+    case xl, libvirt, qemu
+}
+
+struct Config: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print what a guest's configuration needs for its devices: an xl pci= line, libvirt <hostdev> elements or QEMU -device arguments.",
+        discussion: """
+            The devices are those the domain owns or is reserved in the ledger (--domain N), or the \
+            ones given with --device (as emu takes them). Guest addresses are the ones emu shows: \
+            one placement for all three formats. libvirt's elements are managed='no' (pcihide binds \
+            the devices) and mark function 0 of a slot with several functions multifunction='on'.
+            """
+    )
+
+    @Option(help: "xl (an xl.cfg pci = [...] line), libvirt (<hostdev> elements) or qemu (-device vfio-pci arguments).")
+    var format: GuestConfigFormat = .xl
+
+    @OptionGroup var guest: GuestOptions
+
+    func run() throws {
+        try reporting {
+            let g = try Guest(guest)
+            let placed = GuestConfig.placements(g)
+            switch format {
+            case .xl:
+                let (line, notes) = GuestConfig.xl(placed, presentFunctions: g.presentFunctions)
+                notes.forEach { note($0) }
+                print(line)
+            case .libvirt: writeStandardOutput(GuestConfig.libvirt(placed))
+            case .qemu: print(GuestConfig.qemu(placed))
+            }
+        }
+    }
+}
+
+/// A passthrough function and where the guest sees it.
+struct Placement: Equatable {
+    var host: PCIAddress
+    var slot: UInt8
+    var function: UInt8
+    var permissive: Bool
+    /// Its guest slot holds more than one function.
+    var multifunction: Bool
+}
+
+/// The three renderings of one placement (GuestBus's, as `emu` shows it).
+enum GuestConfig {
+    static func placements(_ g: Guest) -> [Placement] {
+        var out: [Placement] = []
+        var perSlot: [UInt8: Int] = [:]
+        for f in g.bus.functions { if case .passthrough = f.kind { perSlot[f.slot, default: 0] += 1 } }
+        for f in g.bus.functions {
+            guard case .passthrough(let i) = f.kind else { continue }
+            out.append(Placement(host: g.hosts[i], slot: f.slot, function: f.function, permissive: g.bus.devices[i].permissive,
+                                 multifunction: perSlot[f.slot, default: 0] > 1))
+        }
+        return out
+    }
+
+    /// `pci = [ '0000:02:09.0@09', ... ]`. Functions sharing a guest slot are given as the host
+    /// slot's wildcard (`BB:DD.*@SS`), as xl places several functions only that way; when the
+    /// guest does not get every function of that host slot, they are listed one by one without a
+    /// slot and a note says so.
+    static func xl(_ placed: [Placement], presentFunctions: [PCISlot: Int]) -> (String, [String]) {
+        var items: [String] = []
+        var notes: [String] = []
+        var done = Set<UInt8>()
+        for p in placed where !done.contains(p.slot) {
+            done.insert(p.slot)
+            let same = placed.filter { $0.slot == p.slot }
+            let options = same.contains(where: \.permissive) ? ",permissive=1" : ""
+            if same.count == 1 {
+                items.append("'\(p.host)@\(hex(p.slot, 2))\(options)'")
+            } else if same.count == presentFunctions[p.host.slot] && Set(same.map(\.host.slot)).count == 1 {
+                items.append("'\(hex(p.host.domain, 4)):\(hex(p.host.bus, 2)):\(hex(p.host.device, 2)).*@\(hex(p.slot, 2))\(options)'")
+            } else {
+                for q in same { items.append("'\(q.host)\(q.permissive ? ",permissive=1" : "")'") }
+                notes.append("\(same.map(\.host.description).joined(separator: ", ")) share guest slot \(hex(p.slot, 2)) but are not every function of their host slot: xl places them itself")
+            }
+        }
+        return ("pci = [ " + items.joined(separator: ", ") + " ]", notes)
+    }
+
+    static func libvirt(_ placed: [Placement]) -> String {
+        var out = ""
+        for p in placed {
+            let h = p.host
+            out += "<hostdev mode='subsystem' type='pci' managed='no'>\n"
+            out += p.permissive ? "  <source writeFiltering='no'>\n" : "  <source>\n"
+            out += "    <address domain='0x\(hex(h.domain, 4))' bus='0x\(hex(h.bus, 2))' slot='0x\(hex(h.device, 2))' function='0x\(h.function)'/>\n"
+            out += "  </source>\n"
+            out += "  <address type='pci' domain='0x0000' bus='0x00' slot='0x\(hex(p.slot, 2))' function='0x\(p.function)'"
+            out += p.multifunction && p.function == 0 ? " multifunction='on'/>\n" : "/>\n"
+            out += "</hostdev>\n"
+        }
+        return out
+    }
+
+    static func qemu(_ placed: [Placement]) -> String {
+        placed.map { p in
+            "-device vfio-pci,host=\(p.host),addr=0x\(hex(p.slot, 2)).\(p.function)" + (p.multifunction && p.function == 0 ? ",multifunction=on" : "")
+        }.joined(separator: " ")
+    }
+}
