@@ -14,6 +14,7 @@ MANDIR    = $(DESTDIR)$(PREFIX)/share/man/man1
 BASHDIR   = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR    = $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
 FISHDIR   = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+UNITDIR   = $(DESTDIR)$(PREFIX)/lib/systemd/system
 RELEASE  := .build/release/pcihide
 FUZZ_RUNS ?= 1000000
 
@@ -61,13 +62,15 @@ install: build install-files
 
 ## install-files: install $(BINARY) and the committed files without building (the tests use it)
 install-files:
-	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)
+	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR) $(UNITDIR)
 	install -m 755 $(BINARY) $(BINDIR)/pcihide
 	install -m 644 man/pcihide.1 $(MANDIR)/pcihide.1
 	install -m 644 Completions/pcihide.bash $(BASHDIR)/pcihide
 	install -m 644 Completions/_pcihide $(ZSHDIR)/_pcihide
 	install -m 644 Completions/pcihide.fish $(FISHDIR)/pcihide.fish
+	sed 's|@BINDIR@|$(PREFIX)/bin|' systemd/pcihide-watch@.service.in > $(UNITDIR)/pcihide-watch@.service
+	chmod 644 $(UNITDIR)/pcihide-watch@.service
 
 ## uninstall: remove exactly what install put there
 uninstall:
-	rm -f $(BINDIR)/pcihide $(MANDIR)/pcihide.1 $(BASHDIR)/pcihide $(ZSHDIR)/_pcihide $(FISHDIR)/pcihide.fish
+	rm -f $(BINDIR)/pcihide $(MANDIR)/pcihide.1 $(BASHDIR)/pcihide $(ZSHDIR)/_pcihide $(FISHDIR)/pcihide.fish $(UNITDIR)/pcihide-watch@.service

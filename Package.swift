@@ -33,6 +33,8 @@ let package = Package(
         // Devices present on a source (live sysfs, a sysfs tree, an lspci dump) and lspci's listing.
         // The capability decoder: config bytes in, a typed description and lspci's text out; no I/O.
         .target(name: "PCICapabilities"),
+        // The toolstacks that run guests: xl and libvirt (queries, attach and detach, events).
+        .target(name: "PCIToolstacks", dependencies: ["PCIModel", "PCIState", "SystemIO"]),
         // Whether a guest start will work: groups, isolation, reset, framebuffers, holders.
         .target(name: "PCIReadiness", dependencies: ["PCIBinding", "PCICapabilities", "PCIInventory", "PCIModel", "SystemIO"]),
         .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim", "PCICapabilities"]),
@@ -48,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "pcihide",
             dependencies: [
-                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding", "PCICompletion", "PCICapabilities", "PCIReadiness",
+                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding", "PCICompletion", "PCICapabilities", "PCIReadiness", "PCIToolstacks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -173,13 +173,13 @@ _pcihide() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|hide|unhide|hidden|check|grub|domain|assign|release|policy|owners|history|groups|config|emu|completion|help)
+    list|hide|unhide|hidden|check|grub|domain|assign|release|policy|owners|history|groups|config|watch|emu|completion|help)
         # Offer subcommand argument completions
         "_pcihide_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list hide unhide hidden check grub domain assign release policy owners history groups config emu completion help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list hide unhide hidden check grub domain assign release policy owners history groups config watch emu completion help' -- "${cur}"))
         ;;
     esac
 }
@@ -438,14 +438,18 @@ _pcihide_domain() {
 
 _pcihide_domain_start() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--apply --version -h --help)
     repeating_options=()
-    non_repeating_options=(--name --root --state)
+    non_repeating_options=(--name --toolstack --root --state)
     __pcihide_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--name')
+        return
+        ;;
+    '--toolstack')
+        __pcihide_add_completions -W 'xl'$'\n''libvirt'
         return
         ;;
     '--root')
@@ -469,13 +473,17 @@ _pcihide_domain_start() {
 
 _pcihide_domain_kill() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--apply --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --state)
+    non_repeating_options=(--toolstack --root --state)
     __pcihide_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
+    '--toolstack')
+        __pcihide_add_completions -W 'xl'$'\n''libvirt'
+        return
+        ;;
     '--root')
         __pcihide_add_completions -d
         return
@@ -724,6 +732,30 @@ _pcihide_config() {
         return
         ;;
     '-i')
+        return
+        ;;
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
+    '--state')
+        __pcihide_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_pcihide_watch() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--toolstack --root --state)
+    __pcihide_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--toolstack')
+        __pcihide_add_completions -W 'xl'$'\n''libvirt'
         return
         ;;
     '--root')

@@ -38,9 +38,9 @@ function __pcihide_parse_tokens -S
             __pcihide_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'start'
-                __pcihide_parse_subcommand 1 'name=' 'root=' 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 1 'name=' 'apply' 'toolstack=' 'root=' 'state=' 'version' 'h/help'
             case 'kill'
-                __pcihide_parse_subcommand 1 'root=' 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 1 'apply' 'toolstack=' 'root=' 'state=' 'version' 'h/help'
             case 'list'
                 __pcihide_parse_subcommand 0 'json' 'root=' 'state=' 'version' 'h/help'
             end
@@ -58,6 +58,8 @@ function __pcihide_parse_tokens -S
             __pcihide_parse_subcommand 0 's=' 'd=' 'hidden' 'json' 'root=' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
         case 'config'
             __pcihide_parse_subcommand 0 'format=' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
+        case 'watch'
+            __pcihide_parse_subcommand 0 'toolstack=' 'root=' 'state=' 'version' 'h/help'
         case 'emu'
             __pcihide_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -145,6 +147,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pci
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'history' -d 'Show every change to the hidden set and ownership, oldest first.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'groups' -d 'List IOMMU groups with their devices and whether each group can go to a guest.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'config' -d 'Print what a guest\'s configuration needs for its devices: an xl pci= line, libvirt <hostdev> elements or QEMU -device arguments.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'watch' -d 'Follow guest domains starting and dying in a toolstack and hand hidden devices over as they do.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'emu' -d 'Dry-run a guest\'s PCI bus: what it reads through ports 0xCF8/0xCFC (nothing touches hardware).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'completion' -d 'Print the shell completion script (bash, zsh or fish).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'help' -d 'Show subcommand help information.'
@@ -227,11 +230,15 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pci
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide domain" -eq 1' -fa 'list' -d 'List the running domains.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide domain start" -eq 1' -fka '(__pcihide_custom_completion ---completion domain start -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" name' -l 'name' -d 'A name for the domain.' -rfka ''
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" apply' -l 'apply' -d 'Carry out the hand-over through the toolstack (attach or detach the devices), not only in the ledger.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" toolstack' -l 'toolstack' -d 'The toolstack for --apply: xl (xl pci-attach/pci-detach) or libvirt (virsh attach-device/detach-device --live).' -rfka 'xl libvirt'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide domain kill" -eq 1' -fka '(__pcihide_custom_completion ---completion domain kill -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" apply' -l 'apply' -d 'Carry out the hand-over through the toolstack (attach or detach the devices), not only in the ledger.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" toolstack' -l 'toolstack' -d 'The toolstack for --apply: xl (xl pci-attach/pci-detach) or libvirt (virsh attach-device/detach-device --live).' -rfka 'xl libvirt'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" version' -l 'version' -d 'Show the version.'
@@ -294,6 +301,11 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide config" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide config" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide config" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide watch" toolstack' -l 'toolstack' -d 'The toolstack to follow: xl or libvirt.' -rfka 'xl libvirt'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide watch" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide watch" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide watch" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide watch" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide emu" -eq 1' -fa 'read' -d 'Read one register as the guest would, and say whether it is emulated or shone through.'

@@ -6,7 +6,9 @@ import PCIModel
 /// Runs a program found on PATH and returns its standard output (for toolstack queries such as
 /// `xl pci-assignable-list`). Standard error passes through to the user.
 public enum Command {
-    public static func output(_ arguments: [String]) throws(Failure) -> String {
+    /// Starts a program found on PATH with its standard output on a pipe: its pid and the
+    /// pipe's reading end (the caller closes it and waits for the pid).
+    static func spawn(_ arguments: [String]) throws(Failure) -> (pid_t, Int32) {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw Failure(.ioError, "cannot run \(arguments[0]): pipe: \(Files.errorText(errno))") }
         var actions = posix_spawn_file_actions_t()
@@ -24,15 +26,20 @@ public enum Command {
             close(fds[0])
             throw Failure(.unavailable, "cannot run \(arguments[0]): \(Files.errorText(rc)) (is it installed and on PATH?)")
         }
+        return (pid, fds[0])
+    }
+
+    public static func output(_ arguments: [String]) throws(Failure) -> String {
+        let (pid, output) = try spawn(arguments)
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 4096)
         while true {
-            let n = buf.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
+            let n = buf.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             out += buf[0..<n]
         }
-        close(fds[0])
+        close(output)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let exited = status & 0x7f == 0
@@ -41,5 +48,50 @@ public enum Command {
             throw Failure(.unavailable, "\(arguments.joined(separator: " ")) failed (" + (exited ? "exit status \(code)" : "killed by signal \(status & 0x7f)") + ")")
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension Command {
+    /// Set by SIGTERM or SIGINT while `follow` runs: it stops reading, ends the child and returns.
+    nonisolated(unsafe) public static var stopRequested: sig_atomic_t = 0
+
+    /// Makes SIGTERM and SIGINT ask `follow` to stop (without SA_RESTART, so that a blocked read
+    /// returns at once) instead of killing the process in the middle of a change.
+    public static func stopOnTermination() {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in Command.stopRequested = 1 }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGTERM, &action, nil)
+        sigaction(SIGINT, &action, nil)
+    }
+
+    /// Runs a long-lived program (an event stream such as `xenstore-watch` or `virsh event
+    /// --loop`) and hands each line of its standard output to `onLine` as it comes. Returns when
+    /// the program ends (its exit status) or a stop was requested (nil; the program is ended).
+    public static func follow(_ arguments: [String], onLine: (String) throws -> Void) throws -> Int32? {
+        let (pid, output) = try spawn(arguments)
+        defer { close(output) }
+        var pending: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        var stopped = false
+        while true {
+            if stopRequested != 0 { stopped = true; break }
+            let n = buf.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            pending += buf[0..<n]
+            while let nl = pending.firstIndex(of: 0x0a) {
+                let line = String(decoding: pending[..<nl], as: UTF8.self)
+                pending.removeSubrange(...nl)
+                try onLine(line)
+                if stopRequested != 0 { stopped = true; break }
+            }
+            if stopped { break }
+        }
+        if stopped { kill(pid, SIGTERM) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return stopped ? nil : (status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))
     }
 }

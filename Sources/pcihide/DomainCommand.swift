@@ -1,7 +1,9 @@
 import ArgumentParser
 import PCIModel
 import PCIOwnership
+import PCIInventory
 import PCIState
+import PCIToolstacks
 import SystemIO
 
 struct DomainOptions: ParsableArguments {
@@ -23,17 +25,46 @@ struct DomainStart: ParsableCommand {
     )
     @OptionGroup var domain: DomainOptions
     @Option(help: "A name for the domain.") var name: String?
+    @OptionGroup var apply: ToolstackOptions
     @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
         try reporting {
             let now = Clock.nowRFC3339()
-            let (received, warnings) = try stateOptions.store(try host.resolve()).update { state in
-                (try Ownership.start(domain.id, name: name, in: &state, now: now), Ownership.splitSlots(in: state))
+            let host = try self.host.resolve()
+            let store = try stateOptions.store(host)
+            var handOver: HandOver?
+            var target: RunningDomain?
+            if let ts = try apply.make() {
+                let h = HandOver(toolstack: ts, source: try InventorySource(sysfs: nil, dumpFile: nil, host: host))
+                guard let running = try h.running(domain.id) else {
+                    throw Failure(.usage, "domain \(domain.id) is not running in \(ts.name): start the guest first, then record it (nothing was changed)")
+                }
+                handOver = h
+                target = RunningDomain(id: running.id, name: name ?? running.name)
+            }
+            var attached: [(DeviceSelection, Placement)] = []
+            let (received, warnings, lines): ([DeviceSelection], [String], [String])
+            do {
+                (received, warnings, lines) = try store.update { state in
+                    let got = try Ownership.start(domain.id, name: name, in: &state, now: now)
+                    var lines: [String] = []
+                    if let handOver, let target {
+                        let r = handOver.attach(got, to: target, in: &state)
+                        lines = r.lines
+                        attached = r.attached
+                    }
+                    let kept = got.filter { s in state.entry(for: s)?.owner == domain.id }
+                    return (kept, Ownership.splitSlots(in: state), lines)
+                }
+            } catch {
+                if let handOver, let target { handOver.undo(attached, from: target) }
+                throw error
             }
             print("domain \(domain.id) started" + (received.isEmpty ? "; it received no device" : "; it received:"))
             received.forEach { print("  \($0)") }
+            lines.forEach { print($0) }
             warnings.forEach { warn($0) }
         }
     }
@@ -46,11 +77,17 @@ struct DomainKill: ParsableCommand {
         aliases: ["destroy"]
     )
     @OptionGroup var domain: DomainOptions
+    @OptionGroup var apply: ToolstackOptions
     @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
         try reporting {
+            // Its devices go to the next guest only once it is gone: the toolstack detaches a
+            // dead guest's devices itself, and a guest still running keeps them.
+            if let ts = try apply.make(), try HandOver(toolstack: ts, source: .sysfs("/")).running(domain.id) != nil {
+                throw Failure(.usage, "domain \(domain.id) is still running in \(ts.name): destroy or shut it down first; its devices stay with it (nothing was changed)")
+            }
             let freed = try stateOptions.store(try host.resolve()).update { state in
                 try Ownership.kill(domain.id, in: &state, now: Clock.nowRFC3339())
             }

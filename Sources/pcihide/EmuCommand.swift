@@ -65,8 +65,13 @@ struct Guest {
                 }
             }
         }
-        let source = try options.inventoryOptions.source(try options.host.resolve())
-        let inventory = try Inventory(source: source, idsFile: options.inventoryOptions.idsFile)
+        try self.init(wanted: wanted, source: try options.inventoryOptions.source(try options.host.resolve()), idsFile: options.inventoryOptions.idsFile)
+    }
+
+    /// The guest bus for these selections (with their xl slot and permissive options), reading
+    /// the devices' config spaces from `source`.
+    init(wanted: [(DeviceSelection, UInt8?, Bool)], source: InventorySource, idsFile: String?) throws {
+        let inventory = try Inventory(source: source, idsFile: idsFile)
         var devices: [PassthroughDevice] = []
         var hosts: [PCIAddress] = []
         for (sel, vslot, permissive) in wanted {

@@ -2,6 +2,7 @@ import ArgumentParser
 import PCIInventory
 import PCIModel
 import PCIOwnership
+import PCIToolstacks
 import PCIState
 import SystemIO
 

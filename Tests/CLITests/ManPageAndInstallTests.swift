@@ -72,6 +72,7 @@ struct ManPageAndInstallTests {
         #expect(status == 0, "\(output)")
         let expected = [
             "usr/local/bin/pcihide",
+            "usr/local/lib/systemd/system/pcihide-watch@.service",
             "usr/local/share/bash-completion/completions/pcihide",
             "usr/local/share/fish/vendor_completions.d/pcihide.fish",
             "usr/local/share/man/man1/pcihide.1",
@@ -83,6 +84,17 @@ struct ManPageAndInstallTests {
         #expect(files == expected)
         #expect(FileManager.default.isExecutableFile(atPath: dest + "/usr/local/bin/pcihide"))
         #expect(FileManager.default.contentsEqual(atPath: dest + "/usr/local/share/man/man1/pcihide.1", andPath: Self.root + "/man/pcihide.1"))
+        let unit = try String(contentsOfFile: dest + "/usr/local/lib/systemd/system/pcihide-watch@.service", encoding: .utf8)
+        #expect(unit.contains("ExecStart=/usr/local/bin/pcihide watch --toolstack %i\n"), "\(unit)")
+        // systemd's own checker, on an instance of the template (it wants an ExecStart binary that
+        // exists, so the one installed above is pointed at).
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") {
+            let instance = dest + "/pcihide-watch@xl.service"
+            try unit.replacingOccurrences(of: "/usr/local/bin/pcihide", with: dest + "/usr/local/bin/pcihide").write(toFile: instance, atomically: true, encoding: .utf8)
+            let (vstatus, voutput) = try Self.run("/usr/bin/systemd-analyze", ["verify", "--man=no", instance], cwd: dest)
+            #expect(vstatus == 0 && !voutput.contains("pcihide-watch@xl.service:"), "\(voutput)")
+            try FileManager.default.removeItem(atPath: instance)
+        }
         let (ustatus, uoutput) = try Self.run("/usr/bin/make", ["-s", "uninstall"] + vars, cwd: Self.root)
         #expect(ustatus == 0, "\(uoutput)")
         let left = (FileManager.default.enumerator(atPath: dest)?.allObjects as? [String] ?? [])

@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import PCIInventory
+import PCIModel
+import PCIOwnership
+import PCIState
+import PCIToolstacks
+import SystemIO
+
+enum ToolstackName: String, ExpressibleByArgument, CaseIterable { case xl, libvirt }
+
+/// `--apply --toolstack xl|libvirt`: carry out what the ledger decided through a toolstack.
+struct ToolstackOptions: ParsableArguments {
+    @Flag(help: "Carry out the hand-over through the toolstack (attach or detach the devices), not only in the ledger.")
+    var apply = false
+
+    @Option(help: "The toolstack for --apply: xl (xl pci-attach/pci-detach) or libvirt (virsh attach-device/detach-device --live).")
+    var toolstack: ToolstackName?
+
+    func validate() throws {
+        if apply && toolstack == nil { throw ValidationError("--apply needs --toolstack xl or --toolstack libvirt") }
+        if toolstack != nil && !apply { throw ValidationError("--toolstack goes with --apply") }
+    }
+
+    /// The toolstack to apply through, nil without --apply.
+    func make() throws -> Toolstack? {
+        guard apply, let toolstack else { return nil }
+        return try HandOver.toolstack(toolstack)
+    }
+}
+
+/// Attaches and detaches what the ledger decided, keeping ledger and toolstack in agreement: a
+/// device whose attach fails stays free in the ledger, and the message says what to do.
+struct HandOver {
+    let toolstack: Toolstack
+    let source: InventorySource
+
+    static func toolstack(_ name: ToolstackName) throws -> Toolstack {
+        switch name {
+        case .xl: return XL()
+        case .libvirt:
+            let dir = try Files.makeTemporaryDirectory(prefix: "pcihide-virsh-")
+            return Virsh(scratch: dir)
+        }
+    }
+
+    /// The toolstack's running domain with this id (nil when it does not run there).
+    func running(_ id: Int) throws(Failure) -> RunningDomain? {
+        try toolstack.running().first { $0.id == id }
+    }
+
+    /// Attaches the entries `received` now owned by `domain` at the guest addresses emu shows;
+    /// an entry that cannot be attached goes back to free. Returns one line per device.
+    func attach(_ received: [DeviceSelection], to domain: RunningDomain, in state: inout PCIHideState) -> (lines: [String], attached: [(DeviceSelection, Placement)]) {
+        guard !received.isEmpty else { return ([], []) }
+        var lines: [String] = []
+        var attached: [(DeviceSelection, Placement)] = []
+        let entries = state.hidden.filter { $0.owner == domain.id }
+        let guest: Guest
+        do {
+            guest = try Guest(wanted: entries.map { ($0.selection, $0.vslot, $0.permissive ?? false) }, source: source, idsFile: nil)
+        } catch {
+            for s in received { state.update(s) { $0.owner = nil } }
+            return (["cannot place the devices of domain \(domain.id) in its guest (\(error)); they stay free"], [])
+        }
+        let placed = GuestConfig.placements(guest)
+        for s in received {
+            let mine = placed.filter { s.matches($0.host) }
+            guard let first = mine.first else { continue }
+            let spec = s.isWildcard ? "\(hex(s.domain, 4)):\(hex(s.bus, 2)):\(s.device.map { hex($0, 2) } ?? "*").*@\(hex(first.slot, 2))" : "\(first.host)@\(hex(first.slot, 2))"
+            do {
+                for p in (toolstack is XL ? [first] : mine) {
+                    try toolstack.attach(p.host, to: domain, xlSpec: spec + (p.permissive ? ",permissive=1" : ""), hostdevXML: GuestConfig.libvirt([p]))
+                    attached.append((s, p))
+                }
+                lines.append("attached \(s) to domain \(domain.id) at guest 00:\(hex(first.slot, 2)).\(first.function) (\(toolstack.name))")
+            } catch {
+                state.update(s) { $0.owner = nil }
+                lines.append("could not attach \(s) to domain \(domain.id) through \(toolstack.name): \(error.message); it stays free in the ledger (attach it by hand, or release and retry)")
+            }
+        }
+        return (lines, attached)
+    }
+
+    /// Takes back attaches whose ledger change could not be written.
+    func undo(_ attached: [(DeviceSelection, Placement)], from domain: RunningDomain) {
+        for (_, p) in attached.reversed() {
+            try? toolstack.detach(p.host, from: domain, hostdevXML: GuestConfig.libvirt([p]))
+        }
+    }
+}
+
+extension Files {
+    /// A private directory for a command's temporary files (mkdtemp, mode 0700).
+    static func makeTemporaryDirectory(prefix: String) throws(Failure) -> String {
+        let base = Environment.get("TMPDIR") ?? "/tmp"
+        var template = Array((base + "/" + prefix + "XXXXXX").utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw Failure(.cannotCreate, "cannot create a temporary directory in \(base): \(errorText(errno))")
+        }
+        return String(cString: template)
+    }
+}

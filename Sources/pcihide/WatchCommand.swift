@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import PCIInventory
+import PCIModel
+import PCIOwnership
+import PCIState
+import PCIToolstacks
+import SystemIO
+
+struct Watch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Follow guest domains starting and dying in a toolstack and hand hidden devices over as they do.",
+        discussion: """
+            Listens to xenstore's @introduceDomain and @releaseDomain (xl) or virsh event --all \
+            --loop (libvirt). On every event it compares the toolstack's running guests with the \
+            ledger: a guest gone is recorded as killed (its devices become free), a new guest is \
+            recorded as started and receives the free hidden devices its policy allows, attached \
+            at the guest addresses emu shows; a device that cannot be attached stays free. Every \
+            action is one line on standard error and in the history. It starts (and restarts after \
+            a crash) from the toolstack's current view, so nothing is assigned twice. SIGTERM stops \
+            it between two changes.
+            """
+    )
+
+    @Option(help: "The toolstack to follow: xl or libvirt.")
+    var toolstack: ToolstackName
+
+    @OptionGroup var host: HostOptions
+    @OptionGroup var stateOptions: StateOptions
+
+    func run() throws {
+        try reporting {
+            let host = try self.host.resolve()
+            let store = try stateOptions.store(host)
+            let ts = try HandOver.toolstack(toolstack)
+            let handOver = HandOver(toolstack: ts, source: try InventorySource(sysfs: nil, dumpFile: nil, host: host))
+            Command.stopOnTermination()
+            setenv("LC_ALL", "C", 1)  // virsh's event lines are translated otherwise
+            note("watch: following \(ts.name) (\(ts.eventCommand.joined(separator: " ")))")
+            try Self.reconcile(store: store, handOver: handOver)
+            let status = try Command.follow(ts.eventCommand) { line in
+                guard ts.isLifecycleEvent(line) else { return }
+                do { try Self.reconcile(store: store, handOver: handOver) } catch { note("watch: \(error); waiting for the next event") }
+            }
+            guard let status else {
+                note("watch: stopped")
+                return
+            }
+            note("watch: \(ts.eventCommand[0]) ended (exit status \(status))")
+            if status != 0 { throw ExitCode(ExitStatus.unavailable.rawValue) }
+        }
+    }
+
+    /// Brings the ledger to the toolstack's view: guests gone are killed first (freeing their
+    /// devices), then new guests are started in id order and receive what their policy allows.
+    static func reconcile(store: StateStore, handOver: HandOver) throws {
+        let running = try handOver.toolstack.running()
+        let ids = Set(running.map(\.id))
+        var log: [String] = []
+        var attached: [(RunningDomain, [(DeviceSelection, Placement)])] = []
+        do {
+            try store.update { state in
+                log = []
+                attached = []
+                let now = Clock.nowRFC3339()
+                for d in state.domains where !ids.contains(d.id) {
+                    let freed = try Ownership.kill(d.id, in: &state, now: now)
+                    log.append("domain \(d.label) is gone" + (freed.isEmpty ? "" : "; freed " + freed.map(\.description).joined(separator: ", ")))
+                }
+                for r in running.sorted(by: { $0.id < $1.id }) where state.domain(r.id) == nil {
+                    // A toolstack name pcihide cannot record (control characters) is left out.
+                    let name = r.name.flatMap { (try? Ownership.validate(name: $0)) != nil ? $0 : nil }
+                    let got = try Ownership.start(r.id, name: name, in: &state, now: now)
+                    let result = handOver.attach(got, to: r, in: &state)
+                    attached.append((r, result.attached))
+                    let kept = got.filter { s in state.entry(for: s)?.owner == r.id }
+                    log.append("domain \(r.id)\(name.map { " (\($0))" } ?? "") started" + (kept.isEmpty ? "; it received no device" : "; it received " + kept.map(\.description).joined(separator: ", ")))
+                    log += result.lines
+                }
+            }
+        } catch {
+            for (d, a) in attached { handOver.undo(a, from: d) }
+            throw error
+        }
+        log.forEach { note("watch: " + $0) }
+    }
+}

@@ -1,0 +1,31 @@
+# Shared by the stub toolstack programs (sourced): the stub world lives in $STUB_WORLD.
+#   domains  one running guest per line: ID NAME
+#   calls    every call a stub received, one per line
+#   events   the script the event streams play: start ID NAME | stop ID | both ID NAME ID NAME | hang
+#   fail-attach  when present, attaches fail as libxl/libvirt would
+W=${STUB_WORLD:?STUB_WORLD is not set}
+log() { echo "$*" >> "$W/calls"; }
+# Waits (up to 10 s) until the ledger's history has a line matching $1: the watcher has acted.
+wait_for() {
+    for _ in $(seq 100); do
+        grep -q -- "$1" "$PCIHIDE_STATE.history" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "stub: timed out waiting for '$1' in the history" >&2
+    return 1
+}
+# Plays the event script; $1 is a function that prints the event line for (kind, id, name).
+play() {
+    emit=$1
+    while read -r what a b c d; do
+        case $what in
+            start) echo "$a $b" >> "$W/domains"; $emit start "$a" "$b"; wait_for "domain-start $a" ;;
+            stop) name=$(awk -v id="$a" '$1 == id { print $2 }' "$W/domains")
+                  grep -v "^$a " "$W/domains" > "$W/domains.new"; mv "$W/domains.new" "$W/domains"
+                  $emit stop "$a" "$name"; wait_for "domain-kill $a" ;;
+            both) echo "$a $b" >> "$W/domains"; echo "$c $d" >> "$W/domains"; $emit start "$a" "$b"
+                  wait_for "domain-start $a"; wait_for "domain-start $c" ;;
+            hang) sleep 60 ;;
+        esac
+    done < "$W/events"
+}

@@ -1,0 +1,127 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+
+/// The hand-over for real, against stub `xl`, `xenstore-watch` and `virsh` programs (Xen cannot
+/// run here, and libvirt's test driver neither attaches nor sends events): they record every call
+/// and play scripted lifecycle events, each waiting until the watcher has acted on the last.
+@Suite("watch and --apply through toolstacks")
+struct WatchTests {
+    static let stubs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/stubs").path
+
+    struct World {
+        var cli: CLI
+        var dir: String { cli.dir + "/world" }
+        func calls() -> [String] { (cli.file(dir + "/calls") ?? "").split(separator: "\n").map(String.init) }
+        func run(_ args: [String]) throws -> CLI.Result { try cli.run(args) }
+    }
+
+    /// The 2005 host: card 02:09.0 hidden, stubs on PATH, `events` the script to play.
+    static func world(events: String, running: String = "") throws -> World {
+        var cli = try CLI()
+        try cli.addDevice("0000:02:09.0", vendor: "8086", device: "1229")
+        let bin = cli.dir + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        for name in ["xl", "xenstore-watch", "virsh", "world.sh"] {
+            try cli.write(bin + "/" + name, try String(contentsOfFile: stubs + "/" + name, encoding: .utf8))
+            try Child.withoutSpawning { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin + "/" + name) }
+        }
+        try cli.write(cli.dir + "/world/domains", running)
+        try cli.write(cli.dir + "/world/events", events)
+        try cli.write(cli.dir + "/world/calls", "")
+        cli.environment["PATH"] = bin + ":" + (cli.environment["PATH"] ?? "/usr/bin:/bin")
+        cli.environment["STUB_WORLD"] = cli.dir + "/world"
+        #expect(try cli.run(["hide", "02:09.0"]).status == 0)
+        return World(cli: cli)
+    }
+
+    func history(_ w: World) throws -> [String] {
+        try w.run(["history"]).stdout.split(separator: "\n").map { String($0.split(separator: " ", maxSplits: 2)[2]) }
+    }
+
+    /// The 2005 story: domain 1 starts and gets the card at 00:09.0, dies, domain 2 gets it.
+    @Test(arguments: ["xl", "libvirt"])
+    func the2005Story(toolstack: String) throws {
+        let w = try Self.world(events: "start 1 web\nstop 1\nstart 2 db\n")
+        let r = try w.run(["watch", "--toolstack", toolstack])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("watch: domain 1 (web) started; it received 0000:02:09.0\n"), "\(r.stderr)")
+        #expect(r.stderr.contains("watch: attached 0000:02:09.0 to domain 1 at guest 00:09.0 (\(toolstack))\n"), "\(r.stderr)")
+        #expect(r.stderr.contains("watch: domain 1 (web) is gone; freed 0000:02:09.0\n"), "\(r.stderr)")
+        #expect(r.stderr.contains("watch: domain 2 (db) started; it received 0000:02:09.0\n"), "\(r.stderr)")
+        let attaches = w.calls().filter { $0.contains("attach") }
+        if toolstack == "xl" {
+            #expect(attaches == ["xl pci-attach 1 0000:02:09.0@09", "xl pci-attach 2 0000:02:09.0@09"])
+        } else {
+            let source = "source(domain='0x0000' bus='0x02' slot='0x09' function='0x0')"
+            let guest = "guest(type='pci' domain='0x0000' bus='0x00' slot='0x09' function='0x0')"
+            #expect(attaches == ["virsh attach-device web --live \(source) \(guest)", "virsh attach-device db --live \(source) \(guest)"])
+        }
+        #expect(try history(w) == ["hide 0000:02:09.0", "domain-start 1 (web)", "owner 0000:02:09.0 free -> domain 1 (web)",
+                                   "domain-kill 1 (web)", "owner 0000:02:09.0 domain 1 (web) -> free",
+                                   "domain-start 2 (db)", "owner 0000:02:09.0 free -> domain 2 (db)"])
+        #expect(try w.run(["config", "--domain", "2"]).stdout == "pci = [ '0000:02:09.0@09' ]\n")
+    }
+
+    /// Two guests seen starting at once: the state lock and the id order decide; one attach.
+    @Test func twoDomainsStartingTogetherNeverBothGetTheCard() throws {
+        let w = try Self.world(events: "both 4 a 5 b\n")
+        let r = try w.run(["watch", "--toolstack", "xl"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(w.calls().filter { $0.hasPrefix("xl pci-attach") } == ["xl pci-attach 4 0000:02:09.0@09"])
+        #expect(r.stderr.contains("watch: domain 5 (b) started; it received no device"), "\(r.stderr)")
+    }
+
+    /// A failed attach leaves the card free in the ledger, as the hardware is.
+    @Test(arguments: ["xl", "libvirt"])
+    func aFailedAttachLeavesTheLedgerAsTheHardwareIs(toolstack: String) throws {
+        let w = try Self.world(events: "start 1 web\n")
+        try w.cli.write(w.dir + "/fail-attach", "")
+        let r = try w.run(["watch", "--toolstack", toolstack])
+        #expect(r.stderr.contains("could not attach 0000:02:09.0 to domain 1 through \(toolstack)"), "\(r.stderr)")
+        #expect(r.stderr.contains("it stays free in the ledger"), "\(r.stderr)")
+        let owners = try w.run(["owners", "--json"]).stdout
+        #expect(owners.contains("\"owner\": null"), "\(owners)")
+    }
+
+    /// A restarted watcher resumes from the toolstack's view: a guest it already handed the card
+    /// to is not given it again, and one that died meanwhile is recorded dead.
+    @Test func aRestartResumesWithoutDoubleAssignment() throws {
+        let w = try Self.world(events: "", running: "1 web\n")
+        #expect(try w.run(["watch", "--toolstack", "xl"]).status == 0)
+        #expect(try w.run(["watch", "--toolstack", "xl"]).status == 0)
+        #expect(w.calls().filter { $0.hasPrefix("xl pci-attach") } == ["xl pci-attach 1 0000:02:09.0@09"])
+        try w.cli.write(w.dir + "/domains", "")
+        let r = try w.run(["watch", "--toolstack", "xl"])
+        #expect(r.stderr.contains("watch: domain 1 (web) is gone; freed 0000:02:09.0"), "\(r.stderr)")
+    }
+
+    @Test func sigtermStopsItCleanly() throws {
+        let w = try Self.world(events: "start 1 web\nhang\n")
+        let child = try Child.start(CLI.binary, ["watch", "--toolstack", "xl"], environment: w.cli.environment)
+        for _ in 0..<100 where !(w.cli.file(w.cli.statePath + ".history") ?? "").contains("domain-start 1") { usleep(100_000) }
+        child.send(SIGTERM)
+        let outcome = child.finish(timeout: 30)
+        #expect(outcome.status == 0, "\(String(decoding: outcome.stderr, as: UTF8.self))")
+        #expect(String(decoding: outcome.stderr, as: UTF8.self).hasSuffix("watch: stopped\n"))
+        #expect(try w.run(["history", "--check"]).status == 0)
+    }
+
+    /// `domain start --apply` attaches through the toolstack, and only to a guest that runs there;
+    /// `domain kill --apply` refuses a guest still running.
+    @Test func domainStartAndKillApply() throws {
+        let w = try Self.world(events: "", running: "3 web\n")
+        let notRunning = try w.run(["domain", "start", "4", "--apply", "--toolstack", "xl"])
+        #expect(notRunning.status == 64 && notRunning.stderr.contains("domain 4 is not running in xl"), "\(notRunning.stderr)")
+        let start = try w.run(["domain", "start", "3", "--apply", "--toolstack", "xl"])
+        #expect(start.status == 0 && start.stdout.contains("attached 0000:02:09.0 to domain 3 at guest 00:09.0 (xl)"), "\(start.stdout)\(start.stderr)")
+        #expect(w.calls().contains("xl pci-attach 3 0000:02:09.0@09"))
+        let kill = try w.run(["domain", "kill", "3", "--apply", "--toolstack", "xl"])
+        #expect(kill.status == 64 && kill.stderr.contains("domain 3 is still running in xl"), "\(kill.stderr)")
+        try w.cli.write(w.dir + "/domains", "")
+        #expect(try w.run(["domain", "kill", "3", "--apply", "--toolstack", "xl"]).status == 0)
+        #expect(try w.run(["domain", "start", "3", "--toolstack", "xl"]).status == 64)
+    }
+}
