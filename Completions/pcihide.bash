@@ -525,15 +525,19 @@ _pcihide_domain_list() {
 
 _pcihide_assign() {
     repeating_flags=()
-    non_repeating_flags=(--force --version -h --help)
+    non_repeating_flags=(--force --apply --version -h --help)
     repeating_options=()
-    non_repeating_options=(--domain --root --state --sysfs)
+    non_repeating_options=(--domain --toolstack --root --state --sysfs)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--domain')
         __pcihide_add_completions -W "$(__pcihide_custom_complete ---completion assign -- --domain "${COMP_CWORD}" "$(__pcihide_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--toolstack')
+        __pcihide_add_completions -W 'xl'$'\n''libvirt'
         return
         ;;
     '--root')
@@ -561,13 +565,17 @@ _pcihide_assign() {
 
 _pcihide_release() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--apply --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --state)
+    non_repeating_options=(--toolstack --root --state)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
+    '--toolstack')
+        __pcihide_add_completions -W 'xl'$'\n''libvirt'
+        return
+        ;;
     '--root')
         __pcihide_add_completions -d
         return
@@ -625,7 +633,7 @@ _pcihide_owners() {
     # Offer option value completions
     case "${prev}" in
     '--toolstack')
-        __pcihide_add_completions -W 'state'$'\n''xl'
+        __pcihide_add_completions -W 'state'$'\n''xl'$'\n''libvirt'
         return
         ;;
     '--root')

@@ -45,9 +45,9 @@ function __pcihide_parse_tokens -S
                 __pcihide_parse_subcommand 0 'json' 'root=' 'state=' 'version' 'h/help'
             end
         case 'assign'
-            __pcihide_parse_subcommand -r 1 'domain=' 'force' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
+            __pcihide_parse_subcommand -r 1 'domain=' 'force' 'apply' 'toolstack=' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
         case 'release'
-            __pcihide_parse_subcommand -r 1 'root=' 'state=' 'version' 'h/help'
+            __pcihide_parse_subcommand -r 1 'apply' 'toolstack=' 'root=' 'state=' 'version' 'h/help'
         case 'policy'
             __pcihide_parse_subcommand -r 1 'auto' 'manual' 'root=' 'state=' 'version' 'h/help'
         case 'owners'
@@ -251,12 +251,16 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide assign" -ge 1' -fka '(__pcihide_custom_completion ---completion assign -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" domain' -l 'domain' -d 'The guest domain id (1-32751).' -rfka '(__pcihide_custom_completion ---completion assign -- --domain (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" force' -l 'force' -d 'Take devices from the running domain that owns them, or split an IOMMU group between domains.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" apply' -l 'apply' -d 'Carry out the hand-over through the toolstack (attach or detach the devices), not only in the ledger.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" toolstack' -l 'toolstack' -d 'The toolstack for --apply: xl (xl pci-attach/pci-detach) or libvirt (virsh attach-device/detach-device --live).' -rfka 'xl libvirt'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide release" -ge 1' -fka '(__pcihide_custom_completion ---completion release -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" apply' -l 'apply' -d 'Carry out the hand-over through the toolstack (attach or detach the devices), not only in the ledger.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" toolstack' -l 'toolstack' -d 'The toolstack for --apply: xl (xl pci-attach/pci-detach) or libvirt (virsh attach-device/detach-device --live).' -rfka 'xl libvirt'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" version' -l 'version' -d 'Show the version.'
@@ -269,7 +273,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide policy" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" json' -l 'json' -d 'Print JSON.'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" toolstack' -l 'toolstack' -d 'Where ownership comes from: state (pcihide\'s ledger) or xl (the live Xen toolstack: xl pci-assignable-list, xl list, xl pci-list).' -rfka 'state xl'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" toolstack' -l 'toolstack' -d 'Where ownership comes from: state (pcihide\'s ledger), or xl (xl pci-assignable-list, xl list, xl pci-list) or libvirt (virsh list, virsh dumpxml) beside the ledger, with the devices where they disagree marked.' -rfka 'state xl libvirt'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'

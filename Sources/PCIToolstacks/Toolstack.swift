@@ -86,3 +86,47 @@ public struct Virsh: Toolstack {
     public var eventCommand: [String] { ["virsh", "event", "--all", "--loop"] }
     public func isLifecycleEvent(_ line: String) -> Bool { line.hasPrefix("event 'lifecycle' for domain") }
 }
+
+extension Virsh {
+    /// The PCI hostdevs of each running guest (`virsh dumpxml NAME`): the host addresses in its
+    /// `<hostdev ... type='pci'>` sources, with the guest address when the XML has one.
+    public func devices() throws(Failure) -> [XLToolstack.Device] {
+        var out: [XLToolstack.Device] = []
+        for d in try running() {
+            let xml = try run(["virsh", "dumpxml", d.name ?? String(d.id)])
+            out += Self.hostdevs(in: xml).map { XLToolstack.Device(address: $0.host, domain: d.id, domainName: d.name, vdev: $0.guest) }
+        }
+        return out.sorted { $0.address < $1.address }
+    }
+
+    /// `(host, guest slot.function)` of every PCI hostdev in a domain's XML.
+    static func hostdevs(in xml: String) -> [(host: PCIAddress, guest: String?)] {
+        var out: [(PCIAddress, String?)] = []
+        var rest = Substring(xml)
+        while let start = rest.firstRange(of: "<hostdev"), let end = rest[start.upperBound...].firstRange(of: "</hostdev>") {
+            let element = rest[start.lowerBound..<end.upperBound]
+            rest = rest[end.upperBound...]
+            guard element.contains("type='pci'") || element.contains("type=\"pci\"") else { continue }
+            let addresses = element.split(separator: "<address", omittingEmptySubsequences: false).dropFirst().map { String($0.prefix { $0 != ">" }) }
+            func attr(_ a: String, _ name: String) -> UInt32? {
+                for q in ["'", "\""] {
+                    if let r = a.firstRange(of: " " + name + "=" + q) {
+                        let v = a[r.upperBound...].prefix { String($0) != q }
+                        let t = v.hasPrefix("0x") ? String(v.dropFirst(2)) : String(v)
+                        return UInt32(t, radix: v.hasPrefix("0x") ? 16 : 10)
+                    }
+                }
+                return nil
+            }
+            guard let source = addresses.first(where: { !$0.contains("type=") }), let bus = attr(source, "bus"), let slot = attr(source, "slot"),
+                  let fn = attr(source, "function") else { continue }
+            let host = PCIAddress(domain: attr(source, "domain") ?? 0, bus: UInt8(truncatingIfNeeded: bus), device: UInt8(truncatingIfNeeded: slot), function: UInt8(truncatingIfNeeded: fn))
+            let guest = addresses.first { $0.contains("type='pci'") || $0.contains("type=\"pci\"") }.flatMap { g -> String? in
+                guard let s = attr(g, "slot"), let f = attr(g, "function") else { return nil }
+                return hex(s, 2) + "." + String(f)
+            }
+            out.append((host, guest))
+        }
+        return out
+    }
+}

@@ -77,6 +77,11 @@ extension Command {
         var stopped = false
         while true {
             if stopRequested != 0 { stopped = true; break }
+            // Poll with a short timeout: a signal arriving just before a blocking read would
+            // otherwise wait for the program's next line.
+            var ready = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
+            let p = poll(&ready, 1, 200)
+            if p == 0 || (p < 0 && errno == EINTR) { continue }
             let n = buf.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }

@@ -2,7 +2,9 @@ import ArgumentParser
 import PCIModel
 import PCIOwnership
 import PCISpec
+import PCIInventory
 import PCIState
+import PCIToolstacks
 import SystemIO
 
 /// Parses specs as hide does, for the ownership commands.
@@ -18,6 +20,7 @@ struct Assign: ParsableCommand {
     @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec"), completion: .hiddenDevices) var specs: [String] = []
     @Option(help: ArgumentHelp("The guest domain id (1-32751).", valueName: "domid"), completion: .domainIds) var domain: Int
     @Flag(help: "Take devices from the running domain that owns them, or split an IOMMU group between domains.") var force = false
+    @OptionGroup var apply: ToolstackOptions
     @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
@@ -32,8 +35,30 @@ struct Assign: ParsableCommand {
             if !Files.isReadableDirectory(tree.devicesDirectory) {
                 warn("cannot read \(tree.devicesDirectory): whether this splits an IOMMU group between domains was not checked")
             }
-            let (outcomes, warnings) = try stateOptions.store(host).update { state in
+            let store = try stateOptions.store(host)
+            let handOver = try apply.make().map { HandOver(toolstack: $0, source: .sysfs(tree.root)) }
+            let runningNow = try handOver.map { h in try h.toolstack.running() } ?? []
+            var lines: [String] = []
+            let (outcomes, warnings) = try store.update { state in
+                let before = state
                 let outcomes = try Ownership.assign(sels, to: domain, force: force, in: &state, now: Clock.nowRFC3339())
+                if let handOver {
+                    // A device taken from a running guest leaves it first; then the new owner gets it.
+                    for case .taken(let s, let from) in outcomes {
+                        guard let guest = runningNow.first(where: { $0.id == from }) else { continue }
+                        _ = try handOver.detach(s, from: guest, placed: try handOver.placements(of: from, in: before))
+                        lines.append("detached \(s) from domain \(from) (\(handOver.toolstack.name))")
+                    }
+                    let given = outcomes.compactMap { o -> DeviceSelection? in
+                        switch o { case .given(let s), .taken(let s, _): return state.entry(for: s)?.owner == domain ? s : nil; case .reserved: return nil }
+                    }
+                    if !given.isEmpty {
+                        guard let target = runningNow.first(where: { $0.id == domain }) else {
+                            throw Failure(.usage, "domain \(domain) is not running in \(handOver.toolstack.name), though the ledger says so: record it dead with 'pcihide domain kill \(domain)' first; nothing was changed")
+                        }
+                        lines += handOver.attach(given, to: target, in: &state).lines
+                    }
+                }
                 let splits = Ownership.splitGroups(in: state, present: present, groupOf: tree.iommuGroup)
                 if !splits.isEmpty && !force {
                     throw Failure(.usage, "refusing: " + splits.joined(separator: "; ") + "; a group goes to one guest (VFIO refuses to start a guest given part of a group: 'group is not viable'); nothing was changed (--force assigns it anyway)")
@@ -48,6 +73,7 @@ struct Assign: ParsableCommand {
                 case .taken(let s, let from): print("\(s) taken from domain \(from) and assigned to domain \(domain)")
                 }
             }
+            lines.forEach { print($0) }
             warnings.forEach { warn($0) }
         }
     }
@@ -56,16 +82,32 @@ struct Assign: ParsableCommand {
 struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Free hidden devices from their owner (pinned devices return to the default policy).")
     @Argument(help: ArgumentHelp("Hidden devices.", valueName: "spec"), completion: .hiddenDevices) var specs: [String]
+    @OptionGroup var apply: ToolstackOptions
     @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
         try reporting {
             let sels = try selections(specs)
-            let done = try stateOptions.store(try host.resolve()).update { state in
-                try Ownership.release(sels, in: &state, now: Clock.nowRFC3339())
+            let host = try self.host.resolve()
+            let handOver = try apply.make().map { HandOver(toolstack: $0, source: .sysfs(try SysfsTree.resolveRoot(option: nil, host: host))) }
+            let runningNow = try handOver.map { h in try h.toolstack.running() } ?? []
+            var lines: [String] = []
+            let done = try stateOptions.store(host).update { state in
+                let before = state
+                let done = try Ownership.release(sels, in: &state, now: Clock.nowRFC3339())
+                // The guest that has a device lets go of it before the ledger says it is free.
+                if let handOver {
+                    for s in done {
+                        guard let owner = before.entry(for: s)?.owner, let guest = runningNow.first(where: { $0.id == owner }) else { continue }
+                        _ = try handOver.detach(s, from: guest, placed: try handOver.placements(of: owner, in: before))
+                        lines.append("detached \(s) from domain \(owner) (\(handOver.toolstack.name))")
+                    }
+                }
+                return done
             }
             done.forEach { print("\($0) released") }
+            lines.forEach { print($0) }
         }
     }
 }

@@ -31,6 +31,7 @@ struct Config: ParsableCommand {
             case .xl:
                 let (line, notes) = GuestConfig.xl(placed, presentFunctions: g.presentFunctions)
                 notes.forEach { note($0) }
+                note("a guest started without this line can take devices later (watch, --apply) only if its config has passthrough=\"enabled\"")
                 print(line)
             case .libvirt: writeStandardOutput(GuestConfig.libvirt(placed))
             case .qemu: print(GuestConfig.qemu(placed))

@@ -84,6 +84,24 @@ struct HandOver {
         return (lines, attached)
     }
 
+    /// Where the devices of `domain` sit in its guest, as emu places them from the ledger.
+    func placements(of domain: Int, in state: PCIHideState) throws -> [Placement] {
+        let entries = state.hidden.filter { $0.owner == domain }
+        guard !entries.isEmpty else { return [] }
+        return GuestConfig.placements(try Guest(wanted: entries.map { ($0.selection, $0.vslot, $0.permissive ?? false) }, source: source, idsFile: nil))
+    }
+
+    /// Detaches a device from the running guest that has it; throws with the toolstack's reason.
+    func detach(_ s: DeviceSelection, from domain: RunningDomain, placed: [Placement]) throws(Failure) -> [Placement] {
+        let mine = placed.filter { s.matches($0.host) }
+        for p in mine {
+            do { try toolstack.detach(p.host, from: domain, hostdevXML: GuestConfig.libvirt([p])) } catch {
+                throw Failure(error.exitStatus, "cannot detach \(p.host) from domain \(domain.id) through \(toolstack.name): \(error.message); the ledger was not changed")
+            }
+        }
+        return mine
+    }
+
     /// Takes back attaches whose ledger change could not be written.
     func undo(_ attached: [(DeviceSelection, Placement)], from domain: RunningDomain) {
         for (_, p) in attached.reversed() {

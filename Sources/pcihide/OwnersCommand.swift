@@ -9,7 +9,7 @@ import SystemIO
 struct Owners: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show who owns each hidden device: address, name, owner, policy, since.")
     @Flag(help: "Print JSON.") var json = false
-    @Option(help: ArgumentHelp("Where ownership comes from: state (pcihide's ledger) or xl (the live Xen toolstack: xl pci-assignable-list, xl list, xl pci-list).", valueName: "source"))
+    @Option(help: ArgumentHelp("Where ownership comes from: state (pcihide's ledger), or xl (xl pci-assignable-list, xl list, xl pci-list) or libvirt (virsh list, virsh dumpxml) beside the ledger, with the devices where they disagree marked.", valueName: "source"))
     var toolstack: OwnershipSource = .state
     @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
@@ -17,12 +17,20 @@ struct Owners: ParsableCommand {
 
     func run() throws {
         try reporting {
-            if toolstack == .xl {
-                let devices = try XLToolstack.devices(run: Command.output)
-                writeStandardOutput(json ? XLOwners.json(devices).serialized() : XLOwners.table(devices))
+            let host = try self.host.resolve()
+            if toolstack != .state {
+                let devices = toolstack == .xl ? try XLToolstack.devices(run: Command.output)
+                    : try Virsh(scratch: "/nonexistent").devices()
+                // The ledger is read, never written: a missing state file is an empty ledger.
+                let state = try stateOptions.store(host).load()
+                let view = XLOwners(devices: devices, state: state)
+                writeStandardOutput(json ? view.json().serialized() : view.table())
+                let disagree = view.rows.filter { !$0.agrees }.count
+                if disagree > 0 {
+                    note("\(disagree) device\(disagree == 1 ? "" : "s") where \(toolstack.rawValue) and the ledger disagree (marked !): the ledger follows the toolstack after 'pcihide watch' or 'domain start/kill'")
+                }
                 return
             }
-            let host = try self.host.resolve()
             let state = try stateOptions.store(host).load()
             // Names are a courtesy: without a readable inventory the rows still show.
             let inventory = try? Inventory(source: .sysfs(try source.tree(host).root))
@@ -56,26 +64,55 @@ struct Owners: ParsableCommand {
 }
 
 enum OwnershipSource: String, ExpressibleByArgument, CaseIterable {
-    case state, xl
+    case state, xl, libvirt
 }
 
-/// `owners --toolstack xl`: the devices xl reports, one row each.
-enum XLOwners {
-    static func table(_ devices: [XLToolstack.Device]) -> String {
-        var rows = [["DEVICE", "OWNER", "VDEV"]]
-        for d in devices { rows.append([d.address.description, d.ownerText, d.vdev ?? "-"]) }
-        let widths = (0..<3).map { c in rows.map { $0[c].count }.max()! }
-        return rows.map { r in
-            r.enumerated().map { c, v in c == 2 ? v : v + String(repeating: " ", count: widths[c] - v.count) }.joined(separator: "  ")
+/// `owners --toolstack xl|libvirt`: the devices the toolstack reports, one row each, beside what
+/// the ledger says of them.
+struct XLOwners {
+    struct Row {
+        var device: XLToolstack.Device
+        /// The ledger's word: `domain 1 (web)`, `free`, `reserved for domain 4`, `not hidden`.
+        var ledger: String
+        var agrees: Bool
+    }
+    var rows: [Row] = []
+
+    init(devices: [XLToolstack.Device], state: PCIHideState) {
+        for d in devices {
+            let entry = state.entry(hiding: d.address)
+            let ledger = entry.map { Ownership.ownerText($0, in: state) } ?? "not hidden"
+            // Attached to a domain: the ledger must name that domain. Assignable (free in the
+            // toolstack): the ledger must not give it to a domain.
+            let agrees = d.domain.map { entry?.owner == $0 } ?? (entry?.owner == nil)
+            rows.append(Row(device: d, ledger: ledger, agrees: agrees))
+        }
+        // Devices the ledger gives to a domain but the toolstack does not show attached.
+        for e in state.hidden where e.owner != nil {
+            guard let a = e.selection.address, !devices.contains(where: { $0.address == a }) else { continue }
+            rows.append(Row(device: XLToolstack.Device(address: a), ledger: Ownership.ownerText(e, in: state), agrees: false))
+        }
+        rows.sort { $0.device.address < $1.device.address }
+    }
+
+    func table() -> String {
+        var cells = [["DEVICE", "OWNER", "VDEV", "LEDGER"]]
+        for r in rows { cells.append([r.device.address.description, r.device.ownerText, r.device.vdev ?? "-", r.ledger + (r.agrees ? "" : "  !")]) }
+        let widths = (0..<4).map { c in cells.map { $0[c].count }.max()! }
+        return cells.map { r in
+            r.enumerated().map { c, v in c == 3 ? v : v + String(repeating: " ", count: widths[c] - v.count) }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
     }
 
-    static func json(_ devices: [XLToolstack.Device]) -> JSON {
-        .array(devices.map { d in
-            .object([
+    func json() -> JSON {
+        .array(rows.map { r in
+            let d = r.device
+            return .object([
                 ("device", .string(d.address.description)),
                 ("owner", d.domain.map { id in .object([("id", .number(Double(id))), ("name", d.domainName.map { .string($0) } ?? .null)]) } ?? .null),
                 ("vdev", d.vdev.map { .string($0) } ?? .null),
+                ("ledger", .string(r.ledger)),
+                ("agrees", .bool(r.agrees)),
             ])
         })
     }

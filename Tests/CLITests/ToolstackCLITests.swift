@@ -25,18 +25,26 @@ struct ToolstackCLITests {
         let r = try cli.run(["owners", "--toolstack", "xl"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == """
-            DEVICE        OWNER              VDEV
-            0000:02:09.0  1 (web)            09.0
-            0000:03:00.0  free (assignable)  -
-            0000:03:00.1  free (assignable)  -
+            DEVICE        OWNER              VDEV  LEDGER
+            0000:02:09.0  1 (web)            09.0  not hidden  !
+            0000:03:00.0  free (assignable)  -     not hidden
+            0000:03:00.1  free (assignable)  -     not hidden
 
             """)
+        #expect(r.stderr.contains("1 device where xl and the ledger disagree (marked !)"), "\(r.stderr)")
         let j = try cli.run(["owners", "--toolstack", "xl", "--json"])
         let rows = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [[String: Any]]
         #expect(rows.count == 3)
         #expect((rows[0]["owner"] as? [String: Any])?["name"] as? String == "web")
         #expect(rows[1]["owner"] is NSNull)
+        #expect(rows[0]["agrees"] as? Bool == false && rows[1]["agrees"] as? Bool == true)
         #expect(!FileManager.default.fileExists(atPath: cli.statePath), "xl is read, the state file is not touched")
+        // With the ledger in step (the card hidden and owned by domain 1), they agree.
+        try cli.run(["hide", "02:09.0", "03:00.0", "03:00.1"])
+        try cli.run(["domain", "start", "1", "--name", "web"])
+        try cli.run(["release", "03:00.0", "03:00.1"])
+        let agreed = try cli.run(["owners", "--toolstack", "xl"])
+        #expect(agreed.stdout.contains("0000:02:09.0  1 (web)            09.0  domain 1 (web)\n") && !agreed.stdout.contains("!"), "\(agreed.stdout)")
     }
 
     @Test func failuresAreExplained() throws {

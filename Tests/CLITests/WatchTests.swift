@@ -63,6 +63,10 @@ struct WatchTests {
                                    "domain-kill 1 (web)", "owner 0000:02:09.0 domain 1 (web) -> free",
                                    "domain-start 2 (db)", "owner 0000:02:09.0 free -> domain 2 (db)"])
         #expect(try w.run(["config", "--domain", "2"]).stdout == "pci = [ '0000:02:09.0@09' ]\n")
+        // The toolstack's view beside the ledger: in step.
+        let owners = try w.run(["owners", "--toolstack", toolstack])
+        #expect(owners.status == 0 && !owners.stdout.contains("!"), "\(owners.stdout)\(owners.stderr)")
+        #expect(owners.stdout.contains("0000:02:09.0  2 (db)") && owners.stdout.contains("domain 2 (db)"), "\(owners.stdout)")
     }
 
     /// Two guests seen starting at once: the state lock and the id order decide; one attach.
@@ -107,6 +111,23 @@ struct WatchTests {
         #expect(outcome.status == 0, "\(String(decoding: outcome.stderr, as: UTF8.self))")
         #expect(String(decoding: outcome.stderr, as: UTF8.self).hasSuffix("watch: stopped\n"))
         #expect(try w.run(["history", "--check"]).status == 0)
+    }
+
+    /// `assign --force --apply` moves the card: detached from its running owner, then attached to
+    /// the new one; `release --apply` detaches it before the ledger frees it.
+    @Test func assignAndReleaseApply() throws {
+        let w = try Self.world(events: "", running: "3 web\n4 db\n")
+        #expect(try w.run(["domain", "start", "3", "--apply", "--toolstack", "xl"]).status == 0)
+        #expect(try w.run(["domain", "start", "4", "--apply", "--toolstack", "xl"]).status == 0)
+        let moved = try w.run(["assign", "02:09.0", "--domain", "4", "--force", "--apply", "--toolstack", "xl"])
+        #expect(moved.status == 0, "\(moved.stderr)")
+        #expect(moved.stdout.contains("detached 0000:02:09.0 from domain 3 (xl)") && moved.stdout.contains("attached 0000:02:09.0 to domain 4 at guest 00:09.0 (xl)"), "\(moved.stdout)")
+        let released = try w.run(["release", "02:09.0", "--apply", "--toolstack", "xl"])
+        #expect(released.status == 0 && released.stdout.contains("detached 0000:02:09.0 from domain 4 (xl)"), "\(released.stdout)\(released.stderr)")
+        #expect(w.calls().filter { $0.hasPrefix("xl pci-") } == [
+            "xl pci-attach 3 0000:02:09.0@09", "xl pci-detach 3 0000:02:09.0", "xl pci-attach 4 0000:02:09.0@09", "xl pci-detach 4 0000:02:09.0",
+        ])
+        #expect(try w.run(["owners", "--toolstack", "xl"]).stderr == "")
     }
 
     /// `domain start --apply` attaches through the toolstack, and only to a guest that runs there;
