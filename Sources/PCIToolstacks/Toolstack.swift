@@ -100,7 +100,7 @@ extension Virsh {
     }
 
     /// `(host, guest slot.function)` of every PCI hostdev in a domain's XML.
-    static func hostdevs(in xml: String) -> [(host: PCIAddress, guest: String?)] {
+    public static func hostdevs(in xml: String) -> [(host: PCIAddress, guest: String?)] {
         var out: [(PCIAddress, String?)] = []
         var rest = Substring(xml)
         while let start = rest.firstRange(of: "<hostdev"), let end = rest[start.upperBound...].firstRange(of: "</hostdev>") {

@@ -2,6 +2,7 @@ import Foundation
 import PCIFixtures
 import PCIModel
 import PCISpec
+import PCIToolstacks
 import Testing
 
 /// `pcihide config`: the guest configuration for the devices a domain owns, in the three
@@ -59,6 +60,24 @@ struct ConfigCLITests {
         // And a broken element fails, so the check can fail.
         try cli.write(file, domain.replacingOccurrences(of: "slot='0x02'", with: "slot='0x42'"))
         #expect(try CLI.execute("/usr/bin/virt-xml-validate", [file]).status != 0)
+    }
+
+    /// The real virsh on libvirt's test driver (no hypervisor) defines and starts a guest with the
+    /// elements, and its live XML reads back, through the parser `owners --toolstack libvirt`
+    /// uses, to the same host and guest addresses.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/virsh")))
+    func libvirtTestDriverTakesTheElements() throws {
+        let cli = try Self.desktop()
+        try cli.run(["hide", "--group", "01:00.0"])
+        try cli.run(["domain", "start", "3"])
+        let xml = try cli.run(["config", "--domain", "3", "--format", "libvirt"]).stdout
+        let file = cli.dir + "/guest.xml"
+        try cli.write(file, "<domain type='test'><name>t</name><memory>1024</memory><os><type>hvm</type></os><devices>\n" + xml + "</devices></domain>\n")
+        let r = try CLI.execute("/usr/bin/virsh", ["-c", "test:///default", "define \(file); start t; dumpxml t"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let devices = Virsh.hostdevs(in: r.stdout)
+        #expect(devices.map(\.host.description) == ["0000:01:00.0", "0000:01:00.1"])
+        #expect(devices.map(\.guest) == ["02.0", "02.1"])
     }
 
     @Test func permissiveIsCarried() throws {

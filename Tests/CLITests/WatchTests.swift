@@ -113,6 +113,18 @@ struct WatchTests {
         #expect(try w.run(["history", "--check"]).status == 0)
     }
 
+    /// Two `domain start --apply` at once: the state lock decides, and only one guest's attach runs.
+    @Test func concurrentStartsWithApplyAttachOnce() throws {
+        let w = try Self.world(events: "", running: "1 a\n2 b\n")
+        let children = try (1...2).map { id in
+            try Child.start(CLI.binary, ["domain", "start", String(id), "--apply", "--toolstack", "xl"], environment: w.cli.environment)
+        }
+        for c in children { #expect(c.finish(timeout: 60).status == 0) }
+        #expect(w.calls().filter { $0.hasPrefix("xl pci-attach") }.count == 1, "\(w.calls())")
+        let owners = try w.run(["owners", "--toolstack", "xl"])
+        #expect(!owners.stdout.contains("!"), "\(owners.stdout)")
+    }
+
     /// `assign --force --apply` moves the card: detached from its running owner, then attached to
     /// the new one; `release --apply` detaches it before the ledger frees it.
     @Test func assignAndReleaseApply() throws {
