@@ -36,7 +36,7 @@ let package = Package(
         // The toolstacks that run guests: xl and libvirt (queries, attach and detach, events).
         .target(name: "PCIToolstacks", dependencies: ["PCIModel", "PCIState", "SystemIO"]),
         // Whether a guest start will work: groups, isolation, reset, framebuffers, holders.
-        .target(name: "PCIReadiness", dependencies: ["PCIBinding", "PCICapabilities", "PCIInventory", "PCIModel", "SystemIO"]),
+        .target(name: "PCIReadiness", dependencies: ["PCIBinding", "PCICapabilities", "PCIInventory", "PCIModel", "PCIState", "SystemIO"]),
         .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim", "PCICapabilities"]),
         // Runtime binding to pciback/vfio-pci through one sysfs seam, and the safety report (check).
         .target(name: "PCIBinding", dependencies: ["PCIModel", "SystemIO", "PCIInventory"]),

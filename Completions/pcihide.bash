@@ -173,13 +173,13 @@ _pcihide() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|hide|unhide|hidden|check|grub|domain|assign|release|policy|owners|history|groups|config|watch|emu|completion|help)
+    list|hide|unhide|hidden|check|grub|domain|assign|release|policy|owners|history|groups|config|watch|verify|emu|completion|help)
         # Offer subcommand argument completions
         "_pcihide_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list hide unhide hidden check grub domain assign release policy owners history groups config watch emu completion help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list hide unhide hidden check grub domain assign release policy owners history groups config watch verify emu completion help' -- "${cur}"))
         ;;
     esac
 }
@@ -772,6 +772,30 @@ _pcihide_watch() {
         ;;
     '--state')
         __pcihide_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_pcihide_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --state --sysfs)
+    __pcihide_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
+    '--state')
+        __pcihide_add_completions -f
+        return
+        ;;
+    '--sysfs')
+        __pcihide_add_completions -d
         return
         ;;
     esac

@@ -60,6 +60,8 @@ function __pcihide_parse_tokens -S
             __pcihide_parse_subcommand 0 'format=' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
         case 'watch'
             __pcihide_parse_subcommand 0 'toolstack=' 'root=' 'state=' 'version' 'h/help'
+        case 'verify'
+            __pcihide_parse_subcommand 0 'json' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
         case 'emu'
             __pcihide_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -148,6 +150,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pci
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'groups' -d 'List IOMMU groups with their devices and whether each group can go to a guest.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'config' -d 'Print what a guest\'s configuration needs for its devices: an xl pci= line, libvirt <hostdev> elements or QEMU -device arguments.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'watch' -d 'Follow guest domains starting and dying in a toolstack and hand hidden devices over as they do.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'verify' -d 'After boot: check that every hidden device\'s hiding took effect.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'emu' -d 'Dry-run a guest\'s PCI bus: what it reads through ports 0xCF8/0xCFC (nothing touches hardware).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'completion' -d 'Print the shell completion script (bash, zsh or fish).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide" -eq 1' -fa 'help' -d 'Show subcommand help information.'
@@ -310,6 +313,12 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide watch" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide watch" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide watch" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide verify" json' -l 'json' -d 'Print JSON.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide verify" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide verify" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide verify" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide verify" version' -l 'version' -d 'Show the version.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide verify" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide emu" -eq 1' -fa 'read' -d 'Read one register as the guest would, and say whether it is emulated or shone through.'

@@ -25,7 +25,9 @@ public struct HostFacts: Sendable {
     public static func read(_ host: HostRoot) -> HostFacts {
         var f = HostFacts()
         if let text = Files.readIfPresent(host.path("/proc/cmdline")) {
-            f.commandLine = String(decoding: text, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
+            // Quotes only group (the kernel strips them from values): `"hide=(02:09.0)"`.
+            f.commandLine = String(decoding: text, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+                .map { String($0.filter { $0 != "\"" }) }
         }
         f.iommuUnits = Files.list(host.path("/sys/class/iommu"))?.sorted()
         if let dmar = f.iommuUnits?.first(where: { $0.hasPrefix("dmar") }),
@@ -75,6 +77,12 @@ public struct HostFacts: Sendable {
             if norm(kv[0]) == want { found = kv.count > 1 ? String(kv[1]) : "" }
         }
         return found
+    }
+
+    /// The last word setting `name` (`-` and `_` alike), as the command line spells it.
+    public func word(_ name: String) -> String? {
+        let want = name.replacingDashes
+        return commandLine?.last { $0.split(separator: "=", maxSplits: 1)[0].replacingDashes == want }
     }
 
     /// `iommu=pt`, `intel_iommu=off`, ... as one list for the report.

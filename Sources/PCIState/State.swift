@@ -23,6 +23,38 @@ public enum HandOverPolicy: Hashable, Sendable {
     }
 }
 
+/// What a device is, beyond its address (which moves when a card is added): ids, class, the
+/// bridges above it and its serial number, recorded when it is hidden.
+public struct DeviceIdentity: Hashable, Sendable {
+    public var vendor: UInt16
+    public var device: UInt16
+    public var subsystem: PCIIds?
+    /// Class, subclass, prog-if (24 bits).
+    public var classCode: UInt32
+    /// The bridges from the root complex down to it (`DDDD:BB:DD.F`, nearest the root first).
+    public var path: [String]
+    /// The Device Serial Number (`xx-xx-...`), when the device has one and it could be read.
+    public var serial: String?
+
+    public init(vendor: UInt16, device: UInt16, subsystem: PCIIds?, classCode: UInt32, path: [String], serial: String?) {
+        self.vendor = vendor; self.device = device; self.subsystem = subsystem; self.classCode = classCode; self.path = path; self.serial = serial
+    }
+
+    /// `10de:1b81 (subsystem 1043:8599, class 030000)`.
+    public var summary: String {
+        hex(vendor, 4) + ":" + hex(device, 4) + " (" + (subsystem.map { "subsystem \($0), " } ?? "") + "class " + hex(classCode, 6)
+            + (serial.map { ", serial \($0)" } ?? "") + ")"
+    }
+
+    /// Whether `other` (read now) is the device recorded: the same ids, subsystem and class, and
+    /// the same serial when both have one. The path is not compared: a card moved to another
+    /// slot is still the card.
+    public func matches(_ other: DeviceIdentity) -> Bool {
+        vendor == other.vendor && device == other.device && subsystem == other.subsystem && classCode == other.classCode
+            && (serial == nil || other.serial == nil || serial == other.serial)
+    }
+}
+
 /// A hidden device or wildcard, with the xl options it was given, when it was hidden, and who owns it.
 public struct HiddenEntry: Hashable, Sendable {
     public var selection: DeviceSelection
@@ -39,6 +71,8 @@ public struct HiddenEntry: Hashable, Sendable {
     /// before (nil: none), which `unhide --now` binds again.
     public var runtimeDriver: String?
     public var originalDriver: String?
+    /// What the device was when it was hidden (exact entries of present devices).
+    public var identity: DeviceIdentity?
 
     public init(selection: DeviceSelection, since: String, vslot: UInt8? = nil, permissive: Bool? = nil) {
         self.selection = selection
@@ -273,6 +307,7 @@ public struct PCIHideState: Equatable, Sendable {
                     pairs.append(("boundTo", .string(d)))
                     pairs.append(("originalDriver", e.originalDriver.map { .string($0) } ?? .null))
                 }
+                if let i = e.identity { pairs.append(("identity", i.json)) }
                 return .object(pairs)
             })),
             ("domains", .array(domains.map { d in
@@ -319,6 +354,13 @@ public struct PCIHideState: Equatable, Sendable {
                 if let d = hidden[k].runtimeDriver {
                     string(",\n      \"boundTo\": ", d)
                     if let o = hidden[k].originalDriver { string(",\n      \"originalDriver\": ", o) } else { put(",\n      \"originalDriver\": null") }
+                }
+                if let i = hidden[k].identity {
+                    // Rare and small: the generic writer, at the entry's depth.
+                    var text = i.json.serializedBytes(indent: 3)
+                    text.removeLast()
+                    put(",\n      \"identity\": ")
+                    out += text.drop { $0 == 0x20 }
                 }
                 put("\n    }")
             }
@@ -420,6 +462,12 @@ public struct PCIHideState: Equatable, Sendable {
                     throw StateSchemaError("hidden[\(k)].originalDriver must be a driver name, not \"\(o.utf8.contains(where: { $0 < 0x20 }) ? "a string with control characters" : o)\"")
                 }
             }
+            if let i = item.identity {
+                guard let identity = DeviceIdentity(json: i) else {
+                    throw StateSchemaError("hidden[\(k)].identity must be {vendor, device, subsystem, class, path, serial} with hex ids")
+                }
+                entry.identity = identity
+            }
             entries.append(entry)
         }
         var domains: [GuestDomain] = []
@@ -491,7 +539,7 @@ public struct StateFileError: PCIHideError {
 /// The known keys of one hidden entry, found in a single pass; unknown keys are ignored, and
 /// of a repeated key the first counts (as JSON's subscript has it).
 struct EntryFields {
-    var device, since, vslot, permissive, policy, pinnedTo, owner, ownerSince, boundTo, originalDriver: JSON?
+    var device, since, vslot, permissive, policy, pinnedTo, owner, ownerSince, boundTo, originalDriver, identity: JSON?
 
     init() {}
 
@@ -501,7 +549,7 @@ struct EntryFields {
     }
 
     enum Field: Int, CaseIterable {
-        case device, since, vslot, permissive, policy, pinnedTo, owner, ownerSince, boundTo, originalDriver
+        case device, since, vslot, permissive, policy, pinnedTo, owner, ownerSince, boundTo, originalDriver, identity
 
         var name: StaticString {
             switch self {
@@ -515,6 +563,7 @@ struct EntryFields {
             case .ownerSince: "ownerSince"
             case .boundTo: "boundTo"
             case .originalDriver: "originalDriver"
+            case .identity: "identity"
             }
         }
 
@@ -550,6 +599,44 @@ struct EntryFields {
         case .ownerSince: if ownerSince == nil { ownerSince = value }
         case .boundTo: if boundTo == nil { boundTo = value }
         case .originalDriver: if originalDriver == nil { originalDriver = value }
+        case .identity: if identity == nil { identity = value }
         }
+    }
+}
+
+extension DeviceIdentity {
+    var json: JSON {
+        .object([
+            ("vendor", .string(hex(vendor, 4))), ("device", .string(hex(device, 4))),
+            ("subsystem", subsystem.map { .string($0.description) } ?? .null),
+            ("class", .string(hex(classCode, 6))),
+            ("path", .array(path.map { .string($0) })),
+            ("serial", serial.map { .string($0) } ?? .null),
+        ])
+    }
+
+    init?(json: JSON) {
+        guard case .object = json, let v = json["vendor"]?.string.flatMap({ UInt16($0, radix: 16) }),
+              let d = json["device"]?.string.flatMap({ UInt16($0, radix: 16) }),
+              let c = json["class"]?.string.flatMap({ UInt32($0, radix: 16) }), c <= 0xffffff else { return nil }
+        var sub: PCIIds?
+        if let s = json["subsystem"], s != .null {
+            guard let t = s.string, t.count == 9, let sv = UInt16(t.prefix(4), radix: 16), let sd = UInt16(t.suffix(4), radix: 16) else { return nil }
+            sub = PCIIds(vendor: sv, device: sd)
+        }
+        var path: [String] = []
+        if let p = json["path"], p != .null {
+            guard let items = p.array else { return nil }
+            for item in items {
+                guard let t = item.string, parseSelection(t)?.address != nil else { return nil }
+                path.append(t)
+            }
+        }
+        var serial: String?
+        if let s = json["serial"], s != .null {
+            guard let t = s.string, t.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || hexDigitValue($0) != nil }) else { return nil }
+            serial = t
+        }
+        self.init(vendor: v, device: d, subsystem: sub, classCode: c, path: path, serial: serial)
     }
 }

@@ -5,6 +5,7 @@ import ArgumentParser
 import PCIInventory
 import PCIModel
 import PCIOwnership
+import PCIReadiness
 import PCIState
 import PCIToolstacks
 import SystemIO
@@ -66,9 +67,16 @@ struct HandOver {
             return (["cannot place the devices of domain \(domain.id) in its guest (\(error)); they stay free"], [])
         }
         let placed = GuestConfig.placements(guest)
+        let tree = SysfsTree(root: source.path)
         for s in received {
             let mine = placed.filter { s.matches($0.host) }
             guard let first = mine.first else { continue }
+            // Never hand over a device that is not the one hidden (a card added renumbered the bus).
+            if let recorded = state.entry(for: s)?.identity, let a = s.address, let now = tree.identity(a), !recorded.matches(now) {
+                state.update(s) { $0.owner = nil }
+                lines.append("refusing to attach \(s): the device there is now \(now.summary), not the recorded \(recorded.summary); it stays free (pcihide verify says where the recorded one is)")
+                continue
+            }
             let spec = s.isWildcard ? "\(hex(s.domain, 4)):\(hex(s.bus, 2)):\(s.device.map { hex($0, 2) } ?? "*").*@\(hex(first.slot, 2))" : "\(first.host)@\(hex(first.slot, 2))"
             do {
                 for p in (toolstack is XL ? [first] : mine) {
@@ -115,9 +123,9 @@ extension Files {
     static func makeTemporaryDirectory(prefix: String) throws(Failure) -> String {
         let base = Environment.get("TMPDIR") ?? "/tmp"
         var template = Array((base + "/" + prefix + "XXXXXX").utf8CString)
-        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else {
             throw Failure(.cannotCreate, "cannot create a temporary directory in \(base): \(errorText(errno))")
         }
-        return String(cString: template)
+        return made
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import PCIBinding
 import PCIModel
+import PCIReadiness
 import PCISpec
 import PCIState
 
@@ -59,6 +60,7 @@ struct Hide: ParsableCommand {
             HiddenSetChange.warnAbsent(entries.map(\.selection), present: present, tree: tree)
             let named = SelectionIndex(entries.map(\.selection))
             var targets = present.filter(named.matches)
+
             // The driver is settled before any write, a dry run included.
             let binder = RuntimeBinder(tree: tree, io: runtime.io())
             let chosen: PassthroughDriver? = runtime.now ? try (driver.map(binder.require) ?? binder.defaultDriver()) : nil
@@ -90,6 +92,12 @@ struct Hide: ParsableCommand {
                 // Bound devices are recorded one by one, with the driver each had before.
                 entries = r.perAddressEntries
                 bind = r
+            }
+            // What each device hidden by address is (companions and bound devices included), so
+            // that a later renumbering is noticed (verify, domain start --apply, watch).
+            let presentSet = Set(present)
+            for k in entries.indices {
+                if let a = entries[k].selection.address, presentSet.contains(a) { entries[k].identity = tree.identity(a) }
             }
             let plan = BootPlan(options: boot, tree: tree)
             var bound: [BindingChange] = []

@@ -125,6 +125,16 @@ struct WatchTests {
         #expect(!owners.stdout.contains("!"), "\(owners.stdout)")
     }
 
+    /// A card whose address now holds another device is never attached.
+    @Test func aRenumberedDeviceIsNotAttached() throws {
+        let w = try Self.world(events: "", running: "1 web\n")
+        let vendor = try #require(FileManager.default.destinationOfSymbolicLinkIfPresent(w.cli.dir + "/sys/devices/0000:02:09.0")) + "/vendor"
+        try w.cli.write(vendor, "0x1b21\n")
+        let r = try w.run(["domain", "start", "1", "--apply", "--toolstack", "xl"])
+        #expect(r.stdout.contains("refusing to attach 0000:02:09.0: the device there is now 1b21:1229"), "\(r.stdout)\(r.stderr)")
+        #expect(w.calls().filter { $0.hasPrefix("xl pci-attach") }.isEmpty)
+    }
+
     /// `assign --force --apply` moves the card: detached from its running owner, then attached to
     /// the new one; `release --apply` detaches it before the ledger frees it.
     @Test func assignAndReleaseApply() throws {

@@ -1,0 +1,31 @@
+import PCICapabilities
+import PCIInventory
+import PCIModel
+import PCIState
+import SystemIO
+
+extension SysfsTree {
+    /// What the device at `a` is: its ids, subsystem and class from sysfs, the bridges above it
+    /// from its real path, and its serial number from the DSN capability when the config space
+    /// can be read that far. nil when the device is not there.
+    public func identity(_ a: PCIAddress) -> DeviceIdentity? {
+        guard let ids = ids(a), let cls = hexAttribute(a, "class") else { return nil }
+        var sub: PCIIds?
+        if let sv = hexAttribute(a, "subsystem_vendor"), let sd = hexAttribute(a, "subsystem_device"), sv <= 0xffff, sd <= 0xffff {
+            sub = PCIIds(vendor: UInt16(sv), device: UInt16(sd))
+        }
+        let path = (Files.realPath(self.path(a, "")) ?? "").split(separator: "/").compactMap { PCIAddress(sysfsName: String($0)) }.filter { $0 != a }
+        var serial: String?
+        if let bytes = Files.readIfPresent(self.path(a, "config")), bytes.count >= 64 {
+            serial = PassthroughFeatures(DeviceDescription(config: ConfigSpace(bytes))).serialNumber
+        }
+        return DeviceIdentity(vendor: ids.vendor, device: ids.device, subsystem: sub, classCode: cls & 0xffffff,
+                              path: path.map(\.description), serial: serial)
+    }
+
+    /// The one present device that is `identity`, when exactly one is (a renumbered card).
+    public func find(_ identity: DeviceIdentity, among present: [PCIAddress]) -> (unique: PCIAddress?, count: Int) {
+        let matches = present.filter { self.identity($0).map(identity.matches) ?? false }
+        return (matches.count == 1 ? matches[0] : nil, matches.count)
+    }
+}

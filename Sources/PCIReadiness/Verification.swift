@@ -1,0 +1,103 @@
+import PCIInventory
+import PCIModel
+import PCIState
+import SystemIO
+
+/// After boot: did the hiding take effect? For one hidden device: is it on the running kernel's
+/// command line, bound to the passthrough driver, and still the device recorded at hide time.
+public struct VerifyReport: Equatable, Sendable {
+    public enum IdentityStatus: Equatable, Sendable {
+        case matches
+        /// Hidden before identities were recorded (or by a wildcard): nothing to compare.
+        case notRecorded
+        /// Another device sits at the address; the recorded one is at `movedTo` when found once.
+        case changed(now: DeviceIdentity, movedTo: PCIAddress?)
+        /// Nothing at the address; the recorded device is at `movedTo` when found once.
+        case gone(movedTo: PCIAddress?)
+    }
+    public var address: PCIAddress
+    public var entry: DeviceSelection
+    /// The command-line parameter that hides it (`xen-pciback.hide=...`, `vfio-pci.ids=...`).
+    public var token: String?
+    /// nil when /proc/cmdline could not be read.
+    public var onCommandLine: Bool?
+    public var driver: String?
+    public var identity: IdentityStatus
+    public var findings: [Finding]
+
+    public var inEffect: Bool { findings.isEmpty }
+}
+
+public enum Verification {
+    static let stubDrivers: Set<String> = ["pciback", "xen-pciback", "vfio-pci", "pci-stub"]
+    static let hideParameters = ["xen_pciback.hide", "pciback.hide", "hide"]
+
+    /// The hide parameter on the command line that covers `address` (by address or, for
+    /// vfio-pci.ids and pci-stub.ids, by its ids), as the command line spells it.
+    static func token(for address: PCIAddress, ids: PCIIds?, facts: HostFacts, parse: (String) -> [DeviceSelection]?) -> String? {
+        for p in hideParameters {
+            if let v = facts.parameter(p), let sels = parse(v), sels.contains(where: { $0.matches(address) }) { return facts.word(p) }
+        }
+        for p in ["vfio_pci.ids", "pci_stub.ids"] {
+            if let v = facts.parameter(p), let ids, v.split(separator: ",").contains(where: { $0.lowercased().hasPrefix(ids.description) }) { return facts.word(p) }
+        }
+        return nil
+    }
+
+    /// Verifies every hidden device the state records (wildcards for the devices present).
+    /// `parse` reads a hide list as the boot-fragment parser does.
+    public static func verify(state: PCIHideState, tree: SysfsTree, host: HostRoot, present: [PCIAddress],
+                              parse: (String) -> [DeviceSelection]?) -> [VerifyReport] {
+        let facts = HostFacts.read(host)
+        var out: [VerifyReport] = []
+        for e in state.hidden {
+            let addresses: [PCIAddress] = e.selection.address.map { [$0] } ?? present.filter { e.selection.matches($0) }
+            for a in addresses {
+                var findings: [Finding] = []
+                let now = tree.identity(a)
+                let identity: VerifyReport.IdentityStatus
+                if let recorded = e.identity {
+                    if let now {
+                        if recorded.matches(now) { identity = .matches } else {
+                            identity = .changed(now: now, movedTo: tree.find(recorded, among: present).unique)
+                        }
+                    } else {
+                        identity = .gone(movedTo: tree.find(recorded, among: present).unique)
+                    }
+                } else {
+                    identity = now == nil ? .gone(movedTo: nil) : .notRecorded
+                }
+                let ids = now.map { PCIIds(vendor: $0.vendor, device: $0.device) }
+                let token = token(for: a, ids: ids, facts: facts, parse: parse)
+                let driver = tree.driver(a)
+                switch identity {
+                case .gone(let moved):
+                    findings.append(Finding(.attention, "no device at \(a)" + (moved.map { "; the recorded device \(e.identity!.summary) is now at \($0)" } ?? ""),
+                                            fix: moved.map { "pcihide unhide \(a) && pcihide hide \($0) (nothing is handed over meanwhile)" } ?? "check that the card is fitted, or unhide \(a)"))
+                case .changed(let now, let moved):
+                    findings.append(Finding(.critical, "the device at \(a) is now \(now.summary), not the recorded \(e.identity!.summary): a card was added or moved and the bus numbers changed; pcihide will not bind or hand it over",
+                                            fix: moved.map { "the recorded device is now at \($0): pcihide unhide \(a) && pcihide hide \($0)" } ?? "unhide \(a) and hide the card at its new address"))
+                case .matches, .notRecorded:
+                    if facts.commandLine == nil {
+                        findings.append(Finding(.attention, "could not read the kernel command line (proc/cmdline)"))
+                    } else if token == nil && !(driver.map(stubDrivers.contains) ?? false) {
+                        findings.append(Finding(.attention, "no hide parameter on the running kernel's command line covers it: the boot file edited is not the one this boot used, or it was not regenerated",
+                                                fix: "pcihide grub --default-file /etc/default/grub --write, then update-grub (or the command for this system's boot loader), and reboot"))
+                    }
+                    if !(driver.map(stubDrivers.contains) ?? false) {
+                        if token != nil {
+                            findings.append(Finding(.attention, "it is on \(driver ?? "no driver"), not the passthrough driver, although the command line hides it: the native driver loaded before the stub",
+                                                    fix: "load the stub driver from the initramfs (xen-pciback, or vfio-pci with softdep) and regenerate it, or bind now with pcihide hide --now"))
+                        } else if facts.commandLine != nil {
+                            findings.append(Finding(.attention, "it is on \(driver ?? "no driver"), not the passthrough driver"))
+                        }
+                    }
+                }
+                out.append(VerifyReport(address: a, entry: e.selection, token: token, onCommandLine: facts.commandLine == nil ? nil : token != nil,
+                                        driver: driver, identity: identity, findings: findings))
+            }
+        }
+        return out
+    }
+}
+

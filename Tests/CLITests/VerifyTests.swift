@@ -1,0 +1,98 @@
+import Foundation
+import PCIFixtures
+import PCIModel
+import Testing
+
+/// `pcihide verify` after boot, on fixture roots: all in effect, the token missing, the stub
+/// loaded too late, the identity changed (a card added renumbered the bus), the device gone.
+@Suite("verify after boot")
+struct VerifyTests {
+    static func fn(_ a: String, _ v: UInt16, _ d: UInt16, driver: String?, sub: UInt16 = 0x0001) -> SysfsFixture.Function {
+        var f = SysfsFixture.Function(address: PCIAddress(sysfsName: a)!, vendor: v, device: d, classCode: 0x020000)
+        f.driver = driver
+        f.subsystem = PCIIds(vendor: v, device: sub)
+        return f
+    }
+
+    /// A root with these functions and command line (the state file is kept across rewrites).
+    static func root(_ cli: CLI, _ functions: [SysfsFixture.Function], cmdline: String) throws {
+        try? FileManager.default.removeItem(atPath: cli.dir + "/sys")
+        var pci = SysfsFixture()
+        pci.functions = functions
+        var root = HostRootFixture(pci: pci)
+        root.commandLine = cmdline
+        try root.write(to: cli.dir)
+    }
+
+    static func cli() throws -> CLI {
+        var cli = try CLI()
+        cli.environment["PCIHIDE_SYSFS"] = nil
+        cli.environment["PCIHIDE_ROOT"] = cli.dir
+        return cli
+    }
+
+    let nic = fn("0000:01:00.0", 0x8086, 0x10d3, driver: "e1000e")
+    let token = "BOOT_IMAGE=/vmlinuz ro xen-pciback.hide=(0000:01:00.0)"
+
+    @Test func allInEffect() throws {
+        let cli = try Self.cli()
+        try Self.root(cli, [nic], cmdline: token)
+        #expect(try cli.run(["hide", "01:00.0"]).status == 0)
+        var bound = nic; bound.driver = "pciback"
+        try Self.root(cli, [bound], cmdline: "BOOT_IMAGE=/vmlinuz ro \"xen_pciback.hide=(0000:01:00.0)\"")
+        let r = try cli.run(["verify"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout == "0000:01:00.0: in effect\n  command line: xen_pciback.hide=(0000:01:00.0)\n  driver: pciback\n  identity: as recorded\n")
+    }
+
+    @Test func theTokenIsMissing() throws {
+        let cli = try Self.cli()
+        try Self.root(cli, [nic], cmdline: "BOOT_IMAGE=/vmlinuz ro quiet")
+        try cli.run(["hide", "01:00.0"])
+        let r = try cli.run(["verify"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("no hide parameter on the running kernel's command line covers it: the boot file edited is not the one this boot used"), "\(r.stdout)")
+    }
+
+    @Test func theStubLoadedTooLate() throws {
+        let cli = try Self.cli()
+        try Self.root(cli, [nic], cmdline: token)
+        try cli.run(["hide", "01:00.0"])
+        let r = try cli.run(["verify", "--json"])
+        #expect(r.status == 1)
+        let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        #expect(rows[0]["commandLine"] as? String == "xen-pciback.hide=(0000:01:00.0)")
+        let findings = rows[0]["findings"] as? [[String: Any]]
+        #expect((findings?.first?["text"] as? String)?.contains("the native driver loaded before the stub") == true, "\(r.stdout)")
+    }
+
+    /// A card added before it renumbered the bus: another device sits at the address, and the
+    /// recorded one is found at its new address by its identity. Nothing hands it over.
+    @Test func theIdentityChanged() throws {
+        let cli = try Self.cli()
+        try Self.root(cli, [nic], cmdline: token)
+        try cli.run(["hide", "01:00.0"])
+        var moved = nic; moved.address = PCIAddress(sysfsName: "0000:02:00.0")!
+        try Self.root(cli, [Self.fn("0000:01:00.0", 0x1b21, 0x1164, driver: "ahci"), moved], cmdline: token)
+        let r = try cli.run(["verify"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("identity: changed: now 1b21:1164 (subsystem 1b21:0001, class 020000); the recorded device is at 0000:02:00.0"), "\(r.stdout)")
+        #expect(r.stdout.contains("fix: the recorded device is now at 0000:02:00.0: pcihide unhide 0000:01:00.0 && pcihide hide 0000:02:00.0"), "\(r.stdout)")
+    }
+
+    @Test func theDeviceIsGone() throws {
+        let cli = try Self.cli()
+        try Self.root(cli, [nic], cmdline: token)
+        try cli.run(["hide", "01:00.0"])
+        var moved = nic; moved.address = PCIAddress(sysfsName: "0000:03:00.0")!
+        try Self.root(cli, [moved], cmdline: token)
+        let r = try cli.run(["verify"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("identity: no device here; the recorded device is at 0000:03:00.0"), "\(r.stdout)")
+        // Two identical cards: the identity cannot say which, so no new address is offered.
+        var twin = nic; twin.address = PCIAddress(sysfsName: "0000:04:00.0")!
+        try Self.root(cli, [moved, twin], cmdline: token)
+        let ambiguous = try cli.run(["verify"])
+        #expect(ambiguous.stdout.contains("identity: no device here\n"), "\(ambiguous.stdout)")
+    }
+}
