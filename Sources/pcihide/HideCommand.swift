@@ -37,6 +37,9 @@ struct Hide: ParsableCommand {
     @Flag(help: "Also hide the IOMMU-group companions and sibling functions that would be left behind.")
     var group = false
 
+    @Flag(help: "With a VENDOR:DEVICE spec: it must select exactly one device (else the matches are listed and nothing is hidden).")
+    var one = false
+
     @OptionGroup var boot: BootOptions
     @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
@@ -52,6 +55,9 @@ struct Hide: ParsableCommand {
             let host = try self.host.resolve()
             let tree = try source.tree(host)
             let store = try stateOptions.store(host)
+            // VENDOR:DEVICE[:SUBVENDOR:SUBDEVICE] selects the devices with those ids, whatever
+            // their address; each is then hidden by address like any other spec.
+            let specs = try IDSelection.expand(self.specs, tree: tree, one: one)
             let parsed = try SpecParser.parseAll(specs)
             var entries = try HiddenSetChange.entries(from: parsed)
             // Safety checks that read nothing would pass everything: the tree must be there.

@@ -95,4 +95,26 @@ struct VerifyTests {
         let ambiguous = try cli.run(["verify"])
         #expect(ambiguous.stdout.contains("identity: no device here\n"), "\(ambiguous.stdout)")
     }
+
+    /// Devices chosen by ids: every match, said how many; --one refuses several.
+    @Test func hideByIds() throws {
+        var cli = try CLI()
+        try SysfsFixture.desktop().write(to: cli.dir)
+        cli.environment["PCIHIDE_SYSFS"] = nil
+        cli.environment["PCIHIDE_ROOT"] = cli.dir
+        let one = try cli.run(["hide", "10de:10f0"])
+        #expect(one.status == 0 && one.stderr.contains("10de:10f0 selects 1 device: 0000:01:00.1"), "\(one.stderr)")
+        #expect(one.stdout == "hidden 0000:01:00.1\n")
+        let many = try cli.run(["hide", "--one", "8086:a36d", "8086:1901"])
+        #expect(many.status != 0)
+        let none = try cli.run(["hide", "dead:beef"])
+        #expect(none.status == 66 && none.stderr.contains("dead:beef selects no device"), "\(none.stderr)")
+        // Two identical NICs: --one lists both and hides nothing.
+        let twins = try CLI()
+        try twins.addDevice("0000:05:00.0", vendor: "8086", device: "10d3")
+        try twins.addDevice("0000:06:00.0", vendor: "8086", device: "10d3")
+        let r = try twins.run(["hide", "--one", "8086:10d3"])
+        #expect(r.status == 64 && r.stderr.contains("8086:10d3 selects 2 devices, and --one asks for exactly one: 0000:05:00.0, 0000:06:00.0"), "\(r.stderr)")
+        #expect(try twins.run(["hidden"]).stdout == "")
+    }
 }
