@@ -2,6 +2,7 @@ import PCIBinding
 import PCICapabilities
 import PCIInventory
 import PCIModel
+import PCIState
 import SystemIO
 
 /// One finding of the readiness check, with what to do about it.
@@ -98,8 +99,12 @@ public struct ReadinessInspector {
     /// Drivers a VFIO group accepts for an endpoint (and pciback, which Xen hands over).
     static let passthroughDrivers: Set<String> = ["vfio-pci", "pci-stub", "pciback", "xen-pciback"]
 
-    public init(safety: SafetyInspector, tree: SysfsTree, host: HostRoot, present: [PCIAddress], isHidden: @escaping (PCIAddress) -> Bool) {
-        self.safety = safety; self.tree = tree; self.host = host; self.present = present; self.isHidden = isHidden
+    /// What the ledger recorded of a hidden device, to notice a renumbered bus.
+    let recorded: (PCIAddress) -> DeviceIdentity?
+
+    public init(safety: SafetyInspector, tree: SysfsTree, host: HostRoot, present: [PCIAddress], isHidden: @escaping (PCIAddress) -> Bool,
+                recorded: @escaping (PCIAddress) -> DeviceIdentity? = { _ in nil }) {
+        self.safety = safety; self.tree = tree; self.host = host; self.present = present; self.isHidden = isHidden; self.recorded = recorded
         facts = HostFacts.read(host)
     }
 
@@ -124,6 +129,11 @@ public struct ReadinessInspector {
         r.interruptRemapping = facts.interruptRemappingSupported
         r.acsOverride = facts.acsOverride
         var findings: [Finding] = s.refusals.map { Finding(.critical, $0) }
+        if let was = recorded(a), let now = tree.identity(a), !was.matches(now) {
+            let moved = tree.find(was, among: present).unique
+            findings.append(Finding(.critical, "the device here is \(now.summary), not the \(was.summary) that was hidden at this address (a card added renumbered the bus)",
+                                    fix: moved.map { "the hidden device is now at \($0): pcihide unhide \(a) && pcihide hide \($0)" } ?? "unhide \(a) and hide the card at its new address"))
+        }
 
         // The IOMMU.
         if !s.iommuActive {

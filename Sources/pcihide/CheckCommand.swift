@@ -43,7 +43,8 @@ struct Check: ParsableCommand {
             }
             let state = try stateOptions.store(host).load()
             let inspector = try safety.inspector(host: host, tree: tree, present: present, state: state)
-            let readiness = ReadinessInspector(safety: inspector, tree: tree, host: host, present: present) { state.entry(hiding: $0) != nil }
+            let readiness = ReadinessInspector(safety: inspector, tree: tree, host: host, present: present,
+                                               isHidden: { state.entry(hiding: $0) != nil }, recorded: { state.entry(for: DeviceSelection($0))?.identity })
             let named = SelectionIndex(selections)
             let reports = present.filter(named.matches).map(readiness.inspect)
             writeStandardOutput(json ? CheckReport.json(reports, state: state).serialized() : CheckReport.text(reports, state: state))

@@ -72,6 +72,14 @@ struct Hide: ParsableCommand {
             let chosen: PassthroughDriver? = runtime.now ? try (driver.map(binder.require) ?? binder.defaultDriver()) : nil
             // Read once for the checks below; the transaction reads it again under the lock.
             let current = try store.load()
+            // A device already hidden whose address now holds another one is not bound.
+            if runtime.now {
+                for a in targets {
+                    if let was = current.entry(for: DeviceSelection(a))?.identity, let now = tree.identity(a), !was.matches(now) {
+                        throw Failure(.usage, "\(a) is now \(now.summary), not the \(was.summary) hidden at this address (a card added renumbered the bus): pcihide verify says where it is; nothing was changed")
+                    }
+                }
+            }
             if !targets.isEmpty {
                 let inspector = try safety.inspector(host: host, tree: tree, present: present, state: current)
                 try HideSafety.review(&entries, &targets, inspector: inspector, force: force, group: group)

@@ -78,6 +78,12 @@ struct VerifyTests {
         #expect(r.status == 1)
         #expect(r.stdout.contains("identity: changed: now 1b21:1164 (subsystem 1b21:0001, class 020000); the recorded device is at 0000:02:00.0"), "\(r.stdout)")
         #expect(r.stdout.contains("fix: the recorded device is now at 0000:02:00.0: pcihide unhide 0000:01:00.0 && pcihide hide 0000:02:00.0"), "\(r.stdout)")
+        // check refuses it, and hide --now will not bind it.
+        let check = try cli.run(["check", "01:00.0"])
+        #expect(check.status == 1 && check.stdout.contains("    - the device here is 1b21:1164 (subsystem 1b21:0001, class 020000), not the 8086:10d3"), "\(check.stdout)")
+        try SimulatedKernel.loadDrivers(["pciback", "ahci"], root: cli.dir + "/sys/bus/pci")
+        let now = try cli.run(["hide", "01:00.0", "--now", "--driver", "pciback"])
+        #expect(now.status == 64 && now.stderr.contains("0000:01:00.0 is now 1b21:1164"), "\(now.stderr)")
     }
 
     @Test func theDeviceIsGone() throws {
