@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "PCICapabilities"),
         // The toolstacks that run guests: xl and libvirt (queries, attach and detach, events).
         .target(name: "PCIToolstacks", dependencies: ["PCIModel", "PCIState", "SystemIO"]),
+        // Boot loaders and initramfs generators: detection and the edits that make hiding persist.
+        .target(name: "PCIPersistence", dependencies: ["PCIModel", "PCISpec", "SystemIO"]),
         // Whether a guest start will work: groups, isolation, reset, framebuffers, holders.
         .target(name: "PCIReadiness", dependencies: ["PCIBinding", "PCICapabilities", "PCIInventory", "PCIModel", "PCIState", "SystemIO"]),
         .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim", "PCICapabilities"]),
@@ -50,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "pcihide",
             dependencies: [
-                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding", "PCICompletion", "PCICapabilities", "PCIReadiness", "PCIToolstacks",
+                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding", "PCICompletion", "PCICapabilities", "PCIReadiness", "PCIToolstacks", "PCIPersistence",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -173,13 +173,13 @@ _pcihide() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|hide|unhide|hidden|check|grub|domain|assign|release|policy|owners|history|groups|config|watch|verify|emu|completion|help)
+    list|hide|unhide|hidden|check|grub|domain|assign|release|policy|owners|history|groups|config|watch|verify|persist|emu|completion|help)
         # Offer subcommand argument completions
         "_pcihide_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list hide unhide hidden check grub domain assign release policy owners history groups config watch verify emu completion help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list hide unhide hidden check grub domain assign release policy owners history groups config watch verify persist emu completion help' -- "${cur}"))
         ;;
     esac
 }
@@ -786,6 +786,42 @@ _pcihide_verify() {
 
     # Offer option value completions
     case "${prev}" in
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
+    '--state')
+        __pcihide_add_completions -f
+        return
+        ;;
+    '--sysfs')
+        __pcihide_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_pcihide_persist() {
+    repeating_flags=()
+    non_repeating_flags=(--write --apply-now --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--driver --loader --initramfs --root --state --sysfs)
+    __pcihide_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--driver')
+        __pcihide_add_completions -W 'xen-pciback'$'\n''vfio-pci'
+        return
+        ;;
+    '--loader')
+        __pcihide_add_completions -W 'grub2'$'\n''bls'$'\n''systemd-boot'$'\n''proxmox'$'\n''kernelstub'$'\n''xen-efi'$'\n''grub-legacy'
+        return
+        ;;
+    '--initramfs')
+        __pcihide_add_completions -W 'initramfs-tools'$'\n''dracut'$'\n''mkinitcpio'
+        return
+        ;;
     '--root')
         __pcihide_add_completions -d
         return

@@ -8,9 +8,21 @@ import Glibc
 //   pcihide-fixture DIR [COUNT] [SEED]
 //   pcihide-fixture --host DIR      (the binding/safety host as a host root: use pcihide --root DIR)
 //   pcihide-fixture --desktop DIR   (a desktop host root: GPU, consumer group, NVMe /home, management NIC)
+//   pcihide-fixture --persistence NAME DIR (a boot setup: debian-grub2, fedora-bls, proxmox, popos,
+//                                           arch-systemd-boot, xen-efi, grub-legacy-xen)
 //   pcihide-fixture --readiness NAME DIR   (a host of the readiness tests: desktop, server, consumer,
 //                                           sriov, efifb, resets, no-iommu, acs-override)
 let args = CommandLine.arguments
+if args.count == 4, args[1] == "--persistence" {
+    do {
+        try PersistenceRoots.write(args[2], to: args[3])
+        print("host root in \(args[3]) (hide 01:00.0 and 01:00.1 there, then try pcihide persist --root \(args[3]))")
+        exit(0)
+    } catch {
+        StandardError.write("pcihide-fixture: \(error)\n")
+        exit(error.exitStatus == .usage ? 64 : 73)
+    }
+}
 if args.count == 4, args[1] == "--readiness" {
     guard let host = HostRootFixture.readinessHosts().first(where: { $0.name == args[2] }) else {
         StandardError.write("pcihide-fixture: no readiness host '\(args[2])'; there are " + HostRootFixture.readinessHosts().map(\.name).joined(separator: ", ") + "\n")

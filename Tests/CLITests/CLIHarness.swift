@@ -77,3 +77,18 @@ struct CLI {
         try fixture.write(to: dir + "/sys")
     }
 }
+
+/// Golden files under `Fixtures/<dir>/`; `PCIHIDE_UPDATE_GOLDEN=1 swift test` rewrites them and a
+/// normal run fails on any difference.
+enum CLIGolden {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    static func check(_ actual: String, _ dir: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let url = fixtures.appendingPathComponent(dir).appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["PCIHIDE_UPDATE_GOLDEN"] == "1" {
+            try actual.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(actual == (try String(contentsOf: url, encoding: .utf8)), "golden \(dir)/\(name) differs", sourceLocation: sourceLocation)
+    }
+}

@@ -13,17 +13,6 @@ extension FileManager {
 /// the verdicts asserted one by one. `PCIHIDE_UPDATE_GOLDEN=1 swift test` rewrites the goldens.
 @Suite("passthrough readiness")
 struct ReadinessTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/readiness")
-
-    static func golden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let url = fixtures.appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["PCIHIDE_UPDATE_GOLDEN"] == "1" {
-            try actual.write(to: url, atomically: true, encoding: .utf8)
-            return
-        }
-        #expect(actual == (try String(contentsOf: url, encoding: .utf8)), "golden \(name) differs", sourceLocation: sourceLocation)
-    }
-
     static func host(_ name: String) throws -> (CLI, [String]) {
         var cli = try CLI()
         let host = try #require(HostRootFixture.readinessHosts().first { $0.name == name })
@@ -50,9 +39,9 @@ struct ReadinessTests {
         let (cli, devices) = try Self.host(name)
         let text = try cli.run(["check"] + devices)
         #expect(text.status == (verdicts.allSatisfy { $0 == "ready" } ? 0 : 1), "\(text.stderr)")
-        try Self.golden(text.stdout, "\(name).txt")
+        try CLIGolden.check(text.stdout, "readiness", "\(name).txt")
         let json = try cli.run(["check", "--json"] + devices)
-        try Self.golden(json.stdout, "\(name).json")
+        try CLIGolden.check(json.stdout, "readiness", "\(name).json")
         let reports = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [[String: Any]]
         #expect(reports.map { $0["verdict"] as? String } == verdicts)
     }
@@ -107,7 +96,7 @@ struct ReadinessTests {
         try cli.run(["hide", "01:00.0"])
         let all = try cli.run(["groups"])
         #expect(all.status == 0)
-        try Self.golden(all.stdout, "desktop-groups.txt")
+        try CLIGolden.check(all.stdout, "readiness", "desktop-groups.txt")
         #expect(all.stdout.contains("IOMMU group 1: not viable: hide 0000:01:00.1 too\n"))
         #expect(all.stdout.contains("[10de:1b81] (nouveau) [hidden, free]\n"))
         let hidden = try cli.run(["groups", "--hidden", "--json"])

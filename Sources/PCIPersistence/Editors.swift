@@ -1,0 +1,128 @@
+import PCISpec
+
+/// Pure text edits of the files each boot setup reads: text in, text out, nothing else touched.
+/// Each replaces the hide tokens already there (any style, `-` and `_` alike) and the parameters
+/// it sets, so that running it twice changes nothing and two hide tokens are never left in effect.
+public enum BootFileEdit {
+    static func name(_ word: Substring) -> String {
+        String(word.prefix { $0 != "=" }).lowercased().map { $0 == "-" ? "_" : $0 }.reduce(into: "") { $0.append($1) }
+    }
+
+    /// A kernel command line with `tokens` in place of earlier hide tokens and of earlier values
+    /// of the parameters they set.
+    public static func commandLine(_ line: Substring, tokens: [String]) -> String {
+        let names = Set(tokens.map { name($0[...]) })
+        let kept = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).filter { !BootFragment.isHideToken($0) && !names.contains(name($0)) }
+        return (kept.map(String.init) + tokens).joined(separator: " ")
+    }
+
+    /// `/etc/kernel/cmdline` (systemd-boot, Proxmox, BLS): its first line; created when absent
+    /// from `fallback` (the running kernel's line, without BOOT_IMAGE= and initrd=).
+    public static func kernelCmdline(_ text: String?, fallback: String, tokens: [String]) -> String {
+        let lines = (text ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+        let first = text == nil ? Substring(fallback.split(separator: " ").filter { !$0.hasPrefix("BOOT_IMAGE=") && !$0.hasPrefix("initrd=") }.joined(separator: " ")) : (lines.first ?? "")
+        let rest = text == nil ? [] : lines.dropFirst().map(String.init)
+        let out = [commandLine(first, tokens: tokens)] + rest
+        return out.joined(separator: "\n") + (text == nil || text!.hasSuffix("\n") == false && rest.isEmpty ? "\n" : "")
+    }
+
+    /// A BLS entry: the tokens on its first `options` line, hide tokens off the others.
+    public static func blsEntry(_ text: String, tokens: [String]) -> String {
+        var first = true
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.hasPrefix("options ") || line.hasPrefix("options\t") else { return String(line) }
+            defer { first = false }
+            return "options " + commandLine(line.dropFirst(8), tokens: first ? tokens : [])
+        }.joined(separator: "\n")
+    }
+
+    /// xen.cfg: the dom0 arguments after the image of every `kernel=` line.
+    public static func xenConfig(_ text: String, tokens: [String]) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.hasPrefix("kernel=") else { return String(line) }
+            let value = line.dropFirst(7)
+            let image = value.prefix { $0 != " " }
+            return "kernel=" + image + " " + commandLine(value.dropFirst(image.count), tokens: tokens)
+        }.joined(separator: "\n")
+    }
+
+    /// GRUB legacy menu.lst: the dom0 kernel's `module` line (the first module of each entry).
+    public static func menuList(_ text: String, tokens: [String]) -> String {
+        var firstModule = true
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.hasPrefix("title") { firstModule = true }
+            guard trimmed.hasPrefix("module "), firstModule else { return String(line) }
+            firstModule = false
+            let indent = line.prefix { $0 == " " || $0 == "\t" }
+            let value = trimmed.dropFirst(7)
+            let image = value.prefix { $0 != " " }
+            return indent + "module " + image + " " + commandLine(value.dropFirst(image.count), tokens: tokens)
+        }.joined(separator: "\n")
+    }
+
+    /// kernelstub's configuration (JSON): the `kernel_options` list of its `user` section, edited
+    /// in place so that the rest of the file keeps its layout.
+    public static func kernelstub(_ text: String, tokens: [String]) -> String? {
+        guard let user = text.firstRange(of: "\"user\""), let key = text[user.upperBound...].firstRange(of: "\"kernel_options\""),
+              let open = text[key.upperBound...].firstIndex(of: "["), let close = text[open...].firstIndex(of: "]") else { return nil }
+        // The quoted strings between the brackets (a value may hold commas: vfio-pci.ids=a,b).
+        let items = text[text.index(after: open)..<close].split(separator: "\"", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        let kept = items.filter { !BootFragment.isHideToken($0[...]) && !Set(tokens.map { name($0[...]) }).contains(name($0[...])) } + tokens
+        let lineStart = text[..<open].lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
+        let indent = String(text[lineStart...].prefix { $0 == " " })
+        let body = kept.isEmpty ? "[]" : "[\n" + kept.map { indent + "  \"" + $0 + "\"" }.joined(separator: ",\n") + "\n" + indent + "]"
+        return String(text[..<open]) + body + String(text[text.index(after: close)...])
+    }
+
+    /// mkinitcpio.conf: `modules` added to `MODULES=(...)`.
+    public static func mkinitcpio(_ text: String, modules: [String]) -> String {
+        var done = false
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard !done, line.hasPrefix("MODULES=("), let close = line.lastIndex(of: ")") else { return String(line) }
+            done = true
+            let have = line[line.index(line.startIndex, offsetBy: 9)..<close].split(separator: " ").map(String.init)
+            return "MODULES=(" + (have + modules.filter { !have.contains($0) }).joined(separator: " ") + ")" + line[line.index(after: close)...]
+        }
+        if !done { lines.insert("MODULES=(" + modules.joined(separator: " ") + ")", at: max(0, lines.count - 1)) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// initramfs-tools' modules list: the missing ones appended.
+    public static func initramfsModules(_ text: String?, modules: [String]) -> String {
+        let base = text ?? "# List of modules to include in the initramfs, one per line.\n"
+        let have = Set(base.split(separator: "\n").map { String($0.prefix { $0 != " " && $0 != "#" }) })
+        let missing = modules.filter { !have.contains($0) }
+        guard !missing.isEmpty else { return base }
+        return base + (base.hasSuffix("\n") || base.isEmpty ? "" : "\n") + "# pcihide: the passthrough driver claims the hidden devices first\n" + missing.map { $0 + "\n" }.joined()
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
+        return String(s)
+    }
+}
+
+extension BootFileEdit {
+    /// /etc/default/grub: `word` added to `variable`'s quoted value (its last assignment), or a
+    /// new assignment when the file has none.
+    public static func grubVariable(_ text: String, variable: String, add word: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let k = lines.lastIndex(where: { $0.hasPrefix(variable + "=") }) else {
+            let body = text.hasSuffix("\n") ? String(text.dropLast()) : text
+            return body + "\n" + variable + "=\"" + word + "\"\n"
+        }
+        let value = lines[k].dropFirst(variable.count + 1)
+        let quote: Character = value.first == "'" ? "'" : "\""
+        let inner = value.first == quote ? value.dropFirst().prefix { $0 != quote } : value[...]
+        let words = inner.split(separator: " ").map(String.init)
+        guard !words.contains(word) else { return text }
+        lines[k] = variable + "=" + String(quote) + (words + [word]).joined(separator: " ") + String(quote)
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,260 @@
+import ArgumentParser
+import PCIInventory
+import PCIModel
+import PCIPersistence
+import PCIReadiness
+import PCISpec
+import PCIState
+import SystemIO
+
+extension BootSetup: ExpressibleByArgument {}
+extension InitramfsTool: ExpressibleByArgument {}
+
+enum PersistDriver: String, ExpressibleByArgument, CaseIterable {
+    case xenPciback = "xen-pciback", vfio = "vfio-pci"
+}
+
+struct Persist: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make the hidden set survive reboots on the boot setup this root uses, and say what to run.",
+        discussion: """
+            Detects the boot loader (GRUB 2, GRUB with BLS entries, systemd-boot, Proxmox, kernelstub, \
+            Xen EFI xen.cfg, GRUB legacy) and the initramfs generator (initramfs-tools, dracut, \
+            mkinitcpio) under the host root, says what it found and why, and shows as a diff what \
+            they need for the hidden set: the kernel command line in the right file, \
+            modprobe.d options and softdeps, the passthrough driver in the initramfs, and for \
+            identical cards a per-address driver_override rule. --write applies it (atomic, with \
+            backups; a second run changes nothing); then run the command it prints, or give \
+            --apply-now to run it on this machine.
+            """
+    )
+
+    @Option(help: "The passthrough driver: xen-pciback (Xen dom0) or vfio-pci (KVM). Default: xen-pciback on Xen setups, else vfio-pci.")
+    var driver: PersistDriver?
+    @Option(help: "The boot setup, instead of detecting it: grub2, bls, systemd-boot, proxmox, kernelstub, xen-efi, grub-legacy.")
+    var loader: BootSetup?
+    @Option(help: "The initramfs generator, instead of detecting it: initramfs-tools, dracut, mkinitcpio.")
+    var initramfs: InitramfsTool?
+    @Flag(help: "Write the changes (otherwise only the diff is shown).") var write = false
+    @Flag(name: .customLong("apply-now"), help: "With --write on this machine: also run the commands that rebuild the boot files, and report their exit status.")
+    var applyNow = false
+    @OptionGroup var host: HostOptions
+    @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var source: SourceOptions
+
+    func validate() throws {
+        if applyNow && !write { throw ValidationError("--apply-now goes with --write") }
+    }
+
+    func run() throws {
+        try reporting {
+            let host = try self.host.resolve()
+            if applyNow && !host.isLive { throw Failure(.usage, "--apply-now runs the boot tools of this machine; with --root, run them inside that system") }
+            let detected = SetupDetector.detect(host)
+            guard let setup = loader ?? detected.setup else {
+                throw Failure(.unavailable, "no boot setup recognised under \(host): looked for " + Detection.lookedFor.joined(separator: "; ") + "; give --loader to choose one")
+            }
+            note(loader != nil ? "boot loader: \(setup.rawValue) (--loader)" : "boot loader: \(setup.rawValue): \(detected.setupWhy)")
+            let tool = initramfs ?? detected.initramfs
+            note(tool.map { "initramfs: \($0.rawValue)" + (initramfs != nil ? " (--initramfs)" : ": " + detected.initramfsWhy) } ?? "initramfs: none found (\(detected.initramfsWhy)); the stub driver must then be built into the kernel")
+            let store = try stateOptions.store(host)
+            let tree = try source.tree(host)
+            let drv = driver ?? ([.xenEFI, .grubLegacy].contains(setup) || Files.exists(host.path("/proc/xen/capabilities")) ? .xenPciback : .vfio)
+            try store.withLock { state in
+                let plan = try PersistPlan.make(setup: setup, tool: tool, driver: drv, state: state, tree: tree, host: host)
+                plan.notes.forEach { note($0) }
+                var changed = 0
+                for e in plan.edits where e.old != e.new {
+                    changed += 1
+                    print(unifiedDiff(old: e.old ?? "", new: e.new, oldName: e.old == nil ? "/dev/null" : e.shown, newName: e.shown + " (pcihide)"), terminator: "")
+                }
+                if changed == 0 {
+                    note("every file already says this; nothing to change")
+                } else if !write {
+                    note("not written: add --write to apply these \(changed) change(s)")
+                    return
+                } else {
+                    for e in plan.edits where e.old != e.new { try PersistPlan.write(e) }
+                    note("wrote \(changed) file(s); the first original of each is kept as FILE.pcihide-orig, the previous version as FILE.pcihide-bak")
+                }
+                guard !plan.commands.isEmpty else { return }
+                if applyNow {
+                    for c in plan.commands {
+                        do { _ = try Command.output(["/bin/sh", "-c", c]); note("ran: \(c) (exit status 0)") } catch { note("\(c): \(error)") }
+                    }
+                } else {
+                    note("now run: " + plan.commands.joined(separator: " && "))
+                }
+            }
+        }
+    }
+}
+
+/// One file as it is and as it should be.
+struct FileEdit {
+    var path: String
+    /// The path as the user knows it (without the host root).
+    var shown: String
+    var old: String?
+    var new: String
+}
+
+/// What a boot setup needs for the hidden set.
+struct PersistPlan {
+    var edits: [FileEdit] = []
+    var commands: [String] = []
+    var notes: [String] = []
+
+    static func write(_ e: FileEdit) throws {
+        if e.old != nil {
+            Files.removeStaleTemporaries(of: e.path)
+            let target = try Files.writeTarget(e.path)
+            if !Files.exists(target + ".pcihide-orig") { try Files.backup(target, to: target + ".pcihide-orig") }
+            try Files.backup(target, to: target + ".pcihide-bak")
+        }
+        try Files.writeAtomically(e.path, Array(e.new.utf8))
+    }
+
+    static func make(setup: BootSetup, tool: InitramfsTool?, driver: PersistDriver, state: PCIHideState, tree: SysfsTree, host: HostRoot) throws -> PersistPlan {
+        var plan = PersistPlan()
+        let selections = state.hidden.map(\.selection)
+        guard !selections.isEmpty else { throw Failure(.usage, "the hidden set is empty: there is nothing to persist (add devices with 'pcihide hide SPEC')") }
+        let present = (try? tree.addresses()) ?? []
+        let hiddenPresent = present.filter { a in selections.contains { $0.matches(a) } }
+        func file(_ path: String) -> FileEdit {
+            FileEdit(path: host.path(path), shown: path, old: Files.readIfPresent(host.path(path)).map { String(decoding: $0, as: UTF8.self) }, new: "")
+        }
+        func add(_ path: String, _ make: (String?) throws -> String) rethrows {
+            var e = file(path)
+            e.new = try make(e.old)
+            plan.edits.append(e)
+        }
+        let facts = HostFacts.read(host)
+        // The command-line tokens.
+        var tokens: [String] = []
+        var perAddress: [PCIAddress] = []
+        var modules: [String]
+        var natives = Set<String>()
+        for a in hiddenPresent { if let d = tree.driver(a), !["pciback", "vfio-pci", "pci-stub"].contains(d) { natives.insert(d) } }
+        switch driver {
+        case .xenPciback:
+            tokens = [try BootFragment.token(style: .xenPciback, selections: selections)]
+            modules = ["xen-pciback"]
+        case .vfio:
+            if [.xenEFI, .grubLegacy].contains(setup) { throw Failure(.usage, "\(setup.rawValue) boots Xen: its dom0 takes xen-pciback, not vfio-pci (--driver xen-pciback)") }
+            // vfio-pci.ids claims every card with those ids: a card not hidden that shares them
+            // makes the ids unusable, and those devices are bound by address instead.
+            var ids: [PCIIds] = []
+            for a in hiddenPresent {
+                guard let i = tree.ids(a) else { continue }
+                let twins = present.filter { $0 != a && tree.ids($0) == i && !hiddenPresent.contains($0) }
+                if twins.isEmpty { ids.append(i) } else {
+                    perAddress.append(a)
+                    plan.notes.append("\(a) has the ids \(i) of \(twins.map(\.description).joined(separator: ", ")), which is not hidden: vfio-pci.ids would take both, so it is bound by address (driver_override) instead")
+                }
+            }
+            if !ids.isEmpty { tokens = [try BootFragment.token(style: .vfio, selections: selections, ids: ids)] }
+            if facts.cpuVendor == "GenuineIntel" && facts.parameter("intel_iommu") != "on" {
+                tokens.append("intel_iommu=on")
+                plan.notes.append("intel_iommu=on is added: this Intel kernel does not turn the IOMMU on by itself, and vfio-pci needs it")
+            }
+            modules = ["vfio_pci", "vfio", "vfio_iommu_type1"]
+        }
+        let running = (facts.commandLine ?? []).joined(separator: " ")
+        // The kernel command line, where this setup reads it.
+        switch setup {
+        case .grub2:
+            try add("/etc/default/grub") { old in
+                guard let old else { throw Failure(.noInput, "cannot read \(host.path("/etc/default/grub"))") }
+                var text = try GrubDefaultFile.edit(old, style: driver == .vfio ? .vfio : .xenPciback, token: tokens.first { !$0.hasPrefix("intel_iommu") })
+                if tokens.contains("intel_iommu=on") && !text.contains("intel_iommu=on") {
+                    text = BootFileEdit.grubVariable(text, variable: "GRUB_CMDLINE_LINUX_DEFAULT", add: "intel_iommu=on")
+                }
+                return text
+            }
+            plan.commands.append(Files.exists(host.path("/boot/grub2/grub.cfg")) ? "grub2-mkconfig -o /boot/grub2/grub.cfg" : "update-grub")
+        case .bls:
+            for name in (Files.list(host.path("/boot/loader/entries")) ?? []).filter({ $0.hasSuffix(".conf") }).sorted() {
+                try add("/boot/loader/entries/" + name) { old in BootFileEdit.blsEntry(old ?? "", tokens: tokens) }
+            }
+            // New kernels take their options from here (20-grub.install).
+            add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: tokens) }
+            if driver == .xenPciback { plan.notes.append("on BLS systems the Xen hypervisor line comes from GRUB_CMDLINE_XEN* and grub2-mkconfig (grubby cannot edit it); the dom0 line is in the entries") }
+            plan.notes.append("the entries and /etc/kernel/cmdline are edited directly, as grubby --update-kernel=ALL --args would")
+        case .systemdBoot:
+            add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: tokens) }
+            let kernels = (Files.list(host.path("/usr/lib/modules")) ?? []).sorted()
+            plan.commands += kernels.isEmpty ? ["kernel-install add $(uname -r) /boot/vmlinuz-$(uname -r)"] : kernels.map { "kernel-install add \($0) /boot/vmlinuz-\($0)" }
+        case .proxmox:
+            add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: tokens) }
+            plan.commands.append("proxmox-boot-tool refresh")
+        case .kernelstub:
+            try add("/etc/kernelstub/configuration") { old in
+                guard let old, let new = BootFileEdit.kernelstub(old, tokens: tokens) else {
+                    throw Failure(.dataError, "\(host.path("/etc/kernelstub/configuration")) has no \"user\": {\"kernel_options\": [...]}; the file was not changed")
+                }
+                return new
+            }
+            plan.commands.append("kernelstub")
+        case .xenEFI:
+            guard let cfg = SetupDetector.xenConfig(host) else { throw Failure(.noInput, "no xen.cfg under \(host.path("/boot/efi/EFI"))") }
+            try add(String(cfg.dropFirst(host.prefix.count))) { old in BootFileEdit.xenConfig(old ?? "", tokens: tokens) }
+        case .grubLegacy:
+            try add("/boot/grub/menu.lst") { old in BootFileEdit.menuList(old ?? "", tokens: tokens) }
+        }
+        // modprobe.d: the options (for when the driver is a module) and the order against the
+        // native drivers.
+        add("/etc/modprobe.d/pcihide.conf") { _ in
+            var text = "# Written by pcihide persist: the passthrough driver claims the hidden devices first.\n"
+            if let t = tokens.first(where: { !$0.hasPrefix("intel_iommu") }) {
+                let value = t.split(separator: "=", maxSplits: 1)[1]
+                text += driver == .vfio ? "options vfio-pci ids=\(value)\n" : "options xen-pciback hide=\(value)\n"
+            }
+            for n in natives.sorted() { text += "softdep \(n) pre: \(driver == .vfio ? "vfio-pci" : "xen-pciback")\n" }
+            return text
+        }
+        // The initramfs, so that the stub driver is there before the native one.
+        switch tool {
+        case .initramfsTools?:
+            add("/etc/initramfs-tools/modules") { BootFileEdit.initramfsModules($0, modules: modules) }
+            plan.commands.append("update-initramfs -u -k all")
+        case .dracut?:
+            add("/etc/dracut.conf.d/90-pcihide.conf") { _ in
+                "# Written by pcihide persist: load the passthrough driver before udev.\nforce_drivers+=\" \(modules.joined(separator: " ")) \"\n"
+                    + (perAddress.isEmpty ? "" : "install_items+=\" /etc/udev/rules.d/70-pcihide.rules \"\n")
+            }
+            plan.commands.append("dracut -f --regenerate-all")
+        case .mkinitcpio?:
+            try add("/etc/mkinitcpio.conf") { old in
+                guard let old else { throw Failure(.noInput, "cannot read \(host.path("/etc/mkinitcpio.conf"))") }
+                return BootFileEdit.mkinitcpio(old, modules: modules.map { $0.replacingDashes })
+            }
+            plan.commands.append("mkinitcpio -P")
+        case nil:
+            break
+        }
+        // Identical cards: bound by address, guarded by their ids. driverctl's own files where
+        // driverctl is installed, else a udev rule numbered before 80-drivers.
+        if !perAddress.isEmpty {
+            let driverctl = Files.exists(host.path("/usr/sbin/driverctl")) || Files.exists(host.path("/usr/bin/driverctl"))
+            if driverctl {
+                for a in perAddress { add("/etc/driverctl.d/pci-\(a)") { _ in "vfio-pci\n" } }
+                plan.notes.append("driverctl is installed: its driverctl@ service binds each device by address after boot (it rebinds after the native driver)")
+            } else {
+                add("/etc/udev/rules.d/70-pcihide.rules") { _ in
+                    "# Written by pcihide persist: identical cards, bound by address. The rule wins only while the\n# native driver is not loaded yet (the softdep and the initramfs see to that).\n"
+                        + perAddress.map { a in
+                            let i = tree.ids(a)!
+                            return "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"\(a)\", ATTR{vendor}==\"0x\(hex(i.vendor, 4))\", ATTR{device}==\"0x\(hex(i.device, 4))\", ATTR{driver_override}=\"vfio-pci\"\n"
+                        }.joined()
+                }
+                plan.notes.append("a udev rule binds each of them by address, guarded by its ids (70-pcihide.rules, before 80-drivers)")
+            }
+        }
+        return plan
+    }
+}
+
+extension String {
+    var replacingDashes: String { String(map { $0 == "-" ? "_" : $0 }) }
+}

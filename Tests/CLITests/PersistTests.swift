@@ -1,0 +1,83 @@
+import Foundation
+import PCIFixtures
+import Testing
+
+/// `pcihide persist` on the fixture roots of the common boot setups: a golden diff for each
+/// setup and driver, idempotence after --write, detection and its refusals.
+@Suite("persist on every common boot setup")
+struct PersistTests {
+    static func root(_ name: String, twin: Bool = false) throws -> CLI {
+        var cli = try CLI()
+        try PersistenceRoots.write(name, to: cli.dir, twin: twin)
+        cli.environment["PCIHIDE_SYSFS"] = nil
+        cli.environment["PCIHIDE_ROOT"] = cli.dir
+        #expect(try cli.run(["hide", "01:00.0", "01:00.1"]).status == 0)
+        return cli
+    }
+
+    /// Every setup with xen-pciback, and the ones that boot Linux alone with vfio-pci too.
+    static let cases: [(String, String)] = PersistenceRoots.names.flatMap { n -> [(String, String)] in
+        (n == "xen-efi" || n == "grub-legacy-xen") ? [(n, "xen-pciback")] : [(n, "xen-pciback"), (n, "vfio-pci")]
+    }
+
+    @Test(arguments: cases)
+    func diffWriteAndIdempotence(root name: String, driver: String) throws {
+        let cli = try Self.root(name)
+        let shown = try cli.run(["persist", "--driver", driver])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        try CLIGolden.check(shown.stdout, "persistence", "\(name)-\(driver).diff")
+        #expect(shown.stderr.contains("not written: add --write"), "\(shown.stderr)")
+        let written = try cli.run(["persist", "--driver", driver, "--write"])
+        #expect(written.status == 0 && written.stdout == shown.stdout, "\(written.stderr)")
+        let again = try cli.run(["persist", "--driver", driver, "--write"])
+        #expect(again.status == 0 && again.stdout == "" && again.stderr.contains("nothing to change"), "\(again.stdout)\(again.stderr)")
+        // The originals are kept.
+        for line in shown.stdout.split(separator: "\n") where line.hasPrefix("--- /") && !line.hasPrefix("--- /dev/null") {
+            #expect(FileManager.default.fileExists(atPath: cli.dir + line.dropFirst(4) + ".pcihide-orig"), "\(line)")
+        }
+    }
+
+    @Test(arguments: [
+        ("debian-grub2", "boot loader: grub2: etc/default/grub and a generated grub.cfg exist", "now run: update-grub && update-initramfs -u -k all"),
+        ("fedora-bls", "boot loader: bls: etc/default/grub sets GRUB_ENABLE_BLSCFG=true", "now run: dracut -f --regenerate-all"),
+        ("proxmox", "boot loader: proxmox: etc/kernel/proxmox-boot-uuids exists", "now run: proxmox-boot-tool refresh && update-initramfs -u -k all"),
+        ("popos", "boot loader: kernelstub", "now run: kernelstub && update-initramfs -u -k all"),
+        ("arch-systemd-boot", "boot loader: systemd-boot: the LoaderInfo EFI variable says systemd-boot 254.5", "now run: kernel-install add 6.6.1-arch1-1 /boot/vmlinuz-6.6.1-arch1-1 && mkinitcpio -P"),
+        ("xen-efi", "boot loader: xen-efi: /boot/efi/EFI/debian/xen.cfg exists", "now run: update-initramfs -u -k all"),
+        ("grub-legacy-xen", "boot loader: grub-legacy: boot/grub/menu.lst exists", ""),
+    ])
+    func detectionSaysWhatAndWhy(root name: String, detected: String, commands: String) throws {
+        let cli = try Self.root(name)
+        let r = try cli.run(["persist", "--write"])
+        #expect(r.status == 0 && r.stderr.contains(detected), "\(r.stderr)")
+        if !commands.isEmpty { #expect(r.stderr.contains(commands), "\(r.stderr)") }
+    }
+
+    /// Two identical GPUs, one hidden: vfio-pci.ids would take both, so the hidden one is bound by
+    /// address; with driverctl installed, through its files.
+    @Test func identicalCardsAreBoundByAddress() throws {
+        let cli = try Self.root("debian-grub2", twin: true)
+        let r = try cli.run(["persist", "--driver", "vfio-pci"])
+        #expect(r.stderr.contains("0000:01:00.0 has the ids 10de:1b81 of 0000:02:00.0, which is not hidden"), "\(r.stderr)")
+        #expect(r.stdout.contains("+ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"0000:01:00.0\", ATTR{vendor}==\"0x10de\", ATTR{device}==\"0x1b81\", ATTR{driver_override}=\"vfio-pci\""), "\(r.stdout)")
+        #expect(r.stdout.contains("vfio-pci.ids=10de:10f0") && !r.stdout.contains("10de:1b81,"), "\(r.stdout)")
+        try cli.write(cli.dir + "/usr/sbin/driverctl", "#!/bin/sh\n")
+        let d = try cli.run(["persist", "--driver", "vfio-pci"])
+        #expect(d.stdout.contains("+++ /etc/driverctl.d/pci-0000:01:00.0 (pcihide)\n@@ -0,0 +1 @@\n+vfio-pci\n"), "\(d.stdout)")
+    }
+
+    @Test func refusals() throws {
+        let legacy = try Self.root("grub-legacy-xen")
+        let vfio = try legacy.run(["persist", "--driver", "vfio-pci"])
+        #expect(vfio.status == 64 && vfio.stderr.contains("grub-legacy boots Xen: its dom0 takes xen-pciback"), "\(vfio.stderr)")
+        var bare = try CLI()
+        try SysfsFixture.writeHost(to: bare.dir)
+        bare.environment["PCIHIDE_SYSFS"] = nil
+        bare.environment["PCIHIDE_ROOT"] = bare.dir
+        try bare.run(["hide", "02:09.0"])
+        let unknown = try bare.run(["persist"])
+        #expect(unknown.status == 69 && unknown.stderr.contains("no boot setup recognised") && unknown.stderr.contains("etc/kernel/proxmox-boot-uuids (Proxmox)"), "\(unknown.stderr)")
+        let now = try legacy.run(["persist", "--write", "--apply-now"])
+        #expect(now.status == 64 && now.stderr.contains("--apply-now runs the boot tools of this machine"), "\(now.stderr)")
+    }
+}
