@@ -224,7 +224,7 @@ _pcihide_list() {
 
 _pcihide_hide() {
     repeating_flags=()
-    non_repeating_flags=(--grub --now --dry-run --force --group --one --version -h --help)
+    non_repeating_flags=(--grub --now --dry-run --force --group --one --remap --yes --version -h --help)
     repeating_options=()
     non_repeating_options=(--driver --style --loader --kernel --append --root --state --sysfs --mounts --block-class)
     __pcihide_offer_flags_options -1

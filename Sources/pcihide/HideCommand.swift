@@ -40,6 +40,12 @@ struct Hide: ParsableCommand {
     @Flag(help: "With a VENDOR:DEVICE spec: it must select exactly one device (else the matches are listed and nothing is hidden).")
     var one = false
 
+    @Flag(help: "Move hidden entries whose device was renumbered (a card added) to the address where their recorded identity is now; shows the move, --yes makes it.")
+    var remap = false
+
+    @Flag(help: "With --remap: make the move.")
+    var yes = false
+
     @OptionGroup var boot: BootOptions
     @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions
@@ -48,6 +54,8 @@ struct Hide: ParsableCommand {
 
     func validate() throws {
         if driver != nil && !runtime.now { throw ValidationError("--driver goes with --now") }
+        if remap && (runtime.now || group || grub || one || force) { throw ValidationError("--remap moves recorded entries; it goes with none of --now, --group, --grub, --one, --force") }
+        if yes && !remap { throw ValidationError("--yes goes with --remap") }
     }
 
     func run() throws {
@@ -55,6 +63,10 @@ struct Hide: ParsableCommand {
             let host = try self.host.resolve()
             let tree = try source.tree(host)
             let store = try stateOptions.store(host)
+            if remap {
+                try Remap.run(specs: specs, tree: tree, store: store, confirmed: yes)
+                return
+            }
             // VENDOR:DEVICE[:SUBVENDOR:SUBDEVICE] selects the devices with those ids, whatever
             // their address; each is then hidden by address like any other spec.
             let specs = try IDSelection.expand(self.specs, tree: tree, one: one)

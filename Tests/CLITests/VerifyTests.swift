@@ -84,6 +84,17 @@ struct VerifyTests {
         try SimulatedKernel.loadDrivers(["pciback", "ahci"], root: cli.dir + "/sys/bus/pci")
         let now = try cli.run(["hide", "01:00.0", "--now", "--driver", "pciback"])
         #expect(now.status == 64 && now.stderr.contains("0000:01:00.0 is now 1b21:1164"), "\(now.stderr)")
+        // --remap shows the move, --yes makes it, keeping the entry's records.
+        try cli.run(["assign", "01:00.0", "--domain", "5"])
+        let shown = try cli.run(["hide", "--remap", "01:00.0"])
+        #expect(shown.status == 0 && shown.stdout == "would move 0000:01:00.0 to 0000:02:00.0\n" && shown.stderr.contains("add --yes"), "\(shown.stdout)\(shown.stderr)")
+        #expect(try cli.run(["hidden"]).stdout.contains("0000:01:00.0"))
+        let remapped = try cli.run(["hide", "--remap", "01:00.0", "--yes"])
+        #expect(remapped.stdout == "moved 0000:01:00.0 to 0000:02:00.0\n", "\(remapped.stderr)")
+        let owners = try cli.run(["owners"]).stdout
+        #expect(owners.contains("0000:02:00.0") && owners.contains("reserved for domain 5") && !owners.contains("0000:01:00.0"), "\(owners)")
+        #expect(try cli.run(["history", "--check"]).status == 0)
+        #expect(try cli.run(["hide", "--remap", "02:00.0"]).stderr.contains("still holds the device hidden there"))
     }
 
     @Test func theDeviceIsGone() throws {
