@@ -89,7 +89,7 @@ struct Groups: ParsableCommand {
                 for m in r.members {
                     out += "  " + name(m.device.address, inventory)
                     out += " (" + (m.device.driver ?? "no driver") + ")"
-                    if let e = state.entry(hiding: m.device.address) { out += " [hidden, " + Ownership.ownerText(e, in: state) + "]" }
+                    if let suffix = DeviceAnnotation.suffix(for: m.device.address, in: state, driver: m.device.driver) { out += suffix }
                     out += "\n"
                 }
             }

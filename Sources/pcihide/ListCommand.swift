@@ -153,7 +153,7 @@ struct ListRequest: Equatable {
         let owners = owners, hidden = hidden
         let listing = LspciListing(
             inventory: inventory, options: options, filter: filter.isEmpty ? nil : filter,
-            annotate: { d in owners ? state.flatMap { DeviceAnnotation.suffix(for: d.address, in: $0) } : nil },
+            annotate: { d in owners ? state.flatMap { DeviceAnnotation.suffix(for: d.address, in: $0, driver: d.driver) } : nil },
             include: { d in !hidden || state?.entry(hiding: d.address) != nil })
         let output = json ? DeviceAnnotation.json(listing.shownDevices, inventory: inventory, state: state ?? PCIHideState()).serialized()
             : listing.render()
@@ -215,9 +215,15 @@ struct ListRequest: Equatable {
 
 /// pcihide's view of a device next to lspci's.
 enum DeviceAnnotation {
-    static func suffix(for address: PCIAddress, in state: PCIHideState) -> String? {
+    /// Drivers that hold a hidden device as hiding means: the hiding is in effect.
+    static let passthroughDrivers: Set<String> = ["pciback", "vfio-pci", "pci-stub"]
+
+    /// ` [hidden, free]`, with `; not in effect (DRIVER has it)` while a host driver (or none)
+    /// has the device: it is recorded, but not handed to the passthrough driver yet.
+    static func suffix(for address: PCIAddress, in state: PCIHideState, driver: String?) -> String? {
         guard let e = state.entry(hiding: address) else { return nil }
-        return " [hidden, " + Ownership.ownerText(e, in: state) + "]"
+        let effect = driver.map(passthroughDrivers.contains) == true ? "" : "; not in effect (" + (driver.map { "\($0) has it" } ?? "no driver has it") + ")"
+        return " [hidden, " + Ownership.ownerText(e, in: state) + effect + "]"
     }
 
     /// The capability decoder's fields as this program's JSON.
@@ -248,6 +254,7 @@ enum DeviceAnnotation {
                 ("iommuGroup", opt(d.iommuGroup)),
                 ("hidden", .bool(state.entry(hiding: d.address) != nil)),
                 ("owner", state.entry(hiding: d.address)?.owner.map { .number(Double($0)) } ?? .null),
+                ("inEffect", state.entry(hiding: d.address) == nil ? .null : .bool(d.driver.map(passthroughDrivers.contains) == true)),
                 ("capabilities", json(PassthroughFeatures(d.describe()).fields)),
             ])
         })

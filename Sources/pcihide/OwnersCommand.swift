@@ -38,6 +38,19 @@ struct Owners: ParsableCommand {
                 guard let a = e.selection.address, let inv = inventory, let d = inv.device(a) else { return nil }
                 return inv.vendorDeviceName(d)
             }
+            // In effect: every present device of the entry is held by a passthrough driver.
+            let tree = try? source.tree(host)
+            let present = (try? tree?.addresses()) ?? nil
+            func effect(_ e: HiddenEntry) -> (Bool?, String) {
+                guard let tree, let present else { return (nil, "unknown") }
+                let devices = present.filter { e.selection.matches($0) }
+                if devices.isEmpty { return (false, "no (not present)") }
+                let holders = devices.compactMap { a -> String? in
+                    let d = tree.driver(a)
+                    return d.map(DeviceAnnotation.passthroughDrivers.contains) == true ? nil : (d ?? "no driver")
+                }
+                return holders.isEmpty ? (true, "yes") : (false, "no (" + Set(holders).sorted().joined(separator: ", ") + " has it)")
+            }
             if json {
                 writeStandardOutput(JSON.array(state.hidden.map { e in
                     var policy: [(String, JSON)] = [("policy", .string(e.policy.name))]
@@ -47,17 +60,17 @@ struct Owners: ParsableCommand {
                         ("name", name(e).map { .string($0) } ?? .null),
                         ("owner", e.owner.map { o in .object([("id", .number(Double(o))), ("name", state.domain(o)?.name.map { .string($0) } ?? .null)]) } ?? .null),
                         ("reservedFor", e.reservedFor.map { .number(Double($0)) } ?? .null),
-                    ] + policy + [("since", .string(e.ownerSince ?? e.since))])
+                    ] + policy + [("since", .string(e.ownerSince ?? e.since)), ("inEffect", effect(e).0.map { .bool($0) } ?? .null)])
                 }).serialized())
                 return
             }
-            var rows = [["DEVICE", "NAME", "OWNER", "POLICY", "SINCE"]]
+            var rows = [["DEVICE", "NAME", "OWNER", "POLICY", "SINCE", "IN EFFECT"]]
             for e in state.hidden {
-                rows.append([e.selection.description, name(e) ?? "-", Ownership.ownerText(e, in: state), e.policy.name, e.ownerSince ?? e.since])
+                rows.append([e.selection.description, name(e) ?? "-", Ownership.ownerText(e, in: state), e.policy.name, e.ownerSince ?? e.since, effect(e).1])
             }
-            let widths = (0..<5).map { c in rows.map { $0[c].count }.max()! }
+            let widths = (0..<6).map { c in rows.map { $0[c].count }.max()! }
             for r in rows {
-                print(r.enumerated().map { c, v in c == 4 ? v : v + String(repeating: " ", count: widths[c] - v.count) }.joined(separator: "  "))
+                print(r.enumerated().map { c, v in c == 5 ? v : v + String(repeating: " ", count: widths[c] - v.count) }.joined(separator: "  "))
             }
         }
     }

@@ -98,7 +98,7 @@ struct ReadinessTests {
         #expect(all.status == 0)
         try CLIGolden.check(all.stdout, "readiness", "desktop-groups.txt")
         #expect(all.stdout.contains("IOMMU group 1: not viable: hide 0000:01:00.1 too\n"))
-        #expect(all.stdout.contains("[10de:1b81] (nouveau) [hidden, free]\n"))
+        #expect(all.stdout.contains("[10de:1b81] (nouveau) [hidden, free; not in effect (nouveau has it)]\n"), "\(all.stdout)")
         let hidden = try cli.run(["groups", "--hidden", "--json"])
         let groups = try JSONSerialization.jsonObject(with: Data(hidden.stdout.utf8)) as! [[String: Any]]
         #expect(groups.map { $0["group"] as? String } == ["1"])

@@ -43,6 +43,9 @@ struct VerifyTests {
         let r = try cli.run(["verify"])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout == "0000:01:00.0: in effect\n  command line: xen_pciback.hide=(0000:01:00.0)\n  driver: pciback\n  identity: as recorded\n")
+        // owners and list --owners say the hiding is in effect.
+        #expect(try cli.run(["owners"]).stdout.split(separator: "\n").last?.hasSuffix("  yes") == true)
+        #expect(try cli.run(["list", "--owners"]).stdout.contains("[hidden, free]\n"))
     }
 
     @Test func theTokenIsMissing() throws {
@@ -52,6 +55,8 @@ struct VerifyTests {
         let r = try cli.run(["verify"])
         #expect(r.status == 1)
         #expect(r.stdout.contains("no hide parameter on the running kernel's command line covers it: the boot file edited is not the one this boot used"), "\(r.stdout)")
+        #expect(try cli.run(["owners"]).stdout.contains("no (e1000e has it)"))
+        #expect(try cli.run(["list", "--owners"]).stdout.contains("[hidden, free; not in effect (e1000e has it)]"))
     }
 
     @Test func theStubLoadedTooLate() throws {
