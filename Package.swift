@@ -61,6 +61,8 @@ let package = Package(
         .testTarget(name: "PCISpecTests", dependencies: ["PCISpec", "PCIModel",
             .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),
         .testTarget(name: "PCICapabilitiesTests", dependencies: ["PCICapabilities"]),
+        .testTarget(name: "PCIPersistenceTests", dependencies: ["PCIPersistence",
+            .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCIStateTests", dependencies: ["PCIState", "PCIModel", "SystemIO",
             .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCIOwnershipTests", dependencies: ["PCIOwnership", "PCIState", "PCIModel"]),
@@ -82,6 +84,7 @@ if Context.environment["PCIHIDE_FUZZ"] == "1" {
         .executableTarget(name: "SpecFuzz", dependencies: ["PCISpec"], path: "Fuzz/SpecFuzz", exclude: ["seeds"], swiftSettings: flags),
         .executableTarget(name: "StateFuzz", dependencies: ["PCISpec", "PCIState"], path: "Fuzz/StateFuzz", exclude: ["seeds"], swiftSettings: flags),
         .executableTarget(name: "TraceFuzz", dependencies: ["PCIEmulation"], path: "Fuzz/TraceFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .executableTarget(name: "PersistFuzz", dependencies: ["PCIPersistence"], path: "Fuzz/PersistFuzz", exclude: ["seeds"], swiftSettings: flags),
         .executableTarget(name: "DumpFuzz", dependencies: ["PCIInventory", "PCIModel", "CPCIShim", "CLibPCI"], path: "Fuzz/DumpFuzz", exclude: ["seeds"], swiftSettings: flags),
     ]
 }

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-1000000}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(SpecFuzz StateFuzz DumpFuzz TraceFuzz)
+[ ${#targets[@]} -gt 0 ] || targets=(SpecFuzz StateFuzz DumpFuzz TraceFuzz PersistFuzz)
 export PCIHIDE_FUZZ=1
 # Swift's own crash reporter trips over ASan's stack poisoning; libFuzzer reports crashes itself.
 export SWIFT_BACKTRACE=enable=no

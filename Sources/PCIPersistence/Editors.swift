@@ -19,17 +19,17 @@ public enum BootFileEdit {
     /// `/etc/kernel/cmdline` (systemd-boot, Proxmox, BLS): its first line; created when absent
     /// from `fallback` (the running kernel's line, without BOOT_IMAGE= and initrd=).
     public static func kernelCmdline(_ text: String?, fallback: String, tokens: [String]) -> String {
-        let lines = (text ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = Substring(text ?? "").lineList
         let first = text == nil ? Substring(fallback.split(separator: " ").filter { !$0.hasPrefix("BOOT_IMAGE=") && !$0.hasPrefix("initrd=") }.joined(separator: " ")) : (lines.first ?? "")
         let rest = text == nil ? [] : lines.dropFirst().map(String.init)
         let out = [commandLine(first, tokens: tokens)] + rest
-        return out.joined(separator: "\n") + (text == nil || text!.hasSuffix("\n") == false && rest.isEmpty ? "\n" : "")
+        return out.joined(separator: "\n") + (text == nil || text!.endsWithNewline == false && rest.isEmpty ? "\n" : "")
     }
 
     /// A BLS entry: the tokens on its first `options` line, hide tokens off the others.
     public static func blsEntry(_ text: String, tokens: [String]) -> String {
         var first = true
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+        return text.lineList.map { line -> String in
             guard line.hasPrefix("options ") || line.hasPrefix("options\t") else { return String(line) }
             defer { first = false }
             return "options " + commandLine(line.dropFirst(8), tokens: first ? tokens : [])
@@ -38,7 +38,7 @@ public enum BootFileEdit {
 
     /// xen.cfg: the dom0 arguments after the image of every `kernel=` line.
     public static func xenConfig(_ text: String, tokens: [String]) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+        text.lineList.map { line -> String in
             guard line.hasPrefix("kernel=") else { return String(line) }
             let value = line.dropFirst(7)
             let image = value.prefix { $0 != " " }
@@ -49,7 +49,7 @@ public enum BootFileEdit {
     /// GRUB legacy menu.lst: the dom0 kernel's `module` line (the first module of each entry).
     public static func menuList(_ text: String, tokens: [String]) -> String {
         var firstModule = true
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+        return text.lineList.map { line -> String in
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if trimmed.hasPrefix("title") { firstModule = true }
             guard trimmed.hasPrefix("module "), firstModule else { return String(line) }
@@ -79,7 +79,7 @@ public enum BootFileEdit {
     /// mkinitcpio.conf: `modules` added to `MODULES=(...)`.
     public static func mkinitcpio(_ text: String, modules: [String]) -> String {
         var done = false
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+        var lines = text.lineList.map { line -> String in
             guard !done, line.hasPrefix("MODULES=("), let close = line.lastIndex(of: ")") else { return String(line) }
             done = true
             let have = line[line.index(line.startIndex, offsetBy: 9)..<close].split(separator: " ").map(String.init)
@@ -92,10 +92,10 @@ public enum BootFileEdit {
     /// initramfs-tools' modules list: the missing ones appended.
     public static func initramfsModules(_ text: String?, modules: [String]) -> String {
         let base = text ?? "# List of modules to include in the initramfs, one per line.\n"
-        let have = Set(base.split(separator: "\n").map { String($0.prefix { $0 != " " && $0 != "#" }) })
+        let have = Set(base.lineList.map { String($0.prefix { $0 != " " && $0 != "#" }) })
         let missing = modules.filter { !have.contains($0) }
         guard !missing.isEmpty else { return base }
-        return base + (base.hasSuffix("\n") || base.isEmpty ? "" : "\n") + "# pcihide: the passthrough driver claims the hidden devices first\n" + missing.map { $0 + "\n" }.joined()
+        return base + (base.endsWithNewline || base.isEmpty ? "" : "\n") + "# pcihide: the passthrough driver claims the hidden devices first\n" + missing.map { $0 + "\n" }.joined()
     }
 }
 
@@ -112,17 +112,42 @@ extension BootFileEdit {
     /// /etc/default/grub: `word` added to `variable`'s quoted value (its last assignment), or a
     /// new assignment when the file has none.
     public static func grubVariable(_ text: String, variable: String, add word: String) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = text.lineList.map(String.init)
         guard let k = lines.lastIndex(where: { $0.hasPrefix(variable + "=") }) else {
-            let body = text.hasSuffix("\n") ? String(text.dropLast()) : text
+            let body = text.endsWithNewline ? String(String.UnicodeScalarView(text.unicodeScalars.dropLast())) : text
             return body + "\n" + variable + "=\"" + word + "\"\n"
         }
-        let value = lines[k].dropFirst(variable.count + 1)
-        let quote: Character = value.first == "'" ? "'" : "\""
-        let inner = value.first == quote ? value.dropFirst().prefix { $0 != quote } : value[...]
+        // A CRLF file keeps its line ends: the "\r" is not part of the value.
+        let cr = lines[k].unicodeScalars.last == "\r"
+        let line = cr ? String(String.UnicodeScalarView(lines[k].unicodeScalars.dropLast())) : lines[k]
+        let value = line.dropFirst(variable.count + 1)
+        // A plain value: one quoted string, or one unquoted word. Anything else (shell code) is
+        // left as it is, and the word is added by a new assignment that keeps it.
+        var inner: Substring?
+        var quote: Character = "\""
+        if let q = value.first, q == "\"" || q == "'" {
+            let body = value.dropFirst()
+            if let close = body.firstIndex(of: q), body[body.index(after: close)...].isEmpty { inner = body[..<close]; quote = q }
+        } else if !value.contains(" ") && !value.contains("\t") && !value.contains("\"") && !value.contains("'") {
+            inner = value
+        }
+        guard let inner else {
+            let body = text.endsWithNewline ? String(String.UnicodeScalarView(text.unicodeScalars.dropLast())) : text
+            return body + "\n" + variable + "=\"$" + variable + " " + word + "\"\n"
+        }
         let words = inner.split(separator: " ").map(String.init)
         guard !words.contains(word) else { return text }
-        lines[k] = variable + "=" + String(quote) + (words + [word]).joined(separator: " ") + String(quote)
+        lines[k] = variable + "=" + String(quote) + (words + [word]).joined(separator: " ") + String(quote) + (cr ? "\r" : "")
         return lines.joined(separator: "\n")
     }
+}
+
+extension StringProtocol {
+    /// The lines between newline characters, split on the scalar: a Character split would take
+    /// "\r\n" (one grapheme) for no newline at all, and a CRLF file for one long line.
+    var lineList: [Substring] {
+        unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { Substring(String(String.UnicodeScalarView($0))) }
+    }
+
+    var endsWithNewline: Bool { unicodeScalars.last == "\n" }
 }
