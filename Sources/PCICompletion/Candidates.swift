@@ -87,7 +87,24 @@ public enum Candidates {
     }
 
     public static func devices(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
-        matching(presentNames(words, prefix: prefix), prefix: prefix)
+        matching(presentNames(words, prefix: prefix), prefix: prefix) + ids(words, prefix: prefix)
+    }
+
+    /// `VENDOR:DEVICE` of the devices present (hide and check take them), once a character that
+    /// can start one is typed; not for an empty word or a domain `0000`, where the addresses are
+    /// what is wanted (and reading every device's ids would slow each TAB).
+    static func ids(_ words: [String], prefix: String) -> [String] {
+        let p = prefix.lowercased()
+        guard !p.isEmpty, !p.hasPrefix("0000"), p.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || $0 == UInt8(ascii: ":") }),
+              value(of: ["-F"], in: words) == nil, let host = host(words),
+              let tree = try? SysfsTree.resolve(option: value(of: ["--sysfs"], in: words), host: host) else { return [] }
+        var out = Set<String>()
+        for name in Files.list(tree.devicesDirectory) ?? [] where isCanonicalAddress(name) {
+            guard let a = PCIAddress(sysfsName: name), let i = tree.ids(a) else { continue }
+            let text = i.description
+            if text.hasPrefix(p) { out.insert(text) }
+        }
+        return out.sorted()
     }
 
     public static func hidden(_ words: [String], _ index: Int, _ prefix: String) -> [String] {

@@ -124,6 +124,9 @@ struct VerifyTests {
         try SysfsFixture.desktop().write(to: cli.dir)
         cli.environment["PCIHIDE_SYSFS"] = nil
         cli.environment["PCIHIDE_ROOT"] = cli.dir
+        // Completion offers the ids present once a character is typed (the scripts send this request).
+        let offered = try cli.run(["---completion", "hide", "--", "positional@0", "2", "2", "pcihide", "hide", "10"])
+        #expect(offered.stdout == "10de:10f0\n10de:1b81\n", "\(offered.stdout)\(offered.stderr)")
         let one = try cli.run(["hide", "10de:10f0"])
         #expect(one.status == 0 && one.stderr.contains("10de:10f0 selects 1 device: 0000:01:00.1"), "\(one.stderr)")
         #expect(one.stdout == "hidden 0000:01:00.1\n")
