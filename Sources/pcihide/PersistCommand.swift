@@ -121,6 +121,11 @@ struct PersistPlan {
         guard !selections.isEmpty else { throw Failure(.usage, "the hidden set is empty: there is nothing to persist (add devices with 'pcihide hide SPEC')") }
         let present = (try? tree.addresses()) ?? []
         let hiddenPresent = present.filter { a in selections.contains { $0.matches(a) } }
+        // Never a boot line for a device that is not the one hidden (a card added renumbered the bus).
+        for e in state.hidden {
+            guard let was = e.identity, let a = e.selection.address, let now = tree.identity(a), !was.matches(now) else { continue }
+            throw Failure(.usage, "\(a) is now \(now.summary), not the \(was.summary) hidden there: a boot line would hide the wrong device; pcihide hide --remap \(a) moves the entry first; nothing was written")
+        }
         func file(_ path: String) -> FileEdit {
             FileEdit(path: host.path(path), shown: path, old: Files.readIfPresent(host.path(path)).map { String(decoding: $0, as: UTF8.self) }, new: "")
         }

@@ -66,6 +66,34 @@ struct PersistTests {
         #expect(d.stdout.contains("+++ /etc/driverctl.d/pci-0000:01:00.0 (pcihide)\n@@ -0,0 +1 @@\n+vfio-pci\n"), "\(d.stdout)")
     }
 
+    /// After persist, verify on each setup: before the reboot the running line lacks the token;
+    /// after it (the fixture's /proc/cmdline holds the written token and the stub has the devices)
+    /// everything is in effect.
+    @Test(arguments: PersistenceRoots.names)
+    func verifyBeforeAndAfterTheReboot(root name: String) throws {
+        let cli = try Self.root(name)
+        #expect(try cli.run(["persist", "--driver", "xen-pciback", "--write"]).status == 0)
+        let before = try cli.run(["verify"])
+        #expect(before.status == 1 && before.stdout.contains("no hide parameter on the running kernel's command line covers it"), "\(before.stdout)")
+        try cli.write(cli.dir + "/proc/cmdline", "root=/dev/sda1 ro xen-pciback.hide=(0000:01:00.0)(0000:01:00.1)\n")
+        for f in ["0000:01:00.0", "0000:01:00.1"] {
+            let dir = try #require(FileManager.default.destinationOfSymbolicLinkIfPresent(cli.dir + "/sys/bus/pci/devices/" + f))
+            try? FileManager.default.removeItem(atPath: dir + "/driver")
+            try FileManager.default.createDirectory(atPath: cli.dir + "/sys/bus/pci/drivers/pciback", withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: dir + "/driver", withDestinationPath: cli.dir + "/sys/bus/pci/drivers/pciback")
+        }
+        let after = try cli.run(["verify"])
+        #expect(after.status == 0, "\(after.stdout)")
+    }
+
+    @Test func aRenumberedCardGetsNoBootLine() throws {
+        let cli = try Self.root("debian-grub2")
+        let vendor = try #require(FileManager.default.destinationOfSymbolicLinkIfPresent(cli.dir + "/sys/bus/pci/devices/0000:01:00.0")) + "/vendor"
+        try cli.write(vendor, "0x1b21\n")
+        let r = try cli.run(["persist", "--write"])
+        #expect(r.status == 64 && r.stderr.contains("a boot line would hide the wrong device") && r.stdout == "", "\(r.stderr)")
+    }
+
     @Test func refusals() throws {
         let legacy = try Self.root("grub-legacy-xen")
         let vfio = try legacy.run(["persist", "--driver", "vfio-pci"])
