@@ -20,7 +20,39 @@ public enum SpecParser {
     /// Parses one spec.
     public static func parse(_ input: String) throws(SpecError) -> DeviceSpec {
         var p = Parser(input)
-        return try p.parseSpec()
+        do { return try p.parseSpec() } catch {
+            throw diagnose(input) ?? error
+        }
+    }
+
+    /// A better account of a spec that did not parse, when the mistake is a common one: several
+    /// devices in one argument, or spaces around a valid spec.
+    static func diagnose(_ input: String) -> SpecError? {
+        let u = Array(input.utf8)
+        // Spaces around it (a quoted shell word): the spec itself is fine.
+        let trimmed = input.drop { $0 == " " || $0 == "\t" }
+        if trimmed.count != input.count || input.last == " " || input.last == "\t" {
+            let inner = String(trimmed.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+            var q = Parser(inner)
+            if !inner.isEmpty, (try? q.parseSpec()) != nil {
+                let at = input.first == " " || input.first == "\t" ? 0 : u.count - 1
+                return SpecError(input: input, start: at, length: 1, reason: "a space around the spec; remove it (quote nothing but the spec: '\(inner)')")
+            }
+        }
+        // Several devices in one argument: 02:09.0;03:00.0, hide=02:09.0,03:00.0, "02:09.0 03:00.0".
+        var body = Substring(input)
+        for p in allParameters where body.lowercased().hasPrefix(p + "=") { body = body.dropFirst(p.count + 1) }
+        let separators: Set<Character> = [";", ",", " ", "\t"]
+        let parts = body.split(whereSeparator: { separators.contains($0) }).map(String.init)
+        guard parts.count >= 2 else { return nil }
+        for part in parts {
+            var q = Parser(part)
+            guard let spec = try? q.parseSpec(), spec.selections.count == 1 else { return nil }
+        }
+        let sepOffset = input.utf8.firstIndex { [UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\t")].contains($0) }
+            .map { input.utf8.distance(from: input.utf8.startIndex, to: $0) } ?? 0
+        return SpecError(input: input, start: sepOffset, length: 1,
+                         reason: "this argument holds \(parts.count) devices (\(parts.joined(separator: ", "))): give each as its own argument (\(parts.joined(separator: " "))) or as one list: \(parts.map { "(" + $0 + ")" }.joined())")
     }
 
     /// Parses every spec of a command line, collecting every error, so that nothing is acted on
@@ -151,7 +183,11 @@ struct Parser {
         if r.isEmpty { throw fail(r.lowerBound, 1, "missing \(name) number before \(next)") }
         for i in r where hexDigitValue(s[i]) == nil {
             if s[i] == UInt8(ascii: "*") {
-                throw fail(i, 1, "a wildcard '*' is allowed only for the device and function, not the \(name)")
+                // A '*' among digits stands for a digit, which no form has: say what it can be.
+                if r.count > 1 && (name == "device" || name == "function") {
+                    throw fail(i, 1, "a wildcard '*' stands for a whole \(name) number, not for one of its digits: write \(name == "device" ? "BB:*.*" : "BB:DD.*") for all of them, or the number itself")
+                }
+                throw fail(i, 1, "a wildcard '*' is allowed only for the device and function numbers, not for the \(name) number")
             }
             throw fail(i, 1, "\(describe(i)) is not a hexadecimal digit in the \(name) number")
         }

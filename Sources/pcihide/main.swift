@@ -36,4 +36,8 @@ if arguments.count >= 2 && arguments[1] == "list", let request = ListRequest.par
     }
     exit(0)
 }
+if let problem = CommandWords.problem(arguments) {
+    note(problem)
+    exit(64)
+}
 PCIHide.main(Array(arguments.dropFirst()))

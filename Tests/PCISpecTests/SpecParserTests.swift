@@ -63,7 +63,7 @@ let invalidCases: [InvalidCase] = [
     .init(input: "10000:00:09.0", reason: "domain 10000 is out of range 0000-ffff", column: 1),
     .init(input: "0g:09.0", reason: "'g' is not a hexadecimal digit in the bus number", column: 2),
     .init(input: "02:09.0x", reason: "unexpected 'x' after the function number", column: 8),
-    .init(input: "*:09.0", reason: "wildcard '*' is allowed only for the device and function, not the bus", column: 1),
+    .init(input: "*:09.0", reason: "wildcard '*' is allowed only for the device and function numbers, not for the bus number", column: 1),
     .init(input: "02:*.0", reason: "a wildcard device needs a wildcard function", column: 6),
     // The reference's invalid xen-pciback examples.
     .init(input: "xen-pciback.hide=02:09.0", reason: "expected '(' to open a group", column: 18),
