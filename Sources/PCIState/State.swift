@@ -55,12 +55,27 @@ public struct DeviceIdentity: Hashable, Sendable {
     }
 }
 
+extension HiddenEntry {
+    /// The xl keys kept besides vslot and permissive.
+    public static let xlOptionKeys = ["msitranslate", "seize", "power_mgmt", "rdm_policy", "name"]
+
+    /// `,permissive=1,msitranslate=0,...` as an xl PCI_SPEC_STRING carries them (vslot apart).
+    public var xlOptionText: String {
+        (permissive.map { [",permissive=" + ($0 ? "1" : "0")] } ?? [])
+            .joined() + Self.xlOptionKeys.compactMap { k in xlOptions[k].map { "," + k + "=" + $0 } }.joined()
+    }
+}
+
+
 /// A hidden device or wildcard, with the xl options it was given, when it was hidden, and who owns it.
 public struct HiddenEntry: Hashable, Sendable {
     public var selection: DeviceSelection
     /// RFC 3339 UTC.
     public var since: String
     public var vslot: UInt8?
+    /// The other xl options given at hide time (msitranslate, seize, power_mgmt, rdm_policy,
+    /// name), as xl spells their values: the guest configuration carries them.
+    public var xlOptions: [String: String] = [:]
     public var permissive: Bool?
     public var policy: HandOverPolicy = .auto
     /// The running domain that has the device now.
@@ -84,7 +99,7 @@ public struct HiddenEntry: Hashable, Sendable {
     /// Something is recorded on it besides its being hidden: it cannot be merged into a wider
     /// entry without losing it.
     public var carriesRecords: Bool {
-        owner != nil || policy != .auto || runtimeDriver != nil || vslot != nil || permissive != nil
+        owner != nil || policy != .auto || runtimeDriver != nil || vslot != nil || permissive != nil || !xlOptions.isEmpty
     }
 
     /// The domain a pinned device waits for, when it does not have it yet.
@@ -295,6 +310,7 @@ public struct PCIHideState: Equatable, Sendable {
             ("hidden", .array(hidden.map { e in
                 var pairs: [(String, JSON)] = [("device", .string(e.selection.description)), ("since", .string(e.since))]
                 if let v = e.vslot { pairs.append(("vslot", .string(hex(v, 2)))) }
+                if !e.xlOptions.isEmpty { pairs.append(("xl", .object(e.xlOptions.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
                 if let p = e.permissive { pairs.append(("permissive", .bool(p))) }
                 switch e.policy {
                 case .auto: pairs.append(("policy", .string("auto")))
@@ -343,6 +359,12 @@ public struct PCIHideState: Equatable, Sendable {
                 out.append(UInt8(ascii: "\""))
                 string(",\n      \"since\": ", hidden[k].since)
                 if let v = hidden[k].vslot { string(",\n      \"vslot\": ", hex(v, 2)) }
+                if !hidden[k].xlOptions.isEmpty {
+                    var text = JSON.object(hidden[k].xlOptions.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }).serializedBytes(indent: 3)
+                    text.removeLast()
+                    put(",\n      \"xl\": ")
+                    out += text.drop { $0 == 0x20 }
+                }
                 if let p = hidden[k].permissive { put(p ? ",\n      \"permissive\": true" : ",\n      \"permissive\": false") }
                 switch hidden[k].policy {
                 case .auto: put(",\n      \"policy\": \"auto\"")
@@ -431,6 +453,16 @@ public struct PCIHideState: Equatable, Sendable {
                 permissive = b
             }
             var entry = HiddenEntry(selection: sel, since: since, vslot: vslot, permissive: permissive)
+            if let x = item.xl {
+                guard case .object(let pairs) = x else { throw StateSchemaError("hidden[\(k)].xl must be an object of xl options") }
+                for (key, value) in pairs {
+                    guard HiddenEntry.xlOptionKeys.contains(key), let v = value.string, !v.isEmpty,
+                          v.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0 != "," && $0 != "'" && $0 != "\"" && $0.value < 0x7f }) else {
+                        throw StateSchemaError("hidden[\(k)].xl.\(key) is not an xl option this pcihide keeps (\(HiddenEntry.xlOptionKeys.joined(separator: ", "))) with a plain value")
+                    }
+                    entry.xlOptions[key] = v
+                }
+            }
             // Version 1 had no ownership: its devices are free under the default policy.
             if version >= 2 {
                 switch item.policy?.string {
@@ -539,7 +571,7 @@ public struct StateFileError: PCIHideError {
 /// The known keys of one hidden entry, found in a single pass; unknown keys are ignored, and
 /// of a repeated key the first counts (as JSON's subscript has it).
 struct EntryFields {
-    var device, since, vslot, permissive, policy, pinnedTo, owner, ownerSince, boundTo, originalDriver, identity: JSON?
+    var device, since, vslot, permissive, policy, pinnedTo, owner, ownerSince, boundTo, originalDriver, identity, xl: JSON?
 
     init() {}
 
@@ -549,7 +581,7 @@ struct EntryFields {
     }
 
     enum Field: Int, CaseIterable {
-        case device, since, vslot, permissive, policy, pinnedTo, owner, ownerSince, boundTo, originalDriver, identity
+        case device, since, vslot, permissive, policy, pinnedTo, owner, ownerSince, boundTo, originalDriver, identity, xl
 
         var name: StaticString {
             switch self {
@@ -564,6 +596,7 @@ struct EntryFields {
             case .boundTo: "boundTo"
             case .originalDriver: "originalDriver"
             case .identity: "identity"
+            case .xl: "xl"
             }
         }
 
@@ -600,6 +633,7 @@ struct EntryFields {
         case .boundTo: if boundTo == nil { boundTo = value }
         case .originalDriver: if originalDriver == nil { originalDriver = value }
         case .identity: if identity == nil { identity = value }
+        case .xl: if xl == nil { xl = value }
         }
     }
 }

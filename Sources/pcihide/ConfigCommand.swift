@@ -1,6 +1,7 @@
 import ArgumentParser
 import PCIEmulation
 import PCIModel
+import PCIState
 
 /// The toolstack a guest configuration is written for.
 enum GuestConfigFormat: String, ExpressibleByArgument, CaseIterable {
@@ -29,7 +30,11 @@ struct Config: ParsableCommand {
             let placed = GuestConfig.placements(g)
             switch format {
             case .xl:
-                let (line, notes) = GuestConfig.xl(placed, presentFunctions: g.presentFunctions)
+                // The xl options recorded at hide time go into the line (with --domain).
+                let state = guest.domain != nil ? try guest.stateOptions.store(try guest.host.resolve()).load() : nil
+                let (line, notes) = GuestConfig.xl(placed, presentFunctions: g.presentFunctions) { p in
+                    state?.entry(hiding: p.host)?.xlOptionText ?? (p.permissive ? ",permissive=1" : "")
+                }
                 notes.forEach { note($0) }
                 note("a guest started without this line can take devices later (watch, --apply) only if its config has passthrough=\"enabled\"")
                 print(line)
@@ -68,20 +73,21 @@ enum GuestConfig {
     /// slot's wildcard (`BB:DD.*@SS`), as xl places several functions only that way; when the
     /// guest does not get every function of that host slot, they are listed one by one without a
     /// slot and a note says so.
-    static func xl(_ placed: [Placement], presentFunctions: [PCISlot: Int]) -> (String, [String]) {
+    static func xl(_ placed: [Placement], presentFunctions: [PCISlot: Int],
+                   options: (Placement) -> String = { $0.permissive ? ",permissive=1" : "" }) -> (String, [String]) {
         var items: [String] = []
         var notes: [String] = []
         var done = Set<UInt8>()
         for p in placed where !done.contains(p.slot) {
             done.insert(p.slot)
             let same = placed.filter { $0.slot == p.slot }
-            let options = same.contains(where: \.permissive) ? ",permissive=1" : ""
+            let text = options(p)
             if same.count == 1 {
-                items.append("'\(p.host)@\(hex(p.slot, 2))\(options)'")
+                items.append("'\(p.host)@\(hex(p.slot, 2))\(text)'")
             } else if same.count == presentFunctions[p.host.slot] && Set(same.map(\.host.slot)).count == 1 {
-                items.append("'\(hex(p.host.domain, 4)):\(hex(p.host.bus, 2)):\(hex(p.host.device, 2)).*@\(hex(p.slot, 2))\(options)'")
+                items.append("'\(hex(p.host.domain, 4)):\(hex(p.host.bus, 2)):\(hex(p.host.device, 2)).*@\(hex(p.slot, 2))\(text)'")
             } else {
-                for q in same { items.append("'\(q.host)\(q.permissive ? ",permissive=1" : "")'") }
+                for q in same { items.append("'\(q.host)\(options(q))'") }
                 notes.append("\(same.map(\.host.description).joined(separator: ", ")) share guest slot \(hex(p.slot, 2)) but are not every function of their host slot: xl places them itself")
             }
         }

@@ -80,7 +80,7 @@ struct HandOver {
             let spec = s.isWildcard ? "\(hex(s.domain, 4)):\(hex(s.bus, 2)):\(s.device.map { hex($0, 2) } ?? "*").*@\(hex(first.slot, 2))" : "\(first.host)@\(hex(first.slot, 2))"
             do {
                 for p in (toolstack is XL ? [first] : mine) {
-                    try toolstack.attach(p.host, to: domain, xlSpec: spec + (p.permissive ? ",permissive=1" : ""), hostdevXML: GuestConfig.libvirt([p]))
+                    try toolstack.attach(p.host, to: domain, xlSpec: spec + (state.entry(for: s)?.xlOptionText ?? ""), hostdevXML: GuestConfig.libvirt([p]))
                     attached.append((s, p))
                 }
                 lines.append("attached \(s) to domain \(domain.id) at guest 00:\(hex(first.slot, 2)).\(first.function) (\(toolstack.name))")

@@ -18,7 +18,14 @@ enum HiddenSetChange {
                                         reason: "this spec names a device only by name=\(spec.options.name ?? ""); pcihide needs its address (bdf=BB:DD.F)"))
             }
             for s in spec.selections where seen.insert(s).inserted {
-                out.append(HiddenEntry(selection: s, since: now, vslot: spec.options.vslot, permissive: spec.options.permissive))
+                var e = HiddenEntry(selection: s, since: now, vslot: spec.options.vslot, permissive: spec.options.permissive)
+                let o = spec.options
+                if let v = o.msitranslate { e.xlOptions["msitranslate"] = v ? "1" : "0" }
+                if let v = o.seize { e.xlOptions["seize"] = v ? "1" : "0" }
+                if let v = o.powerManagement { e.xlOptions["power_mgmt"] = v ? "1" : "0" }
+                if let v = o.rdmPolicy { e.xlOptions["rdm_policy"] = v.rawValue }
+                if let v = o.name { e.xlOptions["name"] = v }
+                out.append(e)
             }
         }
         if !errors.isEmpty { throw SpecErrors(errors) }
@@ -41,9 +48,29 @@ enum HiddenSetChange {
         var messages: [String] = []
         messages.reserveCapacity(entries.count)
         for (entry, result) in zip(entries, state.hide(entries)) {
+            // Hiding again with other xl options updates them, saying what changed.
+            if result == .alreadyHidden, let had = state.entry(for: entry.selection), let change = optionChange(from: had, to: entry) {
+                state.update(entry.selection) { e in
+                    if entry.vslot != nil { e.vslot = entry.vslot }
+                    if entry.permissive != nil { e.permissive = entry.permissive }
+                    e.xlOptions.merge(entry.xlOptions) { $1 }
+                }
+                messages.append("\(entry.selection) is already hidden; its xl options changed: \(change)")
+                continue
+            }
             messages.append(try message(entry, result, in: state))
         }
         return messages
+    }
+
+    /// `permissive 0 -> 1, msitranslate - -> 0`, for the options `new` gives that differ; nil when none.
+    static func optionChange(from old: HiddenEntry, to new: HiddenEntry) -> String? {
+        var parts: [String] = []
+        func show(_ v: String?) -> String { v ?? "-" }
+        if let v = new.vslot, v != old.vslot { parts.append("vslot \(show(old.vslot.map { hex($0, 2) })) -> \(hex(v, 2))") }
+        if let p = new.permissive, p != old.permissive { parts.append("permissive \(show(old.permissive.map { $0 ? "1" : "0" })) -> \(p ? "1" : "0")") }
+        for k in HiddenEntry.xlOptionKeys { if let v = new.xlOptions[k], v != old.xlOptions[k] { parts.append("\(k) \(show(old.xlOptions[k])) -> \(v)") } }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 
     static func message(_ entry: HiddenEntry, _ result: PCIHideState.HideResult, in state: PCIHideState) throws(Failure) -> String {

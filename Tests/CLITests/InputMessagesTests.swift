@@ -36,4 +36,24 @@ struct InputMessagesTests {
         let r = try cli.run(args)
         #expect(r.status == 64 && r.stderr.contains(message) && r.stdout.isEmpty, "\(r.stdout)\(r.stderr)")
     }
+
+    /// Every xl key is kept, shown, updated by hiding again, and carried to the guest's xl line,
+    /// which parses back to the same options.
+    @Test func xlOptionsAreKept() throws {
+        let cli = try CLI()
+        try cli.addDevice("0000:02:09.0", vendor: "8086", device: "1229")
+        let spec = "0000:02:09.0@0a,permissive=1,msitranslate=0,seize=1,power_mgmt=1,rdm_policy=relaxed"
+        #expect(try cli.run(["hide", spec]).status == 0)
+        #expect(try cli.run(["hidden"]).stdout == "0000:02:09.0 vslot=0a permissive=1 msitranslate=0 seize=1 power_mgmt=1 rdm_policy=relaxed\n")
+        let again = try cli.run(["hide", "02:09.0,permissive=0,msitranslate=1"])
+        #expect(again.stdout == "0000:02:09.0 is already hidden; its xl options changed: permissive 1 -> 0, msitranslate 0 -> 1\n", "\(again.stdout)")
+        #expect(try cli.run(["hide", "02:09.0"]).stdout == "0000:02:09.0 is already hidden\n")
+        let json = try cli.run(["hidden", "--json"]).stdout
+        #expect(json.contains("\"rdm_policy\": \"relaxed\"") && json.contains("\"seize\": \"1\""), "\(json)")
+        try cli.run(["domain", "start", "1"])
+        let line = try cli.run(["config", "--domain", "1"]).stdout
+        #expect(line == "pci = [ '0000:02:09.0@0a,permissive=0,msitranslate=1,seize=1,power_mgmt=1,rdm_policy=relaxed' ]\n", "\(line)")
+        let inner = String(line.split(separator: "'")[1])
+        #expect(try cli.run(["hide", inner]).stdout == "0000:02:09.0 is already hidden\n", "the line parses back to the same options")
+    }
 }

@@ -85,6 +85,7 @@ struct StateTests {
             s.domains = [GuestDomain(id: 3, name: "we\"b\\", started: "t1"), GuestDomain(id: 7, name: nil, started: "t2")]
             s.update(a) { $0.policy = .pinned(3); $0.owner = 3; $0.ownerSince = "t3"; $0.runtimeDriver = "pciback"; $0.originalDriver = "e1000e" }
             s.update(wild) { $0.policy = .manual; $0.runtimeDriver = "vfio-pci" }
+            s.update(wild) { $0.xlOptions = ["msitranslate": "0", "rdm_policy": "relaxed", "name": "gpu"] }
             s.update(a) { $0.identity = DeviceIdentity(vendor: 0x10de, device: 0x1b81, subsystem: PCIIds(vendor: 0x1043, device: 0x8599), classCode: 0x030000,
                                                       path: ["0000:00:01.0", "0000:01:00.0"], serial: variant == 2 ? "01-02-03-04-05-06-07-08" : nil) }
         }
