@@ -32,7 +32,7 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("pci"), .linkedLibrary("dl")]),
         // Devices present on a source (live sysfs, a sysfs tree, an lspci dump) and lspci's listing.
         // The capability decoder: config bytes in, a typed description and lspci's text out; no I/O.
-        .target(name: "PCICapabilities"),
+        .target(name: "PCICapabilities", dependencies: ["PCIModel"]),
         // The toolstacks that run guests: xl and libvirt (queries, attach and detach, events).
         .target(name: "PCIToolstacks", dependencies: ["PCIModel", "PCIState", "SystemIO"]),
         // Boot loaders and initramfs generators: detection and the edits that make hiding persist.

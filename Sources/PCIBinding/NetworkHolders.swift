@@ -44,7 +44,7 @@ public struct NetworkHolders: Sendable {
             let dir = netClass + "/" + name
             guard let device = Files.realPath(dir + "/device"),
                   let address = device.split(separator: "/").compactMap({ PCIAddress(sysfsName: String($0)) }).last else { continue }
-            let state = Files.readIfPresent(dir + "/operstate").map { String(decoding: $0, as: UTF8.self).trimmingSpaces } ?? "unknown"
+            let state = Files.readIfPresent(dir + "/operstate").map { String(decoding: $0, as: UTF8.self).trimmingBlanks } ?? "unknown"
             // A bond or bridge above it carries the address and routes (eth0 enslaved to br0).
             var chain = [name]
             var current = dir
@@ -94,11 +94,4 @@ public struct NetworkHolders: Sendable {
     }
 }
 
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let c = s.last, c == "\n" || c == " " || c == "\t" { s = s.dropLast() }
-        while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
-        return String(s)
-    }
-}
+

@@ -1,3 +1,5 @@
+import PCIModel
+
 /// The capability lines of lspci's verbose listing (ls-caps.c, ls-caps-vendor.c, ls-ecaps.c):
 /// at -v each capability's first line.
 extension LspciVerboseText {
@@ -7,7 +9,7 @@ extension LspciVerboseText {
         for e in d.capabilities.standard {
             out += "\tCapabilities: "
             if e.end == .accessDenied { out += "<access denied>\n"; break }
-            out += "[\(Self.hex(e.offset, 2))] "
+            out += "[\(hex(e.offset, 2))] "
             if e.end == .looped { out += "<chain looped>\n"; break }
             if e.end == .broken { out += "<chain broken>\n"; break }
             let cap = e.flags, at = e.offset
@@ -18,7 +20,7 @@ extension LspciVerboseText {
             case CapabilityID.vpd: out += "Vital Product Data\n"
             case CapabilityID.slotID:
                 let esr = cap & 0xff, chassis = cap >> 8
-                out += "Slot ID: \(esr & 0x1f) slots, First\(f(esr, 0x20)), chassis \(Self.hex(chassis, 2))\n"
+                out += "Slot ID: \(esr & 0x1f) slots, First\(f(esr, 0x20)), chassis \(hex(chassis, 2))\n"
             case CapabilityID.msi:
                 out += "MSI: Enable\(f(cap, 0x1)) Count=\(1 << ((cap & 0x70) >> 4))/\(1 << ((cap & 0xe) >> 1)) Maskable\(f(cap, 0x100)) 64bit\(f(cap, 0x80))\n"
             case CapabilityID.hotSwap: out += "CompactPCI hot-swap <?>\n"
@@ -32,8 +34,8 @@ extension LspciVerboseText {
             case CapabilityID.vendor:
                 out += "Vendor Specific Information: "
                 if let virtio = Self.virtio(c, at: at, cap: cap, vendorID: c.vendorID, deviceID: c.deviceID) { out += "VirtIO: \(virtio)\n" }
-                else { out += "Len=\(Self.hex(cap & 0xff, 2)) <?>\n" }
-            case CapabilityID.debugPort: out += "Debug port: BAR=\(cap >> 13) offset=\(Self.hex(cap & 0x1fff, 4))\n"
+                else { out += "Len=\(hex(cap & 0xff, 2)) <?>\n" }
+            case CapabilityID.debugPort: out += "Debug port: BAR=\(cap >> 13) offset=\(hex(cap & 0x1fff, 4))\n"
             case CapabilityID.centralResource: out += "CompactPCI central resource control <?>\n"
             case CapabilityID.hotPlug: out += "Hot-plug capable\n"
             case CapabilityID.bridgeSubsystem:
@@ -54,7 +56,7 @@ extension LspciVerboseText {
                 }
                 out += "\n"
             default:
-                out += "Capability ID \(Self.alternateHex(Int(e.id))) [\(Self.hex(cap, 4))]\n"
+                out += "Capability ID \(Self.alternateHex(Int(e.id))) [\(hex(cap, 4))]\n"
             }
         }
         if let extended = d.capabilities.extended { extendedCapabilities(d, extended, into: &out) }
@@ -126,7 +128,7 @@ extension LspciVerboseText {
     func extendedCapabilities(_ d: DeviceDescription, _ list: [CapabilityChain.Entry], into out: inout String) {
         let c = d.config
         for e in list {
-            out += "\tCapabilities: [\(Self.hex(e.offset, 3))"
+            out += "\tCapabilities: [\(hex(e.offset, 3))"
             if verbose > 1 { out += " v\(e.flags)" }
             out += "] "
             if e.end == .looped { out += "<chain looped>\n"; break }
@@ -138,11 +140,7 @@ extension LspciVerboseText {
             case ExtendedCapabilityID.vc, ExtendedCapabilityID.vc2: out += "Virtual Channel\n"
             case ExtendedCapabilityID.dsn:
                 // lspci prints nothing more (not even the newline) when the serial is unreadable.
-                if c.has(at + 4, 8) {
-                    let t1 = c.long(at + 4), t2 = c.long(at + 8)
-                    let bytes = [t2 >> 24, (t2 >> 16) & 0xff, (t2 >> 8) & 0xff, t2 & 0xff, t1 >> 24, (t1 >> 16) & 0xff, (t1 >> 8) & 0xff, t1 & 0xff]
-                    out += "Device Serial Number " + bytes.map { Self.hex($0, 2) }.joined(separator: "-") + "\n"
-                }
+                if let serial = PassthroughFeatures.serialNumber(c, at: at) { out += "Device Serial Number " + serial + "\n" }
             case ExtendedCapabilityID.powerBudgeting: out += "Power Budgeting <?>\n"
             case ExtendedCapabilityID.rcLink: out += "Root Complex Link\n"
             case ExtendedCapabilityID.rcInternalLink: out += "Root Complex Internal Link <?>\n"
@@ -153,7 +151,7 @@ extension LspciVerboseText {
                 out += "Vendor Specific Information: "
                 if c.has(at + 4, 4) {
                     let h = c.long(at + 4)
-                    out += "ID=\(Self.hex(h & 0xffff, 4)) Rev=\((h >> 16) & 0xf) Len=\(Self.hex(h >> 20, 3)) <?>\n"
+                    out += "ID=\(hex(h & 0xffff, 4)) Rev=\((h >> 16) & 0xf) Len=\(hex(h >> 20, 3)) <?>\n"
                 } else { out += "<unreadable>\n" }
             case ExtendedCapabilityID.acs: out += "Access Control Services\n"
             case ExtendedCapabilityID.ari: out += "Alternative Routing-ID Interpretation (ARI)\n"
@@ -181,7 +179,7 @@ extension LspciVerboseText {
                 let h = c.long(at + 4)
                 let vendor = h & 0xffff, rev = (h >> 16) & 0xf, len = h >> 20
                 let id = c.long(at + 8) & 0xffff
-                out += "Vendor=\(Self.hex(vendor, 4)) ID=\(Self.hex(id, 4)) Rev=\(rev) Len=\(len)"
+                out += "Vendor=\(hex(vendor, 4)) ID=\(hex(id, 4)) Rev=\(rev) Len=\(len)"
                 out += vendor == 0x1e98 && len >= 16 ? ": CXL\n" : " <?>\n"
             case ExtendedCapabilityID.vfResizableBAR: out += "Virtual Resizable BAR\n"
             case ExtendedCapabilityID.dataLink: out += "Data Link Feature <?>\n"

@@ -1,3 +1,5 @@
+import PCIModel
+
 /// lspci's verbose body (pciutils 3.9 lspci.c show_verbose, ls-caps.c, ls-ecaps.c), from a
 /// `DeviceDescription`: everything after the device's first line (and its `Subsystem:` line)
 /// and before the kernel driver lines. The first line and names stay with the listing.
@@ -9,11 +11,6 @@ public struct LspciVerboseText {
 
     static func flag(_ v: some BinaryInteger, _ bit: some BinaryInteger) -> Character { Int(v) & Int(bit) != 0 ? "+" : "-" }
 
-    static func hex(_ v: some BinaryInteger, _ width: Int) -> String {
-        let s = String(UInt64(truncatingIfNeeded: v), radix: 16)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-    }
-
     /// The body of one device. `vendorID`/`deviceID` name the device for the bridge subsystem line.
     public func render(_ d: DeviceDescription, vendorID: UInt16, deviceID: UInt16, into out: inout String) {
         let c = d.config
@@ -23,13 +20,13 @@ public struct LspciVerboseText {
         var bist: UInt8 = 0, maxLat: UInt8 = 0, minGnt: UInt8 = 0
         switch htype {
         case 0:
-            if d.classCode == 0x0604 { out += "\t!!! Invalid class \(Self.hex(d.classCode, 4)) for header type 00\n" }
+            if d.classCode == 0x0604 { out += "\t!!! Invalid class \(hex(d.classCode, 4)) for header type 00\n" }
             bist = c.bist; maxLat = c.byte(0x3f); minGnt = c.byte(0x3e)
         case 1, 2:
-            if d.classCode >> 8 != 0x06 { out += "\t!!! Invalid class \(Self.hex(d.classCode, 4)) for header type \(Self.hex(htype, 2))\n" }
+            if d.classCode >> 8 != 0x06 { out += "\t!!! Invalid class \(hex(d.classCode, 4)) for header type \(hex(htype, 2))\n" }
             bist = c.bist
         default:
-            if !d.noConfigAccess { out += "\t!!! Unknown header type \(Self.hex(htype & 0xff, 2))\n" }
+            if !d.noConfigAccess { out += "\t!!! Unknown header type \(hex(htype & 0xff, 2))\n" }
             unknownConfigData = true
         }
         if let slot = p.physicalSlot { out += "\tPhysical Slot: \(slot)\n" }
@@ -79,7 +76,7 @@ public struct LspciVerboseText {
             out += "\n"
         }
         if bist & 0x80 != 0 {
-            out += bist & 0x40 != 0 ? "\tBIST is running\n" : "\tBIST result: \(Self.hex(bist & 0x0f, 2))\n"
+            out += bist & 0x40 != 0 ? "\tBIST is running\n" : "\tBIST result: \(hex(bist & 0x0f, 2))\n"
         }
         switch htype {
         case 0:
@@ -139,7 +136,7 @@ public struct LspciVerboseText {
             if flg & 1 != 0 {
                 let a = pos & ~UInt64(3)
                 out += "I/O ports at "
-                if a != 0 || cmd & Command.io != 0 { out += Self.hex(a, 4) }
+                if a != 0 || cmd & Command.io != 0 { out += hex(a, 4) }
                 else if hwLower != 0 { out += "<ignored>" }
                 else { out += "<unassigned>" }
                 if virtual { out += " [virtual]" } else if cmd & Command.io == 0 { out += " [disabled]" }
@@ -148,7 +145,7 @@ public struct LspciVerboseText {
                 let a = pos & ~UInt64(0xf)
                 out += "Memory at "
                 if broken { out += "<broken-64-bit-slot>" }
-                else if a != 0 { out += Self.hex(a, 8) }
+                else if a != 0 { out += hex(a, 8) }
                 else if hwLower != 0 || hwUpper != 0 { out += "<ignored>" }
                 else { out += "<unassigned>" }
                 out += " (" + (t == 0 ? "32-bit" : t == 4 ? "64-bit" : t == 2 ? "low-1M" : "type 3") + ", "
@@ -177,7 +174,7 @@ public struct LspciVerboseText {
             virtual = true
         }
         out += "\tExpansion ROM at "
-        if rom & mask != 0 { out += Self.hex(rom & mask, 8) }
+        if rom & mask != 0 { out += hex(rom & mask, 8) }
         else if flg & mask != 0 { out += "<ignored>" }
         else { out += "<unassigned>" }
         if virtual { out += " [virtual]" }
@@ -209,7 +206,7 @@ public struct LspciVerboseText {
         let memDisabled = known && p.bridgeWindows[1].size == 0
         let prefDisabled = known && p.bridgeWindows[2].size == 0
         bases(d, count: 2, withoutConfig: false, into: &out)
-        out += "\tBus: primary=\(Self.hex(c.byte(0x18), 2)), secondary=\(Self.hex(c.byte(0x19), 2)), subordinate=\(Self.hex(c.byte(0x1a), 2)), sec-latency=\(c.byte(0x1b))\n"
+        out += "\tBus: primary=\(hex(c.byte(0x18), 2)), secondary=\(hex(c.byte(0x19), 2)), subordinate=\(hex(c.byte(0x1a), 2)), sec-latency=\(c.byte(0x1b))\n"
         if known && !ioDisabled {
             let b = p.bridgeWindows[0].base & ~UInt64(0xf)
             let bits = p.bridgeWindows[0].base & 0xf == 1 ? 32 : 16
@@ -270,11 +267,11 @@ public struct LspciVerboseText {
         let cmd = c.command, brc = c.word(0x3e)
         let verb = verbose > 2
         bases(d, count: 1, withoutConfig: false, into: &out)
-        out += "\tBus: primary=\(Self.hex(c.byte(0x18), 2)), secondary=\(Self.hex(c.byte(0x19), 2)), subordinate=\(Self.hex(c.byte(0x1a), 2)), sec-latency=\(c.byte(0x1b))\n"
+        out += "\tBus: primary=\(hex(c.byte(0x18), 2)), secondary=\(hex(c.byte(0x19), 2)), subordinate=\(hex(c.byte(0x1a), 2)), sec-latency=\(c.byte(0x1b))\n"
         for i in 0..<2 {
             let base = c.long(0x1c + 8 * i), limit = c.long(0x20 + 8 * i) &+ 0xfff
             if base <= limit || verb {
-                out += "\tMemory window \(i): \(Self.hex(base, 8))-\(Self.hex(limit, 8))" + (cmd & Command.memory != 0 ? "" : " [disabled]")
+                out += "\tMemory window \(i): \(hex(base, 8))-\(hex(limit, 8))" + (cmd & Command.memory != 0 ? "" : " [disabled]")
                     + (brc & (0x100 << i) != 0 ? " (prefetchable)" : "") + "\n"
             }
         }
@@ -284,7 +281,7 @@ public struct LspciVerboseText {
             base &= ~UInt32(3)
             limit = (limit & ~UInt32(3)) &+ 3
             if base <= limit || verb {
-                out += "\tI/O window \(i): \(Self.hex(base, 8))-\(Self.hex(limit, 8))" + (cmd & Command.io != 0 ? "" : " [disabled]") + "\n"
+                out += "\tI/O window \(i): \(hex(base, 8))-\(hex(limit, 8))" + (cmd & Command.io != 0 ? "" : " [disabled]") + "\n"
             }
         }
         if c.word(0x16) & Status.sigSystemError != 0 { out += "\tSecondary status: SERR\n" }
@@ -297,7 +294,7 @@ public struct LspciVerboseText {
             return
         }
         let exca = c.word(0x44)
-        if exca != 0 { out += "\t16-bit legacy interface ports at \(Self.hex(exca, 4))\n" }
+        if exca != 0 { out += "\t16-bit legacy interface ports at \(hex(exca, 4))\n" }
         capabilities(d, vendorID: vendorID, deviceID: deviceID, into: &out)
     }
 

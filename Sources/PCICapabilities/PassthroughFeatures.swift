@@ -1,3 +1,5 @@
+import PCIModel
+
 /// What passthrough depends on, read from the capabilities: how the device can be reset, how
 /// its ports isolate it, what it shares (SR-IOV, ARI, ATS), its interrupts and its link.
 /// `check`, `list --json` and the readiness verdict read these, never the bytes again.
@@ -64,11 +66,16 @@ public struct PassthroughFeatures: Equatable, Sendable {
         if let iov = chain.first(ExtendedCapabilityID.sriov, extended: true), c.has(iov.offset + 0x0c, 6) {
             sriovInitialVFs = Int(c.word(iov.offset + 0x0c)); sriovTotalVFs = Int(c.word(iov.offset + 0x0e)); sriovNumVFs = Int(c.word(iov.offset + 0x10))
         }
-        if let dsn = chain.first(ExtendedCapabilityID.dsn, extended: true), c.has(dsn.offset + 4, 8) {
-            let t1 = c.long(dsn.offset + 4), t2 = c.long(dsn.offset + 8)
-            serialNumber = [t2 >> 24, (t2 >> 16) & 0xff, (t2 >> 8) & 0xff, t2 & 0xff, t1 >> 24, (t1 >> 16) & 0xff, (t1 >> 8) & 0xff, t1 & 0xff]
-                .map { LspciVerboseText.hex($0, 2) }.joined(separator: "-")
-        }
+        if let dsn = chain.first(ExtendedCapabilityID.dsn, extended: true) { serialNumber = Self.serialNumber(c, at: dsn.offset) }
+    }
+
+    /// The Device Serial Number of the DSN capability at `offset`, high dword first as lspci
+    /// prints it (`xx-xx-xx-xx-xx-xx-xx-xx`); nil when its 8 bytes could not be read.
+    static func serialNumber(_ c: ConfigSpace, at offset: Int) -> String? {
+        guard c.has(offset + 4, 8) else { return nil }
+        let t1 = c.long(offset + 4), t2 = c.long(offset + 8)
+        return [t2 >> 24, (t2 >> 16) & 0xff, (t2 >> 8) & 0xff, t2 & 0xff, t1 >> 24, (t1 >> 16) & 0xff, (t1 >> 8) & 0xff, t1 & 0xff]
+            .map { hex($0, 2) }.joined(separator: "-")
     }
 
     /// Link speeds by their encoding (PCIe Base 7.5.3.6).

@@ -30,3 +30,22 @@ public enum HostNames {
         return nil
     }
 }
+
+extension HostNames {
+    /// The drivers that hold a device as hiding means (`pciback` is xen-pciback's sysfs name):
+    /// one list for readiness, verify, owners, list --owners and persist.
+    public static let passthroughDrivers: Set<String> = ["pciback", "xen-pciback", "vfio-pci", "pci-stub"]
+}
+
+extension StringProtocol {
+    /// Kernel parameter and module names treat `-` and `_` alike: this spelling with `_` only.
+    public var dashesAsUnderscores: String { String(map { $0 == "-" ? "_" : $0 }) }
+
+    /// Without blanks (spaces, tabs, newlines) at either end: what a sysfs or proc file holds.
+    public var trimmingBlanks: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" || c == "\n" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\n" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,3 +1,4 @@
+import PCIModel
 import PCISpec
 
 /// Pure text edits of the files each boot setup reads: text in, text out, nothing else touched.
@@ -5,7 +6,7 @@ import PCISpec
 /// it sets, so that running it twice changes nothing and two hide tokens are never left in effect.
 public enum BootFileEdit {
     static func name(_ word: Substring) -> String {
-        String(word.prefix { $0 != "=" }).lowercased().map { $0 == "-" ? "_" : $0 }.reduce(into: "") { $0.append($1) }
+        word.prefix { $0 != "=" }.lowercased().dashesAsUnderscores
     }
 
     /// A kernel command line with `tokens` in place of earlier hide tokens and of earlier values
@@ -99,14 +100,6 @@ public enum BootFileEdit {
     }
 }
 
-extension StringProtocol {
-    func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
-        return String(s)
-    }
-}
 
 extension BootFileEdit {
     /// /etc/default/grub: `word` added to `variable`'s quoted value (its last assignment), or a

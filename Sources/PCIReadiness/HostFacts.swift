@@ -32,12 +32,12 @@ public struct HostFacts: Sendable {
         f.iommuUnits = Files.list(host.path("/sys/class/iommu"))?.sorted()
         if let dmar = f.iommuUnits?.first(where: { $0.hasPrefix("dmar") }),
            let ecap = Files.readIfPresent(host.path("/sys/class/iommu/\(dmar)/intel-iommu/ecap")),
-           let v = UInt64(String(decoding: ecap, as: UTF8.self).trimmingSpaces, radix: 16) {
+           let v = UInt64(String(decoding: ecap, as: UTF8.self).trimmingBlanks, radix: 16) {
             f.interruptRemappingSupported = v & 0x8 != 0
         }
         if let cpu = Files.readIfPresent(host.path("/proc/cpuinfo")) {
             for line in String(decoding: cpu, as: UTF8.self).split(separator: "\n") where line.hasPrefix("vendor_id") {
-                f.cpuVendor = line.split(separator: ":").last.map { String($0).trimmingSpaces }
+                f.cpuVendor = line.split(separator: ":").last.map { String($0).trimmingBlanks }
                 break
             }
         }
@@ -56,9 +56,9 @@ public struct HostFacts: Sendable {
         for line in iomem.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            let name = String(parts[1]).trimmingSpaces
+            let name = String(parts[1]).trimmingBlanks
             guard framebufferNames.contains(where: { name.hasPrefix($0) }) else { continue }
-            let range = String(parts[0]).trimmingSpaces.split(separator: "-")
+            let range = String(parts[0]).trimmingBlanks.split(separator: "-")
             guard range.count == 2, let s = UInt64(range[0], radix: 16), let e = UInt64(range[1], radix: 16) else { continue }
             out.append((name, s, e))
         }
@@ -69,7 +69,7 @@ public struct HostFacts: Sendable {
     /// `-` and `_` alike); nil when absent.
     public func parameter(_ name: String) -> String? {
         guard let words = commandLine else { return nil }
-        func norm(_ s: Substring) -> String { s.replacingDashes }
+        func norm(_ s: Substring) -> String { s.dashesAsUnderscores }
         let want = norm(name[...])
         var found: String?
         for w in words {
@@ -81,8 +81,8 @@ public struct HostFacts: Sendable {
 
     /// The last word setting `name` (`-` and `_` alike), as the command line spells it.
     public func word(_ name: String) -> String? {
-        let want = name.replacingDashes
-        return commandLine?.last { $0.split(separator: "=", maxSplits: 1)[0].replacingDashes == want }
+        let want = name.dashesAsUnderscores
+        return commandLine?.last { $0.split(separator: "=", maxSplits: 1)[0].dashesAsUnderscores == want }
     }
 
     /// `iommu=pt`, `intel_iommu=off`, ... as one list for the report.
@@ -118,12 +118,3 @@ public struct HostFacts: Sendable {
     }
 }
 
-extension StringProtocol {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\t" || c == "\n" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\t" || c == "\n" { s.removeLast() }
-        return String(s)
-    }
-    var replacingDashes: String { String(map { $0 == "-" ? "_" : $0 }) }
-}

@@ -96,8 +96,6 @@ public struct ReadinessInspector {
     public let facts: HostFacts
     let isHidden: (PCIAddress) -> Bool
     let present: [PCIAddress]
-    /// Drivers a VFIO group accepts for an endpoint (and pciback, which Xen hands over).
-    static let passthroughDrivers: Set<String> = ["vfio-pci", "pci-stub", "pciback", "xen-pciback"]
 
     /// What the ledger recorded of a hidden device, to notice a renumbered bus.
     let recorded: (PCIAddress) -> DeviceIdentity?
@@ -153,11 +151,11 @@ public struct ReadinessInspector {
                     findings.append(Finding(.attention, "bridge \(m.address) in its group is bound to \(m.driver!): VFIO accepts a bridge in a group only on pcieport or with no driver",
                                             fix: "unbind \(m.address) from \(m.driver!)"))
                 }
-            } else if !safety.inspect(m.address).refusals.isEmpty {
-                member = GroupMember(device: m, status: .refused, why: safety.inspect(m.address).refusals.joined(separator: "; "))
+            } else if case let refusals = safety.inspect(m.address).refusals, !refusals.isEmpty {
+                member = GroupMember(device: m, status: .refused, why: refusals.joined(separator: "; "))
                 findings.append(Finding(.critical, "its IOMMU group \(s.iommuGroup ?? "?") holds \(m.address), which the host needs (\(member.why)): the group cannot be handed over",
                                         fix: "move the card to another slot, or enable ACS on the port above it"))
-            } else if m.hidden || m.driver == nil || Self.passthroughDrivers.contains(m.driver!) {
+            } else if m.hidden || m.driver == nil || HostNames.passthroughDrivers.contains(m.driver!) {
                 member = GroupMember(device: m, status: .ready, why: m.hidden ? "hidden" : m.driver.map { "on \($0)" } ?? "no driver")
             } else {
                 member = GroupMember(device: m, status: .blocks, why: "bound to \(m.driver!) and not hidden: the group is not viable until it is")
@@ -166,7 +164,8 @@ public struct ReadinessInspector {
         }
 
         // Isolation along the path to the root, and the device's own slot.
-        for b in upstreamBridges(a) {
+        let bridges = upstreamBridges(a)
+        for b in bridges {
             guard let d = description(b) else { continue }
             let f = PassthroughFeatures(d)
             r.path.append(PortIsolation(address: b, capability: f.acsCapability, control: f.acsControl, readable: d.config.count >= 256))
@@ -180,7 +179,7 @@ public struct ReadinessInspector {
 
         // Reset.
         let peersOnBus = present.filter { $0 != a && $0.domain == a.domain && $0.bus == a.bus }
-        let below = upstreamBridges(a).last
+        let below = bridges.last
         let kernel = Files.readIfPresent(tree.path(a, "reset_method")).map { String(decoding: $0, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init) }
         let cls = UInt16(truncatingIfNeeded: (s.classCode ?? 0) >> 8)
         if let ids = r.ids, !s.isBridge {
@@ -269,7 +268,7 @@ enum ProcessHolders {
             }
             let held = Set(fds.compactMap { Files.readLink(host.path("/proc/\(pid)/fd/\($0)")) }).intersection(nodes)
             guard !held.isEmpty else { continue }
-            let comm = Files.readIfPresent(host.path("/proc/\(pid)/comm")).map { String(decoding: $0, as: UTF8.self).trimmingSpaces } ?? "?"
+            let comm = Files.readIfPresent(host.path("/proc/\(pid)/comm")).map { String(decoding: $0, as: UTF8.self).trimmingBlanks } ?? "?"
             out.append("\(pid) (\(comm)) \(held.sorted().joined(separator: " "))")
         }
         return (out, unreadable)
@@ -303,7 +302,7 @@ public struct GroupReport: Equatable, Sendable {
 
     /// Endpoints on a host driver and not hidden, while others of the group are hidden.
     public var blockers: [Member] {
-        endpoints.filter { !$0.device.hidden && !($0.device.driver.map { ReadinessInspector.passthroughDrivers.contains($0) } ?? true) }
+        endpoints.filter { !$0.device.hidden && !($0.device.driver.map { HostNames.passthroughDrivers.contains($0) } ?? true) }
     }
 
     public var verdict: Verdict {

@@ -29,7 +29,6 @@ public struct VerifyReport: Equatable, Sendable {
 }
 
 public enum Verification {
-    static let stubDrivers: Set<String> = ["pciback", "xen-pciback", "vfio-pci", "pci-stub"]
     static let hideParameters = ["xen_pciback.hide", "pciback.hide", "hide"]
 
     /// The hide parameter on the command line that covers `address` (by address or, for
@@ -80,11 +79,11 @@ public enum Verification {
                 case .matches, .notRecorded:
                     if facts.commandLine == nil {
                         findings.append(Finding(.attention, "could not read the kernel command line (proc/cmdline)"))
-                    } else if token == nil && !(driver.map(stubDrivers.contains) ?? false) {
+                    } else if token == nil && !(driver.map(HostNames.passthroughDrivers.contains) ?? false) {
                         findings.append(Finding(.attention, "no hide parameter on the running kernel's command line covers it: the boot file edited is not the one this boot used, or it was not regenerated",
                                                 fix: "pcihide grub --default-file /etc/default/grub --write, then update-grub (or the command for this system's boot loader), and reboot"))
                     }
-                    if !(driver.map(stubDrivers.contains) ?? false) {
+                    if !(driver.map(HostNames.passthroughDrivers.contains) ?? false) {
                         if token != nil {
                             findings.append(Finding(.attention, "it is on \(driver ?? "no driver"), not the passthrough driver, although the command line hides it: the native driver loaded before the stub",
                                                     fix: "load the stub driver from the initramfs (xen-pciback, or vfio-pci with softdep) and regenerate it, or bind now with pcihide hide --now"))

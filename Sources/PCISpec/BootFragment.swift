@@ -107,7 +107,7 @@ public enum BootFragment {
     /// Parameter names treat `-` and `_` alike.
     public static func isHideToken(_ token: Substring) -> Bool {
         guard let eq = token.firstIndex(of: "=") else { return false }
-        let name = String(token[..<eq]).lowercased().replacingUnderscores()
+        let name = token[..<eq].lowercased().dashesAsUnderscores
         return ["hide", "xen_pciback.hide", "pciback.hide", "physdev_dom0_hide", "vfio_pci.ids"].contains(name)
     }
 }

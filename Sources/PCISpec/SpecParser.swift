@@ -109,7 +109,7 @@ struct Parser {
         if let eq = index(of: UInt8(ascii: "="), in: all),
            !s[0..<eq].contains(where: { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "@") }) {
             let rawName = text(0..<eq)
-            let name = rawName.lowercased().replacingUnderscores()
+            let name = rawName.lowercased().dashesAsUnderscores
             if name == "hide" {
                 return try parseHide2005(from: eq + 1)
             }
@@ -359,8 +359,4 @@ struct Parser {
     }
 }
 
-extension String {
-    func replacingUnderscores() -> String {
-        String(decoding: utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
-    }
-}
+

@@ -54,9 +54,7 @@ public struct XL: Toolstack {
 /// --live` with a <hostdev> file, and `virsh event --all --loop`.
 public struct Virsh: Toolstack {
     public let run: Runner
-    /// Where the <hostdev> file for attach-device is written (a private temporary directory).
-    public let scratch: String
-    public init(scratch: String, run: @escaping Runner = { (a) throws(Failure) in try Command.output(a) }) { self.scratch = scratch; self.run = run }
+    public init(run: @escaping Runner = { (a) throws(Failure) in try Command.output(a) }) { self.run = run }
     public var name: String { "libvirt" }
 
     public func running() throws(Failure) -> [RunningDomain] {
@@ -69,9 +67,10 @@ public struct Virsh: Toolstack {
         return out
     }
 
+    /// The <hostdev> element in a temporary file of its own for virsh, removed after.
     func withDeviceFile(_ xml: String, _ body: (String) throws(Failure) -> Void) throws(Failure) {
-        let file = scratch + "/hostdev.xml"
-        try Files.writeAtomically(file, Array(xml.utf8))
+        let file = try TemporaryFile.write(xml)
+        defer { TemporaryFile.remove(file) }
         try body(file)
     }
 

@@ -423,6 +423,7 @@ public enum TemporaryFile {
     }
 
     public static func remove(_ path: String) { unlink(path) }
+
 }
 
 extension String {

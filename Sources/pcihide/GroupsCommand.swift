@@ -54,7 +54,8 @@ struct Groups: ParsableCommand {
             var reports: [GroupReport] = []
             for g in order {
                 let members = byGroup[g]!.sorted().map { a in
-                    GroupReport.Member(device: inspector.related(a), refusals: inspector.inspect(a).refusals.filter { _ in !inspector.isBridge(a) })
+                    let d = inspector.related(a)
+                    return GroupReport.Member(device: d, refusals: d.isBridge ? [] : inspector.inspect(a).refusals)
                 }
                 let report = GroupReport(id: g, members: members)
                 if hidden && !members.contains(where: \.device.hidden) { continue }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import PCIInventory
 import PCIModel
@@ -41,9 +38,7 @@ struct HandOver {
     static func toolstack(_ name: ToolstackName) throws -> Toolstack {
         switch name {
         case .xl: return XL()
-        case .libvirt:
-            let dir = try Files.makeTemporaryDirectory(prefix: "pcihide-virsh-")
-            return Virsh(scratch: dir)
+        case .libvirt: return Virsh()
         }
     }
 
@@ -115,17 +110,5 @@ struct HandOver {
         for (_, p) in attached.reversed() {
             try? toolstack.detach(p.host, from: domain, hostdevXML: GuestConfig.libvirt([p]))
         }
-    }
-}
-
-extension Files {
-    /// A private directory for a command's temporary files (mkdtemp, mode 0700).
-    static func makeTemporaryDirectory(prefix: String) throws(Failure) -> String {
-        let base = Environment.get("TMPDIR") ?? "/tmp"
-        var template = Array((base + "/" + prefix + "XXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else {
-            throw Failure(.cannotCreate, "cannot create a temporary directory in \(base): \(errorText(errno))")
-        }
-        return made
     }
 }

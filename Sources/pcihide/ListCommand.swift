@@ -215,14 +215,11 @@ struct ListRequest: Equatable {
 
 /// pcihide's view of a device next to lspci's.
 enum DeviceAnnotation {
-    /// Drivers that hold a hidden device as hiding means: the hiding is in effect.
-    static let passthroughDrivers: Set<String> = ["pciback", "vfio-pci", "pci-stub"]
-
     /// ` [hidden, free]`, with `; not in effect (DRIVER has it)` while a host driver (or none)
     /// has the device: it is recorded, but not handed to the passthrough driver yet.
     static func suffix(for address: PCIAddress, in state: PCIHideState, driver: String?) -> String? {
         guard let e = state.entry(hiding: address) else { return nil }
-        let effect = driver.map(passthroughDrivers.contains) == true ? "" : "; not in effect (" + (driver.map { "\($0) has it" } ?? "no driver has it") + ")"
+        let effect = driver.map(HostNames.passthroughDrivers.contains) == true ? "" : "; not in effect (" + (driver.map { "\($0) has it" } ?? "no driver has it") + ")"
         return " [hidden, " + Ownership.ownerText(e, in: state) + effect + "]"
     }
 
@@ -254,7 +251,7 @@ enum DeviceAnnotation {
                 ("iommuGroup", opt(d.iommuGroup)),
                 ("hidden", .bool(state.entry(hiding: d.address) != nil)),
                 ("owner", state.entry(hiding: d.address)?.owner.map { .number(Double($0)) } ?? .null),
-                ("inEffect", state.entry(hiding: d.address) == nil ? .null : .bool(d.driver.map(passthroughDrivers.contains) == true)),
+                ("inEffect", state.entry(hiding: d.address) == nil ? .null : .bool(d.driver.map(HostNames.passthroughDrivers.contains) == true)),
                 ("capabilities", json(PassthroughFeatures(d.describe()).fields)),
             ])
         })

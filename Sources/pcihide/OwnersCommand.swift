@@ -20,7 +20,7 @@ struct Owners: ParsableCommand {
             let host = try self.host.resolve()
             if toolstack != .state {
                 let devices = toolstack == .xl ? try XLToolstack.devices(run: Command.output)
-                    : try Virsh(scratch: "/nonexistent").devices()
+                    : try Virsh().devices()
                 // The ledger is read, never written: a missing state file is an empty ledger.
                 let state = try stateOptions.store(host).load()
                 let view = XLOwners(devices: devices, state: state)
@@ -47,7 +47,7 @@ struct Owners: ParsableCommand {
                 if devices.isEmpty { return (false, "no (not present)") }
                 let holders = devices.compactMap { a -> String? in
                     let d = tree.driver(a)
-                    return d.map(DeviceAnnotation.passthroughDrivers.contains) == true ? nil : (d ?? "no driver")
+                    return d.map(HostNames.passthroughDrivers.contains) == true ? nil : (d ?? "no driver")
                 }
                 return holders.isEmpty ? (true, "yes") : (false, "no (" + Set(holders).sorted().joined(separator: ", ") + " has it)")
             }

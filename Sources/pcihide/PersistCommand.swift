@@ -140,7 +140,7 @@ struct PersistPlan {
         var perAddress: [PCIAddress] = []
         var modules: [String]
         var natives = Set<String>()
-        for a in hiddenPresent { if let d = tree.driver(a), !["pciback", "vfio-pci", "pci-stub"].contains(d) { natives.insert(d) } }
+        for a in hiddenPresent { if let d = tree.driver(a), !HostNames.passthroughDrivers.contains(d) { natives.insert(d) } }
         switch driver {
         case .xenPciback:
             tokens = [try BootFragment.token(style: .xenPciback, selections: selections)]
@@ -232,7 +232,7 @@ struct PersistPlan {
         case .mkinitcpio?:
             try add("/etc/mkinitcpio.conf") { old in
                 guard let old else { throw Failure(.noInput, "cannot read \(host.path("/etc/mkinitcpio.conf"))") }
-                return BootFileEdit.mkinitcpio(old, modules: modules.map { $0.replacingDashes })
+                return BootFileEdit.mkinitcpio(old, modules: modules.map(\.dashesAsUnderscores))
             }
             plan.commands.append("mkinitcpio -P")
         case nil:
@@ -260,6 +260,4 @@ struct PersistPlan {
     }
 }
 
-extension String {
-    var replacingDashes: String { String(map { $0 == "-" ? "_" : $0 }) }
-}
+
