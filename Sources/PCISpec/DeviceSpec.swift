@@ -46,3 +46,31 @@ public struct DeviceSpec: Hashable, Sendable {
         self.options = options
     }
 }
+
+extension SpecParser {
+    /// Entries of one command line that name a device twice: `(02:09.0)(02:09.*)` hides 02:09.0
+    /// once, so the narrower entry says nothing the wider one does not. Each pair is described
+    /// as the administrator wrote it; looked up through the at most two wildcards that can cover
+    /// an entry, so a long list costs linear time.
+    public static func overlaps(in specs: [DeviceSpec]) -> [String] {
+        var firstSpec: [DeviceSelection: String] = [:]
+        for spec in specs { for s in spec.selections where firstSpec[s] == nil { firstSpec[s] = spec.input } }
+        var seen = Set<DeviceSelection>()
+        var out: [String] = []
+        for spec in specs {
+            for s in spec.selections {
+                if !seen.insert(s).inserted {
+                    out.append("\(s.shortDescription) is given twice; it is hidden once")
+                    continue
+                }
+                var wider: [DeviceSelection] = []
+                if s.function != nil { wider.append(DeviceSelection(domain: s.domain, bus: s.bus, device: s.device, function: nil)) }
+                if s.device != nil { wider.append(DeviceSelection(domain: s.domain, bus: s.bus, device: nil, function: nil)) }
+                if let w = wider.first(where: { firstSpec[$0] != nil }) {
+                    out.append("\(s.shortDescription) is already part of \(w.shortDescription) (every function\(w.device == nil ? " of every device" : "") on \(w.device == nil ? "bus \(hex(w.bus, 2))" : "slot \(hex(w.bus, 2)):\(hex(w.device!, 2))")); the wider entry is the one kept, and the device gets one owner")
+                }
+            }
+        }
+        return out
+    }
+}

@@ -24,16 +24,25 @@ public struct SpecError: PCIHideError, Equatable {
 
     public var exitStatus: ExitStatus { .usage }
 
-    /// 1-based column of the first offending character.
-    public var column: Int { start + 1 }
+    /// 1-based column of the first offending character, counted in characters (Unicode scalars),
+    /// not bytes: an en dash is one column, as the administrator sees it.
+    public var column: Int { characters(before: start) + 1 }
+
+    /// How many characters the first `offset` bytes of the input hold.
+    func characters(before offset: Int) -> Int {
+        let bytes = input.utf8
+        let end = bytes.index(bytes.startIndex, offsetBy: min(max(0, offset), bytes.count))
+        return String(decoding: bytes[bytes.startIndex..<end], as: UTF8.self).unicodeScalars.count
+    }
 
     public var description: String {
-        // Inputs are ASCII in practice; control characters are shown as '?' so the caret lines up.
-        let shown = String(decoding: input.utf8.map { $0 < 0x20 || $0 == 0x7f ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
-        let caretStart = min(start, input.utf8.count)
+        // Control characters are shown as '?' so the caret lines up; carets count characters.
+        let shown = String(String.UnicodeScalarView(input.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "?" : $0 }))
+        let caretStart = characters(before: start)
+        let carets = max(1, characters(before: start + length) - caretStart)
         return "invalid device spec: \(reason) (column \(column))\n"
             + "  " + shown + "\n"
-            + "  " + String(repeating: " ", count: caretStart) + String(repeating: "^", count: length)
+            + "  " + String(repeating: " ", count: caretStart) + String(repeating: "^", count: carets)
     }
 }
 
@@ -71,4 +80,27 @@ func suggestion(for word: String, among candidates: [String]) -> String? {
         if d <= limit && (best == nil || d < best!.1) { best = (c, d) }
     }
     return best?.0
+}
+
+/// How a character that is not ASCII is named in a message: its code point and Unicode name, and
+/// the ASCII character it was probably meant to be (word processors and web pages turn '-' into
+/// an en dash and digits into fullwidth ones).
+public func describeNonASCII(_ scalar: Unicode.Scalar) -> String {
+    let code = "U+" + hex(scalar.value, 4).uppercased()
+    let name = scalar.properties.name.map { " " + $0 } ?? ""
+    var meant: Character?
+    switch scalar.value {
+    case 0xFF01...0xFF5E: meant = Character(Unicode.Scalar(scalar.value - 0xFEE0)!)
+    case 0x2010...0x2015, 0x2212, 0xFE63: meant = "-"
+    case 0x2018, 0x2019, 0x201A, 0x201B, 0x201C, 0x201D, 0x2032, 0x00AB, 0x00BB:
+        return "\(code)\(name) (a typographic quote: quote with the ASCII ' or \" or not at all)"
+    case 0x3000, 0x00A0, 0x2000...0x200B, 0x202F: meant = " "
+    case 0x2024, 0x3002: meant = "."
+    case 0xFFFD: return "\(code)\(name) (the text is not valid UTF-8)"
+    default:
+        if let digit = scalar.properties.numericType == .decimal ? scalar.properties.numericValue : nil {
+            meant = Character(String(Int(digit)))
+        }
+    }
+    return "\(code)\(name)" + (meant.map { " (type the ASCII '\($0)' instead)" } ?? "")
 }

@@ -68,6 +68,10 @@ public enum SpecParser {
     }
 }
 
+/// Whether a number may start with `0x`: xl reads the device, function and vslot with `%x`
+/// (libxlu_pci.c), which takes the prefix; the kernel lists and the 2005 form never had it.
+enum HexPrefix { case accepted, refused }
+
 /// Which wildcards an address may carry in a given form.
 enum WildcardRule {
     /// None: `hide=` and vslot-less single devices.
@@ -96,14 +100,36 @@ struct Parser {
     func describe(_ i: Int) -> String {
         guard i < s.count else { return "the end of the spec" }
         let c = s[i]
-        if c < 0x20 || c >= 0x7f { return "byte 0x" + hex(c, 2) }
+        if c >= 0x80 {
+            // Name the whole character this byte starts, not its first byte.
+            var end = i + 1
+            while end < s.count && s[end] & 0xC0 == 0x80 && end - i < 4 { end += 1 }
+            if let scalar = String(validating: s[i..<end], as: UTF8.self)?.unicodeScalars.first {
+                return describeNonASCII(scalar)
+            }
+            return "byte 0x" + hex(c, 2) + " (not valid UTF-8)"
+        }
+        if c < 0x20 || c == 0x7f { return "control character 0x" + hex(c, 2) }
         return "'" + String(UnicodeScalar(c)) + "'"
+    }
+
+    /// How many bytes the character starting at `i` takes (1 for ASCII and stray bytes).
+    func characterLength(at i: Int) -> Int {
+        guard i < s.count, s[i] >= 0xC0 else { return 1 }
+        var end = i + 1
+        while end < s.count && s[end] & 0xC0 == 0x80 && end - i < 4 { end += 1 }
+        return end - i
     }
 
     func index(of c: UInt8, in r: Range<Int>) -> Int? { r.first { s[$0] == c } }
 
     mutating func parseSpec() throws(SpecError) -> DeviceSpec {
         if s.isEmpty { throw fail(0, 1, "empty spec: expected an address such as 02:09.0") }
+        // Every form is plain ASCII: a character pasted from a web page or a word processor is
+        // named before anything else, at its own column, whatever form the rest resembles.
+        if let i = s.firstIndex(where: { $0 >= 0x80 }) {
+            throw fail(i, characterLength(at: i), "\(describe(i)) cannot be part of a device spec, which is plain ASCII")
+        }
         let all = 0..<s.count
         // A parameter prefix: `name=` before any '(' , ',' or ':'.
         if let eq = index(of: UInt8(ascii: "="), in: all),
@@ -162,7 +188,7 @@ struct Parser {
                 if out.isEmpty && s[i] != UInt8(ascii: ")") {
                     throw fail(i, r.upperBound - i, "expected '(' to open a group: xen-pciback lists are written (02:09.0)(03:00.*)")
                 }
-                throw fail(i, 1, "expected '(' to open a group, found \(describe(i))")
+                throw fail(i, characterLength(at: i), "expected '(' to open a group, found \(describe(i))")
             }
             let open = i
             var j = i + 1
@@ -179,8 +205,16 @@ struct Parser {
     }
 
     /// One hex field; returns its value, checking the range and naming the field.
-    func field(_ r: Range<Int>, _ name: String, max: UInt32, width: Int, next: String) throws(SpecError) -> UInt32 {
+    func field(_ r: Range<Int>, _ name: String, max: UInt32, width: Int, next: String, hexPrefix: HexPrefix = .refused) throws(SpecError) -> UInt32 {
         if r.isEmpty { throw fail(r.lowerBound, 1, "missing \(name) number before \(next)") }
+        var r = r
+        if r.count > 2 && s[r.lowerBound] == UInt8(ascii: "0") && (s[r.lowerBound + 1] | 0x20) == UInt8(ascii: "x") {
+            switch hexPrefix {
+            case .accepted: r = r.lowerBound + 2..<r.upperBound   // xl reads these numbers with %x, which takes 0x
+            case .refused:
+                throw fail(r.lowerBound, 2, "the \(name) number is hexadecimal already: drop the '\(text(r.lowerBound..<r.lowerBound + 2))' (write \(text(r.lowerBound + 2..<r.upperBound)))")
+            }
+        }
         for i in r where hexDigitValue(s[i]) == nil {
             if s[i] == UInt8(ascii: "*") {
                 // A '*' among digits stands for a digit, which no form has: say what it can be.
@@ -189,7 +223,7 @@ struct Parser {
                 }
                 throw fail(i, 1, "a wildcard '*' is allowed only for the device and function numbers, not for the \(name) number")
             }
-            throw fail(i, 1, "\(describe(i)) is not a hexadecimal digit in the \(name) number")
+            throw fail(i, characterLength(at: i), "\(describe(i)) is not a hexadecimal digit in the \(name) number")
         }
         guard r.count <= 8, let v = parseHex(s[r]), v <= max else {
             let shown = text(r)
@@ -199,7 +233,7 @@ struct Parser {
     }
 
     /// `[DDDD:]BB:DD.F` with the wildcards `rule` allows, filling exactly `r`.
-    func parseAddress(_ r: Range<Int>, wildcards rule: WildcardRule) throws(SpecError) -> DeviceSelection {
+    func parseAddress(_ r: Range<Int>, wildcards rule: WildcardRule, hexPrefix: HexPrefix = .refused) throws(SpecError) -> DeviceSelection {
         let colons = r.filter { s[$0] == UInt8(ascii: ":") }
         if colons.isEmpty {
             if r.contains(where: { s[$0] == UInt8(ascii: ".") }) {
@@ -232,7 +266,7 @@ struct Parser {
                     : "the device cannot be '*' here; only the function may be a wildcard")
             }
         } else {
-            device = try field(cursor..<dot, "device", max: PCIAddress.maxDevice, width: 2, next: "'.'")
+            device = try field(cursor..<dot, "device", max: PCIAddress.maxDevice, width: 2, next: "'.'", hexPrefix: hexPrefix)
         }
         let fStart = dot + 1
         if fStart >= r.upperBound { throw fail(fStart, 1, "missing function number after '.'") }
@@ -246,9 +280,16 @@ struct Parser {
             }
         } else {
             if slotWild { throw fail(fStart, r.upperBound - fStart, "a wildcard device needs a wildcard function: write *.*") }
+            var fStart = fStart
+            if fStart + 2 < r.upperBound && s[fStart] == UInt8(ascii: "0") && (s[fStart + 1] | 0x20) == UInt8(ascii: "x") {
+                guard hexPrefix == .accepted else {
+                    throw fail(fStart, 2, "the function number is hexadecimal already: drop the '\(text(fStart..<fStart + 2))'")
+                }
+                fStart += 2
+            }
             var fEnd = fStart
             while fEnd < r.upperBound && hexDigitValue(s[fEnd]) != nil { fEnd += 1 }
-            if fEnd == fStart { throw fail(fStart, 1, "\(describe(fStart)) is not a function number (0-7)") }
+            if fEnd == fStart { throw fail(fStart, characterLength(at: fStart), "\(describe(fStart)) is not a function number (0-7)") }
             let v = parseHex(s[fStart..<fEnd])
             if fEnd - fStart > 8 || v == nil || v! > PCIAddress.maxFunction {
                 throw fail(fStart, fEnd - fStart, "function \(text(fStart..<fEnd)) is out of range 0-7")
@@ -296,7 +337,7 @@ struct Parser {
                     options.vslot = try vslot(at + 1..<t.upperBound)
                 }
                 try note("bdf", at: t.lowerBound, length: bdfRange.count)
-                selection = try parseAddress(bdfRange, wildcards: .function)
+                selection = try parseAddress(bdfRange, wildcards: .function, hexPrefix: .accepted)
                 bdfAt = t.lowerBound
                 continue
             }
@@ -309,7 +350,7 @@ struct Parser {
             try note(key, at: t.lowerBound, length: t.count)
             switch key {
             case "bdf":
-                selection = try parseAddress(value, wildcards: .function)
+                selection = try parseAddress(value, wildcards: .function, hexPrefix: .accepted)
                 bdfAt = t.lowerBound
             case "vslot": options.vslot = try vslot(value)
             case "permissive": options.permissive = try flag(key, value)
@@ -324,7 +365,7 @@ struct Parser {
             default: // name
                 if value.isEmpty { throw fail(value.lowerBound, 1, "name= needs a value") }
                 for i in value where !(isAlnum(s[i]) || s[i] == UInt8(ascii: "_") || s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: ".")) {
-                    throw fail(i, 1, "\(describe(i)) is not allowed in a device name (letters, digits, '_', '-', '.')")
+                    throw fail(i, characterLength(at: i), "\(describe(i)) is not allowed in a device name (letters, digits, '_', '-', '.')")
                 }
                 options.name = text(value)
             }
@@ -341,7 +382,7 @@ struct Parser {
     /// A guest slot: 02-1f, since 00 and 01 hold the guest's emulated host bridge (440FX) and
     /// ISA bridge (PIIX3).
     func vslot(_ r: Range<Int>) throws(SpecError) -> UInt8 {
-        let v = UInt8(try field(r, "vslot", max: 0x1f, width: 2, next: "the end"))
+        let v = UInt8(try field(r, "vslot", max: 0x1f, width: 2, next: "the end", hexPrefix: .accepted))
         if v < 2 {
             throw fail(r.lowerBound, max(1, r.count), "vslot \(hex(v, 2)) holds the guest's emulated \(v == 0 ? "host bridge (440FX)" : "ISA bridge (PIIX3)"); choose a slot from 02 to 1f")
         }

@@ -1,4 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
+import PCIModel
 import PCISpec
 
 /// Mistakes in the words before the parser sees them, said plainly (exit 64) instead of
@@ -10,6 +14,33 @@ enum CommandWords {
     static func suggestion(_ word: String) -> String? {
         let best = names.map { ($0, editDistance(word.lowercased(), $0)) }.min { $0.1 < $1.1 }
         return best.flatMap { $0.1 <= max(2, word.count / 3) ? $0.0 : nil }
+    }
+
+    /// An argument that is not valid UTF-8, named by its own bytes. Swift's CommandLine.arguments
+    /// has already replaced such a byte with U+FFFD, so the message would name the replacement's
+    /// bytes and miscount columns: the raw argv is read instead.
+    static func invalidText() -> String? {
+        for n in 1..<Int(CommandLine.argc) {
+            guard let p = CommandLine.unsafeArgv[n] else { continue }
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p))
+            if String(validating: bytes, as: UTF8.self) != nil { continue }
+            // The first offset where decoding the prefix fails.
+            var good = 0
+            var iterator = bytes.makeIterator()
+            var decoder = UTF8()
+            var offset = 0
+            loop: while true {
+                switch decoder.decode(&iterator) {
+                case .scalarValue(let v): offset += UTF8.width(v); good = offset
+                case .emptyInput: break loop
+                case .error: break loop
+                }
+            }
+            let column = String(decoding: bytes[0..<good], as: UTF8.self).unicodeScalars.count + 1
+            let shown = String(decoding: bytes, as: UTF8.self)
+            return "argument \(n) ('\(shown)') is not valid UTF-8: byte 0x\(hex(bytes[good], 2)) at column \(column); retype it (a spec, a name and a path are plain text)"
+        }
+        return nil
     }
 
     /// Why the words cannot be a pcihide command line, or nil.

@@ -12,6 +12,7 @@ enum HiddenSetChange {
         var out: [HiddenEntry] = []
         var seen = Set<DeviceSelection>()
         let now = Clock.nowRFC3339()
+        for overlap in SpecParser.overlaps(in: specs) { warn(overlap) }
         for spec in specs {
             if spec.selections.isEmpty {
                 errors.append(SpecError(input: spec.input, start: 0, length: spec.input.utf8.count,

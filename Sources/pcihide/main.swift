@@ -9,6 +9,10 @@ import PCICompletion
 // completion requests for device addresses, hidden devices and domain ids, and `list` with the
 // plain options (see ListRequest.parse): building the tree cost as much as listing a machine.
 var arguments = CommandLine.arguments
+if let problem = CommandWords.invalidText() {
+    note(problem)
+    exit(64)
+}
 // lspci's options may be grouped with a value attached (`-vs00:1f`, `-nnd8086:`), as getopt
 // allows: `list`'s arguments are spelled out before either parser reads them.
 if arguments.count >= 2 && arguments[1] == "list" {

@@ -19,6 +19,22 @@ struct InputMessagesTests {
         #expect(r.status == 64 && r.stderr.contains(message), "\(r.stderr)")
     }
 
+    /// An argument that is not UTF-8 is named by its own byte (Swift would show U+FFFD's bytes).
+    @Test func invalidUTF8IsNamedByItsByte() throws {
+        let cli = try CLI()
+        // Through sh, since a Swift String cannot hold the byte.
+        let r = try CLI.execute("/bin/sh", ["-c", "exec \"$0\" hide \"$(printf '02:09\\3770')\"", CLI.binary], environment: cli.environment)
+        #expect(r.status == 64 && r.stderr.contains("is not valid UTF-8: byte 0xff at column 6"), "\(r.stderr)")
+    }
+
+    /// An overlap in one command line is said, and one entry is kept.
+    @Test func overlapIsSaid() throws {
+        let cli = try CLI()
+        let r = try cli.run(["hide", "(02:09.0)(02:09.*)"])
+        #expect(r.status == 0 && r.stderr.contains("warning: 02:09.0 is already part of 02:09.* (every function on slot 02:09)"), "\(r.stderr)")
+        #expect(try cli.run(["hidden"]).stdout == "0000:02:09.*\n")
+    }
+
     /// A valid xl spec with options is not taken for several devices.
     @Test func xlOptionsAreNotSeveralDevices() throws {
         let cli = try CLI()

@@ -51,6 +51,10 @@ let validCases: [ValidCase] = [
     .init(input: "permissive=0,bdf=0000:36:00.*", form: .xlSpec, selections: ["0000:36:00.*"], permissive: false),
     .init(input: "36:00.0,msitranslate=1,power_mgmt=0", form: .xlSpec, selections: ["0000:36:00.0"]),
     .init(input: "name=gpu0", form: .xlSpec, selections: []),
+    // xl reads the device, function and vslot with %x, which takes a 0x prefix.
+    .init(input: "02:09.0,vslot=0x09", form: .xlSpec, selections: ["0000:02:09.0"], vslot: 0x09),
+    .init(input: "02:09.0@0X1d", form: .xlSpec, selections: ["0000:02:09.0"], vslot: 0x1d),
+    .init(input: "bdf=02:0x09.0x1", form: .xlSpec, selections: ["0000:02:09.1"]),
 ]
 
 let invalidCases: [InvalidCase] = [
@@ -95,6 +99,17 @@ let invalidCases: [InvalidCase] = [
     .init(input: "36:*.*,seize=1", reason: "the device cannot be '*' here", column: 4),
     .init(input: "36:00.0,seize", reason: "expected key=value, found 'seize'", column: 9),
     .init(input: "1:2:3:4.0", reason: "too many ':'", column: 6),
+    // 0x where no parser that reads the form takes it (xl counts the colons over hex digits only).
+    .init(input: "0x02:09.0", reason: "the bus number is hexadecimal already: drop the '0x' (write 02)", column: 1),
+    .init(input: "(02:0x09.0)", reason: "the device number is hexadecimal already", column: 5),
+    .init(input: "02:09.0x1", reason: "the function number is hexadecimal already", column: 7),
+    .init(input: "hide=02:09.0x0", reason: "the function number is hexadecimal already", column: 12),
+    // Characters that are not ASCII are named, at their column counted in characters.
+    .init(input: "02\u{2013}09.0", reason: "U+2013 EN DASH (type the ASCII '-' instead) cannot be part of a device spec", column: 3),
+    .init(input: "\u{FF10}2:09.0", reason: "U+FF10 FULLWIDTH DIGIT ZERO (type the ASCII '0' instead)", column: 1),
+    .init(input: "(02:09.0)(03\u{FF1A}00.0)", reason: "U+FF1A FULLWIDTH COLON (type the ASCII ':' instead)", column: 13),
+    .init(input: "\u{2018}02:09.0\u{2019}", reason: "U+2018 LEFT SINGLE QUOTATION MARK (a typographic quote", column: 1),
+    .init(input: "02:09.\u{0660}", reason: "U+0660 ARABIC-INDIC DIGIT ZERO (type the ASCII '0' instead)", column: 7),
 ]
 
 @Suite("Spec grammar")
@@ -129,6 +144,28 @@ struct SpecParserTests {
             #expect(lines[1] == "  (02:20.0)")
             #expect(lines[2] == "      ^^")
         }
+    }
+
+    /// Carets under a character that is not ASCII: one caret, at its column in characters.
+    @Test func caretsCountCharacters() {
+        do { _ = try SpecParser.parse("02:\u{FF10}9.0") } catch {
+            let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines[0].hasSuffix("(column 4)"))
+            #expect(lines[2] == "     ^", "\(lines[2])")
+        }
+    }
+
+    @Test(arguments: [
+        (["(02:09.0)(02:09.*)"], ["02:09.0 is already part of 02:09.* (every function on slot 02:09)"]),
+        (["02:09.0", "(02:*.*)"], ["02:09.0 is already part of 02:*.* (every function of every device on bus 02)"]),
+        (["02:09.0", "hide=02:09.0"], ["02:09.0 is given twice; it is hidden once"]),
+        (["(02:09.0)(02:09.1)", "03:00.*"], []),
+        (["0001:02:09.0", "(02:09.*)"], []),
+    ])
+    func overlapsAreNamed(inputs: [String], messages: [String]) throws {
+        let found = SpecParser.overlaps(in: try inputs.map { try SpecParser.parse($0) })
+        #expect(found.count == messages.count)
+        for (f, m) in zip(found, messages) { #expect(f.hasPrefix(m), "\(f)") }
     }
 
     @Test func xlOptionsAreKept() throws {
