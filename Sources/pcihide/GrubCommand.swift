@@ -1,5 +1,6 @@
 import ArgumentParser
 import PCIModel
+import PCIPersistence
 import PCISpec
 import PCIState
 import SystemIO
@@ -66,7 +67,9 @@ struct Grub: ParsableCommand {
 enum GrubEditing {
     static func apply(path: String, style: BootStyle, token: String?, write: Bool) throws {
         let old = try Files.readText(path)
-        let new = try GrubDefaultFile.edit(old, style: style, token: token, path: path)
+        let edit = try GrubDefaultFile.plan(old, style: style, token: token, path: path)
+        let new = edit.text
+        for n in edit.notes { note(n) }
         if old == new {
             note("\(path) already says this; nothing to change")
             return

@@ -171,7 +171,10 @@ struct PersistPlan {
         case .grub2:
             try add("/etc/default/grub") { old in
                 guard let old else { throw Failure(.noInput, "cannot read \(host.path("/etc/default/grub"))") }
-                var text = try GrubDefaultFile.edit(old, style: driver == .vfio ? .vfio : .xenPciback, token: tokens.first { !$0.hasPrefix("intel_iommu") })
+                let edit = try GrubDefaultFile.plan(old, style: driver == .vfio ? .vfio : .xenPciback, token: tokens.first { !$0.hasPrefix("intel_iommu") },
+                                                    path: "/etc/default/grub")
+                plan.notes += edit.notes
+                var text = edit.text
                 if tokens.contains("intel_iommu=on") && !text.contains("intel_iommu=on") {
                     text = BootFileEdit.grubVariable(text, variable: "GRUB_CMDLINE_LINUX_DEFAULT", add: "intel_iommu=on")
                 }

@@ -1,7 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
-@testable import PCISpec
+@testable import PCIPersistence
 
 /// The diff behind `grub` and every boot-file edit: Myers' linear-space algorithm must find a
 /// longest common subsequence, the same length an n x m table finds.
