@@ -82,9 +82,9 @@ if Context.environment["PCIHIDE_FUZZ"] == "1" {
     let flags: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
     package.targets += [
         .executableTarget(name: "SpecFuzz", dependencies: ["PCISpec"], path: "Fuzz/SpecFuzz", exclude: ["seeds"], swiftSettings: flags),
-        .executableTarget(name: "StateFuzz", dependencies: ["PCISpec", "PCIState"], path: "Fuzz/StateFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .executableTarget(name: "StateFuzz", dependencies: ["PCIState"], path: "Fuzz/StateFuzz", exclude: ["seeds"], swiftSettings: flags),
         .executableTarget(name: "TraceFuzz", dependencies: ["PCIEmulation"], path: "Fuzz/TraceFuzz", exclude: ["seeds"], swiftSettings: flags),
-        .executableTarget(name: "PersistFuzz", dependencies: ["PCIPersistence"], path: "Fuzz/PersistFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .executableTarget(name: "PersistFuzz", dependencies: ["PCIPersistence", "PCISpec"], path: "Fuzz/PersistFuzz", exclude: ["seeds"], swiftSettings: flags),
         .executableTarget(name: "DumpFuzz", dependencies: ["PCIInventory", "PCIModel", "CPCIShim", "CLibPCI"], path: "Fuzz/DumpFuzz", exclude: ["seeds"], swiftSettings: flags),
     ]
 }
