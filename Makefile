@@ -15,6 +15,7 @@ BASHDIR   = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR    = $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
 FISHDIR   = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 UNITDIR   = $(DESTDIR)$(PREFIX)/lib/systemd/system
+DATADIR   = $(DESTDIR)$(PREFIX)/share/pcihide
 RELEASE  := .build/release/pcihide
 FUZZ_RUNS ?= 1000000
 
@@ -62,15 +63,17 @@ install: build install-files
 
 ## install-files: install $(BINARY) and the committed files without building (the tests use it)
 install-files:
-	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR) $(UNITDIR)
+	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR) $(UNITDIR) $(DATADIR)
 	install -m 755 $(BINARY) $(BINDIR)/pcihide
 	install -m 644 man/pcihide.1 $(MANDIR)/pcihide.1
 	install -m 644 Completions/pcihide.bash $(BASHDIR)/pcihide
 	install -m 644 Completions/_pcihide $(ZSHDIR)/_pcihide
 	install -m 644 Completions/pcihide.fish $(FISHDIR)/pcihide.fish
+	install -m 644 schema/pcihide-output.schema.json $(DATADIR)/pcihide-output.schema.json
 	sed 's|@BINDIR@|$(PREFIX)/bin|' systemd/pcihide-watch@.service.in > $(UNITDIR)/pcihide-watch@.service
 	chmod 644 $(UNITDIR)/pcihide-watch@.service
 
 ## uninstall: remove exactly what install put there
 uninstall:
-	rm -f $(BINDIR)/pcihide $(MANDIR)/pcihide.1 $(BASHDIR)/pcihide $(ZSHDIR)/_pcihide $(FISHDIR)/pcihide.fish $(UNITDIR)/pcihide-watch@.service
+	rm -f $(BINDIR)/pcihide $(MANDIR)/pcihide.1 $(BASHDIR)/pcihide $(ZSHDIR)/_pcihide $(FISHDIR)/pcihide.fish $(UNITDIR)/pcihide-watch@.service $(DATADIR)/pcihide-output.schema.json
+	rmdir $(DATADIR) 2>/dev/null || true

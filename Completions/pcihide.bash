@@ -653,7 +653,7 @@ _pcihide_owners() {
 
 _pcihide_history() {
     repeating_flags=()
-    non_repeating_flags=(--check --version -h --help)
+    non_repeating_flags=(--check --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--root --state)
     __pcihide_offer_flags_options 0
@@ -862,7 +862,7 @@ _pcihide_emu() {
 
 _pcihide_emu_read() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=(--device)
     non_repeating_options=(--width --domain --sysfs -F -i --root --state)
     __pcihide_offer_flags_options 2
@@ -905,7 +905,7 @@ _pcihide_emu_read() {
 
 _pcihide_emu_trace() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=(--device)
     non_repeating_options=(--domain --sysfs -F -i --root --state)
     __pcihide_offer_flags_options 1

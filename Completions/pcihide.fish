@@ -53,7 +53,7 @@ function __pcihide_parse_tokens -S
         case 'owners'
             __pcihide_parse_subcommand 0 'json' 'toolstack=' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
         case 'history'
-            __pcihide_parse_subcommand 0 'root=' 'state=' 'check' 'version' 'h/help'
+            __pcihide_parse_subcommand 0 'root=' 'state=' 'check' 'json' 'version' 'h/help'
         case 'groups'
             __pcihide_parse_subcommand 0 's=' 'd=' 'hidden' 'json' 'root=' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
         case 'config'
@@ -68,9 +68,9 @@ function __pcihide_parse_tokens -S
             __pcihide_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'read'
-                __pcihide_parse_subcommand 2 'width=' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 2 'width=' 'json' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
             case 'trace'
-                __pcihide_parse_subcommand 1 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 1 'json' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
             case 'dump'
                 __pcihide_parse_subcommand 0 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
             case 'lspci'
@@ -206,7 +206,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" json' -l 'json' -d 'Print a JSON array of objects (device, since, vslot, permissive).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" json' -l 'json' -d 'Print JSON (schema in the man page): each entry\'s address, since, xl options and ledger.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hidden" version' -l 'version' -d 'Show the version.'
@@ -291,6 +291,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" check' -l 'check' -d 'Replay the history from nothing and say whether it arrives at the state file (exit 65 at the first line that cannot follow from those before it, or when it arrives elsewhere).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" json' -l 'json' -d 'Print JSON (schema in the man page): each change\'s time, transaction, event and text.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide history" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide groups" s' -s 's' -d 'Only groups holding a device in these slots: [[[[<domain>]:]<bus>]:][<device>][.[<func>]].' -rfka '(__pcihide_custom_completion ---completion groups -- -s (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
@@ -343,6 +344,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pci
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide emu" -eq 1' -fa 'lspci' -d 'Render the guest bus with pcihide list\'s renderer (lspci\'s options).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide emu" -eq 1' -fa 'proc-pci' -d 'Print the guest bus as a Linux 2.4/2.6 guest\'s cat /proc/pci.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" width' -l 'width' -d 'Access width: 1, 2 or 4.' -rfka '1 2 4'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" json' -l 'json' -d 'Print JSON (schema in the man page).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" domain' -l 'domain' -d 'The guest domain whose devices (owned or reserved in the ledger) to show.' -rfka '(__pcihide_custom_completion ---completion emu read -- --domain (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read"' -l 'device' -d 'A host device to give the guest, xl style: 02:09.0, 02:09.0@09, 02:09.0,permissive=1 (repeatable; previews without a ledger).' -rfka '(__pcihide_custom_completion ---completion emu read -- --device (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'
@@ -352,6 +354,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu read" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" json' -l 'json' -d 'Print JSON (schema in the man page): every read\'s port, width and value.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" domain' -l 'domain' -d 'The guest domain whose devices (owned or reserved in the ledger) to show.' -rfka '(__pcihide_custom_completion ---completion emu trace -- --domain (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace"' -l 'device' -d 'A host device to give the guest, xl style: 02:09.0, 02:09.0@09, 02:09.0,permissive=1 (repeatable; previews without a ledger).' -rfka '(__pcihide_custom_completion ---completion emu trace -- --device (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu trace" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else /sys/bus/pci).' -rfa '(__pcihide_complete_directories)'

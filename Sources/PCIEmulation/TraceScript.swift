@@ -67,9 +67,24 @@ public struct TraceScript: Equatable, Sendable {
         return UInt64(s).flatMap { $0 <= UInt64(UInt32.max) ? $0 : nil }
     }
 
+    /// One read of a script run: the port, the access width in bytes and the value read.
+    public struct Read: Equatable, Sendable {
+        public var port: UInt16
+        public var width: Int
+        public var value: UInt32
+        /// `inl 0xcfc = 0x12378086`, the value padded to the width.
+        public var text: String {
+            let op = width == 1 ? "inb" : (width == 2 ? "inw" : "inl")
+            return "\(op) 0x\(String(port, radix: 16)) = 0x\(hexPad(value, width * 2))"
+        }
+    }
+
     /// Runs the script; returns one line per read, `inl 0xcfc = 0x12378086`, value padded to the width.
-    public func run(on bus: GuestBus) -> [String] {
-        var out: [String] = []
+    public func run(on bus: GuestBus) -> [String] { reads(on: bus).map(\.text) }
+
+    /// Runs the script; returns every read.
+    public func reads(on bus: GuestBus) -> [Read] {
+        var out: [Read] = []
         for step in steps {
             switch step.access {
             case .read(let port, let width):
@@ -79,8 +94,7 @@ public struct TraceScript: Equatable, Sendable {
                 case 2: v = UInt32(bus.inw(port))
                 default: v = bus.inl(port)
                 }
-                let op = width == 1 ? "inb" : (width == 2 ? "inw" : "inl")
-                out.append("\(op) 0x\(String(port, radix: 16)) = 0x\(hexPad(v, width * 2))")
+                out.append(Read(port: port, width: width, value: v))
             case .write(let port, let width, let value):
                 switch width {
                 case 1: bus.outb(port, UInt8(truncatingIfNeeded: value))

@@ -34,24 +34,27 @@ public struct LspciListing {
     public var filter: PCIFilter?
     /// Text appended to a device's first line (pcihide's `--owners`); nil for none.
     public var annotate: (PCIDevice) -> String?
-    /// pcihide's own restriction (`--hidden`), applied after lspci's filter.
-    public var include: (PCIDevice) -> Bool
+    /// pcihide's own restriction (`--hidden`), applied after lspci's filter; nil for none.
+    public var restriction: ((PCIDevice) -> Bool)?
 
     public init(inventory: Inventory, options: ListingOptions, filter: PCIFilter?,
                 annotate: @escaping (PCIDevice) -> String? = { _ in nil },
-                include: @escaping (PCIDevice) -> Bool = { _ in true }) {
+                include restriction: ((PCIDevice) -> Bool)? = nil) {
         self.inventory = inventory
         self.options = options
         self.filter = filter
         self.annotate = annotate
-        self.include = include
+        self.restriction = restriction
     }
+
+    /// Does the device pass lspci's filter and pcihide's restriction?
+    public func selects(_ d: PCIDevice) -> Bool { (filter?.matches(d) ?? true) && (restriction?(d) ?? true) }
 
     var optDomains: Int { options.domains ? 2 : (inventory.anyDomain ? 1 : 0) }
 
     /// The devices lspci would show (the filter applied).
     public var shownDevices: [PCIDevice] {
-        inventory.devices.filter { (filter?.matches($0) ?? true) && include($0) }
+        inventory.devices.filter(selects)
     }
 
     public func render() -> String {

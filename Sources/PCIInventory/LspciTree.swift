@@ -155,15 +155,19 @@ struct Tree {
         return p + bytes.count
     }
 
+    /// Is anything left out? lspci's filter, or pcihide's --hidden, which the tree honours alike:
+    /// a device is drawn when it is selected or leads to one that is.
+    var restricted: Bool { filter != nil || listing.restriction != nil }
+
     func checkDevice(_ d: PCIDevice) -> Bool {
-        guard let filter else { return true }
-        if filter.matches(d) { return true }
+        guard restricted else { return true }
+        if listing.selects(d) { return true }
         if let b = bridge(of: d) { return b.buses.contains { checkBus($0) } }
         return false
     }
 
     func checkBus(_ b: Bus) -> Bool {
-        guard filter != nil else { return true }
+        guard restricted else { return true }
         return b.devices.contains { checkDevice($0) }
     }
 

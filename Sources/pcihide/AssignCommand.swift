@@ -142,6 +142,12 @@ struct History: ParsableCommand {
 
     @Flag(help: "Replay the history from nothing and say whether it arrives at the state file (exit 65 at the first line that cannot follow from those before it, or when it arrives elsewhere).")
     var check = false
+    @Flag(help: "Print JSON (schema in the man page): each change's time, transaction, event and text.")
+    var json = false
+
+    func validate() throws {
+        if json && check { throw ValidationError("--json lists the history; --check replays it: choose one") }
+    }
 
     func run() throws {
         try reporting {
@@ -158,7 +164,15 @@ struct History: ParsableCommand {
                 print("the history (\(record.committed.count) lines) arrives at the state in \(store.path)")
                 return
             }
-            writeStandardOutput(record.committed.map { $0.line + "\n" }.joined())
+            if json {
+                writeStandardOutput(JSONDocument.render("history", "changes", record.committed.map { l in
+                    let words = l.text.split(separator: " ", maxSplits: 1)
+                    return .object([("time", .string(l.time)), ("transaction", .number(Double(l.transaction))),
+                                    ("event", .string(words.first.map(String.init) ?? "")), ("text", .string(l.text))])
+                }, extra: [("uncommitted", .number(Double(record.uncommitted)))]))
+            } else {
+                writeStandardOutput(record.committed.map { $0.line + "\n" }.joined())
+            }
             if record.uncommitted > 0 {
                 note("\(record.uncommitted) line\(record.uncommitted == 1 ? "" : "s") of the history describe changes that did not take effect (a run stopped before writing the state file) and are not shown")
             }

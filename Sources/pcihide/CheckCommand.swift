@@ -47,7 +47,7 @@ struct Check: ParsableCommand {
                                                isHidden: { state.entry(hiding: $0) != nil }, recorded: { state.entry(for: DeviceSelection($0))?.identity })
             let named = SelectionIndex(selections)
             let reports = present.filter(named.matches).map(readiness.inspect)
-            writeStandardOutput(json ? CheckReport.json(reports, state: state).serialized() : CheckReport.text(reports, state: state))
+            writeStandardOutput(json ? CheckReport.json(reports, state: state) : CheckReport.text(reports, state: state))
             if reports.contains(where: { $0.verdict != .ready }) { throw ExitCode(ExitStatus.failure.rawValue) }
         }
     }
@@ -121,8 +121,8 @@ enum CheckReport {
         return out
     }
 
-    static func json(_ reports: [ReadinessReport], state: PCIHideState) -> JSON {
-        .array(reports.map { one($0, state: state) })
+    static func json(_ reports: [ReadinessReport], state: PCIHideState) -> String {
+        JSONDocument.render("check", "devices", reports.map { one($0, state: state) })
     }
 
     static func related(_ d: RelatedDevice) -> JSON {
@@ -138,7 +138,8 @@ enum CheckReport {
             ("classId", s.classCode.map { .string(hex($0 >> 8, 4)) } ?? .null),
             ("driver", s.driver.map { .string($0) } ?? .null),
             ("hidden", .bool(state.entry(hiding: s.address) != nil)),
-            ("iommuGroup", s.iommuGroup.map { .string($0) } ?? .null),
+        ] + JSONDocument.ledger(state.entry(hiding: s.address), in: state) + [
+            ("iommuGroup", JSONDocument.group(s.iommuGroup)),
             ("groupCompanions", .array(s.groupCompanions.map(related))),
             ("sameSlot", .array(s.siblings.map(related))),
             ("bridge", .bool(s.isBridge)),

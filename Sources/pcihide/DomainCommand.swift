@@ -108,11 +108,11 @@ struct DomainList: ParsableCommand {
             let state = try stateOptions.store(try host.resolve()).load()
             func owned(_ id: Int) -> [String] { state.hidden.filter { $0.owner == id }.map(\.selection.description) }
             if json {
-                writeStandardOutput(JSON.array(state.domains.map { d in
-                    .object([("id", .number(Double(d.id))), ("name", d.name.map { .string($0) } ?? .null),
+                writeStandardOutput(JSONDocument.render("domain list", "domains", state.domains.map { d in
+                    .object([("domain", .number(Double(d.id))), ("name", JSONDocument.string(d.name)),
                              ("state", .string("running")), ("started", .string(d.started)),
-                             ("devices", .array(owned(d.id).map { .string($0) }))])
-                }).serialized())
+                             ("devices", JSONDocument.strings(owned(d.id)))])
+                }))
                 return
             }
             for d in state.domains {

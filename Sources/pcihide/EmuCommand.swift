@@ -133,7 +133,17 @@ struct EmuRead: ParsableCommand {
     @Argument(help: ArgumentHelp("The guest address, e.g. 00:09.0.", valueName: "guest-bdf")) var address: String
     @Argument(help: ArgumentHelp("The register offset, e.g. 0x3c.", valueName: "offset")) var offset: String
     @Option(help: "Access width: 1, 2 or 4.", completion: .list(["1", "2", "4"])) var width: Int = 1
+    @Flag(help: "Print JSON (schema in the man page).") var json = false
     @OptionGroup var guest: GuestOptions
+
+    /// The one read as a JSON document.
+    func document(slot: UInt8, function: UInt8, offset: Int, value: UInt32, present: Bool, emulated: Bool?) -> String {
+        JSONDocument.render("emu read", "reads", [.object([
+            ("guestAddress", .string("0000:00:\(hex(slot, 2)).\(function)")), ("offset", .number(Double(offset))),
+            ("width", .number(Double(width))), ("value", .number(Double(value))), ("present", .bool(present)),
+            ("source", emulated.map { .string($0 ? "emulated" : "host") } ?? .null),
+        ])])
+    }
 
     func run() throws {
         try reporting {
@@ -149,11 +159,13 @@ struct EmuRead: ParsableCommand {
                 let value = "0x" + String(repeating: "0", count: max(0, width * 2 - digits.count)) + digits
                 guard g.bus.isPresent(slot: slot, function: function) else {
                     // What a guest reads from an empty slot: the bus answers all ones.
+                    if json { writeStandardOutput(document(slot: slot, function: function, offset: off, value: v, present: false, emulated: nil)); return }
                     print("\(value) (no device at 00:\(hex(slot, 2)).\(function): the guest reads all ones)")
                     return
                 }
-                let how = try g.bus.isEmulated(slot: slot, function: function, offset: off, width: width) ? "emulated" : "shone through"
-                print(value + " (\(how))")
+                let emulated = try g.bus.isEmulated(slot: slot, function: function, offset: off, width: width)
+                if json { writeStandardOutput(document(slot: slot, function: function, offset: off, value: v, present: true, emulated: emulated)); return }
+                print(value + " (\(emulated ? "emulated" : "shone through"))")
             } catch let error as EmulationError {
                 throw Failure(.usage, error.message)
             }
@@ -164,6 +176,7 @@ struct EmuRead: ParsableCommand {
 struct EmuTrace: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "trace", abstract: "Replay a script of port accesses (outl 0xcf8 0x80004800, inl 0xcfc, ...) and print every read.")
     @Argument(help: ArgumentHelp("The script, or - for standard input.", valueName: "file")) var file: String
+    @Flag(help: "Print JSON (schema in the man page): every read's port, width and value.") var json = false
     @OptionGroup var guest: GuestOptions
 
     func run() throws {
@@ -181,8 +194,14 @@ struct EmuTrace: ParsableCommand {
                 throw Failure(.dataError, "\(file == "-" ? "<stdin>" : file):\(error.line): \(error.reason)")
             }
             let g = try Guest(guest)
-            let lines = script.run(on: g.bus)
-            writeStandardOutput(lines.map { $0 + "\n" }.joined())
+            let reads = script.reads(on: g.bus)
+            if json {
+                writeStandardOutput(JSONDocument.render("emu trace", "reads", reads.map { r in
+                    .object([("port", .number(Double(r.port))), ("width", .number(Double(r.width))), ("value", .number(Double(r.value))), ("text", .string(r.text))])
+                }))
+            } else {
+                writeStandardOutput(reads.map { $0.text + "\n" }.joined())
+            }
             if let first = g.bus.droppedWrites.first {
                 warn(first.description + (g.bus.droppedWrites.count > 1 ? " (and \(g.bus.droppedWrites.count - 1) more)" : ""))
             }

@@ -63,25 +63,25 @@ struct Groups: ParsableCommand {
                 reports.append(report)
             }
             if json {
-                writeStandardOutput(JSON.array(reports.map { r in
+                writeStandardOutput(JSONDocument.render("groups", "groups", reports.map { r in
                     .object([
-                        ("group", .string(r.id)),
+                        ("iommuGroup", JSONDocument.group(r.id)),
                         ("verdict", .string(r.verdict.rawValue)),
                         ("summary", .string(r.summary)),
                         ("devices", .array(r.members.map { m in
                             let e = state.entry(hiding: m.device.address)
                             return .object([
                                 ("address", .string(m.device.address.description)),
-                                ("name", .string(name(m.device.address, inventory))),
+                                ("deviceName", .string(name(m.device.address, inventory))),
                                 ("driver", m.device.driver.map { .string($0) } ?? .null),
                                 ("bridge", .bool(m.device.isBridge)),
                                 ("hidden", .bool(e != nil)),
-                                ("owner", e.map { .string(Ownership.ownerText($0, in: state)) } ?? .null),
-                                ("refusals", .array(m.refusals.map { .string($0) })),
+                            ] + JSONDocument.ledger(e, in: state) + [
+                                ("refusals", JSONDocument.strings(m.refusals)),
                             ])
                         })),
                     ])
-                }).serialized())
+                }))
                 return
             }
             var out = ""

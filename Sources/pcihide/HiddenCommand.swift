@@ -5,7 +5,7 @@ import PCIState
 struct Hidden: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the hidden set.")
 
-    @Flag(help: "Print a JSON array of objects (device, since, vslot, permissive).")
+    @Flag(help: "Print JSON (schema in the man page): each entry's address, since, xl options and ledger.")
     var json = false
 
     @OptionGroup var host: HostOptions
@@ -15,13 +15,10 @@ struct Hidden: ParsableCommand {
         try reporting {
             let state = try stateOptions.store(try host.resolve()).load()
             if json {
-                print(JSON.array(state.hidden.map { e in
-                    var pairs: [(String, JSON)] = [("device", .string(e.selection.description)), ("wildcard", .bool(e.selection.isWildcard)), ("since", .string(e.since))]
-                    pairs.append(("vslot", e.vslot.map { .string(hex($0, 2)) } ?? .null))
-                    pairs.append(("permissive", e.permissive.map { .bool($0) } ?? .null))
-                    pairs.append(("xl", .object(HiddenEntry.xlOptionKeys.compactMap { k in e.xlOptions[k].map { (k, .string($0)) } })))
-                    return .object(pairs)
-                }).serialized(), terminator: "")
+                writeStandardOutput(JSONDocument.render("hidden", "hidden", state.hidden.map { e in
+                    .object(JSONDocument.selection(e.selection) + [("since", .string(e.since)), ("xl", JSONDocument.xlOptions(e))]
+                            + JSONDocument.ledger(e, in: state))
+                }))
             } else {
                 for e in state.hidden {
                     var line = e.selection.description

@@ -130,6 +130,13 @@ struct ListRequest: Equatable {
         if v > 0 && options.machine > 0 { throw Failure(.usage, "-v with -m (lspci -vmm) is not offered yet: use lspci -vmm, or pcihide list -mm") }
         if v > 0 && options.tree { throw Failure(.usage, "-v with -t (lspci -tv) is not offered yet: use lspci -tv, or pcihide list -t") }
         if v > 0 && json { throw Failure(.usage, "--json cannot show -v: its capability fields are in plain --json") }
+        // JSON is one flat list of devices in pcihide's schema: lspci's other layouts are text.
+        if json && options.tree { throw Failure(.usage, "--json is a flat list of devices and cannot draw -t's tree: use one or the other") }
+        if json && options.machine > 0 { throw Failure(.usage, "--json and -m are two machine-readable forms: choose one") }
+        if json && options.hex > 0 { throw Failure(.usage, "--json does not carry -x's config-space bytes: use list -x (or -xxx) for them") }
+        // pcihide's additions go only where lspci's layout has room for them.
+        if owners && options.tree { throw Failure(.usage, "--owners cannot be drawn in -t's tree: use list --owners, or list --hidden -t to draw only the hidden devices") }
+        if owners && options.machine > 0 && v == 0 { throw Failure(.usage, "--owners would add a field to -m's layout, which every -m reader counts: use --json, or -vmm --owners (Hidden: and Owner: tags)") }
     }
 
     func run() throws {
@@ -154,8 +161,8 @@ struct ListRequest: Equatable {
         let listing = LspciListing(
             inventory: inventory, options: options, filter: filter.isEmpty ? nil : filter,
             annotate: { d in owners ? state.flatMap { DeviceAnnotation.suffix(for: d.address, in: $0, driver: d.driver) } : nil },
-            include: { d in !hidden || state?.entry(hiding: d.address) != nil })
-        let output = json ? DeviceAnnotation.json(listing.shownDevices, inventory: inventory, state: state ?? PCIHideState()).serialized()
+            include: hidden ? { d in state?.entry(hiding: d.address) != nil } : nil)
+        let output = json ? DeviceAnnotation.json(listing.shownDevices, inventory: inventory, state: state ?? PCIHideState())
             : listing.render()
         // lspci dies of a broken ID database; so does the listing, before printing a line.
         if let broken = inventory.nameError { throw Failure(.dataError, "cannot use the ID database: \(broken)") }
@@ -234,24 +241,26 @@ enum DeviceAnnotation {
         }
     }
 
-    static func json(_ devices: [PCIDevice], inventory: Inventory, state: PCIHideState) -> JSON {
-        .array(devices.map { d in
-            func opt(_ s: String?) -> JSON { s.map { .string($0) } ?? .null }
+    static func json(_ devices: [PCIDevice], inventory: Inventory, state: PCIHideState) -> String {
+        JSONDocument.render("list", "devices", devices.map { d in
+            let entry = state.entry(hiding: d.address)
+            // A subsystem is a type-0 header's (bridges have none), and 0000 or ffff mean none.
+            let subsystem = d.headerType == 0 ? d.subsystem.flatMap { $0.vendor == 0 || $0.vendor == 0xffff ? nil : $0 } : nil
             return .object([
-                ("address", .string(d.address.description)),
+                ("address", JSONDocument.address(d.address)),
                 ("vendorId", .string(hex(d.vendorId, 4))),
                 ("deviceId", .string(hex(d.deviceId, 4))),
                 ("classId", .string(hex(d.classId, 4))),
-                ("revision", d.revision.map { .string(hex($0, 2)) } ?? .null),
-                ("vendor", .string(inventory.vendorName(d))),
-                ("device", .string(inventory.deviceName(d))),
-                ("class", .string(inventory.className(d.classId))),
-                ("subsystem", d.subsystem.map { .string($0.description) } ?? .null),
-                ("driver", opt(d.driver)),
-                ("iommuGroup", opt(d.iommuGroup)),
-                ("hidden", .bool(state.entry(hiding: d.address) != nil)),
-                ("owner", state.entry(hiding: d.address)?.owner.map { .number(Double($0)) } ?? .null),
-                ("inEffect", state.entry(hiding: d.address) == nil ? .null : .bool(d.driver.map(HostNames.passthroughDrivers.contains) == true)),
+                ("revision", JSONDocument.string(d.revision.map { hex($0, 2) })),
+                ("vendorName", .string(inventory.vendorName(d))),
+                ("deviceName", .string(inventory.deviceName(d))),
+                ("className", .string(inventory.className(d.classId))),
+                ("subsystem", JSONDocument.string(subsystem?.description)),
+                ("driver", JSONDocument.string(d.driver)),
+                ("iommuGroup", JSONDocument.group(d.iommuGroup)),
+                ("hidden", .bool(entry != nil)),
+            ] + JSONDocument.ledger(entry, in: state) + [
+                ("inEffect", entry == nil ? .null : .bool(d.driver.map(HostNames.passthroughDrivers.contains) == true)),
                 ("capabilities", json(PassthroughFeatures(d.describe()).fields)),
             ])
         })

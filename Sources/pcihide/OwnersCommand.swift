@@ -24,7 +24,7 @@ struct Owners: ParsableCommand {
                 // The ledger is read, never written: a missing state file is an empty ledger.
                 let state = try stateOptions.store(host).load()
                 let view = XLOwners(devices: devices, state: state)
-                writeStandardOutput(json ? view.json().serialized() : view.table())
+                writeStandardOutput(json ? JSONDocument.render("owners", "devices", view.json(), extra: [("toolstack", .string(toolstack.rawValue))]) : view.table())
                 let disagree = view.rows.filter { !$0.agrees }.count
                 if disagree > 0 {
                     note("\(disagree) device\(disagree == 1 ? "" : "s") where \(toolstack.rawValue) and the ledger disagree (marked !): the ledger follows the toolstack after 'pcihide watch' or 'domain start/kill'")
@@ -52,16 +52,12 @@ struct Owners: ParsableCommand {
                 return holders.isEmpty ? (true, "yes") : (false, "no (" + Set(holders).sorted().joined(separator: ", ") + " has it)")
             }
             if json {
-                writeStandardOutput(JSON.array(state.hidden.map { e in
-                    var policy: [(String, JSON)] = [("policy", .string(e.policy.name))]
-                    if case .pinned(let d) = e.policy { policy = [("policy", .string("pinned")), ("pinnedTo", .number(Double(d)))] }
-                    return .object([
-                        ("device", .string(e.selection.description)),
-                        ("name", name(e).map { .string($0) } ?? .null),
-                        ("owner", e.owner.map { o in .object([("id", .number(Double(o))), ("name", state.domain(o)?.name.map { .string($0) } ?? .null)]) } ?? .null),
-                        ("reservedFor", e.reservedFor.map { .number(Double($0)) } ?? .null),
-                    ] + policy + [("since", .string(e.ownerSince ?? e.since)), ("inEffect", effect(e).0.map { .bool($0) } ?? .null)])
-                }).serialized())
+                writeStandardOutput(JSONDocument.render("owners", "devices", state.hidden.map { e in
+                    .object(JSONDocument.selection(e.selection) + [("deviceName", JSONDocument.string(name(e)))]
+                            + JSONDocument.ledger(e, in: state)
+                            + JSONDocument.policy(e.policy, in: state)
+                            + [("since", .string(e.ownerSince ?? e.since)), ("inEffect", JSONDocument.bool(effect(e).0))])
+                }))
                 return
             }
             var rows = [["DEVICE", "NAME", "OWNER", "POLICY", "SINCE", "IN EFFECT"]]
@@ -117,16 +113,16 @@ struct XLOwners {
         }.joined(separator: "\n") + "\n"
     }
 
-    func json() -> JSON {
-        .array(rows.map { r in
+    func json() -> [JSON] {
+        rows.map { r in
             let d = r.device
             return .object([
-                ("device", .string(d.address.description)),
-                ("owner", d.domain.map { id in .object([("id", .number(Double(id))), ("name", d.domainName.map { .string($0) } ?? .null)]) } ?? .null),
-                ("vdev", d.vdev.map { .string($0) } ?? .null),
+                ("address", JSONDocument.address(d.address)),
+                ("owner", JSONDocument.domain(d.domain, name: d.domainName)),
+                ("vdev", JSONDocument.string(d.vdev)),
                 ("ledger", .string(r.ledger)),
                 ("agrees", .bool(r.agrees)),
             ])
-        })
+        }
     }
 }

@@ -60,23 +60,25 @@ struct Verify: ParsableCommand {
     }
 
     static func json(_ reports: [VerifyReport]) -> String {
-        JSON.array(reports.map { r in
-            var identity: [(String, JSON)] = []
+        JSONDocument.render("verify", "devices", reports.map { r in
+            // One shape whatever the status: the other fields are null when they do not apply.
+            var identity: (String, String?, PCIAddress?)
             switch r.identity {
-            case .matches: identity = [("status", .string("matches"))]
-            case .notRecorded: identity = [("status", .string("not recorded"))]
-            case .changed(let now, let moved): identity = [("status", .string("changed")), ("now", .string(now.summary)), ("movedTo", moved.map { .string($0.description) } ?? .null)]
-            case .gone(let moved): identity = [("status", .string("gone")), ("movedTo", moved.map { .string($0.description) } ?? .null)]
+            case .matches: identity = ("matches", nil, nil)
+            case .notRecorded: identity = ("not recorded", nil, nil)
+            case .changed(let now, let moved): identity = ("changed", now.summary, moved)
+            case .gone(let moved): identity = ("gone", nil, moved)
             }
             return .object([
                 ("address", .string(r.address.description)),
                 ("entry", .string(r.entry.description)),
                 ("commandLine", r.token.map { .string($0) } ?? .null),
                 ("driver", r.driver.map { .string($0) } ?? .null),
-                ("identity", .object(identity)),
+                ("identity", .object([("status", .string(identity.0)), ("now", JSONDocument.string(identity.1)),
+                                      ("movedTo", JSONDocument.string(identity.2?.description))])),
                 ("findings", .array(r.findings.map { f in .object([("text", .string(f.text)), ("fix", f.fix.map { .string($0) } ?? .null)]) })),
                 ("inEffect", .bool(r.inEffect)),
             ])
-        }).serialized()
+        })
     }
 }

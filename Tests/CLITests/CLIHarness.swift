@@ -92,3 +92,17 @@ enum CLIGolden {
         #expect(actual == (try String(contentsOf: url, encoding: .utf8)), "golden \(dir)/\(name) differs", sourceLocation: sourceLocation)
     }
 }
+
+/// The list of a `--json` document (`{"schemaVersion": 1, "command": ..., KEY: [...]}`).
+func jsonItems(_ text: String) throws -> [[String: Any]] {
+    guard let document = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+          document["schemaVersion"] as? Int == 1,
+          let list = document.values.compactMap({ $0 as? [[String: Any]] }).first ?? (document.values.contains { ($0 as? [Any])?.isEmpty == true } ? [] : nil)
+    else { throw JSONDocumentError(text: text) }
+    return list
+}
+
+struct JSONDocumentError: Error, CustomStringConvertible {
+    var text: String
+    var description: String { "not a pcihide --json document: \(text.prefix(200))" }
+}

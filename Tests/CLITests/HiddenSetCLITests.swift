@@ -14,9 +14,10 @@ struct HiddenSetCLITests {
         r = try cli.run(["hidden"])
         #expect(r.stdout == "0000:02:09.0\n0000:04:1d.*\n0000:05:*.*\n0000:36:00.0 vslot=1d permissive=1\n")
         r = try cli.run(["hidden", "--json"])
-        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
-        #expect(json.map { $0["device"] as! String } == ["0000:02:09.0", "0000:04:1d.*", "0000:05:*.*", "0000:36:00.0"])
-        #expect(json[3]["vslot"] as? String == "1d")
+        let json = try jsonItems(r.stdout)
+        #expect(json.map { $0["address"] as? String } == ["0000:02:09.0", "0000:04:1d.*", "0000:05:*.*", "0000:36:00.0"])
+        #expect((json[3]["xl"] as? [String: Any])?["vslot"] as? Int == 0x1d)
+        #expect((json[3]["xl"] as? [String: Any])?["permissive"] as? Bool == true)
         r = try cli.run(["unhide", "0000:02:09.0", "(02:09.0)"])
         #expect(r.stdout == "unhidden 0000:02:09.0\n", "the same device twice on a line counts once")
         r = try cli.run(["unhide", "02:09.0"])

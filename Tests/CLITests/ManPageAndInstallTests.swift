@@ -76,6 +76,7 @@ struct ManPageAndInstallTests {
             "usr/local/share/bash-completion/completions/pcihide",
             "usr/local/share/fish/vendor_completions.d/pcihide.fish",
             "usr/local/share/man/man1/pcihide.1",
+            "usr/local/share/pcihide/pcihide-output.schema.json",
             "usr/local/share/zsh/vendor-completions/_pcihide",
         ]
         let files = (FileManager.default.enumerator(atPath: dest)?.allObjects as? [String] ?? [])

@@ -42,14 +42,14 @@ struct ReadinessTests {
         try CLIGolden.check(text.stdout, "readiness", "\(name).txt")
         let json = try cli.run(["check", "--json"] + devices)
         try CLIGolden.check(json.stdout, "readiness", "\(name).json")
-        let reports = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [[String: Any]]
+        let reports = try jsonItems(json.stdout)
         #expect(reports.map { $0["verdict"] as? String } == verdicts)
     }
 
     @Test func specificFindings() throws {
         let (server, _) = try Self.host("server")
         let gpu = try server.run(["check", "01:00.0", "--json"])
-        let g = try JSONSerialization.jsonObject(with: Data(gpu.stdout.utf8)) as! [[String: Any]]
+        let g = try jsonItems(gpu.stdout)
         #expect((g[0]["reset"] as? [String: Any])?["methods"] as? [String] == ["flr", "bus"])
         #expect((g[0]["isolation"] as? [[String: Any]])?.first?["isolates"] as? Bool == true)
         #expect((g[0]["capabilities"] as? [String: Any])?["flr"] as? Bool == true)
@@ -100,8 +100,8 @@ struct ReadinessTests {
         #expect(all.stdout.contains("IOMMU group 1: not viable: hide 0000:01:00.1 too\n"))
         #expect(all.stdout.contains("[10de:1b81] (nouveau) [hidden, free; not in effect (nouveau has it)]\n"), "\(all.stdout)")
         let hidden = try cli.run(["groups", "--hidden", "--json"])
-        let groups = try JSONSerialization.jsonObject(with: Data(hidden.stdout.utf8)) as! [[String: Any]]
-        #expect(groups.map { $0["group"] as? String } == ["1"])
+        let groups = try jsonItems(hidden.stdout)
+        #expect(groups.map { $0["iommuGroup"] as? Int } == [1])
         #expect(groups.first?["verdict"] as? String == "not viable")
         try cli.run(["hide", "01:00.1"])
         let ready = try cli.run(["groups", "-s", "01:00.1"])

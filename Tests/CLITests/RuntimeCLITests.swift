@@ -143,7 +143,7 @@ struct RuntimeCLITests {
             """)
         let bad = try cli.run(["check", "00:17.0", "--json"])
         #expect(bad.status == 1)
-        let json = try JSONSerialization.jsonObject(with: Data(bad.stdout.utf8)) as! [[String: Any]]
+        let json = try jsonItems(bad.stdout)
         #expect(json.first?["mounts"] as? [String] == ["/"])
         #expect(json.first?["ready"] as? Bool == false)
         #expect(json.first?["verdict"] as? String == "refused")
@@ -176,7 +176,7 @@ struct RuntimeCLITests {
         #expect(check.stdout.contains("  verdict: needs attention\n    - it is an SR-IOV physical function with 2 virtual function(s) enabled"), "\(check.stdout)")
         #expect(check.stdout.contains("fix: write 0 to sriov_numvfs first, or hand over virtual functions instead\n"), "\(check.stdout)")
         let vf = try cli.run(["check", "03:00.2", "--json"])
-        let report = try JSONSerialization.jsonObject(with: Data(vf.stdout.utf8)) as! [[String: Any]]
+        let report = try jsonItems(vf.stdout)
         #expect((report[0]["physicalFunction"] as? [String: Any])?["address"] as? String == "0000:03:00.0")
         #expect(report[0]["sameSlot"] as? [Any] != nil && (report[0]["sameSlot"] as! [Any]).isEmpty)
         #expect(report[0]["leftBehind"] as? [String] == [], "a VF is handed over on its own")

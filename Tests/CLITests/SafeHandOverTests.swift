@@ -77,7 +77,7 @@ struct SafeHandOverTests {
         let cli = try Self.desktop()
         let nic = try cli.run(["check", "00:1f.6", "--json"])
         #expect(nic.status == 1)
-        let report = try JSONSerialization.jsonObject(with: Data(nic.stdout.utf8)) as! [[String: Any]]
+        let report = try jsonItems(nic.stdout)
         #expect(report[0]["refusals"] as? [String] == ["it carries the host's network: enp0s31f6 (up, default route)"])
         #expect(report[0]["ready"] as? Bool == false && report[0]["verdict"] as? String == "refused")
         let iface = (report[0]["interfaces"] as? [[String: Any]])?.first
@@ -207,8 +207,8 @@ struct OneOwnerTests {
         #expect(r.status == 64 && r.stderr.contains("0000:02:*.* overlaps 0000:02:09.0 (owned by domain 1)"), "\(r.stderr)")
         try cli.run(["domain", "start", "2"])
         let owners = try cli.run(["owners", "--json"])
-        let rows = try JSONSerialization.jsonObject(with: Data(owners.stdout.utf8)) as! [[String: Any]]
-        #expect(rows.count == 1 && (rows[0]["owner"] as? [String: Any])?["id"] as? Int == 1)
+        let rows = try jsonItems(owners.stdout)
+        #expect(rows.count == 1 && (rows[0]["owner"] as? [String: Any])?["domain"] as? Int == 1)
         let free = try CLI()
         try free.run(["hide", "03:00.0", "03:00.1"])
         let absorbed = try free.run(["hide", "(03:00.*)"])

@@ -33,7 +33,7 @@ struct ToolstackCLITests {
             """)
         #expect(r.stderr.contains("1 device where xl and the ledger disagree (marked !)"), "\(r.stderr)")
         let j = try cli.run(["owners", "--toolstack", "xl", "--json"])
-        let rows = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [[String: Any]]
+        let rows = try jsonItems(j.stdout)
         #expect(rows.count == 3)
         #expect((rows[0]["owner"] as? [String: Any])?["name"] as? String == "web")
         #expect(rows[1]["owner"] is NSNull)

@@ -65,7 +65,7 @@ struct VerifyTests {
         try cli.run(["hide", "01:00.0"])
         let r = try cli.run(["verify", "--json"])
         #expect(r.status == 1)
-        let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        let rows = try jsonItems(r.stdout)
         #expect(rows[0]["commandLine"] as? String == "xen-pciback.hide=(0000:01:00.0)")
         let findings = rows[0]["findings"] as? [[String: Any]]
         #expect((findings?.first?["text"] as? String)?.contains("the native driver loaded before the stub") == true, "\(r.stdout)")
