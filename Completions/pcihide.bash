@@ -1094,13 +1094,33 @@ _pcihide_colon_safe() {
     if declare -F _get_comp_words_by_ref >/dev/null 2>&1; then
         local cur prev words cword
         _get_comp_words_by_ref -n : cur prev words cword
+        # A word readline inserted earlier may carry its '\:' quoting (then readline's
+        # word is the whole address, not the part after the last ':'): unquote it.
+        local quoted=0
+        if [[ "${cur}" == *'\:'* ]]; then
+            quoted=1
+            cur="${cur//'\:'/:}"
+            words[cword]="${cur}"
+            local before="${COMP_LINE:0:COMP_POINT}"
+            before="${before//'\:'/:}"
+            local COMP_LINE="${COMP_LINE//'\:'/:}"
+            local COMP_POINT="${#before}"
+        fi
         local -a COMP_WORDS=("${words[@]}")
         local COMP_CWORD="${cword}"
         _pcihide "${1}" "${cur}" "${prev}"
-        __ltrim_colon_completions "${cur}"
+        ((quoted)) || __ltrim_colon_completions "${cur}"
+        # Addresses, ids and domain numbers are not file names: readline would insert
+        # them with each ':' quoted, and the next TAB would then match nothing.
+        local c plain=1
+        for c in "${COMPREPLY[@]}"; do
+            [[ "${c}" == *[!0-9A-Fa-f:.*]* ]] && { plain=0; break; }
+        done
+        ((plain && ${#COMPREPLY[@]})) && compopt +o filenames 2>/dev/null
     else
         _pcihide "$@"
     fi
+    return 0
 }
 
 complete -o filenames -F _pcihide_colon_safe pcihide

@@ -111,12 +111,25 @@ public enum Candidates {
         matching((state(words)?.hidden ?? []).map(\.selection.description), prefix: prefix)
     }
 
+    /// Which domains an argument takes.
+    public enum DomainSet: Sendable {
+        /// Running domains and those with devices reserved (assign, config, emu).
+        case known
+        /// Running domains only (domain kill).
+        case running
+        /// Domains with devices reserved that are not running (domain start).
+        case startable
+    }
+
     /// Domain ids, with their names as descriptions where the shell shows them (zsh, fish).
-    public static func domains(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+    public static func domains(_ words: [String], _ index: Int, _ prefix: String, which: DomainSet = .known) -> [String] {
         guard let s = state(words) else { return [] }
-        var ids: [(String, String)] = s.domains.map { (String($0.id), $0.name ?? "running") }
-        for e in s.hidden {
-            if let r = e.reservedFor, !ids.contains(where: { $0.0 == String(r) }) { ids.append((String(r), "devices reserved")) }
+        var ids: [(String, String)] = which == .startable ? [] : s.domains.map { (String($0.id), $0.name ?? "running") }
+        if which != .running {
+            for e in s.hidden {
+                guard let r = e.reservedFor, s.domain(r) == nil, !ids.contains(where: { $0.0 == String(r) }) else { continue }
+                ids.append((String(r), "devices reserved"))
+            }
         }
         let separator = shell == "zsh" ? ":" : (shell == "fish" ? "\t" : nil)
         return ids.filter { $0.0.hasPrefix(prefix) }.map { id, name in separator.map { id + $0 + name } ?? id }
@@ -128,14 +141,14 @@ public enum Candidates {
 /// before building the argument parser, which costs more than reading a 4096-device tree; any
 /// other request falls through to ArgumentParser. A test checks this table against the scripts.
 public enum FastCompletion {
-    public enum Kind: Sendable { case devices, hidden, domains }
+    public enum Kind: Sendable { case devices, hidden, domains, runningDomains, startableDomains }
 
     public static let table: [String: Kind] = {
         var t: [String: Kind] = [
             "hide -- positional@0": .devices, "check -- positional@0": .devices, "list -- -s": .devices, "groups -- -s": .devices,
             "unhide -- positional@0": .hidden, "assign -- positional@0": .hidden,
             "release -- positional@0": .hidden, "policy -- positional@0": .hidden,
-            "assign -- --domain": .domains, "domain start -- positional@0": .domains, "domain kill -- positional@0": .domains,
+            "assign -- --domain": .domains, "domain start -- positional@0": .startableDomains, "domain kill -- positional@0": .runningDomains,
             "emu lspci -- -s": .devices,
             "config -- --domain": .domains, "config -- --device": .devices,
         ]
@@ -162,6 +175,8 @@ public enum FastCompletion {
         case .devices: out = Candidates.devices(words, cword, prefix)
         case .hidden: out = Candidates.hidden(words, cword, prefix)
         case .domains: out = Candidates.domains(words, cword, prefix)
+        case .runningDomains: out = Candidates.domains(words, cword, prefix, which: .running)
+        case .startableDomains: out = Candidates.domains(words, cword, prefix, which: .startable)
         }
         // zsh's script removes this pseudo-candidate; it lets empty candidates through (as ArgumentParser does).
         if Candidates.shell == "zsh" { out.append(" ") }

@@ -7,4 +7,6 @@ extension CompletionKind {
     static var presentDevices: CompletionKind { .custom { Candidates.devices($0, $1, $2) } }
     static var hiddenDevices: CompletionKind { .custom { Candidates.hidden($0, $1, $2) } }
     static var domainIds: CompletionKind { .custom { Candidates.domains($0, $1, $2) } }
+    static var runningDomainIds: CompletionKind { .custom { Candidates.domains($0, $1, $2, which: .running) } }
+    static var startableDomainIds: CompletionKind { .custom { Candidates.domains($0, $1, $2, which: .startable) } }
 }

@@ -6,8 +6,16 @@ import PCIState
 import PCIToolstacks
 import SystemIO
 
+/// The domain `domain start` records: completion offers the domains with devices reserved that
+/// are not running (starting a running one is an error).
 struct DomainOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("The guest domain id (1-32751).", valueName: "domid"), completion: .domainIds)
+    @Argument(help: ArgumentHelp("The guest domain id (1-32751).", valueName: "domid"), completion: .startableDomainIds)
+    var id: Int
+}
+
+/// The domain `domain kill` records as dead: completion offers only running domains.
+struct RunningDomainOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("The guest domain id (1-32751).", valueName: "domid"), completion: .runningDomainIds)
     var id: Int
 }
 
@@ -76,7 +84,7 @@ struct DomainKill: ParsableCommand {
         abstract: "Record a domain as dead; its devices go to the next domain started.",
         aliases: ["destroy"]
     )
-    @OptionGroup var domain: DomainOptions
+    @OptionGroup var domain: RunningDomainOptions
     @OptionGroup var apply: ToolstackOptions
     @OptionGroup var host: HostOptions
     @OptionGroup var stateOptions: StateOptions

@@ -71,6 +71,9 @@ struct CompletionShellTests {
         ("pcihide unhide 03:0", "pcihide unhide 03:00.1"),
         ("pcihide hide 0000:02:0A", "pcihide hide 0000:02:0A.0"),   // upper-case hex stays as typed
         ("pcihide assign --domain 1", "pcihide assign --domain 12"),
+        // kill offers only running domains (7), start only those with devices reserved (12).
+        ("pcihide domain kill ", "pcihide domain kill 7"),
+        ("pcihide domain start ", "pcihide domain start 12"),
         ("pcihide list -s 0000:03:00.", "pcihide list -s 0000:03:00."),
         ("pcihide hide --sysfs OTHER 0000:05:0", "pcihide hide --sysfs OTHER 0000:05:07.0"),
         ("pcihide grub --style xen-", "pcihide grub --style xen-pciback"),
@@ -94,6 +97,19 @@ struct CompletionShellTests {
         #expect(listed.contains("00.0") && listed.contains("00.1"), "\(shell):\n\(listed)")
         let widths = try h.complete("pcihide emu read --width ", tabs: 2)
         #expect(widths.contains("1") && widths.contains("2") && widths.contains("4"), "\(shell):\n\(widths)")
+        // Completing after a completion: empty word, TAB, one more character, TAB (bash once
+        // inserted `0000\:0` with quoted colons, after which nothing completed).
+        for (command, expected) in [("hide", "0000:03:00."), ("unhide", "0000:03:00.1")] {
+            let screen = try h.complete("pcihide \(command) ", then: ["3"])
+            #expect(screen.contains("$ pcihide \(command) \(expected)") && !screen.contains("\\"), "\(shell): \(command):\n\(screen)")
+        }
+        if shell == "fish" {
+            // An option's help is shown beside the option, not repeated after each of its values.
+            let slots = try h.complete("pcihide list -s 0000:0", tabs: 2)
+            #expect(slots.contains("0000:02:09.0") && !slots.contains("Only devices in these slots"), "\(slots)")
+            let options = try h.complete("pcihide list -", tabs: 2)
+            #expect(options.contains("Only devices in these slots"), "\(options)")
+        }
         if shell != "bash" {
             // zsh and fish show domain names as descriptions.
             let domains = try h.complete("pcihide assign --domain ", tabs: 2)
@@ -143,12 +159,18 @@ struct ShellHarness {
         return String(decoding: outcome.stdout, as: UTF8.self)
     }
 
-    /// Types `line`, presses TAB, returns the screen, then clears the line.
-    func complete(_ line: String, tabs: Int = 1) throws -> String {
+    /// Types `line`, presses TAB, then types each of `more` with a TAB after it, returns the
+    /// screen, then clears the line.
+    func complete(_ line: String, tabs: Int = 1, then more: [String] = []) throws -> String {
         try tmux(["send-keys", "-t", session, "clear", "Enter"])
         usleep(300_000)
         try tmux(["send-keys", "-t", session, "-l", line])
         for _ in 0..<tabs {
+            try tmux(["send-keys", "-t", session, "Tab"])
+            usleep(700_000)
+        }
+        for text in more {
+            try tmux(["send-keys", "-t", session, "-l", text])
             try tmux(["send-keys", "-t", session, "Tab"])
             usleep(700_000)
         }
