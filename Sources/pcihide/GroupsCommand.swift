@@ -62,6 +62,7 @@ struct Groups: ParsableCommand {
                 if !filter.isEmpty && !members.contains(where: { m in inventory.device(m.device.address).map(filter.matches) ?? false }) { continue }
                 reports.append(report)
             }
+            if hidden && reports.isEmpty { note("no IOMMU group holds a hidden device (pcihide hidden lists the hidden set)") }
             if json {
                 writeStandardOutput(JSONDocument.render("groups", "groups", reports.map { r in
                     .object([
