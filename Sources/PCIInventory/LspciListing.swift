@@ -36,6 +36,9 @@ public struct LspciListing {
     public var annotate: (PCIDevice) -> String?
     /// pcihide's own restriction (`--hidden`), applied after lspci's filter; nil for none.
     public var restriction: ((PCIDevice) -> Bool)?
+    /// pcihide's view as extra `Tag:\tvalue` lines at the end of a `-vmm` record, which lspci's
+    /// readers skip as tags they do not know (pcihide's `--owners`).
+    public var machineTags: (PCIDevice) -> [(String, String)] = { _ in [] }
 
     public init(inventory: Inventory, options: ListingOptions, filter: PCIFilter?,
                 annotate: @escaping (PCIDevice) -> String? = { _ in nil },
@@ -134,7 +137,33 @@ public struct LspciListing {
         return out
     }
 
+    /// lspci's show_machine with -v: one `Tag:\tvalue` line each, the record ended by a blank line.
+    func verboseMachine(_ d: PCIDevice, into out: inout String) {
+        let platform = d.describe().platform
+        out += options.machine >= 2 ? "Slot:\t" : "Device:\t"
+        slotName(d, into: &out)
+        out += "\nClass:\t" + inventory.className(d.classId) + "\n"
+        out += "Vendor:\t" + inventory.vendorName(d) + "\n"
+        out += "Device:\t" + inventory.deviceName(d) + "\n"
+        if let s = d.subsystem, s.vendor != 0, s.vendor != 0xffff {
+            out += "SVendor:\t" + inventory.subsystemName(d, vendorOnly: true) + "\n"
+            out += "SDevice:\t" + inventory.subsystemName(d, deviceOnly: true) + "\n"
+        }
+        if let slot = platform.physicalSlot { out += "PhySlot:\t" + slot + "\n" }
+        if let rev = d.revision, rev != 0 { out += "Rev:\t" + hex(rev, 2) + "\n" }
+        if let p = d.progIf { out += "ProgIf:\t" + hex(p, 2) + "\n" }
+        if options.kernel {
+            if let driver = d.driver { out += "Driver:\t" + driver + "\n" }
+            for m in kernelModules(d) { out += "Module:\t" + m + "\n" }
+        }
+        if platform.numaNode != -1 { out += "NUMANode:\t" + String(platform.numaNode) + "\n" }
+        if let node = platform.deviceTreeNode { out += "DTNode:\t" + node + "\n" }
+        if let group = platform.iommuGroup { out += "IOMMUGroup:\t" + group + "\n" }
+        for (tag, value) in machineTags(d) { out += tag + ":\t" + value + "\n" }
+    }
+
     func machine(_ d: PCIDevice, into out: inout String) {
+        if options.verbose > 0 { return verboseMachine(d, into: &out) }
         func escaped(_ s: String) {
             out += " \""
             for c in s.unicodeScalars {

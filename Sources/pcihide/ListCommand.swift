@@ -69,11 +69,12 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List PCI devices exactly as lspci does, plus which are hidden.",
         discussion: """
-            With the options lspci shares (-n, -nn, -D, -k, -m, -mm, -t, -v, -x, -xxx, -xxxx, -s, -d, -i, -F), \
-            grouped and with values attached as getopt allows (-vs01:00), the output is byte for byte lspci's. \
-            --owners, --hidden and --json add pcihide's view. lspci's -q, -Q, -M, -H, -A, -O, -G and -p are \
-            refused with the reason (network queries, direct hardware access, other access methods); -vv, \
-            -vvv, -vm, -tv, -b and -P are not offered yet.
+            With the options lspci shares (-n, -nn, -D, -k, -m, -mm, -t, -v, -vmm, -vmmm, -x, -xxx, -xxxx, -s, -d, \
+            -i, -F), grouped and with values attached as getopt allows (-vs01:00), the output is byte for byte \
+            lspci's. --owners (a line of its own with -v; Hidden:, Owner: and InEffect: tags with -vmm), \
+            --hidden and --json add pcihide's view. lspci's -q, -Q, -M, -H, -A, -O, -G and -p are refused with \
+            the reason (network queries, direct hardware access, other access methods); -vv, -vvv, -tv, -b and \
+            -P are not offered yet.
             """
     )
 
@@ -127,7 +128,6 @@ struct ListRequest: Equatable {
     func checkSupported() throws(Failure) {
         let v = options.verbose
         if v > 1 { throw Failure(.usage, "list shows lspci's -v; -vv and -vvv (each capability decoded) are not offered yet: use lspci -\(String(repeating: "v", count: v))") }
-        if v > 0 && options.machine > 0 { throw Failure(.usage, "-v with -m (lspci -vmm) is not offered yet: use lspci -vmm, or pcihide list -mm") }
         if v > 0 && options.tree { throw Failure(.usage, "-v with -t (lspci -tv) is not offered yet: use lspci -tv, or pcihide list -t") }
         if v > 0 && json { throw Failure(.usage, "--json cannot show -v: its capability fields are in plain --json") }
         // JSON is one flat list of devices in pcihide's schema: lspci's other layouts are text.
@@ -158,10 +158,11 @@ struct ListRequest: Equatable {
             }
         }
         let owners = owners, hidden = hidden
-        let listing = LspciListing(
+        var listing = LspciListing(
             inventory: inventory, options: options, filter: filter.isEmpty ? nil : filter,
             annotate: { d in owners ? state.flatMap { DeviceAnnotation.suffix(for: d.address, in: $0, driver: d.driver) } : nil },
             include: hidden ? { d in state?.entry(hiding: d.address) != nil } : nil)
+        if owners, let state { listing.machineTags = { d in DeviceAnnotation.machineTags(for: d.address, in: state, driver: d.driver) } }
         let output = json ? DeviceAnnotation.json(listing.shownDevices, inventory: inventory, state: state ?? PCIHideState())
             : listing.render()
         // lspci dies of a broken ID database; so does the listing, before printing a line.
@@ -228,6 +229,14 @@ enum DeviceAnnotation {
         guard let e = state.entry(hiding: address) else { return nil }
         let effect = driver.map(HostNames.passthroughDrivers.contains) == true ? "" : "; not in effect (" + (driver.map { "\($0) has it" } ?? "no driver has it") + ")"
         return " [hidden, " + Ownership.ownerText(e, in: state) + effect + "]"
+    }
+
+    /// `--owners` in a `-vmm` record: tags of pcihide's own after lspci's, for hidden devices.
+    static func machineTags(for address: PCIAddress, in state: PCIHideState, driver: String?) -> [(String, String)] {
+        guard let e = state.entry(hiding: address) else { return [] }
+        let inEffect = driver.map(HostNames.passthroughDrivers.contains) == true
+        return [("Hidden", e.selection.description), ("Owner", Ownership.ownerText(e, in: state)),
+                ("InEffect", inEffect ? "yes" : "no (" + (driver.map { "\($0) has it" } ?? "no driver has it") + ")")]
     }
 
     /// The capability decoder's fields as this program's JSON.

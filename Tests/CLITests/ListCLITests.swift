@@ -43,6 +43,20 @@ struct ListCLITests {
         #expect(marked.replacingOccurrences(of: line + "\n", with: "") == plain)
     }
 
+    /// --owners in -vmm records: tags of pcihide's own after lspci's, for hidden devices only;
+    /// the rest of each record is lspci's.
+    @Test func ownersInMachineRecordsAreTags() throws {
+        let cli = try treeCLI()
+        try cli.run(["hide", "01:00.0"])
+        try cli.run(["domain", "start", "3", "--name", "web"])
+        let plain = try cli.run(["list", "-vmm", "-s", "01:00.0"])
+        let owned = try cli.run(["list", "-vmm", "--owners", "-s", "01:00.0"])
+        #expect(owned.status == 0)
+        #expect(owned.stdout == plain.stdout.dropLast() + "Hidden:\t0000:01:00.0\nOwner:\tdomain 3 (web)\nInEffect:\tno (no driver has it)\n\n", "\(owned.stdout)")
+        let other = try cli.run(["list", "-vmm", "--owners", "-s", "00:00.0"])
+        #expect(other.stdout == (try cli.run(["list", "-vmm", "-s", "00:00.0"])).stdout)
+    }
+
     @Test func jsonHasTheDocumentedFields() throws {
         let cli = try treeCLI()
         try cli.run(["hide", "01:00.0"])

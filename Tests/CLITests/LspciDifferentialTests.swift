@@ -15,6 +15,9 @@ struct LspciDifferentialTests {
         // The verbose listing: header registers, regions, capability lines, kernel driver.
         ["-v"], ["-v", "-n"], ["-vnn"], ["-v", "-k"], ["-v", "-D"], ["-v", "-x"], ["-v", "-xxx"], ["-vxxxx"],
         ["-v", "-s", "01:"], ["-v", "-d", "8086:"], ["-vs01:00"], ["-vd8086:"],
+        // lspci -vmm: one Tag:\tvalue line each, records apart.
+        ["-vmm"], ["-vmmm"], ["-vm"], ["-vmm", "-k"], ["-vmm", "-nn"], ["-vmmnnk"], ["-vmmm", "-k", "-nn"], ["-vmm", "-x"], ["-vmm", "-D"],
+        ["-vmms01:"],
     ]
 
     /// Generated once per run: two trees and a dump of one of them.
@@ -88,14 +91,14 @@ struct LspciDifferentialTests {
     }
 
     @Test("this machine", .enabled(if: haveLspci && FileManager.default.fileExists(atPath: "/sys/bus/pci/devices")),
-          arguments: [[], ["-n"], ["-nn"], ["-D"], ["-k"], ["-mm"], ["-t"], ["-x"], ["-v"], ["-vnnk"], ["-v", "-xxx"]])
+          arguments: [[], ["-n"], ["-nn"], ["-D"], ["-k"], ["-mm"], ["-t"], ["-x"], ["-v"], ["-vnnk"], ["-v", "-xxx"], ["-vmm"], ["-vmmk"], ["-vmmmnn"]])
     func liveMachine(_ options: [String]) {
         compare(pcihide: [], lspci: [], options)
     }
 
     /// A user reads 64 bytes of each config space: capabilities past them are `<access denied>`.
     @Test("this machine as a user", .enabled(if: haveLspci && FileManager.default.fileExists(atPath: "/sys/bus/pci/devices") && getuid() == 0),
-          arguments: [["-v"], ["-vk"], ["-x"]])
+          arguments: [["-v"], ["-vk"], ["-x"], ["-vmmk"]])
     func liveMachineAsUser(_ options: [String]) throws {
         let cli = try CLI()
         var env = cli.environment
