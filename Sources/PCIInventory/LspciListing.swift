@@ -19,11 +19,16 @@ public struct ListingOptions: Equatable, Sendable {
     public var hex = 0
     /// `-v` count: 1 the verbose body with each capability's first line.
     public var verbose = 0
+    /// `-P` count: 1 the path of device and function numbers through the bridges, 2 with buses.
+    public var path = 0
     public init() {}
+
+    /// The bridge topology is needed (lspci's need_topology): the tree, and the path of -P.
+    public var needsTopology: Bool { tree || path > 0 }
 
     /// The listing shows no more of a device than address, ids, class and revision (lspci's
     /// one-line form, with or without -n, -nn, -D): config bytes, subsystem and drivers are not needed.
-    public var showsIdentityOnly: Bool { !kernel && machine == 0 && !tree && hex == 0 && verbose == 0 }
+    public var showsIdentityOnly: Bool { !kernel && machine == 0 && !tree && hex == 0 && verbose == 0 && path == 0 }
 }
 
 /// Renders an inventory as lspci (pciutils 3.9) prints it: show_terse, show_machine,
@@ -55,6 +60,9 @@ public struct LspciListing {
 
     var optDomains: Int { options.domains ? 2 : (inventory.anyDomain ? 1 : 0) }
 
+    /// For -P: the bridge above each device, as ls-tree.c's grow_tree places it.
+    var pathParents: [ObjectIdentifier: PCIDevice] = [:]
+
     /// The devices lspci would show (the filter applied).
     public var shownDevices: [PCIDevice] {
         inventory.devices.filter(selects)
@@ -67,7 +75,9 @@ public struct LspciListing {
             Tree(listing: self).render(into: &out)
             return out
         }
-        for d in shownDevices { device(d, into: &out) }
+        var listing = self
+        if options.path > 0 { listing.pathParents = Tree(listing: self).parents.map }
+        for d in shownDevices { listing.device(d, into: &out) }
         return out
     }
 
@@ -75,6 +85,17 @@ public struct LspciListing {
         let a = d.address
         let showDomain = options.machine == 0 ? optDomains > 0 : (a.domain != 0 || optDomains >= 2)
         if showDomain { out += hex(a.domain, 4) + ":" }
+        slotPath(d, into: &out)
+    }
+
+    /// lspci's show_slot_path: with -P the bridges' device and function numbers lead to the device.
+    func slotPath(_ d: PCIDevice, into out: inout String) {
+        let a = d.address
+        if options.path > 0, let bridge = pathParents[ObjectIdentifier(d)] {
+            slotPath(bridge, into: &out)
+            out += "/" + (options.path > 1 ? hex(a.bus, 2) + ":" : "") + hex(a.device, 2) + "." + String(a.function)
+            return
+        }
         out += hex(a.bus, 2) + ":" + hex(a.device, 2) + "." + String(a.function)
     }
 

@@ -24,8 +24,12 @@ struct Tree {
         }
     }
 
+    /// Each device's bridge (its bus's parent bridge's device), for -P.
+    final class Parents { var map: [ObjectIdentifier: PCIDevice] = [:] }
+
     let listing: LspciListing
     let host = Bridge()
+    let parents = Parents()
     /// Every bridge after the host bridge, in the order lspci chains them.
     var chain: [Bridge] = []
     var bridgeOf: [ObjectIdentifier: Bridge] = [:]
@@ -71,6 +75,7 @@ struct Tree {
             bus = newBus(b, domain, busNo)
         }
         bus!.devices.append(d)
+        if let parent = bus!.parent?.device { parents.map[ObjectIdentifier(d)] = parent }
     }
 
     mutating func grow() {

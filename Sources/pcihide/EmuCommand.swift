@@ -246,7 +246,7 @@ struct EmuLspci: ParsableCommand {
             defer { TemporaryFile.remove(path) }
             let filter = try flags.filter()
             let inventory = try Inventory(source: .dump(path), idsFile: guest.inventoryOptions.idsFile,
-                                          numericIds: flags.options.numeric, topology: flags.options.tree)
+                                          numericIds: flags.options.numeric, topology: flags.options.needsTopology)
             let listing = LspciListing(inventory: inventory, options: flags.options, filter: filter.isEmpty ? nil : filter)
             writeStandardOutput(listing.render())
         }

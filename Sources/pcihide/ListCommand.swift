@@ -44,6 +44,9 @@ struct ListingFlags: ParsableArguments {
     @Flag(name: .customShort("x"), help: "Hex dump of the config space header (-xxx: 256 bytes, -xxxx: 4096).")
     var hexDump: Int
 
+    @Flag(name: .customShort("P"), help: "Show each device's path through the bridges (-PP: with bus numbers).")
+    var path: Int
+
     @Option(name: .customShort("s"), help: ArgumentHelp("Only devices in these slots: [[[[<domain>]:]<bus>]:][<device>][.[<func>]].", valueName: "slot"), completion: .presentDevices)
     var slot: String?
 
@@ -59,6 +62,7 @@ struct ListingFlags: ParsableArguments {
         o.machine = machine
         o.tree = tree
         o.hex = hexDump
+        o.path = path
         return o
     }
 
@@ -69,12 +73,12 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List PCI devices exactly as lspci does, plus which are hidden.",
         discussion: """
-            With the options lspci shares (-n, -nn, -D, -k, -m, -mm, -t, -v, -vmm, -vmmm, -x, -xxx, -xxxx, -s, -d, \
+            With the options lspci shares (-n, -nn, -D, -k, -m, -mm, -t, -v, -vmm, -vmmm, -P, -PP, -x, -xxx, -xxxx, -s, -d, \
             -i, -F), grouped and with values attached as getopt allows (-vs01:00), the output is byte for byte \
             lspci's. --owners (a line of its own with -v; Hidden:, Owner: and InEffect: tags with -vmm), \
             --hidden and --json add pcihide's view. lspci's -q, -Q, -M, -H, -A, -O, -G and -p are refused with \
-            the reason (network queries, direct hardware access, other access methods); -vv, -vvv, -tv, -b and \
-            -P are not offered yet.
+            the reason (network queries, direct hardware access, other access methods); -vv, -vvv, -tv and -b \
+            are not offered yet.
             """
     )
 
@@ -148,7 +152,7 @@ struct ListRequest: Equatable {
         // listings work without one (and cost nothing extra).
         let state: PCIHideState? = owners || hidden || json ? try StateStore(option: self.state, host: host).load() : nil
         let inventory = try Inventory(source: InventorySource(sysfs: sysfs, dumpFile: dumpFile, host: host), idsFile: idsFile,
-                                      numericIds: json ? 0 : numeric, topology: tree, filter: filter.isEmpty ? nil : filter,
+                                      numericIds: json ? 0 : numeric, topology: options.needsTopology, filter: filter.isEmpty ? nil : filter,
                                       identityOnly: !json && options.showsIdentityOnly)
         if inventory.devices.isEmpty && filter.isEmpty {
             // lspci prints nothing here; say why, so an empty tree is not mistaken for "no match".
@@ -211,6 +215,7 @@ struct ListRequest: Equatable {
                     case UInt8(ascii: "k"): guard once("-k") else { return nil }; r.options.kernel = true
                     case UInt8(ascii: "t"): guard once("-t") else { return nil }; r.options.tree = true
                     case UInt8(ascii: "v"): r.options.verbose += 1
+                    case UInt8(ascii: "P"): r.options.path += 1
                     default: return nil
                     }
                 }

@@ -54,8 +54,6 @@ extension LspciArguments {
                 why = "reads a modules.pcimap file; pcihide finds kernel modules through libkmod, as lspci does on current kernels"
             case "-b":
                 why = "(the bus-centric view) is not offered yet; use lspci -b"
-            case "-P":
-                why = "(the path through bridges) is not offered yet; use lspci -P"
             default: continue
             }
             return "lspci's option \(arg) \(why)"

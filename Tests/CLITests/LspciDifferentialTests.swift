@@ -18,6 +18,8 @@ struct LspciDifferentialTests {
         // lspci -vmm: one Tag:\tvalue line each, records apart.
         ["-vmm"], ["-vmmm"], ["-vm"], ["-vmm", "-k"], ["-vmm", "-nn"], ["-vmmnnk"], ["-vmmm", "-k", "-nn"], ["-vmm", "-x"], ["-vmm", "-D"],
         ["-vmms01:"],
+        // -P: the path through the bridges (-PP with buses), in every layout.
+        ["-P"], ["-PP"], ["-P", "-v"], ["-PP", "-vmm"], ["-P", "-mm"], ["-PPnn"], ["-P", "-s", "01:"], ["-PPD"], ["-P", "-t"],
     ]
 
     /// Generated once per run: two trees and a dump of one of them.
@@ -91,7 +93,7 @@ struct LspciDifferentialTests {
     }
 
     @Test("this machine", .enabled(if: haveLspci && FileManager.default.fileExists(atPath: "/sys/bus/pci/devices")),
-          arguments: [[], ["-n"], ["-nn"], ["-D"], ["-k"], ["-mm"], ["-t"], ["-x"], ["-v"], ["-vnnk"], ["-v", "-xxx"], ["-vmm"], ["-vmmk"], ["-vmmmnn"]])
+          arguments: [[], ["-n"], ["-nn"], ["-D"], ["-k"], ["-mm"], ["-t"], ["-x"], ["-v"], ["-vnnk"], ["-v", "-xxx"], ["-vmm"], ["-vmmk"], ["-vmmmnn"], ["-P"], ["-PPv"]])
     func liveMachine(_ options: [String]) {
         compare(pcihide: [], lspci: [], options)
     }
