@@ -185,6 +185,8 @@ struct Tree {
             showBridge(b, &line, p, &out)
             return
         }
+        // -tv: the vendor and device names after each device that is not a bridge.
+        if listing.options.verbose > 0 { p = put(&line, p, "  " + listing.inventory.vendorDeviceName(d, size: 256)) }  // ls-tree.c namebuf[256]
         printIt(&line, p, &out)
     }
 

@@ -20,6 +20,8 @@ struct LspciDifferentialTests {
         ["-vmms01:"],
         // -P: the path through the bridges (-PP with buses), in every layout.
         ["-P"], ["-PP"], ["-P", "-v"], ["-PP", "-vmm"], ["-P", "-mm"], ["-PPnn"], ["-P", "-s", "01:"], ["-PPD"], ["-P", "-t"],
+        // -tv: the tree with each device's names.
+        ["-tv"], ["-tvv"], ["-tv", "-nn"], ["-tvn"], ["-tv", "-s", "01:"], ["-tvPP"],
     ]
 
     /// Generated once per run: two trees and a dump of one of them.
@@ -93,7 +95,7 @@ struct LspciDifferentialTests {
     }
 
     @Test("this machine", .enabled(if: haveLspci && FileManager.default.fileExists(atPath: "/sys/bus/pci/devices")),
-          arguments: [[], ["-n"], ["-nn"], ["-D"], ["-k"], ["-mm"], ["-t"], ["-x"], ["-v"], ["-vnnk"], ["-v", "-xxx"], ["-vmm"], ["-vmmk"], ["-vmmmnn"], ["-P"], ["-PPv"]])
+          arguments: [[], ["-n"], ["-nn"], ["-D"], ["-k"], ["-mm"], ["-t"], ["-x"], ["-v"], ["-vnnk"], ["-v", "-xxx"], ["-vmm"], ["-vmmk"], ["-vmmmnn"], ["-P"], ["-PPv"], ["-tv"], ["-tvnn"]])
     func liveMachine(_ options: [String]) {
         compare(pcihide: [], lspci: [], options)
     }
