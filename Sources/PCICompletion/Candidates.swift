@@ -141,19 +141,19 @@ public enum Candidates {
 /// before building the argument parser, which costs more than reading a 4096-device tree; any
 /// other request falls through to ArgumentParser. A test checks this table against the scripts.
 public enum FastCompletion {
-    public enum Kind: Sendable { case devices, hidden, domains, runningDomains, startableDomains }
+    public enum Kind: Sendable { case devices, hidden, domains(Candidates.DomainSet) }
 
     public static let table: [String: Kind] = {
         var t: [String: Kind] = [
             "hide -- positional@0": .devices, "check -- positional@0": .devices, "list -- -s": .devices, "groups -- -s": .devices,
             "unhide -- positional@0": .hidden, "assign -- positional@0": .hidden,
             "release -- positional@0": .hidden, "policy -- positional@0": .hidden,
-            "assign -- --domain": .domains, "domain start -- positional@0": .startableDomains, "domain kill -- positional@0": .runningDomains,
+            "assign -- --domain": .domains(.known), "domain start -- positional@0": .domains(.startable), "domain kill -- positional@0": .domains(.running),
             "emu lspci -- -s": .devices,
-            "config -- --domain": .domains, "config -- --device": .devices,
+            "config -- --domain": .domains(.known), "config -- --device": .devices,
         ]
         for sub in ["read", "trace", "dump", "lspci", "proc-pci"] {
-            t["emu \(sub) -- --domain"] = .domains
+            t["emu \(sub) -- --domain"] = .domains(.known)
             t["emu \(sub) -- --device"] = .devices
         }
         return t
@@ -174,9 +174,7 @@ public enum FastCompletion {
         switch kind {
         case .devices: out = Candidates.devices(words, cword, prefix)
         case .hidden: out = Candidates.hidden(words, cword, prefix)
-        case .domains: out = Candidates.domains(words, cword, prefix)
-        case .runningDomains: out = Candidates.domains(words, cword, prefix, which: .running)
-        case .startableDomains: out = Candidates.domains(words, cword, prefix, which: .startable)
+        case .domains(let which): out = Candidates.domains(words, cword, prefix, which: which)
         }
         // zsh's script removes this pseudo-candidate; it lets empty candidates through (as ArgumentParser does).
         if Candidates.shell == "zsh" { out.append(" ") }

@@ -68,6 +68,23 @@ public enum GrubDefaultFile {
         /// Byte range within the assignment's content.
         var range: Range<Int>
         var text: String
+        /// Where the administrator finds it: `GRUB_CMDLINE_LINUX (line 6)`.
+        var place: String { "\(variable) (line \(assignment.line + 1))" }
+    }
+
+    /// The text of a token of an assignment's value.
+    static func tokenText(_ content: [UInt8], _ r: Range<Int>) -> String { String(decoding: content[r], as: UTF8.self) }
+
+    /// The hide tokens of `family` in every assignment of `variable`.
+    static func tokens(of family: Family, in variable: String, _ lines: [[UInt8]], path: String) throws(GrubFileError) -> [FoundToken] {
+        var out: [FoundToken] = []
+        for a in try find(variable, in: lines, path: path) {
+            let content = Array(lines[a.line][a.content])
+            for r in tokenRanges(content) where Family(token: Substring(tokenText(content, r))) == family {
+                out.append(FoundToken(variable: variable, assignment: a, range: r, text: tokenText(content, r)))
+            }
+        }
+        return out
     }
 
     /// Returns the edited text (see `plan`).
@@ -104,40 +121,32 @@ public enum GrubDefaultFile {
 
         // Hide tokens of the family in the line's other variables.
         var foreign: [FoundToken] = []
-        for other in family.variables where other != variable {
-            for a in try find(other, in: lines, path: path) {
-                let content = Array(lines[a.line][a.content])
-                for r in tokenRanges(content) {
-                    let t = String(decoding: content[r], as: UTF8.self)
-                    if Family(token: Substring(t)) == family { foreign.append(FoundToken(variable: other, assignment: a, range: r, text: t)) }
-                }
-            }
-        }
+        for other in family.variables where other != variable { foreign += try tokens(of: family, in: other, lines, path: path) }
         var token = token
         var removals: [FoundToken] = []
         if let written = token, !foreign.isEmpty {
             if family == .vfioIds {
-                token = mergeIds(written, with: foreign.map { ($0.text, "\($0.variable) (line \($0.assignment.line + 1))") }, notes: &notes)
+                token = mergeIds(written, with: foreign, notes: &notes)
                 removals = foreign
             } else {
                 let ours = (try? SpecParser.parse(written))?.selections ?? []
-                var refused: [String] = []
+                var refused: [(token: FoundToken, why: String)] = []
                 for f in foreign {
                     guard let theirs = try? SpecParser.parse(f.text) else {
-                        refused.append("line \(f.assignment.line + 1) (\(f.variable)): \(f.text) does not parse as a hide list")
+                        refused.append((f, "line \(f.assignment.line + 1) (\(f.variable)): \(f.text) does not parse as a hide list"))
                         continue
                     }
                     let missing = theirs.selections.filter { s in !ours.contains { s.isCovered(by: $0) } }
                     if missing.isEmpty {
                         removals.append(f)
-                        notes.append("removed \(f.text) from \(f.variable) (line \(f.assignment.line + 1)): the token pcihide writes hides the same devices, and the kernel keeps only the last hide token on its line")
+                        notes.append("removed \(f.text) from \(f.place): the token pcihide writes hides the same devices, and the kernel keeps only the last hide token on its line")
                     } else {
-                        refused.append("line \(f.assignment.line + 1) (\(f.variable)): \(f.text) hides \(missing.map(\.shortDescription).joined(separator: ", ")), which pcihide's hidden set does not have")
+                        refused.append((f, "line \(f.assignment.line + 1) (\(f.variable)): \(f.text) hides \(missing.map(\.shortDescription).joined(separator: ", ")), which pcihide's hidden set does not have"))
                     }
                 }
-                if let first = foreign.first(where: { f in !removals.contains { $0.assignment.line == f.assignment.line && $0.range == f.range } }), !refused.isEmpty {
+                if let first = refused.first?.token {
                     throw GrubFileError(path: path, line: first.assignment.line + 1, column: first.assignment.content.lowerBound + first.range.lowerBound + 1,
-                                        reason: "another hide token is in effect on the same kernel line: " + refused.joined(separator: "; ") + ". The kernel keeps only the last hide token, so one list would silently stop working: record those devices with pcihide hide (the next edit then takes the token into pcihide's), or remove the token by hand")
+                                        reason: "another hide token is in effect on the same kernel line: " + refused.map(\.why).joined(separator: "; ") + ". The kernel keeps only the last hide token, so one list would silently stop working: record those devices with pcihide hide (the next edit then takes the token into pcihide's), or remove the token by hand")
                 }
             }
         }
@@ -174,14 +183,7 @@ public enum GrubDefaultFile {
         }
         // vfio-pci.ids the administrator wrote in pcihide's own variable are merged too.
         if family == .vfioIds, let written = token {
-            var existing: [(String, String)] = []
-            for a in assignments {
-                let content = Array(lines[a.line][a.content])
-                for r in tokenRanges(content) where Family(token: Substring(String(decoding: content[r], as: UTF8.self))) == .vfioIds {
-                    existing.append((String(decoding: content[r], as: UTF8.self), "\(variable) (line \(a.line + 1))"))
-                }
-            }
-            token = mergeIds(written, with: existing, notes: &notes)
+            token = mergeIds(written, with: try tokens(of: .vfioIds, in: variable, lines, path: path), notes: &notes)
         }
         var placed = false
         var deleted: Int?
@@ -191,7 +193,7 @@ public enum GrubDefaultFile {
             var content = before
             let tokens = tokenRanges(content)
             var insertion: Int?
-            for r in tokens.reversed() where Family(token: Substring(String(decoding: content[r], as: UTF8.self))) == family {
+            for r in tokens.reversed() where Family(token: Substring(tokenText(content, r))) == family {
                 let cut = widened(r, in: content)
                 content.removeSubrange(cut)
                 insertion = cut.lowerBound
@@ -231,10 +233,11 @@ public enum GrubDefaultFile {
     /// `vfio-pci.ids=` with pcihide's ids first and then every other id the file already names,
     /// each kept id said with where it came from: vfio-pci takes every card with an id, so an id
     /// the administrator wrote is theirs to remove.
-    static func mergeIds(_ token: String, with existing: [(token: String, place: String)], notes: inout [String]) -> String {
+    static func mergeIds(_ token: String, with existing: [FoundToken], notes: inout [String]) -> String {
         guard let eq = token.firstIndex(of: "=") else { return token }
         var ids = token[token.index(after: eq)...].split(separator: ",").map(String.init)
-        for (text, place) in existing {
+        for found in existing {
+            let text = found.text, place = found.place
             guard let e = text.firstIndex(of: "=") else { continue }
             for id in text[text.index(after: e)...].split(separator: ",").map({ String($0).lowercased() }) where !ids.contains(id) {
                 ids.append(id)

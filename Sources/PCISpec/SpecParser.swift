@@ -102,9 +102,7 @@ struct Parser {
         let c = s[i]
         if c >= 0x80 {
             // Name the whole character this byte starts, not its first byte.
-            var end = i + 1
-            while end < s.count && s[end] & 0xC0 == 0x80 && end - i < 4 { end += 1 }
-            if let scalar = String(validating: s[i..<end], as: UTF8.self)?.unicodeScalars.first {
+            if let scalar = String(validating: s[i..<i + characterLength(at: i)], as: UTF8.self)?.unicodeScalars.first {
                 return describeNonASCII(scalar)
             }
             return "byte 0x" + hex(c, 2) + " (not valid UTF-8)"
@@ -207,14 +205,7 @@ struct Parser {
     /// One hex field; returns its value, checking the range and naming the field.
     func field(_ r: Range<Int>, _ name: String, max: UInt32, width: Int, next: String, hexPrefix: HexPrefix = .refused) throws(SpecError) -> UInt32 {
         if r.isEmpty { throw fail(r.lowerBound, 1, "missing \(name) number before \(next)") }
-        var r = r
-        if r.count > 2 && s[r.lowerBound] == UInt8(ascii: "0") && (s[r.lowerBound + 1] | 0x20) == UInt8(ascii: "x") {
-            switch hexPrefix {
-            case .accepted: r = r.lowerBound + 2..<r.upperBound   // xl reads these numbers with %x, which takes 0x
-            case .refused:
-                throw fail(r.lowerBound, 2, "the \(name) number is hexadecimal already: drop the '\(text(r.lowerBound..<r.lowerBound + 2))' (write \(text(r.lowerBound + 2..<r.upperBound)))")
-            }
-        }
+        let r = try skippingHexPrefix(r, name, hexPrefix, showing: true)
         for i in r where hexDigitValue(s[i]) == nil {
             if s[i] == UInt8(ascii: "*") {
                 // A '*' among digits stands for a digit, which no form has: say what it can be.
@@ -230,6 +221,19 @@ struct Parser {
             throw fail(r.lowerBound, r.count, "\(name) \(shown) is out of range \(hex(0, width))-\(hex(max, width))")
         }
         return v
+    }
+
+    /// `r` without a leading `0x` where `hexPrefix` accepts one (xl reads these numbers with `%x`,
+    /// which takes it); where it does not, the error names the prefix (and, `showing`, the number
+    /// to write instead). A lone `0x` is left for the digit check to name.
+    func skippingHexPrefix(_ r: Range<Int>, _ name: String, _ hexPrefix: HexPrefix, showing: Bool) throws(SpecError) -> Range<Int> {
+        guard r.count > 2, s[r.lowerBound] == UInt8(ascii: "0"), s[r.lowerBound + 1] | 0x20 == UInt8(ascii: "x") else { return r }
+        let digits = r.lowerBound + 2..<r.upperBound
+        guard hexPrefix == .accepted else {
+            throw fail(r.lowerBound, 2, "the \(name) number is hexadecimal already: drop the '\(text(r.lowerBound..<digits.lowerBound))'"
+                       + (showing ? " (write \(text(digits)))" : ""))
+        }
+        return digits
     }
 
     /// `[DDDD:]BB:DD.F` with the wildcards `rule` allows, filling exactly `r`.
@@ -280,13 +284,7 @@ struct Parser {
             }
         } else {
             if slotWild { throw fail(fStart, r.upperBound - fStart, "a wildcard device needs a wildcard function: write *.*") }
-            var fStart = fStart
-            if fStart + 2 < r.upperBound && s[fStart] == UInt8(ascii: "0") && (s[fStart + 1] | 0x20) == UInt8(ascii: "x") {
-                guard hexPrefix == .accepted else {
-                    throw fail(fStart, 2, "the function number is hexadecimal already: drop the '\(text(fStart..<fStart + 2))'")
-                }
-                fStart += 2
-            }
+            let fStart = try skippingHexPrefix(fStart..<r.upperBound, "function", hexPrefix, showing: false).lowerBound
             var fEnd = fStart
             while fEnd < r.upperBound && hexDigitValue(s[fEnd]) != nil { fEnd += 1 }
             if fEnd == fStart { throw fail(fStart, characterLength(at: fStart), "\(describe(fStart)) is not a function number (0-7)") }

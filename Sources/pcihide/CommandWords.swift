@@ -28,14 +28,7 @@ enum CommandWords {
             var good = 0
             var iterator = bytes.makeIterator()
             var decoder = UTF8()
-            var offset = 0
-            loop: while true {
-                switch decoder.decode(&iterator) {
-                case .scalarValue(let v): offset += UTF8.width(v); good = offset
-                case .emptyInput: break loop
-                case .error: break loop
-                }
-            }
+            while case .scalarValue(let v) = decoder.decode(&iterator) { good += UTF8.width(v) }
             let column = String(decoding: bytes[0..<good], as: UTF8.self).unicodeScalars.count + 1
             let shown = String(decoding: bytes, as: UTF8.self)
             return "argument \(n) ('\(shown)') is not valid UTF-8: byte 0x\(hex(bytes[good], 2)) at column \(column); retype it (a spec, a name and a path are plain text)"

@@ -146,7 +146,7 @@ struct ListRequest: Equatable {
         try checkSupported()
         let host = try HostRoot.resolve(option: root)
         let filter = try PCIFilter(slot: slot, id: ids)
-        let numeric = options.numeric, tree = options.tree
+        let numeric = options.numeric
         // The state is read only when pcihide's own additions need it, so that plain
         // listings work without one (and cost nothing extra).
         let state: PCIHideState? = owners || hidden || json ? try StateStore(option: self.state, host: host).load() : nil
@@ -231,16 +231,22 @@ enum DeviceAnnotation {
     /// has the device: it is recorded, but not handed to the passthrough driver yet.
     static func suffix(for address: PCIAddress, in state: PCIHideState, driver: String?) -> String? {
         guard let e = state.entry(hiding: address) else { return nil }
-        let effect = driver.map(HostNames.passthroughDrivers.contains) == true ? "" : "; not in effect (" + (driver.map { "\($0) has it" } ?? "no driver has it") + ")"
+        let effect = holder(driver).map { "; not in effect (" + $0 + ")" } ?? ""
         return " [hidden, " + Ownership.ownerText(e, in: state) + effect + "]"
     }
 
     /// `--owners` in a `-vmm` record: tags of pcihide's own after lspci's, for hidden devices.
     static func machineTags(for address: PCIAddress, in state: PCIHideState, driver: String?) -> [(String, String)] {
         guard let e = state.entry(hiding: address) else { return [] }
-        let inEffect = driver.map(HostNames.passthroughDrivers.contains) == true
         return [("Hidden", e.selection.description), ("Owner", Ownership.ownerText(e, in: state)),
-                ("InEffect", inEffect ? "yes" : "no (" + (driver.map { "\($0) has it" } ?? "no driver has it") + ")")]
+                ("InEffect", holder(driver).map { "no (" + $0 + ")" } ?? "yes")]
+    }
+
+    /// Who keeps a hidden device from being in effect: nil when a passthrough driver has it,
+    /// else `nouveau has it` or `no driver has it`.
+    static func holder(_ driver: String?) -> String? {
+        guard let driver else { return "no driver has it" }
+        return HostNames.passthroughDrivers.contains(driver) ? nil : driver + " has it"
     }
 
     /// The capability decoder's fields as this program's JSON.
@@ -273,7 +279,7 @@ enum DeviceAnnotation {
                 ("iommuGroup", JSONDocument.group(d.iommuGroup)),
                 ("hidden", .bool(entry != nil)),
             ] + JSONDocument.ledger(entry, in: state) + [
-                ("inEffect", entry == nil ? .null : .bool(d.driver.map(HostNames.passthroughDrivers.contains) == true)),
+                ("inEffect", entry == nil ? .null : .bool(holder(d.driver) == nil)),
                 ("capabilities", json(PassthroughFeatures(d.describe()).fields)),
             ])
         })

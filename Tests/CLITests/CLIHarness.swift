@@ -97,7 +97,7 @@ enum CLIGolden {
 func jsonItems(_ text: String) throws -> [[String: Any]] {
     guard let document = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
           document["schemaVersion"] as? Int == 1,
-          let list = document.values.compactMap({ $0 as? [[String: Any]] }).first ?? (document.values.contains { ($0 as? [Any])?.isEmpty == true } ? [] : nil)
+          let list = document.values.compactMap({ $0 as? [[String: Any]] }).first
     else { throw JSONDocumentError(text: text) }
     return list
 }
