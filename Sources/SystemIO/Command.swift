@@ -7,8 +7,9 @@ import PCIModel
 /// `xl pci-assignable-list`). Standard error passes through to the user.
 public enum Command {
     /// Starts a program found on PATH with its standard output on a pipe: its pid and the
-    /// pipe's reading end (the caller closes it and waits for the pid).
-    static func spawn(_ arguments: [String]) throws(Failure) -> (pid_t, Int32) {
+    /// pipe's reading end (the caller closes it and waits for the pid). With `ownGroup` the
+    /// program leads a process group of its own, so that ending it ends whatever it started too.
+    static func spawn(_ arguments: [String], ownGroup: Bool = false) throws(Failure) -> (pid_t, Int32) {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw Failure(.ioError, "cannot run \(arguments[0]): pipe: \(Files.errorText(errno))") }
         var actions = posix_spawn_file_actions_t()
@@ -19,8 +20,15 @@ public enum Command {
         posix_spawn_file_actions_addclose(&actions, fds[1])
         var cArgs: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        if ownGroup {
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+            posix_spawnattr_setpgroup(&attributes, 0)
+        }
         var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, arguments[0], &actions, nil, &cArgs, environ)
+        let rc = posix_spawnp(&pid, arguments[0], &actions, &attributes, &cArgs, environ)
         close(fds[1])
         if rc != 0 {
             close(fds[0])
@@ -70,7 +78,9 @@ extension Command {
     /// --loop`) and hands each line of its standard output to `onLine` as it comes. Returns when
     /// the program ends (its exit status) or a stop was requested (nil; the program is ended).
     public static func follow(_ arguments: [String], onLine: (String) throws -> Void) throws -> Int32? {
-        let (pid, output) = try spawn(arguments)
+        // Its own process group: an event stream run through a wrapper script (a shell whose
+        // child does the waiting) must not leave that child behind, holding our standard error.
+        let (pid, output) = try spawn(arguments, ownGroup: true)
         defer { close(output) }
         var pending: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 4096)
@@ -94,7 +104,7 @@ extension Command {
             }
             if stopped { break }
         }
-        if stopped { kill(pid, SIGTERM) }
+        if stopped { kill(-pid, SIGTERM) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return stopped ? nil : (status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))

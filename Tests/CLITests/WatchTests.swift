@@ -105,7 +105,9 @@ struct WatchTests {
     @Test func sigtermStopsItCleanly() throws {
         let w = try Self.world(events: "start 1 web\nhang\n")
         let child = try Child.start(CLI.binary, ["watch", "--toolstack", "xl"], environment: w.cli.environment)
-        for _ in 0..<100 where !(w.cli.file(w.cli.statePath + ".history") ?? "").contains("domain-start 1") { usleep(100_000) }
+        // Stop it while the event stream's shell waits on a child of its own (`sleep`): ending
+        // only the shell would leave that child holding the watcher's standard error.
+        for _ in 0..<100 where !w.calls().contains("hanging") { usleep(100_000) }
         child.send(SIGTERM)
         let outcome = child.finish(timeout: 30)
         #expect(outcome.status == 0, "\(String(decoding: outcome.stderr, as: UTF8.self))")

@@ -25,7 +25,7 @@ play() {
                   $emit stop "$a" "$name"; wait_for "domain-kill $a" ;;
             both) echo "$a $b" >> "$W/domains"; echo "$c $d" >> "$W/domains"; $emit start "$a" "$b"
                   wait_for "domain-start $a"; wait_for "domain-start $c" ;;
-            hang) sleep 60 ;;
+            hang) log "hanging"; sleep 60 ;;
         esac
     done < "$W/events"
 }
