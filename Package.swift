@@ -85,6 +85,7 @@ if Context.environment["PCIHIDE_FUZZ"] == "1" {
         .executableTarget(name: "StateFuzz", dependencies: ["PCIState"], path: "Fuzz/StateFuzz", exclude: ["seeds"], swiftSettings: flags),
         .executableTarget(name: "TraceFuzz", dependencies: ["PCIEmulation"], path: "Fuzz/TraceFuzz", exclude: ["seeds"], swiftSettings: flags),
         .executableTarget(name: "PersistFuzz", dependencies: ["PCIPersistence", "PCISpec"], path: "Fuzz/PersistFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .executableTarget(name: "CapabilityFuzz", dependencies: ["PCICapabilities"], path: "Fuzz/CapabilityFuzz", exclude: ["seeds"], swiftSettings: flags),
         .executableTarget(name: "DumpFuzz", dependencies: ["PCIInventory", "PCIModel", "CPCIShim", "CLibPCI"], path: "Fuzz/DumpFuzz", exclude: ["seeds"], swiftSettings: flags),
     ]
 }

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-1000000}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(SpecFuzz StateFuzz DumpFuzz TraceFuzz PersistFuzz)
+[ ${#targets[@]} -gt 0 ] || targets=(SpecFuzz StateFuzz DumpFuzz TraceFuzz PersistFuzz CapabilityFuzz)
 export PCIHIDE_FUZZ=1
 # Swift's own crash reporter trips over ASan's stack poisoning; libFuzzer reports crashes itself.
 export SWIFT_BACKTRACE=enable=no
@@ -19,7 +19,9 @@ for t in "${targets[@]}"; do
     seeds="Fuzz/$t/seeds"
     echo "== $t: $runs runs" >&2
     mkdir -p .build-fuzz/artifacts
-    ".build-fuzz/debug/$t" -runs="$runs" -max_len=256 -artifact_prefix=".build-fuzz/artifacts/$t-" -print_final_stats=1 "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) > ".build-fuzz/$t.log" 2>&1 \
+    # A config space is up to 4096 bytes; the other inputs are short.
+    max_len=256; [ "$t" = CapabilityFuzz ] && max_len=4400
+    ".build-fuzz/debug/$t" -runs="$runs" -max_len=$max_len -artifact_prefix=".build-fuzz/artifacts/$t-" -print_final_stats=1 "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) > ".build-fuzz/$t.log" 2>&1 \
         || failed+=("$t")
     grep -E 'Precondition|Fatal error|ERROR|artifact|number_of_executed_units' ".build-fuzz/$t.log" >&2 || true
 done

@@ -24,6 +24,9 @@ public struct PlatformFacts: Equatable, Sendable {
     public var iommuGroup: String?
     public var physicalSlot: String?
     public var deviceTreeNode: String?
+    /// The `vpd` file's bytes (read only for -vv of a device with the VPD capability); nil when
+    /// the source has none, as a dump, which lspci shows as "Not readable".
+    public var vpd: [UInt8]?
     public init() {}
 }
 
@@ -42,9 +45,15 @@ public struct DeviceDescription: Equatable, Sendable {
     public var platform: PlatformFacts
     /// libpci's class (base class and subclass), from sysfs or the config bytes.
     public var classCode: UInt16
+    /// The device and function numbers: lspci skips an endpoint's Link Capabilities 2 unless it
+    /// is device 0 function 0 (the register was reserved before PCIe 3.0).
+    public var deviceNumber: Int
+    public var function: Int
 
-    public init(config: ConfigSpace, platform: PlatformFacts = PlatformFacts(), classCode: UInt16? = nil) {
+    public init(config: ConfigSpace, platform: PlatformFacts = PlatformFacts(), classCode: UInt16? = nil, deviceNumber: Int = 0, function: Int = 0) {
         self.config = config
+        self.deviceNumber = deviceNumber
+        self.function = function
         self.capabilities = config.count >= 64 ? CapabilityChain(config) : CapabilityChain(ConfigSpace([]))
         self.platform = platform
         self.classCode = classCode ?? (UInt16(config.byte(0x0b)) << 8 | UInt16(config.byte(0x0a)))

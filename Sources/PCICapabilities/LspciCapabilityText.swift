@@ -1,7 +1,8 @@
 import PCIModel
 
 /// The capability lines of lspci's verbose listing (ls-caps.c, ls-caps-vendor.c, ls-ecaps.c):
-/// at -v each capability's first line.
+/// each capability's first line, and at -vv its detail (LspciCapabilityDetail, LspciExpressText,
+/// LspciExtendedDetail).
 extension LspciVerboseText {
     func capabilities(_ d: DeviceDescription, vendorID: UInt16, deviceID: UInt16, into out: inout String) {
         let c = d.config
@@ -15,26 +16,17 @@ extension LspciVerboseText {
             let cap = e.flags, at = e.offset
             switch e.id {
             case CapabilityID.null: out += "Null\n"
-            case CapabilityID.powerManagement: out += "Power Management version \(cap & 0x7)\n"
-            case CapabilityID.agp: out += "AGP version \(String((cap >> 4) & 0xf, radix: 16)).\(String(cap & 0xf, radix: 16))\n"
-            case CapabilityID.vpd: out += "Vital Product Data\n"
+            case CapabilityID.powerManagement: powerManagement(c, at: at, cap: cap, into: &out)
+            case CapabilityID.agp: agp(c, at: at, cap: cap, into: &out)
+            case CapabilityID.vpd: vitalProductData(d.platform.vpd, into: &out)
             case CapabilityID.slotID:
                 let esr = cap & 0xff, chassis = cap >> 8
                 out += "Slot ID: \(esr & 0x1f) slots, First\(f(esr, 0x20)), chassis \(hex(chassis, 2))\n"
-            case CapabilityID.msi:
-                out += "MSI: Enable\(f(cap, 0x1)) Count=\(1 << ((cap & 0x70) >> 4))/\(1 << ((cap & 0xe) >> 1)) Maskable\(f(cap, 0x100)) 64bit\(f(cap, 0x80))\n"
+            case CapabilityID.msi: msi(c, at: at, cap: cap, into: &out)
             case CapabilityID.hotSwap: out += "CompactPCI hot-swap <?>\n"
-            case CapabilityID.pciX:
-                switch c.headerType {
-                case HeaderType.normal: out += "PCI-X non-bridge device\n"
-                case HeaderType.bridge: out += "PCI-X bridge device\n"
-                default: break
-                }
-            case CapabilityID.hyperTransport: out += Self.hyperTransport(cap) + "\n"
-            case CapabilityID.vendor:
-                out += "Vendor Specific Information: "
-                if let virtio = Self.virtio(c, at: at, cap: cap, vendorID: c.vendorID, deviceID: c.deviceID) { out += "VirtIO: \(virtio)\n" }
-                else { out += "Len=\(hex(cap & 0xff, 2)) <?>\n" }
+            case CapabilityID.pciX: pciX(c, at: at, into: &out)
+            case CapabilityID.hyperTransport: hyperTransport(c, at: at, cmd: cap, into: &out)
+            case CapabilityID.vendor: vendorSpecific(c, at: at, cap: cap, into: &out)
             case CapabilityID.debugPort: out += "Debug port: BAR=\(cap >> 13) offset=\(hex(cap & 0x1fff, 4))\n"
             case CapabilityID.centralResource: out += "CompactPCI central resource control <?>\n"
             case CapabilityID.hotPlug: out += "Hot-plug capable\n"
@@ -44,17 +36,11 @@ extension LspciVerboseText {
                 }
             case CapabilityID.agp3: out += "AGP3 <?>\n"
             case CapabilityID.secure: out += "Secure device <?>\n"
-            case CapabilityID.express: out += Self.expressLine(cap, verbose: verbose) + "\n"
-            case CapabilityID.msiX: out += "MSI-X: Enable\(f(cap, 0x8000)) Count=\((cap & 0x7ff) + 1) Masked\(f(cap, 0x4000))\n"
-            case CapabilityID.sata: out += "SATA HBA v\((cap >> 4) & 0xf).\(cap & 0xf)\n"
-            case CapabilityID.advancedFeatures: out += "PCI Advanced Features\n"
-            case CapabilityID.enhancedAllocation:
-                out += "Enhanced Allocation (EA): NumEntries=\(cap & 0x3f)"
-                if c.headerType == HeaderType.bridge {
-                    guard c.has(at + 4, 2) else { out += "\n"; continue }
-                    out += ", secondary=\(c.byte(at + 4)), subordinate=\(c.byte(at + 5))"
-                }
-                out += "\n"
+            case CapabilityID.express: express(d, at: at, cap: cap, into: &out)
+            case CapabilityID.msiX: msiX(c, at: at, cap: cap, into: &out)
+            case CapabilityID.sata: sata(c, at: at, cap: cap, into: &out)
+            case CapabilityID.advancedFeatures: advancedFeatures(c, at: at, into: &out)
+            case CapabilityID.enhancedAllocation: enhancedAllocation(c, at: at, cap: cap, into: &out)
             default:
                 out += "Capability ID \(Self.alternateHex(Int(e.id))) [\(hex(cap, 4))]\n"
             }
@@ -127,6 +113,7 @@ extension LspciVerboseText {
 
     func extendedCapabilities(_ d: DeviceDescription, _ list: [CapabilityChain.Entry], into out: inout String) {
         let c = d.config
+        let type = d.capabilities.expressType
         for e in list {
             out += "\tCapabilities: [\(hex(e.offset, 3))"
             if verbose > 1 { out += " v\(e.flags)" }
@@ -135,16 +122,16 @@ extension LspciVerboseText {
             let at = e.offset
             switch e.id {
             case ExtendedCapabilityID.null: out += "Null\n"
-            case ExtendedCapabilityID.aer: out += "Advanced Error Reporting\n"
-            case ExtendedCapabilityID.dpc: out += "Downstream Port Containment\n"
-            case ExtendedCapabilityID.vc, ExtendedCapabilityID.vc2: out += "Virtual Channel\n"
+            case ExtendedCapabilityID.aer: advancedErrorReporting(c, at: at, type: type, into: &out)
+            case ExtendedCapabilityID.dpc: downstreamPortContainment(c, at: at, into: &out)
+            case ExtendedCapabilityID.vc, ExtendedCapabilityID.vc2: virtualChannel(c, at: at, into: &out)
             case ExtendedCapabilityID.dsn:
                 // lspci prints nothing more (not even the newline) when the serial is unreadable.
                 if let serial = PassthroughFeatures.serialNumber(c, at: at) { out += "Device Serial Number " + serial + "\n" }
             case ExtendedCapabilityID.powerBudgeting: out += "Power Budgeting <?>\n"
-            case ExtendedCapabilityID.rcLink: out += "Root Complex Link\n"
+            case ExtendedCapabilityID.rcLink: rootComplexLink(c, at: at, into: &out)
             case ExtendedCapabilityID.rcInternalLink: out += "Root Complex Internal Link <?>\n"
-            case ExtendedCapabilityID.rcec: out += "Root Complex Event Collector Endpoint Association\n"
+            case ExtendedCapabilityID.rcec: rootComplexEventCollector(c, at: at, into: &out)
             case ExtendedCapabilityID.mfvc: out += "Multi-Function Virtual Channel <?>\n"
             case ExtendedCapabilityID.rcrb: out += "Root Complex Register Block <?>\n"
             case ExtendedCapabilityID.vendor:
@@ -153,41 +140,34 @@ extension LspciVerboseText {
                     let h = c.long(at + 4)
                     out += "ID=\(hex(h & 0xffff, 4)) Rev=\((h >> 16) & 0xf) Len=\(hex(h >> 20, 3)) <?>\n"
                 } else { out += "<unreadable>\n" }
-            case ExtendedCapabilityID.acs: out += "Access Control Services\n"
-            case ExtendedCapabilityID.ari: out += "Alternative Routing-ID Interpretation (ARI)\n"
-            case ExtendedCapabilityID.ats: out += "Address Translation Service (ATS)\n"
-            case ExtendedCapabilityID.sriov: out += "Single Root I/O Virtualization (SR-IOV)\n"
+            case ExtendedCapabilityID.acs: accessControlServices(c, at: at, into: &out)
+            case ExtendedCapabilityID.ari: alternativeRoutingID(c, at: at, into: &out)
+            case ExtendedCapabilityID.ats: addressTranslation(c, at: at, into: &out)
+            case ExtendedCapabilityID.sriov: singleRootIOV(c, at: at, into: &out)
             case ExtendedCapabilityID.mriov: out += "Multi-Root I/O Virtualization <?>\n"
-            case ExtendedCapabilityID.multicast: out += "Multicast\n"
-            case ExtendedCapabilityID.pri: out += "Page Request Interface (PRI)\n"
-            case ExtendedCapabilityID.resizableBAR: out += "Physical Resizable BAR\n"
+            case ExtendedCapabilityID.multicast: multicast(c, at: at, type: type, into: &out)
+            case ExtendedCapabilityID.pri: pageRequest(c, at: at, into: &out)
+            case ExtendedCapabilityID.resizableBAR: resizableBAR(c, at: at, virtual: false, into: &out)
             case ExtendedCapabilityID.dpa: out += "Dynamic Power Allocation <?>\n"
-            case ExtendedCapabilityID.tph: out += "Transaction Processing Hints\n"
-            case ExtendedCapabilityID.ltr: out += "Latency Tolerance Reporting\n"
-            case ExtendedCapabilityID.secondaryPCIe: out += "Secondary PCI Express\n"
+            case ExtendedCapabilityID.tph: processingHints(c, at: at, into: &out)
+            case ExtendedCapabilityID.ltr: latencyTolerance(c, at: at, into: &out)
+            case ExtendedCapabilityID.secondaryPCIe: secondaryExpress(c, at: at, into: &out)
             case ExtendedCapabilityID.pmux: out += "Protocol Multiplexing <?>\n"
-            case ExtendedCapabilityID.pasid: out += "Process Address Space ID (PASID)\n"
+            case ExtendedCapabilityID.pasid: processAddressSpaceID(c, at: at, into: &out)
             case ExtendedCapabilityID.lnr: out += "LN Requester <?>\n"
-            case ExtendedCapabilityID.l1pm: out += "L1 PM Substates\n"
-            case ExtendedCapabilityID.ptm: out += "Precision Time Measurement\n"
+            case ExtendedCapabilityID.l1pm: l1Substates(c, at: at, into: &out)
+            case ExtendedCapabilityID.ptm: precisionTime(c, at: at, into: &out)
             case ExtendedCapabilityID.mpcie: out += "PCI Express over M_PHY <?>\n"
             case ExtendedCapabilityID.frs: out += "FRS Queueing <?>\n"
             case ExtendedCapabilityID.rtr: out += "Readiness Time Reporting <?>\n"
-            case ExtendedCapabilityID.dvsec:
-                out += "Designated Vendor-Specific: "
-                guard c.has(at + 4, 8) else { out += "<unreadable>\n"; continue }
-                let h = c.long(at + 4)
-                let vendor = h & 0xffff, rev = (h >> 16) & 0xf, len = h >> 20
-                let id = c.long(at + 8) & 0xffff
-                out += "Vendor=\(hex(vendor, 4)) ID=\(hex(id, 4)) Rev=\(rev) Len=\(len)"
-                out += vendor == 0x1e98 && len >= 16 ? ": CXL\n" : " <?>\n"
-            case ExtendedCapabilityID.vfResizableBAR: out += "Virtual Resizable BAR\n"
+            case ExtendedCapabilityID.dvsec: designatedVendor(c, at: at, into: &out)
+            case ExtendedCapabilityID.vfResizableBAR: resizableBAR(c, at: at, virtual: true, into: &out)
             case ExtendedCapabilityID.dataLink: out += "Data Link Feature <?>\n"
             case ExtendedCapabilityID.gt16: out += "Physical Layer 16.0 GT/s <?>\n"
             case ExtendedCapabilityID.laneMargining: out += "Lane Margining at the Receiver <?>\n"
             case ExtendedCapabilityID.hierarchyID: out += "Hierarchy ID <?>\n"
             case ExtendedCapabilityID.npem: out += "Native PCIe Enclosure Management <?>\n"
-            case ExtendedCapabilityID.doe: out += "Data Object Exchange\n"
+            case ExtendedCapabilityID.doe: dataObjectExchange(c, at: at, into: &out)
             default: out += "Extended Capability ID \(Self.alternateHex(Int(e.id)))\n"
             }
         }

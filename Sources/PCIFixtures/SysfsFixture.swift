@@ -187,6 +187,26 @@ public struct SysfsFixture {
     }
 
     /// Writes the tree under `root` (which becomes a sysfs PCI root: `root/devices/…`).
+    /// A Vital Product Data image as cards carry it: the product name, read-only fields (text,
+    /// binary, a backslash and a control character, the checksum), a read-write area and the end
+    /// tag; `truncated` leaves the end tag out, as a card whose VPD runs off its EEPROM.
+    static func vitalProductData(truncated: Bool) -> [UInt8] {
+        var v: [UInt8] = []
+        func large(_ tag: UInt8, _ body: [UInt8]) { v += [tag, UInt8(body.count & 0xff), UInt8(body.count >> 8)] + body }
+        func field(_ id: String, _ body: [UInt8]) -> [UInt8] { Array(id.utf8) + [UInt8(body.count)] + body }
+        large(0x82, Array("Generated Adapter \\ 10GbE".utf8))
+        var readOnly = field("PN", Array("PH-0001\u{7}".utf8)) + field("SN", Array("SN12345\0".utf8))
+            + field("CP", [0x01, 0x10, 0x00, 0x02]) + field("V1", Array("vendor".utf8)) + field("ZZ", Array("x".utf8))
+            + Array("RV".utf8) + [3]
+        // The checksum byte makes every byte up to and including it sum to zero.
+        let partial = (v + [0x90, UInt8((readOnly.count + 3) & 0xff), UInt8((readOnly.count + 3) >> 8)] + readOnly).reduce(UInt8(0)) { $0 &+ $1 }
+        readOnly += [0 &- partial, 0, 0]
+        large(0x90, readOnly)
+        large(0x91, field("RW", [UInt8](repeating: 0, count: 5)))
+        if !truncated { v.append(0x78) }
+        return v
+    }
+
     public func write(to root: String) throws(Failure) {
         try Files.makeDirectories(root + "/devices")
         try Files.makeDirectories(root + "/drivers")
@@ -233,6 +253,7 @@ public struct SysfsFixture {
             }
             try attr("resource", resource)
             try attr("driver_override", "(null)\n")
+            if fn.capabilities == .legacy { try writeTestFile(dir + "/vpd", Self.vitalProductData(truncated: fn.address.function & 1 == 1)) }
             if let methods = fn.resetMethods { try attr("reset_method", methods.joined(separator: " ") + "\n") }
             if fn.bootVGA { try attr("boot_vga", "1\n") }
             if let drv = fn.driver {

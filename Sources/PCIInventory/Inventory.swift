@@ -453,7 +453,9 @@ extension PCIDevice {
     /// The device decoded for lspci's verbose listing and for every command that reads a
     /// capability: the config bytes the source gives (fetched as lspci fetches them: 256 bytes,
     /// then the extended space, each only when readable) and what libpci's fill_info adds.
-    public func describe() -> DeviceDescription {
+    /// `withVPD`: also read the Vital Product Data when the device has that capability (lspci
+    /// reads it only for -vv, and a device may take long to answer).
+    public func describe(withVPD: Bool = false) -> DeviceDescription {
         readAllReadableConfig()
         var err = [CChar](repeating: 0, count: 256)
         let wanted = PCI_FILL_IRQ | PCI_FILL_BASES | PCI_FILL_ROM_BASE | PCI_FILL_SIZES | PCI_FILL_PHYS_SLOT | PCI_FILL_NUMA_NODE
@@ -479,7 +481,27 @@ extension PCIDevice {
         facts.physicalSlot = d.phy_slot.map { String(cString: $0) }
         facts.iommuGroup = pci_get_string_property(handle, UInt32(PCI_FILL_IOMMU_GROUP)).map { String(cString: $0) }
         facts.deviceTreeNode = pci_get_string_property(handle, UInt32(PCI_FILL_DT_NODE)).map { String(cString: $0) }
-        return DeviceDescription(config: ConfigSpace(config), platform: facts, classCode: classId)
+        var description = DeviceDescription(config: ConfigSpace(config), platform: facts, classCode: classId,
+                                            deviceNumber: Int(address.device), function: Int(address.function))
+        if withVPD && description.capabilities.first(CapabilityID.vpd) != nil { description.platform.vpd = readVPD() }
+        return description
+    }
+
+    /// The VPD bytes libpci can read from the start (pci_read_vpd fails a read that ends past
+    /// what the device gives, so the length is found by halving); nil when none can be read.
+    func readVPD() -> [UInt8]? {
+        let limit = 0x8000
+        var buffer = [UInt8](repeating: 0, count: limit)
+        func readable(_ n: Int) -> Bool { buffer.withUnsafeMutableBufferPointer { pci_read_vpd(handle, 0, $0.baseAddress, Int32(n)) != 0 } }
+        if readable(limit) { return buffer }
+        guard readable(1) else { return nil }
+        var lo = 1, hi = limit
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if readable(mid) { lo = mid } else { hi = mid }
+        }
+        _ = readable(lo)
+        return Array(buffer[0..<lo])
     }
 }
 

@@ -106,7 +106,7 @@ public struct LspciListing {
             terse(d, into: &out)
             if options.verbose > 0 {
                 LspciVerboseText(verbose: options.verbose, names: inventory)
-                    .render(d.describe(), vendorID: d.vendorId, deviceID: d.deviceId, into: &out)
+                    .render(d.describe(withVPD: options.verbose > 1), vendorID: d.vendorId, deviceID: d.deviceId, into: &out)
             }
             if options.kernel || options.verbose > 0 { kernel(d, into: &out) }
             if options.verbose > 0, let extra = annotate(d) {

@@ -73,12 +73,11 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List PCI devices exactly as lspci does, plus which are hidden.",
         discussion: """
-            With the options lspci shares (-n, -nn, -D, -k, -m, -mm, -t, -tv, -v, -vmm, -vmmm, -P, -PP, -x, -xxx, -xxxx, -s, -d, \
+            With the options lspci shares (-n, -nn, -D, -k, -m, -mm, -t, -tv, -v, -vv, -vvv, -vmm, -vmmm, -P, -PP, -x, -xxx, -xxxx, -s, -d, \
             -i, -F), grouped and with values attached as getopt allows (-vs01:00), the output is byte for byte \
             lspci's. --owners (a line of its own with -v; Hidden:, Owner: and InEffect: tags with -vmm), \
             --hidden and --json add pcihide's view. lspci's -q, -Q, -M, -H, -A, -O, -G and -p are refused with \
-            the reason (network queries, direct hardware access, other access methods); -vv, -vvv (outside \
-            the tree) and -b are not offered yet.
+            the reason (network queries, direct hardware access, other access methods); -b is not offered yet.
             """
     )
 
@@ -131,7 +130,6 @@ struct ListRequest: Equatable {
     /// What the listing cannot do yet is said, never replaced by another form.
     func checkSupported() throws(Failure) {
         let v = options.verbose
-        if v > 1 && !options.tree { throw Failure(.usage, "list shows lspci's -v; -vv and -vvv (each capability decoded) are not offered yet: use lspci -\(String(repeating: "v", count: v))") }
         if v > 0 && json { throw Failure(.usage, "--json cannot show -v: its capability fields are in plain --json") }
         // JSON is one flat list of devices in pcihide's schema: lspci's other layouts are text.
         if json && options.tree { throw Failure(.usage, "--json is a flat list of devices and cannot draw -t's tree: use one or the other") }

@@ -22,6 +22,9 @@ struct LspciDifferentialTests {
         ["-P"], ["-PP"], ["-P", "-v"], ["-PP", "-vmm"], ["-P", "-mm"], ["-PPnn"], ["-P", "-s", "01:"], ["-PPD"], ["-P", "-t"],
         // -tv: the tree with each device's names.
         ["-tv"], ["-tvv"], ["-tv", "-nn"], ["-tvn"], ["-tv", "-s", "01:"], ["-tvPP"],
+        // -vv and -vvv: every capability's registers decoded (and VPD read from sysfs).
+        ["-vv"], ["-vvv"], ["-vv", "-n"], ["-vvnn"], ["-vv", "-k"], ["-vvv", "-D"], ["-vv", "-x"], ["-vvv", "-xxx"], ["-vvvxxxx"],
+        ["-vv", "-s", "01:"], ["-vvd8086:"], ["-vvnnk"], ["-vvvPP"],
     ]
 
     /// Generated once per run: two trees and a dump of one of them.
@@ -95,14 +98,15 @@ struct LspciDifferentialTests {
     }
 
     @Test("this machine", .enabled(if: haveLspci && FileManager.default.fileExists(atPath: "/sys/bus/pci/devices")),
-          arguments: [[], ["-n"], ["-nn"], ["-D"], ["-k"], ["-mm"], ["-t"], ["-x"], ["-v"], ["-vnnk"], ["-v", "-xxx"], ["-vmm"], ["-vmmk"], ["-vmmmnn"], ["-P"], ["-PPv"], ["-tv"], ["-tvnn"]])
+          arguments: [[], ["-n"], ["-nn"], ["-D"], ["-k"], ["-mm"], ["-t"], ["-x"], ["-v"], ["-vnnk"], ["-v", "-xxx"], ["-vmm"], ["-vmmk"], ["-vmmmnn"], ["-P"], ["-PPv"], ["-tv"], ["-tvnn"],
+                      ["-vv"], ["-vvv"], ["-vvnnk"], ["-vvvxxx"]])
     func liveMachine(_ options: [String]) {
         compare(pcihide: [], lspci: [], options)
     }
 
     /// A user reads 64 bytes of each config space: capabilities past them are `<access denied>`.
     @Test("this machine as a user", .enabled(if: haveLspci && FileManager.default.fileExists(atPath: "/sys/bus/pci/devices") && getuid() == 0),
-          arguments: [["-v"], ["-vk"], ["-x"], ["-vmmk"]])
+          arguments: [["-v"], ["-vk"], ["-x"], ["-vmmk"], ["-vv"], ["-vvv"], ["-vvnnk"]])
     func liveMachineAsUser(_ options: [String]) throws {
         let cli = try CLI()
         var env = cli.environment

@@ -1,0 +1,52 @@
+import PCICapabilities
+
+/// Names are not what this target tests: the subsystem line gets a fixed one.
+struct NoNames: DeviceNames {
+    func subsystemName(vendor: UInt16, device: UInt16, subvendor: UInt16, subdevice: UInt16) -> String { "Subsystem" }
+}
+
+/// libFuzzer entry: any bytes as a config space (the first byte picks how many of the rest are
+/// config and how many VPD, so short, 64-byte, 256-byte and extended spaces all come up), decoded
+/// and rendered as lspci -v, -vv and -vvv. Nothing may crash; every rendered line is one of the
+/// body's (tab-led, newline-ended), and -vv repeats each -v capability line it does not extend.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    guard size > 0 else { return 0 }
+    let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
+    let split = min(bytes.count, [64, 128, 256, 4096, bytes.count][Int(data[0]) % 5])
+    let config = Array(bytes[0..<split])
+    let vpd: [UInt8]? = data[0] & 0x80 != 0 ? Array(bytes[split...]) : nil
+    var platform = PlatformFacts()
+    platform.vpd = vpd
+    let description = DeviceDescription(config: ConfigSpace(config), platform: platform, deviceNumber: Int(data[0] >> 3) & 1)
+    var outputs: [String] = []
+    for verbose in 1...3 {
+        var out = ""
+        LspciVerboseText(verbose: verbose, names: NoNames()).render(description, vendorID: 0x8086, deviceID: 0x1229, into: &out)
+        precondition(out.isEmpty || out.hasSuffix("\n"), "a body that does not end its last line")
+        for line in out.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            precondition(line.hasPrefix("\t"), "a body line that does not start with a tab: \(line)")
+        }
+        outputs.append(out)
+    }
+    // The -v capability lines of the standard list appear unchanged at -vv (detail goes below them).
+    let plain = outputs[0].split(separator: "\n").filter { $0.hasPrefix("\tCapabilities: [") && $0.count > 19 && $0.dropFirst(17).first == "]" }
+    let detailed = Set(outputs[1].split(separator: "\n"))
+    for line in plain where !line.contains("Express") {
+        precondition(detailed.contains(line), "-vv lost the -v line \(line)")
+    }
+    return 0
+}
+
+// SwiftPM links an executable's entry point as `CapabilityFuzz_main`; hand control to libFuzzer's driver.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32) -> Int32
+
+@_cdecl("CapabilityFuzz_main")
+func fuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+}
