@@ -186,7 +186,7 @@ _pcihide() {
 
 _pcihide_list() {
     repeating_flags=(-n -m -x -P -v)
-    non_repeating_flags=(-D -k -t --owners --hidden --json --version -h --help)
+    non_repeating_flags=(-D -k -t -b --owners --hidden --json --version -h --help)
     repeating_options=()
     non_repeating_options=(-s -d --sysfs -F -i --root --state)
     __pcihide_offer_flags_options 0
@@ -983,7 +983,7 @@ _pcihide_emu_dump() {
 
 _pcihide_emu_lspci() {
     repeating_flags=(-n -m -x -P)
-    non_repeating_flags=(-D -k -t --version -h --help)
+    non_repeating_flags=(-D -k -t -b --version -h --help)
     repeating_options=(--device)
     non_repeating_options=(-s -d --domain --sysfs -F -i --root --state)
     __pcihide_offer_flags_options 0

@@ -23,7 +23,7 @@ function __pcihide_parse_tokens -S
         __pcihide_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'list'
-            __pcihide_parse_subcommand 0 'n' 'D' 'k' 'm' 't' 'x' 'P' 's=' 'd=' 'v' 'owners' 'hidden' 'json' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
+            __pcihide_parse_subcommand 0 'n' 'D' 'k' 'm' 't' 'x' 'P' 'b' 's=' 'd=' 'v' 'owners' 'hidden' 'json' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
         case 'hide'
             __pcihide_parse_subcommand -r 1 'grub' 'now' 'dry-run' 'driver=' 'force' 'group' 'one' 'remap' 'yes' 'style=' 'loader=' 'kernel=' 'append=' 'root=' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
         case 'unhide'
@@ -74,7 +74,7 @@ function __pcihide_parse_tokens -S
             case 'dump'
                 __pcihide_parse_subcommand 0 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
             case 'lspci'
-                __pcihide_parse_subcommand 0 'n' 'D' 'k' 'm' 't' 'x' 'P' 's=' 'd=' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 0 'n' 'D' 'k' 'm' 't' 'x' 'P' 'b' 's=' 'd=' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
             case 'proc-pci'
                 __pcihide_parse_subcommand 0 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
             end
@@ -164,6 +164,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" t' -s 't' -d 'Show the bus tree.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list"' -s 'x' -d 'Hex dump of the config space header (-xxx: 256 bytes, -xxxx: 4096).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list"' -s 'P' -d 'Show each device\'s path through the bridges (-PP: with bus numbers).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" b' -s 'b' -d 'Bus-centric view: ids, IRQs and addresses as the devices\' config space holds them, not the kernel\'s.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" s' -s 's' -rfka '(__pcihide_custom_completion ---completion list -- -s (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" s' -s 's' -d 'Only devices in these slots: [[[[<domain>]:]<bus>]:][<device>][.[<func>]].' -rf
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide list" d' -s 'd' -d 'Only devices with these ids: [<vendor>]:[<device>][:<class>].' -rfka ''
@@ -392,6 +393,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" t' -s 't' -d 'Show the bus tree.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci"' -s 'x' -d 'Hex dump of the config space header (-xxx: 256 bytes, -xxxx: 4096).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci"' -s 'P' -d 'Show each device\'s path through the bridges (-PP: with bus numbers).'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" b' -s 'b' -d 'Bus-centric view: ids, IRQs and addresses as the devices\' config space holds them, not the kernel\'s.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" s' -s 's' -rfka '(__pcihide_custom_completion ---completion emu lspci -- -s (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" s' -s 's' -d 'Only devices in these slots: [[[[<domain>]:]<bus>]:][<device>][.[<func>]].' -rf
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide emu lspci" d' -s 'd' -d 'Only devices with these ids: [<vendor>]:[<device>][:<class>].' -rfka ''

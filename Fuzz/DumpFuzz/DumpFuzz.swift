@@ -35,7 +35,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     precondition(fd >= 0, "no memory file")
     defer { close(fd) }
     var err = [CChar](repeating: 0, count: 512)
-    let acc = pcishim_open(nil, "/proc/self/fd/\(fd)", nil, 1, &err, err.count)
+    let acc = pcishim_open(nil, "/proc/self/fd/\(fd)", nil, 1, 0, &err, err.count)
     defer { pcishim_close(acc) }
     guard let acc else {
         precondition(ours == nil, "libpci refuses a dump pcihide accepts: \(String(cString: err))")

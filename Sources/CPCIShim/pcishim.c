@@ -42,7 +42,7 @@ static void copy_error(char *err, size_t errlen)
 }
 
 struct pci_access *pcishim_open(const char *sysfs_root, const char *dump_file, const char *ids_file,
-                                int numeric_ids, char *err, size_t errlen)
+                                int numeric_ids, int bus_centric, char *err, size_t errlen)
 {
     struct pci_access *acc = pci_alloc();
     if (!acc) {
@@ -53,6 +53,7 @@ struct pci_access *pcishim_open(const char *sysfs_root, const char *dump_file, c
     acc->warning = shim_quiet;
     acc->debug = shim_quiet;
     acc->numeric_ids = numeric_ids;
+    acc->buscentric = bus_centric;
     jmp_buf jump;
     jmp_buf *saved = pending_jump;
     pending_jump = &jump;

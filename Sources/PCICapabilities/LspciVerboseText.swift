@@ -6,8 +6,10 @@ import PCIModel
 public struct LspciVerboseText {
     public var verbose: Int
     public var names: DeviceNames
+    /// lspci -b: a header lspci does not know shows no regions (they would be the kernel's).
+    public var busCentric: Bool
 
-    public init(verbose: Int, names: DeviceNames) { self.verbose = verbose; self.names = names }
+    public init(verbose: Int, names: DeviceNames, busCentric: Bool = false) { self.verbose = verbose; self.names = names; self.busCentric = busCentric }
 
     static func flag(_ v: some BinaryInteger, _ bit: some BinaryInteger) -> Character { Int(v) & Int(bit) != 0 ? "+" : "-" }
 
@@ -299,6 +301,7 @@ public struct LspciVerboseText {
     }
 
     func unknownHeader(_ d: DeviceDescription, into out: inout String) {
+        if busCentric { return }
         let p = d.platform
         bases(d, count: 6, withoutConfig: true, into: &out)
         for i in 0..<4 where p.bridgeWindows[i].base != 0 {

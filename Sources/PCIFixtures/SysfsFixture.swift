@@ -60,7 +60,9 @@ public struct SysfsFixture {
             } else {
                 for (k, bar) in bars.prefix(6).enumerated() { put32(0x10 + 4 * k, bar.0) }
                 if let s = subsystem { put16(0x2c, s.vendor); put16(0x2e, s.device) }
-                c[0x3c] = UInt8(truncatingIfNeeded: irq); c[0x3d] = irq == 0 ? 0 : 1
+                // The kernel may route a function's interrupt elsewhere than the line firmware
+                // wrote (sysfs irq against config 0x3c): lspci -b shows the latter.
+                c[0x3c] = UInt8(truncatingIfNeeded: irq == 0 || address.function != 2 ? irq : irq + 100); c[0x3d] = irq == 0 ? 0 : 1
                 c[0x3e] = 8; c[0x3f] = 56
             }
             capabilities.write(into: &c, vendor: vendor)

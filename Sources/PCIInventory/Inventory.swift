@@ -191,8 +191,9 @@ public final class Inventory {
     /// `include` limits which devices are read (lspci reads only the filtered ones unless it needs
     /// the topology). `identityOnly`: the caller uses nothing but address, ids, class and
     /// revision (lspci's one-line listing), so sysfs functions are read by `SysfsIdentityReader`.
+    /// `busCentric`: lspci -b, everything as the config space holds it (libpci's buscentric mode).
     public init(source: InventorySource, idsFile: String? = nil, numericIds: Int = 0, topology: Bool = false,
-                filter: PCIFilter? = nil, identityOnly: Bool = false) throws {
+                filter: PCIFilter? = nil, identityOnly: Bool = false, busCentric: Bool = false) throws {
         self.source = source
         switch source {
         case .sysfs(let root):
@@ -214,12 +215,13 @@ public final class Inventory {
         var err = [CChar](repeating: 0, count: 512)
         let sysfs: String? = { if case .sysfs(let r) = source { return r }; return nil }()
         let dump: String? = { if case .dump(let d) = source { return d }; return nil }()
-        guard let acc = pcishim_open(sysfs, dump, idsFile, Int32(numericIds), &err, err.count) else {
+        guard let acc = pcishim_open(sysfs, dump, idsFile, Int32(numericIds), busCentric ? 1 : 0, &err, err.count) else {
             throw Failure(.noInput, "cannot read \(source.path): libpci: \(String(nulTerminated: err))")
         }
         access = acc
         var list: [PCIDevice] = []
-        let direct: SysfsIdentityReader? = identityOnly && !topology && sysfs != nil ? SysfsIdentityReader(root: sysfs!) : nil
+        // The direct reader reads the kernel's view (sysfs attributes), which -b does not show.
+        let direct: SysfsIdentityReader? = identityOnly && !topology && !busCentric && sysfs != nil ? SysfsIdentityReader(root: sysfs!) : nil
         var p = acc.pointee.devices
         while let dev = p {
             if dev.pointee.domain != 0 { anyDomain = true }

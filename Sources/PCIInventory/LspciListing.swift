@@ -21,6 +21,8 @@ public struct ListingOptions: Equatable, Sendable {
     public var verbose = 0
     /// `-P` count: 1 the path of device and function numbers through the bridges, 2 with buses.
     public var path = 0
+    /// `-b`: the bus-centric view (ids, IRQs and regions as the config space holds them).
+    public var busCentric = false
     public init() {}
 
     /// The bridge topology is needed (lspci's need_topology): the tree, and the path of -P.
@@ -105,7 +107,7 @@ public struct LspciListing {
         } else {
             terse(d, into: &out)
             if options.verbose > 0 {
-                LspciVerboseText(verbose: options.verbose, names: inventory)
+                LspciVerboseText(verbose: options.verbose, names: inventory, busCentric: options.busCentric)
                     .render(d.describe(withVPD: options.verbose > 1), vendorID: d.vendorId, deviceID: d.deviceId, into: &out)
             }
             if options.kernel || options.verbose > 0 { kernel(d, into: &out) }

@@ -47,6 +47,9 @@ struct ListingFlags: ParsableArguments {
     @Flag(name: .customShort("P"), help: "Show each device's path through the bridges (-PP: with bus numbers).")
     var path: Int
 
+    @Flag(name: .customShort("b"), help: "Bus-centric view: ids, IRQs and addresses as the devices' config space holds them, not the kernel's.")
+    var busCentric = false
+
     @Option(name: .customShort("s"), help: ArgumentHelp("Only devices in these slots: [[[[<domain>]:]<bus>]:][<device>][.[<func>]].", valueName: "slot"), completion: .presentDevices)
     var slot: String?
 
@@ -63,6 +66,7 @@ struct ListingFlags: ParsableArguments {
         o.tree = tree
         o.hex = hexDump
         o.path = path
+        o.busCentric = busCentric
         return o
     }
 
@@ -73,11 +77,11 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List PCI devices exactly as lspci does, plus which are hidden.",
         discussion: """
-            With the options lspci shares (-n, -nn, -D, -k, -m, -mm, -t, -tv, -v, -vv, -vvv, -vmm, -vmmm, -P, -PP, -x, -xxx, -xxxx, -s, -d, \
+            With the options lspci shares (-n, -nn, -D, -k, -m, -mm, -t, -tv, -v, -vv, -vvv, -vmm, -vmmm, -b, -P, -PP, -x, -xxx, -xxxx, -s, -d, \
             -i, -F), grouped and with values attached as getopt allows (-vs01:00), the output is byte for byte \
             lspci's. --owners (a line of its own with -v; Hidden:, Owner: and InEffect: tags with -vmm), \
             --hidden and --json add pcihide's view. lspci's -q, -Q, -M, -H, -A, -O, -G and -p are refused with \
-            the reason (network queries, direct hardware access, other access methods); -b is not offered yet.
+            the reason (network queries, direct hardware access, other access methods).
             """
     )
 
@@ -150,7 +154,7 @@ struct ListRequest: Equatable {
         let state: PCIHideState? = owners || hidden || json ? try StateStore(option: self.state, host: host).load() : nil
         let inventory = try Inventory(source: InventorySource(sysfs: sysfs, dumpFile: dumpFile, host: host), idsFile: idsFile,
                                       numericIds: json ? 0 : numeric, topology: options.needsTopology, filter: filter.isEmpty ? nil : filter,
-                                      identityOnly: !json && options.showsIdentityOnly)
+                                      identityOnly: !json && options.showsIdentityOnly, busCentric: options.busCentric)
         if inventory.devices.isEmpty && filter.isEmpty {
             // lspci prints nothing here; say why, so an empty tree is not mistaken for "no match".
             switch inventory.source {
@@ -213,6 +217,7 @@ struct ListRequest: Equatable {
                     case UInt8(ascii: "t"): guard once("-t") else { return nil }; r.options.tree = true
                     case UInt8(ascii: "v"): r.options.verbose += 1
                     case UInt8(ascii: "P"): r.options.path += 1
+                    case UInt8(ascii: "b"): guard once("-b") else { return nil }; r.options.busCentric = true
                     default: return nil
                     }
                 }

@@ -52,8 +52,6 @@ extension LspciArguments {
                 why = "turns on libpci's debugging output, which pcihide does not pass through"
             case "-p":
                 why = "reads a modules.pcimap file; pcihide finds kernel modules through libkmod, as lspci does on current kernels"
-            case "-b":
-                why = "(the bus-centric view) is not offered yet; use lspci -b"
             default: continue
             }
             return "lspci's option \(arg) \(why)"

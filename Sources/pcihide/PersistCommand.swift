@@ -183,7 +183,7 @@ struct PersistPlan {
             plan.commands.append(Files.exists(host.path("/boot/grub2/grub.cfg")) ? "grub2-mkconfig -o /boot/grub2/grub.cfg" : "update-grub")
         case .bls:
             for name in (Files.list(host.path("/boot/loader/entries")) ?? []).filter({ $0.hasSuffix(".conf") }).sorted() {
-                try add("/boot/loader/entries/" + name) { old in BootFileEdit.blsEntry(old ?? "", tokens: tokens) }
+                add("/boot/loader/entries/" + name) { old in BootFileEdit.blsEntry(old ?? "", tokens: tokens) }
             }
             // New kernels take their options from here (20-grub.install).
             add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: tokens) }
@@ -206,9 +206,9 @@ struct PersistPlan {
             plan.commands.append("kernelstub")
         case .xenEFI:
             guard let cfg = SetupDetector.xenConfig(host) else { throw Failure(.noInput, "no xen.cfg under \(host.path("/boot/efi/EFI"))") }
-            try add(String(cfg.dropFirst(host.prefix.count))) { old in BootFileEdit.xenConfig(old ?? "", tokens: tokens) }
+            add(String(cfg.dropFirst(host.prefix.count))) { old in BootFileEdit.xenConfig(old ?? "", tokens: tokens) }
         case .grubLegacy:
-            try add("/boot/grub/menu.lst") { old in BootFileEdit.menuList(old ?? "", tokens: tokens) }
+            add("/boot/grub/menu.lst") { old in BootFileEdit.menuList(old ?? "", tokens: tokens) }
         }
         // modprobe.d: the options (for when the driver is a module) and the order against the
         // native drivers.

@@ -11,6 +11,27 @@ struct ListCLITests {
         return cli
     }
 
+    /// lspci's options that need what pcihide does not use are named with the reason, exit 64;
+    /// -vv, -vvv and -b, once refused as "not offered yet", are listings now.
+    @Test(arguments: [
+        (["-q"], "-q", "network"), (["-QQ"], "-Q", "network"), (["-M"], "-M", "direct hardware access"),
+        (["-H", "1"], "-H", "I/O ports"), (["-A", "linux-sysfs"], "-A", "access method"), (["-O", "a=b"], "-O", "parameters"),
+        (["-G"], "-G", "debugging"), (["-p", "/dev/null"], "-p", "modules.pcimap"), (["-vM"], "-M", "bus-mapping"),
+    ])
+    func lspciOptionsPcihideDoesNotOfferAreNamedWithTheReason(args: [String], option: String, reason: String) throws {
+        let r = try treeCLI().run(["list"] + args)
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("lspci's option \(option) ") && r.stderr.contains(reason), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test(arguments: [["-vv"], ["-vvv"], ["-b"], ["-bvv"]])
+    func optionsOnceRefusedAreListingsNow(args: [String]) throws {
+        let r = try treeCLI().run(["list"] + args)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("00:00.0 "))
+    }
+
     @Test func ownersMarksHiddenLinesOnly() throws {
         let cli = try treeCLI()
         let plain = try cli.run(["list"]).stdout.split(separator: "\n")

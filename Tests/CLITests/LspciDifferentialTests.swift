@@ -25,6 +25,8 @@ struct LspciDifferentialTests {
         // -vv and -vvv: every capability's registers decoded (and VPD read from sysfs).
         ["-vv"], ["-vvv"], ["-vv", "-n"], ["-vvnn"], ["-vv", "-k"], ["-vvv", "-D"], ["-vv", "-x"], ["-vvv", "-xxx"], ["-vvvxxxx"],
         ["-vv", "-s", "01:"], ["-vvd8086:"], ["-vvnnk"], ["-vvvPP"],
+        // -b: ids, IRQs and regions as the config space holds them.
+        ["-b"], ["-bv"], ["-bvv"], ["-bvvv", "-k"], ["-bt"], ["-bnn"], ["-bvmm"], ["-bPP"], ["-b", "-s", "01:"],
     ]
 
     /// Generated once per run: two trees and a dump of one of them.
@@ -99,7 +101,7 @@ struct LspciDifferentialTests {
 
     @Test("this machine", .enabled(if: haveLspci && FileManager.default.fileExists(atPath: "/sys/bus/pci/devices")),
           arguments: [[], ["-n"], ["-nn"], ["-D"], ["-k"], ["-mm"], ["-t"], ["-x"], ["-v"], ["-vnnk"], ["-v", "-xxx"], ["-vmm"], ["-vmmk"], ["-vmmmnn"], ["-P"], ["-PPv"], ["-tv"], ["-tvnn"],
-                      ["-vv"], ["-vvv"], ["-vvnnk"], ["-vvvxxx"]])
+                      ["-vv"], ["-vvv"], ["-vvnnk"], ["-vvvxxx"], ["-b"], ["-bvv"], ["-bt"]])
     func liveMachine(_ options: [String]) {
         compare(pcihide: [], lspci: [], options)
     }

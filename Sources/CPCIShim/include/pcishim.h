@@ -9,9 +9,10 @@
  * a wrapper here that catches it (setjmp/longjmp) and returns it as a message. */
 
 /* Opens libpci on a sysfs root (dump_file NULL) or an lspci dump file. ids_file may be NULL for
- * the default pci.ids. Scans the bus. Returns NULL and fills err on failure. */
+ * the default pci.ids. bus_centric: lspci -b (ids, classes, IRQs and regions as the config space
+ * holds them, not the kernel's view). Scans the bus. Returns NULL and fills err on failure. */
 struct pci_access *pcishim_open(const char *sysfs_root, const char *dump_file, const char *ids_file,
-                                int numeric_ids, char *err, size_t errlen);
+                                int numeric_ids, int bus_centric, char *err, size_t errlen);
 void pcishim_close(struct pci_access *acc);
 
 /* pci_fill_info with libpci errors caught: returns 0 on success, -1 with err filled. */
