@@ -62,8 +62,10 @@ scale = [
     ("grub diff, 20,000-line file", lambda: None, [b, "grub", "--root", scale_dir, "--state", small_state, "--default-file", grub20k], 1.0, 50),
 ]
 
-# lspci's two most used detailed listings on the 4096-function tree (the verbose body comes from
+# lspci's most used detailed listings on the 4096-function tree (the verbose body comes from
 # the capability decoder), against lspci with the same options.
 lspci_tree = ["lspci", "-A", "linux-sysfs", "-O", "sysfs.path=" + tree]
 cases["list -nnk, 4096-function tree"] = ([b, "list", "--sysfs", tree, "-nnk"], lspci_tree + ["-nnk"], 0.7)
 cases["list -v, 4096-function tree"] = ([b, "list", "--sysfs", tree, "-v"], lspci_tree + ["-v"], 0.7)
+cases["list -vvv, 4096-function tree"] = ([b, "list", "--sysfs", tree, "-vvv"], lspci_tree + ["-vvv"], 0.7)
+cases["list -b, 4096-function tree"] = ([b, "list", "--sysfs", tree, "-b"], lspci_tree + ["-b"], 0.7)

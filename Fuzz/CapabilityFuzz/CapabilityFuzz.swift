@@ -7,8 +7,8 @@ struct NoNames: DeviceNames {
 
 /// libFuzzer entry: any bytes as a config space (the first byte picks how many of the rest are
 /// config and how many VPD, so short, 64-byte, 256-byte and extended spaces all come up), decoded
-/// and rendered as lspci -v, -vv and -vvv. Nothing may crash; every rendered line is one of the
-/// body's (tab-led), and -vv repeats each -v capability line it does not extend.
+/// and rendered as lspci -v, -vv and -vvv. Nothing may crash, and -vv repeats each -v
+/// capability line it does not extend.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
@@ -23,11 +23,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     for verbose in 1...3 {
         var out = ""
         LspciVerboseText(verbose: verbose, names: NoNames()).render(description, vendorID: 0x8086, deviceID: 0x1229, into: &out)
-        // Not every body ends its last line: lspci prints a capability it cannot decode (PCI-X on
-        // a CardBus bridge, an unreadable bridge subsystem or serial number) as the bare prefix.
-        for line in out.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-            precondition(line.hasPrefix("\t"), "a body line that does not start with a tab: \(line)")
-        }
+        // No property of the lines' shape holds for every input, as in lspci: a capability it
+        // cannot decode (PCI-X on a CardBus bridge) is a bare prefix without its newline, and an
+        // interrupt pin past 'D' prints 'A' + pin - 1 as a byte, which can be a newline.
+        precondition(out.isEmpty || out.hasPrefix("\t"), "a body that does not start with a tab")
         outputs.append(out)
     }
     // The -v capability lines of the standard list appear unchanged at -vv (detail goes below them).
