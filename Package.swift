@@ -81,11 +81,12 @@ let package = Package(
 if Context.environment["PCIHIDE_FUZZ"] == "1" {
     let flags: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
     package.targets += [
-        .executableTarget(name: "SpecFuzz", dependencies: ["PCISpec"], path: "Fuzz/SpecFuzz", exclude: ["seeds"], swiftSettings: flags),
-        .executableTarget(name: "StateFuzz", dependencies: ["PCIState"], path: "Fuzz/StateFuzz", exclude: ["seeds"], swiftSettings: flags),
-        .executableTarget(name: "TraceFuzz", dependencies: ["PCIEmulation"], path: "Fuzz/TraceFuzz", exclude: ["seeds"], swiftSettings: flags),
-        .executableTarget(name: "PersistFuzz", dependencies: ["PCIPersistence", "PCISpec"], path: "Fuzz/PersistFuzz", exclude: ["seeds"], swiftSettings: flags),
-        .executableTarget(name: "CapabilityFuzz", dependencies: ["PCICapabilities"], path: "Fuzz/CapabilityFuzz", exclude: ["seeds"], swiftSettings: flags),
-        .executableTarget(name: "DumpFuzz", dependencies: ["PCIInventory", "PCIModel", "CPCIShim", "CLibPCI"], path: "Fuzz/DumpFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"),
+        .executableTarget(name: "SpecFuzz", dependencies: ["PCISpec", "FuzzDriver"], path: "Fuzz/SpecFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .executableTarget(name: "StateFuzz", dependencies: ["PCIState", "FuzzDriver"], path: "Fuzz/StateFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .executableTarget(name: "TraceFuzz", dependencies: ["PCIEmulation", "FuzzDriver"], path: "Fuzz/TraceFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .executableTarget(name: "PersistFuzz", dependencies: ["PCIPersistence", "PCISpec", "FuzzDriver"], path: "Fuzz/PersistFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .executableTarget(name: "CapabilityFuzz", dependencies: ["PCICapabilities", "FuzzDriver"], path: "Fuzz/CapabilityFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .executableTarget(name: "DumpFuzz", dependencies: ["PCIInventory", "PCIModel", "CPCIShim", "CLibPCI", "FuzzDriver"], path: "Fuzz/DumpFuzz", exclude: ["seeds"], swiftSettings: flags),
     ]
 }

@@ -5,6 +5,7 @@ import CLibPCI
 import CPCIShim
 import PCIInventory
 import PCIModel
+import FuzzDriver
 
 /// libFuzzer entry: any bytes as an lspci dump and as a pci.ids file. The checkers must never
 /// crash; a dump one accepts, written back in lspci's format, must read back to the same devices
@@ -73,14 +74,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32) -> Int32
-
+// SwiftPM links an executable's entry point as `DumpFuzz_main`; libFuzzer's driver takes it over.
 @_cdecl("DumpFuzz_main")
 func fuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runLibFuzzer(argc, argv, fuzz)
 }

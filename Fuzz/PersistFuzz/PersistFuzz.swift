@@ -1,5 +1,6 @@
 import PCIPersistence
 import PCISpec
+import FuzzDriver
 
 /// libFuzzer entry: any bytes as each boot file pcihide edits (a kernel command line, a BLS
 /// entry, xen.cfg, menu.lst, kernelstub's JSON, mkinitcpio.conf, initramfs-tools' modules,
@@ -39,14 +40,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32) -> Int32
-
+// SwiftPM links an executable's entry point as `PersistFuzz_main`; libFuzzer's driver takes it over.
 @_cdecl("PersistFuzz_main")
 func fuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runLibFuzzer(argc, argv, fuzz)
 }

@@ -1,4 +1,5 @@
 import PCISpec
+import FuzzDriver
 
 /// libFuzzer entry: any bytes as a spec. The parser must never crash, and an error must point
 /// inside or just past the input; a success must round-trip through its canonical text.
@@ -20,15 +21,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     return 0
 }
 
-// SwiftPM links an executable's entry point as `SpecFuzz_main`; hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32) -> Int32
-
+// SwiftPM links an executable's entry point as `SpecFuzz_main`; libFuzzer's driver takes it over.
 @_cdecl("SpecFuzz_main")
 func fuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runLibFuzzer(argc, argv, fuzz)
 }

@@ -1,4 +1,5 @@
 import PCIState
+import FuzzDriver
 
 /// libFuzzer entry: any bytes as a state file (the grub editor is PersistFuzz's). No reader may
 /// crash; the direct state reader must agree with the JSON tree, value for value and error for
@@ -20,15 +21,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     return 0
 }
 
-// SwiftPM links an executable's entry point as `StateFuzz_main`; hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32) -> Int32
-
+// SwiftPM links an executable's entry point as `StateFuzz_main`; libFuzzer's driver takes it over.
 @_cdecl("StateFuzz_main")
 func fuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runLibFuzzer(argc, argv, fuzz)
 }
