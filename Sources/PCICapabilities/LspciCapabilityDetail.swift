@@ -1,14 +1,5 @@
 import PCIModel
 
-/// lspci's '+'/'-' for one bit (FLAG in lspci.h).
-@inline(__always) func fl(_ v: some BinaryInteger, _ bit: some BinaryInteger) -> Character { Int(truncatingIfNeeded: v) & Int(truncatingIfNeeded: bit) != 0 ? "+" : "-" }
-
-/// `width` bits of `v` from bit `at` (BITS in lspci.h).
-@inline(__always) func bits(_ v: some BinaryInteger, _ at: Int, _ width: Int) -> Int { Int((UInt64(truncatingIfNeeded: v) >> UInt64(at)) & ((1 << UInt64(width)) - 1)) }
-
-/// A table entry, or lspci's `??N` for an index past its end (TABLE in lspci.h).
-@inline(__always) func table(_ t: [String], _ i: Int) -> String { i < t.count ? t[i] : "??\(i)" }
-
 /// The -vv detail of the standard capabilities (ls-caps.c, ls-caps-vendor.c, ls-vpd.c): the
 /// lines under each capability's first line. Each reads only bytes the source gave, as lspci's
 /// config_fetch does, and stops where they end.
@@ -101,10 +92,42 @@ extension LspciVerboseText {
         return "\((Int(rid) & 0xe0) >> 5).\(minor < 10 ? "0" : "")\(minor)"
     }
 
+    /// The first line of a HyperTransport capability (its type in the command register).
+    static func hyperTransport(_ cmd: UInt16) -> String {
+        switch cmd & 0xe000 {
+        case 0x0000: return "HyperTransport: Slave or Primary Interface"
+        case 0x2000: return "HyperTransport: Host or Secondary Interface"
+        default: break
+        }
+        let type = cmd & 0xf800
+        switch type {
+        case 0x4000: return "HyperTransport: Switch"
+        case 0x8000: return "HyperTransport: Interrupt Discovery and Configuration"
+        case 0x8800: return "HyperTransport: Revision ID: \(htRevision(cmd))"
+        case 0x9000: return "HyperTransport: UnitID Clumping"
+        case 0x9800: return "HyperTransport: Extended Configuration Space Access"
+        case 0xa000: return "HyperTransport: Address Mapping"
+        case 0xa800: return "HyperTransport: MSI Mapping Enable\(fl(cmd, 0x1)) Fixed\(fl(cmd, 0x2))"
+        case 0xb000: return "HyperTransport: DirectRoute"
+        case 0xb800: return "HyperTransport: VCSet"
+        case 0xc000: return "HyperTransport: Retry Mode"
+        case 0xc800: return "HyperTransport: X86 (reserved)"
+        default: return "HyperTransport: #\(hex(type >> 11, 2))"
+        }
+    }
+
+    /// A link's frequency, error and frequency-capability lines (`suffix`: " 0", " 1" or none).
+    /// lspci reads the capability register as a byte, so 1.4GHz and up never show.
+    static func htFrequencyLines(_ suffix: String, frequencyError: UInt8, capability: UInt8) -> String {
+        "\t\tLink Frequency\(suffix): \(htFrequencies[Int(frequencyError & 0xf)])\n"
+            + "\t\tLink Error\(suffix): \(htLinkError(frequencyError))\n"
+            + "\t\tLink Frequency Capability\(suffix): \(htFrequencyCapability(UInt16(capability)))\n"
+    }
+
     func hyperTransport(_ c: ConfigSpace, at: Int, cmd: UInt16, into out: inout String) {
+        out += Self.hyperTransport(cmd) + "\n"
         switch cmd & 0xe000 {
         case 0x0000:
-            out += "HyperTransport: Slave or Primary Interface\n"
             guard verbose >= 2, c.has(at + 4, 28 - 4) else { return }
             let rid = c.byte(at + 12)
             if rid < 0x22 && rid > 0x11 { out += "\t\t!!! Possibly incomplete decoding\n" }
@@ -117,22 +140,14 @@ extension LspciVerboseText {
             out += "\t\tLink Config 1: " + Self.htLinkConfig(c.word(at + 10), rid: rid) + "\n"
             out += "\t\tRevision ID: \(Self.htRevision(rid))\n"
             guard rid >= 0x22 else { return }
-            let lfrer0 = c.byte(at + 13)
-            out += "\t\tLink Frequency 0: \(Self.htFrequencies[Int(lfrer0 & 0xf)])\n"
-            out += "\t\tLink Error 0: \(Self.htLinkError(lfrer0))\n"
-            // lspci reads these capability registers as bytes, so 1.4GHz and up never show.
-            out += "\t\tLink Frequency Capability 0: \(Self.htFrequencyCapability(UInt16(c.byte(at + 14))))\n"
+            out += Self.htFrequencyLines(" 0", frequencyError: c.byte(at + 13), capability: c.byte(at + 14))
             let ftr = c.byte(at + 16)
             out += "\t\tFeature Capability: IsocFC\(fl(ftr, 0x1)) LDTSTOP\(fl(ftr, 0x2)) CRCTM\(fl(ftr, 0x4)) ECTLT\(fl(ftr, 0x8)) 64bA\(fl(ftr, 0x10)) UIDRD\(fl(ftr, 0x20))\n"
-            let lfrer1 = c.byte(at + 17)
-            out += "\t\tLink Frequency 1: \(Self.htFrequencies[Int(lfrer1 & 0xf)])\n"
-            out += "\t\tLink Error 1: \(Self.htLinkError(lfrer1))\n"
-            out += "\t\tLink Frequency Capability 1: \(Self.htFrequencyCapability(UInt16(c.byte(at + 18))))\n"
+            out += Self.htFrequencyLines(" 1", frequencyError: c.byte(at + 17), capability: c.byte(at + 18))
             out += "\t\tError Handling: \(Self.htErrorHandling(c.word(at + 22)))\n"
             out += "\t\tPrefetchable memory behind bridge Upper: \(hex(c.byte(at + 24), 2))-\(hex(c.byte(at + 25), 2))\n"
             out += "\t\tBus Number: \(hex(c.byte(at + 26), 2))\n"
         case 0x2000:
-            out += "HyperTransport: Host or Secondary Interface\n"
             guard verbose >= 2, c.has(at + 4, 24 - 4) else { return }
             let rid = c.byte(at + 8)
             if rid < 0x22 && rid > 0x11 { out += "\t\t!!! Possibly incomplete decoding\n" }
@@ -143,10 +158,7 @@ extension LspciVerboseText {
             out += "\t\tLink Config: " + Self.htLinkConfig(c.word(at + 6), rid: rid) + "\n"
             out += "\t\tRevision ID: \(Self.htRevision(rid))\n"
             guard rid >= 0x22 else { return }
-            let lfrer = c.byte(at + 9)
-            out += "\t\tLink Frequency: \(Self.htFrequencies[Int(lfrer & 0xf)])\n"
-            out += "\t\tLink Error: \(Self.htLinkError(lfrer))\n"
-            out += "\t\tLink Frequency Capability: \(Self.htFrequencyCapability(UInt16(c.byte(at + 10))))\n"
+            out += Self.htFrequencyLines("", frequencyError: c.byte(at + 9), capability: c.byte(at + 10))
             let ftr = c.word(at + 12)
             out += "\t\tFeature Capability: IsocFC\(fl(ftr, 0x1)) LDTSTOP\(fl(ftr, 0x2)) CRCTM\(fl(ftr, 0x4)) ECTLT\(fl(ftr, 0x8)) 64bA\(fl(ftr, 0x10)) UIDRD\(fl(ftr, 0x20)) ExtRS\(fl(ftr, 0x100)) UCnfE\(fl(ftr, 0x200))\n"
             if ftr & 0x100 != 0 {
@@ -154,7 +166,6 @@ extension LspciVerboseText {
                 out += "\t\tPrefetchable memory behind bridge Upper: \(hex(c.byte(at + 20), 2))-\(hex(c.byte(at + 21), 2))\n"
             }
         default:
-            out += Self.hyperTransport(cmd) + "\n"
             if cmd & 0xf800 == 0xa800 && verbose >= 2 && cmd & 0x2 == 0 && c.has(at + 4, 8) {
                 let low = UInt64(c.long(at + 4)), high = UInt64(c.long(at + 8))
                 out += "\t\tMapping Address Base: \(hex(high << 32 | (low & ~UInt64(0xfffff)), 16))\n"
@@ -212,6 +223,21 @@ extension LspciVerboseText {
         if bar >= 4 && bar <= 9 { out += " BAR\(bar - 4) Offset=\(hex(bits(bars, 4, 20), 8))\n" }
         else if bar == 15 { out += " InCfgSpace\n" }
         else { out += " BAR??\(bar)\n" }
+    }
+
+    /// The VirtIO structure a Red Hat virtio device's vendor capability describes, or nil when
+    /// lspci would print the generic `Len=` line.
+    static func virtio(_ c: ConfigSpace, at: Int, cap: UInt16, vendorID: UInt16, deviceID: UInt16) -> String? {
+        guard vendorID == 0x1af4, (0x1000...0x107f).contains(deviceID) else { return nil }
+        let length = Int(cap & 0xff)
+        guard length >= 16, c.has(at, length) else { return nil }
+        switch (cap >> 8) & 0xff {
+        case 1: return "CommonCfg"
+        case 2: return "Notify"
+        case 3: return "ISR"
+        case 4: return "DeviceCfg"
+        default: return "<unknown>"
+        }
     }
 
     func vendorSpecific(_ c: ConfigSpace, at: Int, cap: UInt16, into out: inout String) {

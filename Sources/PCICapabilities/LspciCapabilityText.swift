@@ -6,7 +6,6 @@ import PCIModel
 extension LspciVerboseText {
     func capabilities(_ d: DeviceDescription, vendorID: UInt16, deviceID: UInt16, into out: inout String) {
         let c = d.config
-        func f(_ v: some BinaryInteger, _ b: some BinaryInteger) -> Character { Self.flag(v, b) }
         for e in d.capabilities.standard {
             out += "\tCapabilities: "
             if e.end == .accessDenied { out += "<access denied>\n"; break }
@@ -21,7 +20,7 @@ extension LspciVerboseText {
             case CapabilityID.vpd: vitalProductData(d.platform.vpd, into: &out)
             case CapabilityID.slotID:
                 let esr = cap & 0xff, chassis = cap >> 8
-                out += "Slot ID: \(esr & 0x1f) slots, First\(f(esr, 0x20)), chassis \(hex(chassis, 2))\n"
+                out += "Slot ID: \(esr & 0x1f) slots, First\(fl(esr, 0x20)), chassis \(hex(chassis, 2))\n"
             case CapabilityID.msi: msi(c, at: at, cap: cap, into: &out)
             case CapabilityID.hotSwap: out += "CompactPCI hot-swap <?>\n"
             case CapabilityID.pciX: pciX(c, at: at, into: &out)
@@ -50,66 +49,6 @@ extension LspciVerboseText {
 
     /// `%#02x`: 0 prints as "0", others as 0x and at least one digit.
     static func alternateHex(_ v: Int) -> String { v == 0 ? "0" : "0x" + String(v, radix: 16) }
-
-    static func expressLine(_ cap: UInt16, verbose: Int) -> String {
-        let type = Int((cap & 0xf0) >> 4)
-        var s = "Express "
-        if verbose >= 2 { s += "(v\(cap & 0xf)) " }
-        let slot = flag(cap, 0x100)
-        switch type {
-        case 0: s += "Endpoint"
-        case 1: s += "Legacy Endpoint"
-        case 4: s += "Root Port (Slot\(slot))"
-        case 5: s += "Upstream Port"
-        case 6: s += "Downstream Port (Slot\(slot))"
-        case 7: s += "PCI-Express to PCI/PCI-X Bridge"
-        case 8: s += "PCI/PCI-X to PCI-Express Bridge (Slot\(slot))"
-        case 9: s += "Root Complex Integrated Endpoint"
-        case 10: s += "Root Complex Event Collector"
-        default: s += "Unknown type \(type)"
-        }
-        return s + ", MSI \(hex((cap & 0x3e00) >> 9, 2))"
-    }
-
-    static func hyperTransport(_ cmd: UInt16) -> String {
-        switch cmd & 0xe000 {
-        case 0x0000: return "HyperTransport: Slave or Primary Interface"
-        case 0x2000: return "HyperTransport: Host or Secondary Interface"
-        default: break
-        }
-        let type = cmd & 0xf800
-        switch type {
-        case 0x4000: return "HyperTransport: Switch"
-        case 0x8000: return "HyperTransport: Interrupt Discovery and Configuration"
-        case 0x8800:
-            let minor = cmd & 0x1f
-            return "HyperTransport: Revision ID: \((cmd & 0xe0) >> 5).\(minor < 10 ? "0" : "")\(minor)"
-        case 0x9000: return "HyperTransport: UnitID Clumping"
-        case 0x9800: return "HyperTransport: Extended Configuration Space Access"
-        case 0xa000: return "HyperTransport: Address Mapping"
-        case 0xa800: return "HyperTransport: MSI Mapping Enable\(flag(cmd, 0x1)) Fixed\(flag(cmd, 0x2))"
-        case 0xb000: return "HyperTransport: DirectRoute"
-        case 0xb800: return "HyperTransport: VCSet"
-        case 0xc000: return "HyperTransport: Retry Mode"
-        case 0xc800: return "HyperTransport: X86 (reserved)"
-        default: return "HyperTransport: #\(hex(type >> 11, 2))"
-        }
-    }
-
-    /// The VirtIO structure a Red Hat virtio device's vendor capability describes, or nil when
-    /// lspci would print the generic `Len=` line.
-    static func virtio(_ c: ConfigSpace, at: Int, cap: UInt16, vendorID: UInt16, deviceID: UInt16) -> String? {
-        guard vendorID == 0x1af4, (0x1000...0x107f).contains(deviceID) else { return nil }
-        let length = Int(cap & 0xff)
-        guard length >= 16, c.has(at, length) else { return nil }
-        switch (cap >> 8) & 0xff {
-        case 1: return "CommonCfg"
-        case 2: return "Notify"
-        case 3: return "ISR"
-        case 4: return "DeviceCfg"
-        default: return "<unknown>"
-        }
-    }
 
     func extendedCapabilities(_ d: DeviceDescription, _ list: [CapabilityChain.Entry], into out: inout String) {
         let c = d.config

@@ -9,6 +9,26 @@ extension LspciVerboseText {
         static let pciBridge = 7, pcieBridge = 8, rootIntegratedEndpoint = 9, rootEventCollector = 10
     }
 
+    static func expressLine(_ cap: UInt16, verbose: Int) -> String {
+        let type = Int((cap & 0xf0) >> 4)
+        var s = "Express "
+        if verbose >= 2 { s += "(v\(cap & 0xf)) " }
+        let slot = fl(cap, 0x100)
+        switch type {
+        case 0: s += "Endpoint"
+        case 1: s += "Legacy Endpoint"
+        case 4: s += "Root Port (Slot\(slot))"
+        case 5: s += "Upstream Port"
+        case 6: s += "Downstream Port (Slot\(slot))"
+        case 7: s += "PCI-Express to PCI/PCI-X Bridge"
+        case 8: s += "PCI/PCI-X to PCI-Express Bridge (Slot\(slot))"
+        case 9: s += "Root Complex Integrated Endpoint"
+        case 10: s += "Root Complex Event Collector"
+        default: s += "Unknown type \(type)"
+        }
+        return s + ", MSI \(hex((cap & 0x3e00) >> 9, 2))"
+    }
+
     func express(_ d: DeviceDescription, at: Int, cap: UInt16, into out: inout String) {
         let c = d.config
         let type = Int((cap & 0xf0) >> 4)
@@ -75,18 +95,6 @@ extension LspciVerboseText {
         out += "\t\tDevSta:\tCorrErr\(fl(w, 0x1)) NonFatalErr\(fl(w, 0x2)) FatalErr\(fl(w, 0x4)) UnsupReq\(fl(w, 0x8)) AuxPwr\(fl(w, 0x10)) TransPend\(fl(w, 0x20))\n"
     }
 
-    static func linkSpeed(_ s: Int) -> String {
-        switch s {
-        case 1: return "2.5GT/s"
-        case 2: return "5GT/s"
-        case 3: return "8GT/s"
-        case 4: return "16GT/s"
-        case 5: return "32GT/s"
-        case 6: return "64GT/s"
-        default: return "unknown"
-        }
-    }
-
     static func linkCompare(_ type: Int, _ status: Int, _ capability: Int) -> String {
         if status > capability { return " (overdriven)" }
         if status == capability { return "" }
@@ -99,7 +107,7 @@ extension LspciVerboseText {
         let aspm = Int((t & 0xc00) >> 10)
         let capSpeed = Int(t & 0xf), capWidth = Int((t & 0x3f0) >> 4)
         let support = ["not supported", "L0s", "L1", "L0s L1"][aspm]
-        out += "\t\tLnkCap:\tPort #\(t >> 24), Speed \(Self.linkSpeed(capSpeed)), Width x\(capWidth), ASPM \(support)"
+        out += "\t\tLnkCap:\tPort #\(t >> 24), Speed \(PassthroughFeatures.speed(capSpeed)), Width x\(capWidth), ASPM \(support)"
         if aspm != 0 {
             out += ", Exit Latency "
             if aspm & 1 != 0 { out += "L0s \(Self.l0sLatencies[Int((t & 0x7000) >> 12)])" }
@@ -115,7 +123,7 @@ extension LspciVerboseText {
         out += " Disabled\(fl(w, 0x10)) CommClk\(fl(w, 0x40))\n\t\t\tExtSynch\(fl(w, 0x80)) ClockPM\(fl(w, 0x100)) AutWidDis\(fl(w, 0x200)) BWInt\(fl(w, 0x400)) AutBWInt\(fl(w, 0x800))\n"
         w = c.word(at + 0x12)
         let staSpeed = Int(w & 0xf), staWidth = Int((w & 0x3f0) >> 4)
-        out += "\t\tLnkSta:\tSpeed \(Self.linkSpeed(staSpeed))\(Self.linkCompare(type, staSpeed, capSpeed)), Width x\(staWidth)\(Self.linkCompare(type, staWidth, capWidth))\n"
+        out += "\t\tLnkSta:\tSpeed \(PassthroughFeatures.speed(staSpeed))\(Self.linkCompare(type, staSpeed, capSpeed)), Width x\(staWidth)\(Self.linkCompare(type, staWidth, capWidth))\n"
         out += "\t\t\tTrErr\(fl(w, 0x400)) Train\(fl(w, 0x800)) SlotClk\(fl(w, 0x1000)) DLActive\(fl(w, 0x2000)) BWMgmt\(fl(w, 0x4000)) ABWMgmt\(fl(w, 0x8000))\n"
     }
 
@@ -228,7 +236,7 @@ extension LspciVerboseText {
         return "Unknown"
     }
 
-    static func targetSpeed(_ s: Int) -> String { s == 0 ? "2.5GT/s" : s <= 6 ? linkSpeed(s) : "Unknown" }
+    static func targetSpeed(_ s: Int) -> String { s == 0 ? "2.5GT/s" : s <= 6 ? PassthroughFeatures.speed(s) : "Unknown" }
 
     static func complianceDeemphasis(_ v: Int) -> String {
         let presets = ["-6dB de-emphasis, 0dB preshoot", "-3.5dB de-emphasis, 0dB preshoot", "-4.4dB de-emphasis, 0dB preshoot",

@@ -1,5 +1,14 @@
 import PCIModel
 
+/// lspci's '+'/'-' for one bit (FLAG in lspci.h).
+@inline(__always) func fl(_ v: some BinaryInteger, _ bit: some BinaryInteger) -> Character { Int(truncatingIfNeeded: v) & Int(truncatingIfNeeded: bit) != 0 ? "+" : "-" }
+
+/// `width` bits of `v` from bit `at` (BITS in lspci.h).
+@inline(__always) func bits(_ v: some BinaryInteger, _ at: Int, _ width: Int) -> Int { Int((UInt64(truncatingIfNeeded: v) >> UInt64(at)) & ((1 << UInt64(width)) - 1)) }
+
+/// A table entry, or lspci's `??N` for an index past its end (TABLE in lspci.h).
+@inline(__always) func table(_ t: [String], _ i: Int) -> String { i < t.count ? t[i] : "??\(i)" }
+
 /// lspci's verbose body (pciutils 3.9 lspci.c show_verbose, ls-caps.c, ls-ecaps.c), from a
 /// `DeviceDescription`: everything after the device's first line (and its `Subsystem:` line)
 /// and before the kernel driver lines. The first line and names stay with the listing.
@@ -11,7 +20,6 @@ public struct LspciVerboseText {
 
     public init(verbose: Int, names: DeviceNames, busCentric: Bool = false) { self.verbose = verbose; self.names = names; self.busCentric = busCentric }
 
-    static func flag(_ v: some BinaryInteger, _ bit: some BinaryInteger) -> Character { Int(v) & Int(bit) != 0 ? "+" : "-" }
 
     /// The body of one device. `vendorID`/`deviceID` name the device for the bridge subsystem line.
     public func render(_ d: DeviceDescription, vendorID: UInt16, deviceID: UInt16, into out: inout String) {
@@ -35,9 +43,8 @@ public struct LspciVerboseText {
         if let node = p.deviceTreeNode { out += "\tDevice tree node: \(node)\n" }
         if !unknownConfigData && verbose > 1 {
             let cmd = c.command, st = c.status
-            func f(_ v: some BinaryInteger, _ b: some BinaryInteger) -> Character { Self.flag(v, b) }
-            out += "\tControl: I/O\(f(cmd, Command.io)) Mem\(f(cmd, Command.memory)) BusMaster\(f(cmd, Command.master)) SpecCycle\(f(cmd, Command.special)) MemWINV\(f(cmd, Command.invalidate)) VGASnoop\(f(cmd, Command.vgaPalette)) ParErr\(f(cmd, Command.parity)) Stepping\(f(cmd, Command.wait)) SERR\(f(cmd, Command.serr)) FastB2B\(f(cmd, Command.fastBack)) DisINTx\(f(cmd, Command.disableINTx))\n"
-            out += "\tStatus: Cap\(f(st, Status.capabilityList)) 66MHz\(f(st, Status.mhz66)) UDF\(f(st, Status.udf)) FastB2B\(f(st, Status.fastBack)) ParErr\(f(st, Status.parity)) DEVSEL=\(Status.devsel(st)) >TAbort\(f(st, Status.sigTargetAbort)) <TAbort\(f(st, Status.recTargetAbort)) <MAbort\(f(st, Status.recMasterAbort)) >SERR\(f(st, Status.sigSystemError)) <PERR\(f(st, Status.detectedParity)) INTx\(f(st, Status.intx))\n"
+            out += "\tControl: I/O\(fl(cmd, Command.io)) Mem\(fl(cmd, Command.memory)) BusMaster\(fl(cmd, Command.master)) SpecCycle\(fl(cmd, Command.special)) MemWINV\(fl(cmd, Command.invalidate)) VGASnoop\(fl(cmd, Command.vgaPalette)) ParErr\(fl(cmd, Command.parity)) Stepping\(fl(cmd, Command.wait)) SERR\(fl(cmd, Command.serr)) FastB2B\(fl(cmd, Command.fastBack)) DisINTx\(fl(cmd, Command.disableINTx))\n"
+            out += "\tStatus: Cap\(fl(st, Status.capabilityList)) 66MHz\(fl(st, Status.mhz66)) UDF\(fl(st, Status.udf)) FastB2B\(fl(st, Status.fastBack)) ParErr\(fl(st, Status.parity)) DEVSEL=\(Status.devsel(st)) >TAbort\(fl(st, Status.sigTargetAbort)) <TAbort\(fl(st, Status.recTargetAbort)) <MAbort\(fl(st, Status.recMasterAbort)) >SERR\(fl(st, Status.sigSystemError)) <PERR\(fl(st, Status.detectedParity)) INTx\(fl(st, Status.intx))\n"
             if cmd & Command.master != 0 {
                 let latency = c.byte(0x0d), cacheLine = c.byte(0x0c)
                 out += "\tLatency: \(latency)"
@@ -252,14 +259,13 @@ public struct LspciVerboseText {
                 out += Self.range("\tPrefetchable memory behind bridge", b, l + 0xfffff, bits: prefType == 1 ? 64 : 32, disabled: prefDisabled, verbose: verbose)
             }
         }
-        func f(_ v: some BinaryInteger, _ b: some BinaryInteger) -> Character { Self.flag(v, b) }
         if verbose > 1 {
-            out += "\tSecondary status: 66MHz\(f(secStatus, Status.mhz66)) FastB2B\(f(secStatus, Status.fastBack)) ParErr\(f(secStatus, Status.parity)) DEVSEL=\(Status.devsel(secStatus)) >TAbort\(f(secStatus, Status.sigTargetAbort)) <TAbort\(f(secStatus, Status.recTargetAbort)) <MAbort\(f(secStatus, Status.recMasterAbort)) <SERR\(f(secStatus, Status.sigSystemError)) <PERR\(f(secStatus, Status.detectedParity))\n"
+            out += "\tSecondary status: 66MHz\(fl(secStatus, Status.mhz66)) FastB2B\(fl(secStatus, Status.fastBack)) ParErr\(fl(secStatus, Status.parity)) DEVSEL=\(Status.devsel(secStatus)) >TAbort\(fl(secStatus, Status.sigTargetAbort)) <TAbort\(fl(secStatus, Status.recTargetAbort)) <MAbort\(fl(secStatus, Status.recMasterAbort)) <SERR\(fl(secStatus, Status.sigSystemError)) <PERR\(fl(secStatus, Status.detectedParity))\n"
         }
         rom(d, register: 0x38, into: &out)
         if verbose > 1 {
-            out += "\tBridgeCtl: Parity\(f(brc, 0x1)) SERR\(f(brc, 0x2)) NoISA\(f(brc, 0x4)) VGA\(f(brc, 0x8)) VGA16\(f(brc, 0x10)) MAbort\(f(brc, 0x20)) >Reset\(f(brc, 0x40)) FastB2B\(f(brc, 0x80))\n"
-            out += "\t\tPriDiscTmr\(f(brc, 0x100)) SecDiscTmr\(f(brc, 0x200)) DiscTmrStat\(f(brc, 0x400)) DiscTmrSERREn\(f(brc, 0x800))\n"
+            out += "\tBridgeCtl: Parity\(fl(brc, 0x1)) SERR\(fl(brc, 0x2)) NoISA\(fl(brc, 0x4)) VGA\(fl(brc, 0x8)) VGA16\(fl(brc, 0x10)) MAbort\(fl(brc, 0x20)) >Reset\(fl(brc, 0x40)) FastB2B\(fl(brc, 0x80))\n"
+            out += "\t\tPriDiscTmr\(fl(brc, 0x100)) SecDiscTmr\(fl(brc, 0x200)) DiscTmrStat\(fl(brc, 0x400)) DiscTmrSERREn\(fl(brc, 0x800))\n"
         }
         capabilities(d, vendorID: vendorID, deviceID: deviceID, into: &out)
     }
@@ -287,9 +293,8 @@ public struct LspciVerboseText {
             }
         }
         if c.word(0x16) & Status.sigSystemError != 0 { out += "\tSecondary status: SERR\n" }
-        func f(_ v: some BinaryInteger, _ b: some BinaryInteger) -> Character { Self.flag(v, b) }
         if verbose > 1 {
-            out += "\tBridgeCtl: Parity\(f(brc, 0x1)) SERR\(f(brc, 0x2)) ISA\(f(brc, 0x4)) VGA\(f(brc, 0x8)) MAbort\(f(brc, 0x20)) >Reset\(f(brc, 0x40)) 16bInt\(f(brc, 0x80)) PostWrite\(f(brc, 0x400))\n"
+            out += "\tBridgeCtl: Parity\(fl(brc, 0x1)) SERR\(fl(brc, 0x2)) ISA\(fl(brc, 0x4)) VGA\(fl(brc, 0x8)) MAbort\(fl(brc, 0x20)) >Reset\(fl(brc, 0x40)) 16bInt\(fl(brc, 0x80)) PostWrite\(fl(brc, 0x400))\n"
         }
         guard c.count >= 128 else {
             out += "\t<access denied to the rest>\n"

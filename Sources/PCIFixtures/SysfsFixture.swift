@@ -197,13 +197,13 @@ public struct SysfsFixture {
         func large(_ tag: UInt8, _ body: [UInt8]) { v += [tag, UInt8(body.count & 0xff), UInt8(body.count >> 8)] + body }
         func field(_ id: String, _ body: [UInt8]) -> [UInt8] { Array(id.utf8) + [UInt8(body.count)] + body }
         large(0x82, Array("Generated Adapter \\ 10GbE".utf8))
-        var readOnly = field("PN", Array("PH-0001\u{7}".utf8)) + field("SN", Array("SN12345\0".utf8))
+        let readOnly = field("PN", Array("PH-0001\u{7}".utf8)) + field("SN", Array("SN12345\0".utf8))
             + field("CP", [0x01, 0x10, 0x00, 0x02]) + field("V1", Array("vendor".utf8)) + field("ZZ", Array("x".utf8))
-            + Array("RV".utf8) + [3]
-        // The checksum byte makes every byte up to and including it sum to zero.
-        let partial = (v + [0x90, UInt8((readOnly.count + 3) & 0xff), UInt8((readOnly.count + 3) >> 8)] + readOnly).reduce(UInt8(0)) { $0 &+ $1 }
-        readOnly += [0 &- partial, 0, 0]
+            + field("RV", [0, 0, 0])
         large(0x90, readOnly)
+        // RV's first byte is the checksum: every byte up to and including it sums to zero.
+        let checksumAt = v.count - 3
+        v[checksumAt] = 0 &- v[..<checksumAt].reduce(0, &+)
         large(0x91, field("RW", [UInt8](repeating: 0, count: 5)))
         if !truncated { v.append(0x78) }
         return v
