@@ -210,10 +210,14 @@ static int load_kmod(void)
            kmod.get_module && kmod.get_name && kmod.unref && kmod.unref_list;
 }
 
-int pcishim_modules(const char *modalias, char *buf, size_t buflen)
+static struct kmod_ctx *ctx;
+static int kmod_state = -1; /* -1 untried, 0 failed, 1 ready */
+
+/* Loads the module index on first use; 1 when lookups can be made. lspci asks this before it
+ * reads a device's modalias, so that without an index no modalias file is read. */
+int pcishim_modules_available(void)
 {
-    static struct kmod_ctx *ctx;
-    static int state = -1; /* -1 untried, 0 failed, 1 ready */
+    int state = kmod_state;
     if (state < 0) {
         int err = -1;
         if (load_kmod()) {
@@ -223,8 +227,14 @@ int pcishim_modules(const char *modalias, char *buf, size_t buflen)
         state = ctx && err >= 0;
         if (!state)
             fprintf(stderr, "pcihide: warning: cannot load the kernel module index (libkmod error %d); kernel modules are not shown\n", err);
+        kmod_state = state;
     }
-    if (!state)
+    return state;
+}
+
+int pcishim_modules(const char *modalias, char *buf, size_t buflen)
+{
+    if (!pcishim_modules_available())
         return -1;
     struct kmod_list *list = NULL, *it;
     if (kmod.new_from_lookup(ctx, modalias, &list) < 0)

@@ -255,6 +255,13 @@ public struct SysfsFixture {
             }
             try attr("resource", resource)
             try attr("driver_override", "(null)\n")
+            // The kernel's modalias, and a firmware label (lspci's DeviceName) on some functions 0.
+            let sub = fn.subsystem ?? PCIIds(vendor: 0, device: 0)
+            try attr("modalias", "pci:v0000" + hex(fn.vendor, 4).uppercased() + "d0000" + hex(fn.device, 4).uppercased()
+                     + "sv0000" + hex(sub.vendor, 4).uppercased() + "sd0000" + hex(sub.device, 4).uppercased()
+                     + "bc" + hex(fn.classCode >> 16, 2).uppercased() + "sc" + hex((fn.classCode >> 8) & 0xff, 2).uppercased()
+                     + "i" + hex(fn.classCode & 0xff, 2).uppercased() + "\n")
+            if fn.address.function == 0 && fn.address.device % 5 == 1 { try attr("label", " Onboard Device \(fn.address.bus)\n") }
             if fn.capabilities == .legacy { try writeTestFile(dir + "/vpd", Self.vitalProductData(truncated: fn.address.function & 1 == 1)) }
             if let methods = fn.resetMethods { try attr("reset_method", methods.joined(separator: " ") + "\n") }
             if fn.bootVGA { try attr("boot_vga", "1\n") }

@@ -51,35 +51,45 @@ public final class PCIDevice {
     /// The bytes read when the device was scanned (64, or 128 for a CardBus bridge): lspci's
     /// `config_cached`, which its hex dump shows, however much more a capability read later.
     public private(set) var scannedCount = 0
+    /// The function's sysfs directory and the inventory's reader of it, when the source is
+    /// sysfs: its text attributes and links are read there (see `SysfsAttributes`) rather than
+    /// through libpci, with the same result (`SysfsAttributesTests` holds the two equal).
+    var sysfs: (directory: String, reader: SysfsAttributes)?
 
-    /// A device of which only the identity lspci's one-line listing shows was read (see
-    /// `SysfsIdentityReader`): no config bytes, subsystem or programming interface.
-    init(_ p: UnsafeMutablePointer<pci_dev>, address: PCIAddress, identity: SysfsIdentityReader.Identity) {
+    /// Reads a function when the inventory is made: the identity `SysfsIdentityReader` read
+    /// (nil: libpci reads it), the standard config header when `scan` needs it, and through
+    /// libpci whatever is still unknown (the subsystem from the header when the kernel gives no
+    /// `subsystem_vendor`; the parent bridge for `topology`).
+    init(_ p: UnsafeMutablePointer<pci_dev>, address: PCIAddress, identity: SysfsIdentityReader.Identity?,
+         scan: InventoryScan, topology: Bool) throws(Failure) {
         handle = p
         self.address = address
-        vendorId = identity.vendor
-        deviceId = identity.device
-        classId = UInt16(truncatingIfNeeded: identity.classCode >> 8)
-        progIf = nil
-        revision = identity.revision
-        subsystem = nil
-        config = []
-        // libpci is told what it would have read from the same files, so that its filters and
-        // any later fill_info use these values instead of reading them again.
-        p.pointee.vendor_id = identity.vendor
-        p.pointee.device_id = identity.device
-        p.pointee.device_class = classId
-        p.pointee.known_fields |= UInt32(PCI_FILL_IDENT | PCI_FILL_CLASS)
-    }
-
-    init(_ p: UnsafeMutablePointer<pci_dev>, topology: Bool) throws(Failure) {
-        handle = p
+        var readsHeader = true
+        if let identity {
+            // libpci is told what it would have read from the same files, so that its filters
+            // and any later fill_info use these values instead of reading them again.
+            p.pointee.vendor_id = identity.vendor
+            p.pointee.device_id = identity.device
+            p.pointee.device_class = UInt16(truncatingIfNeeded: identity.classCode >> 8)
+            p.pointee.prog_if = UInt8(truncatingIfNeeded: identity.classCode)
+            p.pointee.rev_id = identity.revision
+            p.pointee.known_fields |= UInt32(PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT)
+            if let s = identity.subsystem {
+                p.pointee.subsys_vendor_id = s.vendor
+                p.pointee.subsys_id = s.device
+                p.pointee.known_fields |= UInt32(PCI_FILL_SUBSYS)
+            }
+            switch scan {
+            case .identity: readsHeader = false
+            case .kernelView: readsHeader = identity.subsystem == nil
+            case .full: readsHeader = true
+            }
+        }
         let d = p.pointee
-        address = PCIAddress(d)
         // lspci reads the standard header first and gives it to libpci as a cache, so that
         // fill_info on dumps and sysfs agrees with what lspci shows.
         var buf = [UInt8](repeating: 0, count: 64)
-        if d.no_config_access == 0 && pcishim_read_block(p, 0, &buf, 64) != 0 {
+        if readsHeader && d.no_config_access == 0 && pcishim_read_block(p, 0, &buf, 64) != 0 {
             if buf[0x0e] & 0x7f == 2 {
                 var more = [UInt8](repeating: 0, count: 64)
                 if pcishim_read_block(p, 64, &more, 64) != 0 { buf += more }
@@ -89,10 +99,13 @@ public final class PCIDevice {
             config = []
         }
         scannedCount = config.count
-        let cache = UnsafeMutablePointer<UInt8>.allocate(capacity: max(config.count, 1))
-        cache.initialize(from: config, count: config.count)
-        pci_setup_cache(p, cache, Int32(config.count))
-        var flags = UInt32(PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS)
+        if readsHeader {
+            let cache = UnsafeMutablePointer<UInt8>.allocate(capacity: max(config.count, 1))
+            cache.initialize(from: config, count: config.count)
+            pci_setup_cache(p, cache, Int32(config.count))
+        }
+        // The one-line listing shows no subsystem: it is not read.
+        var flags = UInt32(PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | (scan == .identity ? 0 : PCI_FILL_SUBSYS))
         if topology { flags |= UInt32(PCI_FILL_PARENT) }
         var err = [CChar](repeating: 0, count: 256)
         if pcishim_fill(p, flags, &err, err.count) != 0 {
@@ -132,17 +145,39 @@ public final class PCIDevice {
     }
 
     /// The kernel driver bound now (sysfs `driver` link).
-    public var driver: String? { stringProperty(PCI_FILL_DRIVER) }
-    public var iommuGroup: String? { stringProperty(PCI_FILL_IOMMU_GROUP) }
+    public var driver: String? {
+        guard let sysfs else { return libpciDriver }
+        return sysfs.reader.linkTarget(sysfs.directory, "driver").map(SysfsAttributes.lastComponent)
+    }
+
+    /// The IOMMU group's number (the last component of the `iommu_group` link's target).
+    public var iommuGroup: String? {
+        guard let sysfs else { return libpciIOMMUGroup }
+        return sysfs.reader.linkTarget(sysfs.directory, "iommu_group").map(SysfsAttributes.lastComponent)
+    }
 
     public var moduleAlias: String? {
+        guard let sysfs else { return libpciModuleAlias }
+        return sysfs.reader.text(sysfs.directory, "modalias")
+    }
+
+    public var label: String? {
+        guard let sysfs else { return libpciLabel }
+        return sysfs.reader.text(sysfs.directory, "label")
+    }
+
+    // libpci's answers, for dumps, and for the tests that hold the sysfs reader equal to them.
+    var libpciDriver: String? { stringProperty(PCI_FILL_DRIVER) }
+    var libpciIOMMUGroup: String? { stringProperty(PCI_FILL_IOMMU_GROUP) }
+
+    var libpciModuleAlias: String? {
         var err = [CChar](repeating: 0, count: 256)
         guard pcishim_fill(handle, UInt32(PCI_FILL_MODULE_ALIAS), &err, err.count) == 0,
               let s = handle.pointee.module_alias else { return nil }
         return String(cString: s)
     }
 
-    public var label: String? {
+    var libpciLabel: String? {
         var err = [CChar](repeating: 0, count: 256)
         guard pcishim_fill(handle, UInt32(PCI_FILL_LABEL), &err, err.count) == 0,
               let s = handle.pointee.label else { return nil }
@@ -178,6 +213,19 @@ public final class PCIDevice {
     }
 }
 
+/// How much of each function an inventory reads when it is made; everything else is read
+/// when asked for.
+public enum InventoryScan: Sendable, Equatable {
+    /// Address, ids, class, programming interface and revision (lspci's one-line listing).
+    case identity
+    /// Those and the subsystem, without the config header when the kernel gives the subsystem
+    /// (lspci -k, -m).
+    case kernelView
+    /// Those and the standard config header (64 bytes, 128 for a CardBus bridge), as lspci's
+    /// scan_device reads it: every listing that shows config bytes or capabilities.
+    case full
+}
+
 /// The devices of a source, read through libpci exactly as lspci reads them.
 public final class Inventory {
     let access: UnsafeMutablePointer<pci_access>
@@ -189,11 +237,12 @@ public final class Inventory {
 
     /// Opens a source. `idsFile` replaces pci.ids (`-i`); `numericIds` is lspci's `-n` count.
     /// `include` limits which devices are read (lspci reads only the filtered ones unless it needs
-    /// the topology). `identityOnly`: the caller uses nothing but address, ids, class and
-    /// revision (lspci's one-line listing), so sysfs functions are read by `SysfsIdentityReader`.
+    /// the topology). `scan`: how much of each function the caller uses (`InventoryScan`).
     /// `busCentric`: lspci -b, everything as the config space holds it (libpci's buscentric mode).
+    /// `directReads`: false reads everything through libpci (the tests that hold the direct
+    /// readers equal to it).
     public init(source: InventorySource, idsFile: String? = nil, numericIds: Int = 0, topology: Bool = false,
-                filter: PCIFilter? = nil, identityOnly: Bool = false, busCentric: Bool = false) throws {
+                filter: PCIFilter? = nil, scan: InventoryScan = .full, busCentric: Bool = false, directReads: Bool = true) throws {
         self.source = source
         switch source {
         case .sysfs(let root):
@@ -220,18 +269,22 @@ public final class Inventory {
         }
         access = acc
         var list: [PCIDevice] = []
+        let attributes = directReads ? sysfs.map { _ in SysfsAttributes() } : nil
         // The direct reader reads the kernel's view (sysfs attributes), which -b does not show.
-        let direct: SysfsIdentityReader? = identityOnly && !topology && !busCentric && sysfs != nil ? SysfsIdentityReader(root: sysfs!) : nil
+        let direct: SysfsIdentityReader? = directReads && !busCentric && sysfs != nil ? SysfsIdentityReader(root: sysfs!) : nil
         var p = acc.pointee.devices
         while let dev = p {
             if dev.pointee.domain != 0 { anyDomain = true }
             if topology || filter?.matches(dev) ?? true {
                 let address = PCIAddress(dev.pointee)
-                if let identity = direct?.identity(of: address) {
-                    list.append(PCIDevice(dev, address: address, identity: identity))
-                } else {
-                    list.append(try PCIDevice(dev, topology: topology))
+                let identity = direct?.identity(of: address, subsystem: scan != .identity)
+                let device = try PCIDevice(dev, address: address, identity: identity, scan: scan, topology: topology)
+                if let sysfs, let attributes {
+                    var name: [UInt8] = Array((sysfs + "/devices/").utf8)
+                    address.append(to: &name)
+                    device.sysfs = (String(decoding: name, as: UTF8.self), attributes)
                 }
+                list.append(device)
             }
             p = dev.pointee.next
         }
@@ -336,7 +389,7 @@ public final class Inventory {
     /// Names already looked up, by what was asked. A large machine has many functions of few
     /// kinds, and each libpci lookup of an id pci.ids lacks searches udev's hwdb again.
     private struct NameKey: Hashable {
-        var what: UInt8, flags: Int32, size: Int32, ids: UInt32
+        var what: UInt8, flags: Int32, size: Int32, ids: UInt64
     }
     private var looked: [NameKey: String] = [:]
 
@@ -348,14 +401,14 @@ public final class Inventory {
     }
 
     public func className(_ cls: UInt16, flags: Int32 = 0) -> String {
-        remembered(NameKey(what: 0, flags: flags, size: 128, ids: UInt32(cls))) {
+        remembered(NameKey(what: 0, flags: flags, size: 128, ids: UInt64(cls))) {
             lookupName { pcishim_lookup_class(access, $0, 128, flags, UInt32(cls)) } ?? ""
         }
     }
 
     /// "Vendor Device" (PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE).
     public func vendorDeviceName(_ d: PCIDevice, flags: Int32 = 0, size: Int32 = 128) -> String {
-        remembered(NameKey(what: 1, flags: flags, size: size, ids: UInt32(d.vendorId) << 16 | UInt32(d.deviceId))) {
+        remembered(NameKey(what: 1, flags: flags, size: size, ids: UInt64(d.vendorId) << 16 | UInt64(d.deviceId))) {
             lookupName(size: size, vendor: d.vendorId, device: d.deviceId) {
                 pcishim_lookup_vendor_device(access, $0, size, flags | Int32(PCI_LOOKUP_VENDOR.rawValue | PCI_LOOKUP_DEVICE.rawValue), UInt32(d.vendorId), UInt32(d.deviceId))
             } ?? ""
@@ -365,16 +418,29 @@ public final class Inventory {
     /// "Vendor Device" when both are in the ID database, else nil (for renderers with their own fallback).
     public func knownName(vendor: UInt16, device: UInt16) -> String? {
         let flags = Int32(PCI_LOOKUP_VENDOR.rawValue | PCI_LOOKUP_DEVICE.rawValue | PCI_LOOKUP_NO_NUMBERS.rawValue)
-        return lookupName(size: 256, vendor: vendor, device: device) { pcishim_lookup_vendor_device(access, $0, 256, flags, UInt32(vendor), UInt32(device)) }
+        return rememberedIfKnown(NameKey(what: 5, flags: flags, size: 256, ids: UInt64(vendor) << 16 | UInt64(device))) {
+            lookupName(size: 256, vendor: vendor, device: device) { pcishim_lookup_vendor_device(access, $0, 256, flags, UInt32(vendor), UInt32(device)) }
+        }
     }
 
     /// The class name when the ID database knows it, else nil.
     public func knownClassName(_ cls: UInt16) -> String? {
-        lookupName { pcishim_lookup_class(access, $0, 128, Int32(PCI_LOOKUP_NO_NUMBERS.rawValue), UInt32(cls)) }
+        rememberedIfKnown(NameKey(what: 6, flags: 0, size: 128, ids: UInt64(cls))) {
+            lookupName { pcishim_lookup_class(access, $0, 128, Int32(PCI_LOOKUP_NO_NUMBERS.rawValue), UInt32(cls)) }
+        }
+    }
+
+    /// `remembered` for a lookup that may find nothing (nil is remembered too).
+    private var lookedOptional: [NameKey: String?] = [:]
+    private func rememberedIfKnown(_ key: NameKey, _ lookup: () -> String?) -> String? {
+        if let name = lookedOptional[key] { return name }
+        let name = lookup()
+        lookedOptional[key] = .some(name)
+        return name
     }
 
     public func vendorName(_ d: PCIDevice) -> String {
-        remembered(NameKey(what: 2, flags: 0, size: 128, ids: UInt32(d.vendorId) << 16 | UInt32(d.deviceId))) {
+        remembered(NameKey(what: 2, flags: 0, size: 128, ids: UInt64(d.vendorId) << 16 | UInt64(d.deviceId))) {
             lookupName(vendor: d.vendorId, device: d.deviceId) {
                 pcishim_lookup_vendor_device(access, $0, 128, Int32(PCI_LOOKUP_VENDOR.rawValue), UInt32(d.vendorId), UInt32(d.deviceId))
             } ?? ""
@@ -382,7 +448,7 @@ public final class Inventory {
     }
 
     public func deviceName(_ d: PCIDevice) -> String {
-        remembered(NameKey(what: 3, flags: 0, size: 128, ids: UInt32(d.vendorId) << 16 | UInt32(d.deviceId))) {
+        remembered(NameKey(what: 3, flags: 0, size: 128, ids: UInt64(d.vendorId) << 16 | UInt64(d.deviceId))) {
             lookupName(vendor: d.vendorId, device: d.deviceId) {
                 pcishim_lookup_vendor_device(access, $0, 128, Int32(PCI_LOOKUP_DEVICE.rawValue), UInt32(d.vendorId), UInt32(d.deviceId))
             } ?? ""
@@ -392,20 +458,27 @@ public final class Inventory {
     public func subsystemName(_ d: PCIDevice, vendorOnly: Bool = false, deviceOnly: Bool = false, size: Int32 = 256) -> String {
         guard let s = d.subsystem else { return "" }
         if vendorOnly {
-            return lookupName(size: size, vendor: s.vendor) {
-                pcishim_lookup_subvendor(access, $0, size, Int32(PCI_LOOKUP_SUBSYSTEM.rawValue | PCI_LOOKUP_VENDOR.rawValue), UInt32(s.vendor))
-            } ?? ""
+            return remembered(NameKey(what: 4, flags: 0, size: size, ids: UInt64(s.vendor))) {
+                lookupName(size: size, vendor: s.vendor) {
+                    pcishim_lookup_subvendor(access, $0, size, Int32(PCI_LOOKUP_SUBSYSTEM.rawValue | PCI_LOOKUP_VENDOR.rawValue), UInt32(s.vendor))
+                } ?? ""
+            }
         }
         var flags = Int32(PCI_LOOKUP_SUBSYSTEM.rawValue | PCI_LOOKUP_DEVICE.rawValue)
         if !deviceOnly { flags |= Int32(PCI_LOOKUP_VENDOR.rawValue) }
-        return lookupName(size: size, vendor: d.vendorId, device: d.deviceId, subvendor: s.vendor) {
-            pcishim_lookup_subsystem(access, $0, size, flags, UInt32(d.vendorId), UInt32(d.deviceId), UInt32(s.vendor), UInt32(s.device))
-        } ?? ""
+        let ids = UInt64(d.vendorId) << 48 | UInt64(d.deviceId) << 32 | UInt64(s.vendor) << 16 | UInt64(s.device)
+        return remembered(NameKey(what: 7, flags: flags, size: size, ids: ids)) {
+            lookupName(size: size, vendor: d.vendorId, device: d.deviceId, subvendor: s.vendor) {
+                pcishim_lookup_subsystem(access, $0, size, flags, UInt32(d.vendorId), UInt32(d.deviceId), UInt32(s.vendor), UInt32(s.device))
+            } ?? ""
+        }
     }
 
     /// The programming interface's name (lspci -v's `prog-if`), nil when the database has none.
     public func progIfName(_ cls: UInt16, _ progIf: UInt8) -> String? {
-        lookupName { pcishim_lookup_progif(access, $0, 128, Int32(PCI_LOOKUP_NO_NUMBERS.rawValue), UInt32(cls), UInt32(progIf)) }
+        rememberedIfKnown(NameKey(what: 8, flags: 0, size: 128, ids: UInt64(cls) << 8 | UInt64(progIf))) {
+            lookupName { pcishim_lookup_progif(access, $0, 128, Int32(PCI_LOOKUP_NO_NUMBERS.rawValue), UInt32(cls), UInt32(progIf)) }
+        }
     }
 
     func device(handle: UnsafeMutablePointer<pci_dev>?) -> PCIDevice? {
@@ -443,9 +516,15 @@ extension PCIDevice {
     /// 4096 or 256 for sysfs (64 for a user), and up to the last byte a dump lists, which may be
     /// any length (libpci's dump reader refuses a read that ends past it).
     func readAllReadableConfig() {
-        guard hasConfigAccess, !fetchConfig(upTo: 4096), !fetchConfig(upTo: 256) || !fetchConfig(upTo: 4096) else { return }
-        // The readable length lies between what was read and the next size that failed.
-        var lo = config.count, hi = config.count < 256 ? 256 : 4096
+        guard hasConfigAccess, !fetchConfig(upTo: 4096) else { return }
+        var hi = 4096
+        if config.count < 256 && !fetchConfig(upTo: 256) { hi = 256 }
+        // The readable length lies between what was read and `hi`, which failed. Nearly every
+        // source ends at a step (64 bytes for a user, 256, 4096), so one byte more is tried
+        // first: when it fails, that is the end, without halving down to it.
+        var lo = config.count
+        guard hi - lo > 1, fetchConfig(upTo: lo + 1) else { return }
+        lo += 1
         while hi - lo > 1 {
             let mid = (lo + hi) / 2
             if fetchConfig(upTo: mid) { lo = mid } else { hi = mid }
@@ -460,8 +539,9 @@ extension PCIDevice {
     public func describe(withVPD: Bool = false) -> DeviceDescription {
         readAllReadableConfig()
         var err = [CChar](repeating: 0, count: 256)
+        // The IOMMU group of a sysfs function is read by `iommuGroup`, not by libpci.
         let wanted = PCI_FILL_IRQ | PCI_FILL_BASES | PCI_FILL_ROM_BASE | PCI_FILL_SIZES | PCI_FILL_PHYS_SLOT | PCI_FILL_NUMA_NODE
-            | PCI_FILL_DT_NODE | PCI_FILL_IOMMU_GROUP | PCI_FILL_BRIDGE_BASES | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS
+            | PCI_FILL_DT_NODE | (sysfs == nil ? PCI_FILL_IOMMU_GROUP : 0) | PCI_FILL_BRIDGE_BASES | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS
         _ = pcishim_fill(handle, UInt32(wanted), &err, err.count)
         let d = handle.pointee
         let known = d.known_fields
@@ -481,7 +561,7 @@ extension PCIDevice {
         facts.irq = Int(d.irq)
         facts.numaNode = Int(d.numa_node)
         facts.physicalSlot = d.phy_slot.map { String(cString: $0) }
-        facts.iommuGroup = pci_get_string_property(handle, UInt32(PCI_FILL_IOMMU_GROUP)).map { String(cString: $0) }
+        facts.iommuGroup = sysfs == nil ? pci_get_string_property(handle, UInt32(PCI_FILL_IOMMU_GROUP)).map { String(cString: $0) } : iommuGroup
         facts.deviceTreeNode = pci_get_string_property(handle, UInt32(PCI_FILL_DT_NODE)).map { String(cString: $0) }
         var description = DeviceDescription(config: ConfigSpace(config), platform: facts, classCode: classId,
                                             deviceNumber: Int(address.device), function: Int(address.function))
@@ -511,8 +591,11 @@ extension Inventory: DeviceNames {
     /// The bridge subsystem capability's name (PCI_LOOKUP_SUBSYSTEM | VENDOR | DEVICE).
     public func subsystemName(vendor: UInt16, device: UInt16, subvendor: UInt16, subdevice: UInt16) -> String {
         let flags = Int32(PCI_LOOKUP_SUBSYSTEM.rawValue | PCI_LOOKUP_VENDOR.rawValue | PCI_LOOKUP_DEVICE.rawValue)
-        return lookupName(size: 256, vendor: vendor, device: device, subvendor: subvendor) {
-            pcishim_lookup_subsystem(access, $0, 256, flags, UInt32(vendor), UInt32(device), UInt32(subvendor), UInt32(subdevice))
-        } ?? ""
+        let ids = UInt64(vendor) << 48 | UInt64(device) << 32 | UInt64(subvendor) << 16 | UInt64(subdevice)
+        return remembered(NameKey(what: 9, flags: flags, size: 256, ids: ids)) {
+            lookupName(size: 256, vendor: vendor, device: device, subvendor: subvendor) {
+                pcishim_lookup_subsystem(access, $0, 256, flags, UInt32(vendor), UInt32(device), UInt32(subvendor), UInt32(subdevice))
+            } ?? ""
+        }
     }
 }

@@ -31,6 +31,14 @@ public struct ListingOptions: Equatable, Sendable {
     /// The listing shows no more of a device than address, ids, class and revision (lspci's
     /// one-line form, with or without -n, -nn, -D): config bytes, subsystem and drivers are not needed.
     public var showsIdentityOnly: Bool { !kernel && machine == 0 && !tree && hex == 0 && verbose == 0 && path == 0 }
+
+    /// How much of each function the listing reads up front: the one-line form only the
+    /// identity, -k and -m the subsystem too, and whatever shows config bytes (or walks the
+    /// bridges) the config header.
+    public var scan: InventoryScan {
+        if showsIdentityOnly { return .identity }
+        return tree || hex > 0 || verbose > 0 || path > 0 || busCentric ? .full : .kernelView
+    }
 }
 
 /// Renders an inventory as lspci (pciutils 3.9) prints it: show_terse, show_machine,
@@ -150,7 +158,9 @@ public struct LspciListing {
 
     /// Modules for the device's modalias, consecutive duplicates dropped (next_module_filtered).
     func kernelModules(_ d: PCIDevice) -> [String] {
-        guard let alias = d.moduleAlias else { return [] }
+        // As lspci: without a module index, no modalias is read. After a broken ID database
+        // lspci is dead (the listing is thrown away), so the index is not even loaded.
+        guard inventory.nameError == nil, pcishim_modules_available() != 0, let alias = d.moduleAlias else { return [] }
         var buf = [CChar](repeating: 0, count: 4096)
         guard pcishim_modules(alias, &buf, buf.count) > 0 else { return [] }
         var out: [String] = []

@@ -2,17 +2,20 @@
 import Glibc
 #endif
 import PCIModel
+import SystemIO
 
-/// Reads the four sysfs attributes lspci's one-line listing shows (`vendor`, `device`, `class`,
-/// `revision`) straight from their files, relative to one open `devices/` directory.
+/// Reads the sysfs attributes lspci's listings show of a function (`vendor`, `device`, `class`,
+/// `revision`, and for -k and -m `subsystem_vendor` and `subsystem_device`) straight from their
+/// files, relative to the function's directory opened once.
 ///
-/// Why: for that listing libpci also reads the standard config header and the subsystem ids,
-/// which the output never shows. On a virtual machine every config dword read traps to the
-/// hypervisor (about 250 µs for a 64-byte header here), and on a large tree it is three to six
-/// more system calls a function. The values are the ones libpci would read: the same files,
-/// and only text in the kernel's exact format ("0x%04x\n" and so on) is accepted. Anything else
-/// (a missing file, other spelling, a read error) answers nil, and that function is then read by
-/// libpci as before, so the odd cases stay libpci's.
+/// Why: libpci also reads the standard config header, which those listings never show (the
+/// subsystem aside, which the kernel gives as files), and it names every file by its whole path,
+/// so each read walks the root, the function's symbolic link and the bridges above it again. On
+/// a virtual machine every config dword read traps to the hypervisor (about 250 µs for a 64-byte
+/// header here), and on a large tree the walks are most of the run. The values are the ones
+/// libpci would read: the same files, and only text in the kernel's exact format ("0x%04x\n"
+/// and so on) is accepted. Anything else (a missing file, other spelling, a read error) answers
+/// nil, and that function is then read by libpci as before, so the odd cases stay libpci's.
 public struct SysfsIdentityReader: ~Copyable {
     /// The values of one function's attribute files.
     public struct Identity: Equatable, Sendable {
@@ -21,6 +24,9 @@ public struct SysfsIdentityReader: ~Copyable {
         /// The 24-bit `class` attribute: base class, subclass, programming interface.
         public var classCode: UInt32
         public var revision: UInt8
+        /// When asked for and the kernel gives it; nil otherwise (libpci then reads the config
+        /// header, as it does when `subsystem_vendor` is absent).
+        public var subsystem: PCIIds?
     }
 
     private let devicesFD: Int32
@@ -34,36 +40,57 @@ public struct SysfsIdentityReader: ~Copyable {
 
     deinit { close(devicesFD) }
 
-    /// The identity of the function `a`, or nil when any of its four files is not in the kernel's format.
-    public func identity(of a: PCIAddress) -> Identity? {
-        // "DDDD:BB:DD.F/" (the sysfs name) then the attribute name, NUL-terminated.
-        var path: [UInt8] = []
-        path.reserveCapacity(32)
-        a.append(to: &path)
-        path.append(UInt8(ascii: "/"))
-        let prefix = path.count
-        func value(_ name: StaticString, digits count: Int) -> UInt32? {
-            path.removeSubrange(prefix...)
-            name.withUTF8Buffer { path += $0 }
-            path.append(0)
-            return path.withUnsafeBufferPointer { Self.readHex(devicesFD, $0.baseAddress!, digits: count) }
+    /// The identity of the function `a`, or nil when any of its files is not in the kernel's
+    /// format. `subsystem`: also read the subsystem ids (an absent `subsystem_vendor` leaves them
+    /// nil; one in another format, or a missing `subsystem_device` beside it, answers nil).
+    public func identity(of a: PCIAddress, subsystem: Bool = false) -> Identity? {
+        // "DDDD:BB:DD.F" (the sysfs name), NUL-terminated.
+        var name: [UInt8] = []
+        name.reserveCapacity(16)
+        a.append(to: &name)
+        name.append(0)
+        let dir = name.withUnsafeBufferPointer {
+            openat(devicesFD, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), SysfsAttributes.openPathOnly | O_DIRECTORY | O_CLOEXEC)
         }
-        guard let vendor = value("vendor", digits: 4), let device = value("device", digits: 4),
-              let classCode = value("class", digits: 6), let revision = value("revision", digits: 2) else { return nil }
-        return Identity(vendor: UInt16(vendor), device: UInt16(device), classCode: classCode, revision: UInt8(revision))
+        guard dir >= 0 else { return nil }
+        defer { close(dir) }
+        func value(_ file: StaticString, digits: Int) -> Attribute {
+            Self.readAttribute(dir, file.utf8Start, digits: digits)
+        }
+        guard case .value(let vendor) = value("vendor", digits: 4), case .value(let device) = value("device", digits: 4),
+              case .value(let classCode) = value("class", digits: 6), case .value(let revision) = value("revision", digits: 2) else { return nil }
+        var identity = Identity(vendor: UInt16(vendor), device: UInt16(device), classCode: classCode, revision: UInt8(revision))
+        if subsystem {
+            switch value("subsystem_vendor", digits: 4) {
+            case .absent: break
+            case .other: return nil
+            case .value(let subvendor):
+                guard case .value(let subdevice) = value("subsystem_device", digits: 4) else { return nil }
+                identity.subsystem = PCIIds(vendor: UInt16(subvendor), device: UInt16(subdevice))
+            }
+        }
+        return identity
+    }
+
+    /// What an attribute file held: the value, no such file, or anything else.
+    enum Attribute: Equatable { case value(UInt32), absent, other }
+
+    static func readAttribute(_ dir: Int32, _ name: UnsafePointer<UInt8>, digits: Int) -> Attribute {
+        let fd = openat(dir, UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return errno == ENOENT ? .absent : .other }
+        defer { close(fd) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buf -> Attribute in
+            let n = read(fd, buf.baseAddress, 16)
+            guard n > 0 else { return .other }
+            return parseHex(UnsafeBufferPointer(rebasing: buf[0..<n]), digits: digits).map { .value($0) } ?? .other
+        }
     }
 
     /// Reads `name` (relative to `dir`) and parses "0x" followed by exactly `digits` lower-case
     /// hex digits and a newline, the kernel's format; nil for anything else.
     static func readHex(_ dir: Int32, _ name: UnsafePointer<UInt8>, digits: Int) -> UInt32? {
-        let fd = openat(dir, UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buf -> UInt32? in
-            let n = read(fd, buf.baseAddress, 16)
-            guard n > 0 else { return nil }
-            return parseHex(UnsafeBufferPointer(rebasing: buf[0..<n]), digits: digits)
-        }
+        if case .value(let v) = readAttribute(dir, name, digits: digits) { return v }
+        return nil
     }
 
     /// "0x", exactly `digits` lower-case hex digits, a newline: the value, else nil. (What

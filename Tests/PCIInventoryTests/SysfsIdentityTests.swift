@@ -34,7 +34,7 @@ struct SysfsIdentityTests {
     @Test func directAndLibpciAgree() throws {
         let root = Self.tree("agree")
         try SysfsFixture.generate(count: 300, seed: 5).write(to: root)
-        let direct = try Inventory(source: .sysfs(root), identityOnly: true)
+        let direct = try Inventory(source: .sysfs(root), scan: .identity)
         let full = try Inventory(source: .sysfs(root))
         func fields(_ i: Inventory) -> [String] {
             i.devices.map { "\($0.address) \($0.vendorId) \($0.deviceId) \($0.classId) \(String(describing: $0.revision))" }

@@ -36,6 +36,9 @@ const char *pcishim_filter_slot(struct pci_filter *f, const char *text);
 const char *pcishim_filter_id(struct pci_filter *f, const char *text);
 void pcishim_filter_init(struct pci_access *acc, struct pci_filter *f);
 
+/* 1 when libkmod's module index is loaded (on first call; a warning when it cannot be). */
+int pcishim_modules_available(void);
+
 /* Kernel modules for a modalias, through libkmod, as lspci -k finds them. Writes up to max
  * names separated by '\n' into buf; returns the count, 0 when none, -1 when libkmod cannot load
  * its resources (lspci then prints a warning and no modules). */

@@ -1,0 +1,112 @@
+import Foundation
+import PCIFixtures
+import PCIModel
+import SystemIO
+import Testing
+@testable import PCIInventory
+
+/// The direct sysfs readers (`SysfsIdentityReader` per function directory, `SysfsAttributes`
+/// for labels, modaliases and links) are a faster second path beside libpci's sysfs access:
+/// these tests hold the two equal, on generated trees and on the odd files libpci meets.
+@Suite("sysfs read directly equals libpci")
+struct SysfsAttributesTests {
+    static func tree(_ name: String) throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-attributes-\(getpid())-\(name)").path
+        try? FileManager.default.removeItem(atPath: root)
+        try SysfsFixture.generate(count: 160, seed: 11).write(to: root)
+        return root
+    }
+
+    /// Every function's driver, IOMMU group, label and modalias, by both paths.
+    static func expectAgreement(_ root: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [PCIDevice] {
+        let inventory = try Inventory(source: .sysfs(root))
+        for d in inventory.devices {
+            #expect(d.sysfs != nil)
+            #expect(d.driver == d.libpciDriver, "driver of \(d.address)", sourceLocation: sourceLocation)
+            #expect(d.iommuGroup == d.libpciIOMMUGroup, "IOMMU group of \(d.address)", sourceLocation: sourceLocation)
+            #expect(d.label == d.libpciLabel, "label of \(d.address)", sourceLocation: sourceLocation)
+            #expect(d.moduleAlias == d.libpciModuleAlias, "modalias of \(d.address)", sourceLocation: sourceLocation)
+            #expect(d.describe().platform.iommuGroup == d.libpciIOMMUGroup, sourceLocation: sourceLocation)
+        }
+        return inventory.devices
+    }
+
+    @Test func generatedTree() throws {
+        let devices = try Self.expectAgreement(try Self.tree("generated"))
+        // The comparison is not empty on either side.
+        #expect(devices.contains { $0.driver != nil } && devices.contains { $0.driver == nil })
+        #expect(devices.contains { $0.iommuGroup != nil })
+        #expect(devices.contains { $0.label != nil } && devices.allSatisfy { $0.moduleAlias != nil })
+    }
+
+    /// What sysfs never holds but a tree may: links that dangle, lead to a link or end in "..",
+    /// a link that is a directory, a label with a NUL, one that fills libpci's buffer, one that
+    /// cannot be read.
+    @Test func oddFiles() throws {
+        let root = try Self.tree("odd")
+        let inventory = try Inventory(source: .sysfs(root))
+        let dirs = inventory.devices.map { Files.realPath(root + "/devices/" + $0.address.description)! }
+        let fm = FileManager.default
+        func replace(_ path: String) { try? fm.removeItem(atPath: path) }
+        func write(_ path: String, _ bytes: [UInt8]) throws {
+            replace(path)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+        }
+        // driver: dangling; through a second link; "..", "." and a trailing slash; a directory.
+        replace(dirs[0] + "/driver"); try fm.createSymbolicLink(atPath: dirs[0] + "/driver", withDestinationPath: "../../nowhere/e1000")
+        try fm.createDirectory(atPath: root + "/drivers/real", withIntermediateDirectories: true)
+        try fm.createSymbolicLink(atPath: root + "/drivers/alias", withDestinationPath: "real")
+        // libpci puts "DIR/" before a link's target, so an absolute target names a path below DIR.
+        let depth = dirs[1].dropFirst(Files.realPath(root)!.count).split(separator: "/").count
+        replace(dirs[1] + "/driver"); try fm.createSymbolicLink(atPath: dirs[1] + "/driver", withDestinationPath: String(repeating: "../", count: depth) + "drivers/alias")
+        replace(dirs[2] + "/driver"); try fm.createSymbolicLink(atPath: dirs[2] + "/driver", withDestinationPath: root + "/drivers/real/..")
+        replace(dirs[3] + "/driver"); try fm.createSymbolicLink(atPath: dirs[3] + "/driver", withDestinationPath: root + "/drivers/real/.")
+        replace(dirs[4] + "/driver"); try fm.createSymbolicLink(atPath: dirs[4] + "/driver", withDestinationPath: root + "/drivers/real/")
+        replace(dirs[5] + "/driver"); try fm.createDirectory(atPath: dirs[5] + "/driver", withIntermediateDirectories: true)
+        replace(dirs[6] + "/iommu_group"); try fm.createSymbolicLink(atPath: dirs[6] + "/iommu_group", withDestinationPath: "/")
+        replace(dirs[7] + "/iommu_group"); try fm.createSymbolicLink(atPath: dirs[7] + "/iommu_group", withDestinationPath: "../../../iommu_groups/..")
+        // label: a NUL inside, 1023 and 1024 bytes (libpci's buffer), a directory, empty.
+        try write(dirs[8] + "/label", Array("Onboard\u{0}LAN\n".utf8))
+        try write(dirs[9] + "/label", [UInt8](repeating: 0x41, count: 1023))
+        try write(dirs[10] + "/label", [UInt8](repeating: 0x41, count: 1024))
+        replace(dirs[11] + "/label"); try fm.createDirectory(atPath: dirs[11] + "/label", withIntermediateDirectories: true)
+        try write(dirs[12] + "/label", [])
+        try write(dirs[13] + "/modalias", [0xff, 0xfe, 0x0a])
+        _ = try Self.expectAgreement(root)
+        let again = try Inventory(source: .sysfs(root))
+        #expect(again.devices[1].driver == "real")
+        #expect(again.devices[0].driver == nil && again.devices[2].driver == nil && again.devices[5].driver == nil)
+        #expect(again.devices[6].iommuGroup == again.devices[6].address.description)
+        #expect(again.devices[9].label?.utf8.count == 1023 && again.devices[10].label == nil)
+        #expect(again.devices[8].label == "Onboard")
+    }
+
+    /// Every scan depth reads what libpci alone reads: ids, class, programming interface,
+    /// revision and (beyond the one-line listing) the subsystem, for functions with and without
+    /// the kernel's subsystem files, and with the header read or not.
+    @Test("scan depth", arguments: [InventoryScan.identity, .kernelView, .full])
+    func scanDepth(_ scan: InventoryScan) throws {
+        let root = try Self.tree("scan-\(scan)")
+        // Files in another format go back to libpci for that function.
+        let odd = Files.realPath(root + "/devices/" + (try Inventory(source: .sysfs(root))).devices[3].address.description)!
+        try Data("0x1af4".utf8).write(to: URL(fileURLWithPath: odd + "/subsystem_vendor"))
+        let direct = try Inventory(source: .sysfs(root), scan: scan)
+        let libpci = try Inventory(source: .sysfs(root), directReads: false)
+        func fields(_ i: Inventory, subsystem: Bool) -> [String] {
+            i.devices.map { d in
+                "\(d.address) \(d.vendorId) \(d.deviceId) \(d.classId) \(String(describing: d.progIf)) \(String(describing: d.revision))"
+                    + (subsystem ? " \(String(describing: d.subsystem))" : "")
+            }
+        }
+        #expect(fields(direct, subsystem: scan != .identity) == fields(libpci, subsystem: scan != .identity))
+        // Some functions have no subsystem files: their subsystem comes from the header.
+        #expect(libpci.devices.contains { !Files.exists(root + "/devices/\($0.address)/subsystem_vendor") })
+        switch scan {
+        case .identity: #expect(direct.devices.allSatisfy { !$0.hasConfigAccess })
+        case .kernelView:
+            // The header is read only where the kernel gives no subsystem (libpci reads it there).
+            #expect(direct.devices.allSatisfy { $0.hasConfigAccess == ($0.address == libpci.devices[3].address || !Files.exists(root + "/devices/\($0.address)/subsystem_vendor")) })
+        case .full: #expect(direct.devices.map(\.config) == libpci.devices.map(\.config))
+        }
+    }
+}
