@@ -8,8 +8,8 @@ struct NoNames: DeviceNames {
 
 /// libFuzzer entry: any bytes as a config space (the first byte picks how many of the rest are
 /// config and how many VPD, so short, 64-byte, 256-byte and extended spaces all come up), decoded
-/// and rendered as lspci -v, -vv and -vvv. Nothing may crash, and -vv repeats each -v
-/// capability line it does not extend.
+/// and rendered as lspci -v, -vv and -vvv. Nothing may crash, -vv repeats each -v capability
+/// line it does not extend, and the same bytes read on demand render the same -vvv text.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
@@ -36,6 +36,16 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     for line in plain where !line.contains("Express") {
         precondition(detailed.contains(line), "-vv lost the -v line \(line)")
     }
+    // The same bytes read on demand (as from a device: the header known, the rest all or
+    // nothing per read) render the same text.
+    let lazy = ConfigSpace(reading: Array(config.prefix(64))) { offset, buffer in
+        guard offset + buffer.count <= config.count else { return false }
+        for i in 0..<buffer.count { buffer[i] = config[offset + i] }
+        return true
+    }
+    var onDemand = ""
+    LspciVerboseText(verbose: 3, names: NoNames()).render(DeviceDescription(config: lazy, platform: platform, deviceNumber: Int(data[0] >> 3) & 1), vendorID: 0x8086, deviceID: 0x1229, into: &onDemand)
+    precondition(onDemand == outputs[2], "the space read on demand renders differently")
     return 0
 }
 

@@ -1,18 +1,50 @@
+/// Reads `buffer.count` config bytes from `offset` into `buffer`, all or nothing (libpci's
+/// pci_read_block); the source of a space read as the decoders ask.
+public typealias ConfigRead = (_ offset: Int, _ buffer: UnsafeMutableBufferPointer<UInt8>) -> Bool
+
 /// The config-space bytes a source could read: 64 (a user reading sysfs), 128 (a CardBus
 /// header), 256 or 4096. Bytes past the end were not readable, which lspci shows as
 /// `<access denied>` or leaves out; every decoder asks `has` first, as lspci's `config_fetch` does.
-public struct ConfigSpace: Equatable, Sendable {
+///
+/// A space is either the bytes given (tests, dumps read whole, the emulator) or read from its
+/// source the first time a decoder asks for them, as lspci reads: on real hardware every
+/// config dword is a bus transaction (on a virtual machine a trap to the hypervisor, about
+/// 30 µs here), and a device's 4096 bytes cost milliseconds where its capabilities need a few
+/// dozen dwords. Both answer alike for any source whose readable bytes are a prefix (sysfs,
+/// dumps): a range can be read exactly when it ends within that prefix.
+public struct ConfigSpace: Equatable, @unchecked Sendable {
+    /// The bytes given; for a space read on demand, those it started with.
     public let bytes: [UInt8]
+    /// The reader of a space read on demand. Such a space is made and read by one thread (the
+    /// command rendering it); given bytes are never written, hence the unchecked Sendable.
+    private let source: OnDemand?
 
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        source = nil
+    }
 
-    public var count: Int { bytes.count }
+    /// A space of which `initial` (the header a scan read) is known and the rest is read from
+    /// `read` when first asked for, up to `size` bytes.
+    public init(reading initial: [UInt8], size: Int = 4096, from read: @escaping ConfigRead) {
+        bytes = initial
+        source = OnDemand(initial, size: size, read: read)
+    }
 
-    /// Were `length` bytes from `offset` read?
-    public func has(_ offset: Int, _ length: Int) -> Bool { offset >= 0 && length >= 0 && offset + length <= bytes.count }
+    public static func == (a: ConfigSpace, b: ConfigSpace) -> Bool { a.bytes == b.bytes && a.source === b.source }
 
-    /// Little-endian reads; an unread byte reads 0 (callers check `has` where it matters).
-    public func byte(_ o: Int) -> UInt8 { o >= 0 && o < bytes.count ? bytes[o] : 0 }
+    /// Were (or, read on demand, can) `length` bytes from `offset` be read?
+    public func has(_ offset: Int, _ length: Int) -> Bool {
+        guard offset >= 0 && length >= 0 else { return false }
+        if let source { return source.fetch(offset, length) }
+        return offset + length <= bytes.count
+    }
+
+    /// Little-endian reads; an unreadable byte reads 0 (callers check `has` where it matters).
+    public func byte(_ o: Int) -> UInt8 {
+        if let source { return source.byte(o) }
+        return o >= 0 && o < bytes.count ? bytes[o] : 0
+    }
     public func word(_ o: Int) -> UInt16 { UInt16(byte(o)) | UInt16(byte(o + 1)) << 8 }
     public func long(_ o: Int) -> UInt32 { UInt32(word(o)) | UInt32(word(o + 2)) << 16 }
 
@@ -53,4 +85,46 @@ public enum Status {
 /// Header types (the low seven bits of offset 0x0e).
 public enum HeaderType {
     public static let normal: UInt8 = 0, bridge: UInt8 = 1, cardBus: UInt8 = 2
+}
+
+/// The bytes of a space read on demand, and which of them were read (lspci's `present`).
+final class OnDemand {
+    private var bytes: [UInt8]
+    private var present: [Bool]
+    /// Every range ending at or past this failed or would fail (the readable bytes are a prefix).
+    private var failsFrom: Int
+    private let read: ConfigRead
+
+    init(_ initial: [UInt8], size: Int, read: @escaping ConfigRead) {
+        let size = max(size, initial.count)
+        bytes = initial + [UInt8](repeating: 0, count: size - initial.count)
+        present = [Bool](repeating: true, count: initial.count) + [Bool](repeating: false, count: size - initial.count)
+        failsFrom = size + 1
+        self.read = read
+    }
+
+    /// Reads what of the range is not read yet (lspci's config_fetch: the read bytes at either
+    /// end are left out, the middle read all or nothing); true when the whole range is there.
+    func fetch(_ offset: Int, _ length: Int) -> Bool {
+        var a = offset, b = offset + length
+        guard b <= bytes.count else { return false }
+        while a < b && present[a] { a += 1 }
+        while b > a && present[b - 1] { b -= 1 }
+        if a == b { return true }
+        guard b < failsFrom else { return false }
+        let ok = bytes.withUnsafeMutableBufferPointer { read(a, UnsafeMutableBufferPointer(rebasing: $0[a..<b])) }
+        if ok {
+            for i in a..<b { present[i] = true }
+        } else {
+            failsFrom = b
+        }
+        return ok
+    }
+
+    /// The byte at `o`, reading its dword (else the byte alone) when not read yet; 0 when unreadable.
+    func byte(_ o: Int) -> UInt8 {
+        guard o >= 0 && o < bytes.count else { return 0 }
+        if !present[o] && !fetch(o & ~3, 4) { _ = fetch(o, 1) }
+        return present[o] ? bytes[o] : 0
+    }
 }

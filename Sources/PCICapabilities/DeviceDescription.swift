@@ -54,11 +54,11 @@ public struct DeviceDescription: Equatable, Sendable {
         self.config = config
         self.deviceNumber = deviceNumber
         self.function = function
-        self.capabilities = config.count >= 64 ? CapabilityChain(config) : CapabilityChain(ConfigSpace([]))
+        self.capabilities = config.has(0, 64) ? CapabilityChain(config) : CapabilityChain(ConfigSpace([]))
         self.platform = platform
         self.classCode = classCode ?? (UInt16(config.byte(0x0b)) << 8 | UInt16(config.byte(0x0a)))
     }
 
     /// No config bytes could be read (lspci: `no_config_access`).
-    public var noConfigAccess: Bool { config.count == 0 }
+    public var noConfigAccess: Bool { !config.has(0, 1) }
 }

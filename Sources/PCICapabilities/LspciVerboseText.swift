@@ -296,7 +296,7 @@ public struct LspciVerboseText {
         if verbose > 1 {
             out += "\tBridgeCtl: Parity\(fl(brc, 0x1)) SERR\(fl(brc, 0x2)) ISA\(fl(brc, 0x4)) VGA\(fl(brc, 0x8)) MAbort\(fl(brc, 0x20)) >Reset\(fl(brc, 0x40)) 16bInt\(fl(brc, 0x80)) PostWrite\(fl(brc, 0x400))\n"
         }
-        guard c.count >= 128 else {
+        guard c.has(0, 128) else {
             out += "\t<access denied to the rest>\n"
             return
         }

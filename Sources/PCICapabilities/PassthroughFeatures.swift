@@ -36,7 +36,7 @@ public struct PassthroughFeatures: Equatable, Sendable {
     public init(_ d: DeviceDescription) {
         let c = d.config
         let chain = d.capabilities
-        capabilitiesUnreadable = c.count < 256 && c.status & Status.capabilityList != 0
+        capabilitiesUnreadable = c.status & Status.capabilityList != 0 && !c.has(0, 256)
         if let pm = chain.first(CapabilityID.powerManagement), c.has(pm.offset + 4, 2) {
             powerManagementNoSoftReset = c.word(pm.offset + 4) & 0x8 != 0
         }

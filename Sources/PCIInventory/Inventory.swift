@@ -32,9 +32,19 @@ extension PCIAddress {
     }
 }
 
+/// One libpci state: freed when neither its inventory nor any of its devices (whose handles
+/// point into it, and whose descriptions read config through it) is left.
+final class LibPCIAccess {
+    let pointer: UnsafeMutablePointer<pci_access>
+    init(_ pointer: UnsafeMutablePointer<pci_access>) { self.pointer = pointer }
+    deinit { pcishim_close(pointer) }
+}
+
 /// One PCI function as libpci sees it, with the config bytes lspci would have read.
 public final class PCIDevice {
     let handle: UnsafeMutablePointer<pci_dev>
+    /// Keeps libpci's state, which `handle` points into, alive as long as the device.
+    let library: LibPCIAccess
     public let address: PCIAddress
     public let vendorId: UInt16
     public let deviceId: UInt16
@@ -60,9 +70,10 @@ public final class PCIDevice {
     /// (nil: libpci reads it), the standard config header when `scan` needs it, and through
     /// libpci whatever is still unknown (the subsystem from the header when the kernel gives no
     /// `subsystem_vendor`; the parent bridge for `topology`).
-    init(_ p: UnsafeMutablePointer<pci_dev>, address: PCIAddress, identity: SysfsIdentityReader.Identity?,
+    init(_ p: UnsafeMutablePointer<pci_dev>, library: LibPCIAccess, address: PCIAddress, identity: SysfsIdentityReader.Identity?,
          scan: InventoryScan, topology: Bool) throws(Failure) {
         handle = p
+        self.library = library
         self.address = address
         var readsHeader = true
         if let identity {
@@ -228,7 +239,8 @@ public enum InventoryScan: Sendable, Equatable {
 
 /// The devices of a source, read through libpci exactly as lspci reads them.
 public final class Inventory {
-    let access: UnsafeMutablePointer<pci_access>
+    let library: LibPCIAccess
+    var access: UnsafeMutablePointer<pci_access> { library.pointer }
     public let source: InventorySource
     /// Sorted by domain, bus, device, function (lspci's order).
     public private(set) var devices: [PCIDevice] = []
@@ -267,7 +279,7 @@ public final class Inventory {
         guard let acc = pcishim_open(sysfs, dump, idsFile, Int32(numericIds), busCentric ? 1 : 0, &err, err.count) else {
             throw Failure(.noInput, "cannot read \(source.path): libpci: \(String(nulTerminated: err))")
         }
-        access = acc
+        library = LibPCIAccess(acc)
         var list: [PCIDevice] = []
         let attributes = directReads ? sysfs.map { _ in SysfsAttributes() } : nil
         // The direct reader reads the kernel's view (sysfs attributes), which -b does not show.
@@ -278,7 +290,7 @@ public final class Inventory {
             if topology || filter?.matches(dev) ?? true {
                 let address = PCIAddress(dev.pointee)
                 let identity = direct?.identity(of: address, subsystem: scan != .identity)
-                let device = try PCIDevice(dev, address: address, identity: identity, scan: scan, topology: topology)
+                let device = try PCIDevice(dev, library: library, address: address, identity: identity, scan: scan, topology: topology)
                 if let sysfs, let attributes {
                     var name: [UInt8] = Array((sysfs + "/devices/").utf8)
                     address.append(to: &name)
@@ -296,7 +308,6 @@ public final class Inventory {
     }
 
     deinit {
-        pcishim_close(access)
         if case .extract(_, _, let fd) = names { close(fd) }
     }
 
@@ -512,32 +523,12 @@ public struct PCIFilter {
 }
 
 extension PCIDevice {
-    /// Fetches every config byte the source can give, which lspci's readers may ask for: all
-    /// 4096 or 256 for sysfs (64 for a user), and up to the last byte a dump lists, which may be
-    /// any length (libpci's dump reader refuses a read that ends past it).
-    func readAllReadableConfig() {
-        guard hasConfigAccess, !fetchConfig(upTo: 4096) else { return }
-        var hi = 4096
-        if config.count < 256 && !fetchConfig(upTo: 256) { hi = 256 }
-        // The readable length lies between what was read and `hi`, which failed. Nearly every
-        // source ends at a step (64 bytes for a user, 256, 4096), so one byte more is tried
-        // first: when it fails, that is the end, without halving down to it.
-        var lo = config.count
-        guard hi - lo > 1, fetchConfig(upTo: lo + 1) else { return }
-        lo += 1
-        while hi - lo > 1 {
-            let mid = (lo + hi) / 2
-            if fetchConfig(upTo: mid) { lo = mid } else { hi = mid }
-        }
-    }
-
     /// The device decoded for lspci's verbose listing and for every command that reads a
-    /// capability: the config bytes the source gives (fetched as lspci fetches them: 256 bytes,
-    /// then the extended space, each only when readable) and what libpci's fill_info adds.
+    /// capability: the header the scan read, the rest of the config space read through libpci
+    /// as the decoders ask for it (as lspci reads), and what libpci's fill_info adds.
     /// `withVPD`: also read the Vital Product Data when the device has that capability (lspci
     /// reads it only for -vv, and a device may take long to answer).
     public func describe(withVPD: Bool = false) -> DeviceDescription {
-        readAllReadableConfig()
         var err = [CChar](repeating: 0, count: 256)
         // The IOMMU group of a sysfs function is read by `iommuGroup`, not by libpci.
         let wanted = PCI_FILL_IRQ | PCI_FILL_BASES | PCI_FILL_ROM_BASE | PCI_FILL_SIZES | PCI_FILL_PHYS_SLOT | PCI_FILL_NUMA_NODE
@@ -563,7 +554,10 @@ extension PCIDevice {
         facts.physicalSlot = d.phy_slot.map { String(cString: $0) }
         facts.iommuGroup = sysfs == nil ? pci_get_string_property(handle, UInt32(PCI_FILL_IOMMU_GROUP)).map { String(cString: $0) } : iommuGroup
         facts.deviceTreeNode = pci_get_string_property(handle, UInt32(PCI_FILL_DT_NODE)).map { String(cString: $0) }
-        var description = DeviceDescription(config: ConfigSpace(config), platform: facts, classCode: classId,
+        let space = hasConfigAccess ? ConfigSpace(reading: config) { [self] offset, buffer in
+            pcishim_read_block(handle, Int32(offset), buffer.baseAddress, Int32(buffer.count)) != 0
+        } : ConfigSpace([])
+        var description = DeviceDescription(config: space, platform: facts, classCode: classId,
                                             deviceNumber: Int(address.device), function: Int(address.function))
         if withVPD && description.capabilities.first(CapabilityID.vpd) != nil { description.platform.vpd = readVPD() }
         return description

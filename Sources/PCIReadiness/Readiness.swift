@@ -168,7 +168,7 @@ public struct ReadinessInspector {
         for b in bridges {
             guard let d = description(b) else { continue }
             let f = PassthroughFeatures(d)
-            r.path.append(PortIsolation(address: b, capability: f.acsCapability, control: f.acsControl, readable: d.config.count >= 256))
+            r.path.append(PortIsolation(address: b, capability: f.acsCapability, control: f.acsControl, readable: d.config.has(0, 256)))
         }
         if let f = r.features, !s.siblings.isEmpty, f.acsCapability == nil, !f.capabilitiesUnreadable {
             r.multifunctionWithoutACS = true
