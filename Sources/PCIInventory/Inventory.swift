@@ -100,7 +100,9 @@ public final class PCIDevice {
         // lspci reads the standard header first and gives it to libpci as a cache, so that
         // fill_info on dumps and sysfs agrees with what lspci shows.
         var buf = [UInt8](repeating: 0, count: 64)
-        if readsHeader && d.no_config_access == 0 && pcishim_read_block(p, 0, &buf, 64) != 0 {
+        if readsHeader, let header = identity?.header {
+            config = header
+        } else if readsHeader && d.no_config_access == 0 && pcishim_read_block(p, 0, &buf, 64) != 0 {
             if buf[0x0e] & 0x7f == 2 {
                 var more = [UInt8](repeating: 0, count: 64)
                 if pcishim_read_block(p, 64, &more, 64) != 0 { buf += more }
@@ -158,13 +160,13 @@ public final class PCIDevice {
     /// The kernel driver bound now (sysfs `driver` link).
     public var driver: String? {
         guard let sysfs else { return libpciDriver }
-        return sysfs.reader.linkTarget(sysfs.directory, "driver").map(SysfsAttributes.lastComponent)
+        return sysfs.reader.linkedName(sysfs.directory, "driver")
     }
 
     /// The IOMMU group's number (the last component of the `iommu_group` link's target).
     public var iommuGroup: String? {
         guard let sysfs else { return libpciIOMMUGroup }
-        return sysfs.reader.linkTarget(sysfs.directory, "iommu_group").map(SysfsAttributes.lastComponent)
+        return sysfs.reader.linkedName(sysfs.directory, "iommu_group")
     }
 
     public var moduleAlias: String? {
@@ -284,12 +286,18 @@ public final class Inventory {
         let attributes = directReads ? sysfs.map { _ in SysfsAttributes() } : nil
         // The direct reader reads the kernel's view (sysfs attributes), which -b does not show.
         let direct: SysfsIdentityReader? = directReads && !busCentric && sysfs != nil ? SysfsIdentityReader(root: sysfs!) : nil
+        var selected: [(UnsafeMutablePointer<pci_dev>, PCIAddress)] = []
         var p = acc.pointee.devices
         while let dev = p {
             if dev.pointee.domain != 0 { anyDomain = true }
-            if topology || filter?.matches(dev) ?? true {
-                let address = PCIAddress(dev.pointee)
-                let identity = direct?.identity(of: address, subsystem: scan != .identity)
+            if topology || filter?.matches(dev) ?? true { selected.append((dev, PCIAddress(dev.pointee))) }
+            p = dev.pointee.next
+        }
+        // For a full scan the header is read with the identity (libpci is given it as its cache).
+        let identities = direct?.identities(of: selected.map(\.1), subsystem: scan != .identity, header: scan == .full)
+        for (k, (dev, address)) in selected.enumerated() {
+            do {
+                let identity = identities?[k]
                 let device = try PCIDevice(dev, library: library, address: address, identity: identity, scan: scan, topology: topology)
                 if let sysfs, let attributes {
                     var name: [UInt8] = Array((sysfs + "/devices/").utf8)
@@ -298,7 +306,6 @@ public final class Inventory {
                 }
                 list.append(device)
             }
-            p = dev.pointee.next
         }
         // lspci builds its list by prepending each device libpci reports, then sorts it with
         // glibc's qsort, which is a stable merge sort: a slot listed twice in a dump keeps that

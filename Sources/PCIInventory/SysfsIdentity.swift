@@ -27,6 +27,10 @@ public struct SysfsIdentityReader: ~Copyable {
         /// When asked for and the kernel gives it; nil otherwise (libpci then reads the config
         /// header, as it does when `subsystem_vendor` is absent).
         public var subsystem: PCIIds?
+        /// The standard config header when asked for, as lspci's scan reads it through libpci
+        /// (a pread(2) of 64 bytes, then 64 more for a CardBus bridge, each all or nothing):
+        /// empty when it cannot be read; nil when not asked for.
+        public var header: [UInt8]?
     }
 
     private let devicesFD: Int32
@@ -44,6 +48,10 @@ public struct SysfsIdentityReader: ~Copyable {
     /// format. `subsystem`: also read the subsystem ids (an absent `subsystem_vendor` leaves them
     /// nil; one in another format, or a missing `subsystem_device` beside it, answers nil).
     public func identity(of a: PCIAddress, subsystem: Bool = false) -> Identity? {
+        Self.identity(devicesFD, a, subsystem: subsystem, header: false)
+    }
+
+    static func identity(_ devicesFD: Int32, _ a: PCIAddress, subsystem: Bool, header: Bool) -> Identity? {
         // "DDDD:BB:DD.F" (the sysfs name), NUL-terminated.
         var name: [UInt8] = []
         name.reserveCapacity(16)
@@ -69,7 +77,60 @@ public struct SysfsIdentityReader: ~Copyable {
                 identity.subsystem = PCIIds(vendor: UInt16(subvendor), device: UInt16(subdevice))
             }
         }
+        if header { identity.header = readHeader(dir) }
         return identity
+    }
+
+    /// The identities of many functions, as `identity(of:subsystem:)` reads each. A large
+    /// machine's functions are read by two threads, each its own half: the reads are system
+    /// calls on separate descriptors, and the kernel answers two at a time.
+    public func identities(of addresses: [PCIAddress], subsystem: Bool, header: Bool = false) -> [Identity?] {
+        var results = [Identity?](repeating: nil, count: addresses.count)
+        // Below this a second thread costs more to start than it saves.
+        let half = addresses.count >= 256 ? addresses.count / 2 : addresses.count
+        let second = half < addresses.count ? Half(fd: devicesFD, addresses: Array(addresses[half...]), subsystem: subsystem, header: header) : nil
+        var thread: pthread_t?
+        if let second {
+            let context = Unmanaged.passRetained(second).toOpaque()
+            var t = pthread_t()
+            if pthread_create(&t, nil, { raw in
+                let half = Unmanaged<Half>.fromOpaque(raw!).takeRetainedValue()
+                half.run()
+                return nil
+            }, context) == 0 {
+                thread = t
+            } else {
+                Unmanaged<Half>.fromOpaque(context).release()
+                second.run()  // no thread: read it here
+            }
+        }
+        for k in 0..<half { results[k] = Self.identity(devicesFD, addresses[k], subsystem: subsystem, header: header) }
+        if let thread { pthread_join(thread, nil) }
+        if let second { for (k, r) in second.results.enumerated() { results[half + k] = r } }
+        return results
+    }
+
+    /// One thread's share: its addresses and, once run, their identities.
+    private final class Half: @unchecked Sendable {
+        let fd: Int32, addresses: [PCIAddress], subsystem: Bool, header: Bool
+        var results: [Identity?] = []
+        init(fd: Int32, addresses: [PCIAddress], subsystem: Bool, header: Bool) {
+            self.fd = fd; self.addresses = addresses; self.subsystem = subsystem; self.header = header
+        }
+        func run() { results = addresses.map { SysfsIdentityReader.identity(fd, $0, subsystem: subsystem, header: header) } }
+    }
+
+    /// The `config` file's first 64 bytes, and the next 64 of a CardBus bridge, each read
+    /// whole or not at all (libpci's sysfs_read fails a short read); [] when the first fail.
+    static func readHeader(_ dir: Int32) -> [UInt8] {
+        let fd = openat(dir, "config", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 128)
+        let first = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 64, 0) }
+        guard first == 64 else { return [] }
+        if bytes[0x0e] & 0x7f == 2, bytes.withUnsafeMutableBytes({ pread(fd, $0.baseAddress! + 64, 64, 64) }) == 64 { return bytes }
+        return Array(bytes[0..<64])
     }
 
     /// What an attribute file held: the value, no such file, or anything else.

@@ -89,6 +89,34 @@ public final class SysfsAttributes {
         return named ?? Files.realPath(directory + "/" + String(decoding: target, as: UTF8.self))
     }
 
+    /// The last component of `linkTarget(directory, name)` (a driver's or an IOMMU group's
+    /// name). When the link's target ends in a plain name that is not itself a link, that name
+    /// is the answer once the target is known to exist: one fstatat(2) instead of opening it.
+    public func linkedName(_ directory: String, _ name: String) -> String? {
+        guard let dir = descriptor(directory) else { return nil }
+        let limit = 1024
+        let target: [UInt8]? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: limit) { buf in
+            let n = buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: limit) { readlinkat(dir, name, $0, limit) }
+            guard n >= 0 else { return nil }
+            let bytes = UnsafeBufferPointer(rebasing: buf[0..<n])
+            return Array(bytes[0..<(bytes.firstIndex(of: 0) ?? n)])
+        }
+        guard let target else { return nil }
+        let last = target.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).last ?? []
+        let plain = !last.isEmpty && last != [UInt8(ascii: ".")] && last != [UInt8(ascii: "."), UInt8(ascii: ".")]
+        if plain {
+            var relative = Array(target.drop { $0 == UInt8(ascii: "/") })
+            relative.append(0)
+            var st = stat()
+            let found = relative.withUnsafeBufferPointer {
+                fstatat(dir, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &st, AT_SYMLINK_NOFOLLOW)
+            }
+            if found != 0 { return nil }  // the target does not resolve: realpath(3) fails too
+            if st.st_mode & S_IFMT != S_IFLNK { return String(decoding: last, as: UTF8.self) }
+        }
+        return linkTarget(directory, name).map(Self.lastComponent)
+    }
+
     /// What follows the last '/' of a path (libpci's basename and strrchr: "" for "/").
     public static func lastComponent(_ path: String) -> String {
         guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }

@@ -10,10 +10,10 @@ import Testing
 /// these tests hold the two equal, on generated trees and on the odd files libpci meets.
 @Suite("sysfs read directly equals libpci")
 struct SysfsAttributesTests {
-    static func tree(_ name: String) throws -> String {
+    static func tree(_ name: String, count: Int = 160) throws -> String {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-attributes-\(getpid())-\(name)").path
         try? FileManager.default.removeItem(atPath: root)
-        try SysfsFixture.generate(count: 160, seed: 11).write(to: root)
+        try SysfsFixture.generate(count: count, seed: 11).write(to: root)
         return root
     }
 
@@ -83,10 +83,11 @@ struct SysfsAttributesTests {
 
     /// Every scan depth reads what libpci alone reads: ids, class, programming interface,
     /// revision and (beyond the one-line listing) the subsystem, for functions with and without
-    /// the kernel's subsystem files, and with the header read or not.
+    /// the kernel's subsystem files, and with the header read (by the direct reader) or not.
     @Test("scan depth", arguments: [InventoryScan.identity, .kernelView, .full])
     func scanDepth(_ scan: InventoryScan) throws {
-        let root = try Self.tree("scan-\(scan)")
+        // 300 functions: past the count at which two threads read them.
+        let root = try Self.tree("scan-\(scan)", count: 300)
         // Files in another format go back to libpci for that function.
         let odd = Files.realPath(root + "/devices/" + (try Inventory(source: .sysfs(root))).devices[3].address.description)!
         try Data("0x1af4".utf8).write(to: URL(fileURLWithPath: odd + "/subsystem_vendor"))
