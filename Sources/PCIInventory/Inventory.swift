@@ -570,9 +570,16 @@ extension PCIDevice {
         return description
     }
 
-    /// The VPD bytes libpci can read from the start (pci_read_vpd fails a read that ends past
-    /// what the device gives, so the length is found by halving); nil when none can be read.
+    /// The VPD bytes libpci can read from the start; nil when none can be read. A sysfs
+    /// function's `vpd` file is read once (it gives as many bytes as the device has); through
+    /// libpci, whose pci_read_vpd fails a read that ends past them, the length is found by
+    /// halving, each step reading the data again (on real hardware, slowly).
     func readVPD() -> [UInt8]? {
+        if let sysfs { return sysfs.reader.bytes(sysfs.directory, "vpd", limit: 0x8000) }
+        return libpciVPD()
+    }
+
+    func libpciVPD() -> [UInt8]? {
         let limit = 0x8000
         var buffer = [UInt8](repeating: 0, count: limit)
         func readable(_ n: Int) -> Bool { buffer.withUnsafeMutableBufferPointer { pci_read_vpd(handle, 0, $0.baseAddress, Int32(n)) != 0 } }

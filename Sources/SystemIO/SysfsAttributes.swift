@@ -58,6 +58,21 @@ public final class SysfsAttributes {
         }
     }
 
+    /// The bytes of `directory/name` from its start, in one pread(2) of at most `limit` bytes:
+    /// as many as the file gives (a sysfs binary attribute such as `vpd` ends where the device's
+    /// data does); nil when it cannot be opened or gives none.
+    public func bytes(_ directory: String, _ name: String, limit: Int) -> [UInt8]? {
+        guard let dir = descriptor(directory) else { return nil }
+        let file = openat(dir, name, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { return nil }
+        defer { close(file) }
+        var buffer = [UInt8](repeating: 0, count: limit)
+        let n = buffer.withUnsafeMutableBytes { pread(file, $0.baseAddress, limit, 0) }
+        guard n > 0 else { return nil }
+        buffer.removeSubrange(n...)
+        return buffer
+    }
+
     /// The canonical path `directory/name` leads to when `name` is a symbolic link, as libpci's
     /// sysfs_deref_link finds it: readlink(2), then realpath(3) of `directory/` followed by the
     /// target, so that an absolute target is taken below `directory` too; nil when either fails.

@@ -27,6 +27,7 @@ struct SysfsAttributesTests {
             #expect(d.label == d.libpciLabel, "label of \(d.address)", sourceLocation: sourceLocation)
             #expect(d.moduleAlias == d.libpciModuleAlias, "modalias of \(d.address)", sourceLocation: sourceLocation)
             #expect(d.describe().platform.iommuGroup == d.libpciIOMMUGroup, sourceLocation: sourceLocation)
+            #expect(d.readVPD() == d.libpciVPD(), "VPD of \(d.address)", sourceLocation: sourceLocation)
         }
         return inventory.devices
     }
@@ -37,6 +38,7 @@ struct SysfsAttributesTests {
         #expect(devices.contains { $0.driver != nil } && devices.contains { $0.driver == nil })
         #expect(devices.contains { $0.iommuGroup != nil })
         #expect(devices.contains { $0.label != nil } && devices.allSatisfy { $0.moduleAlias != nil })
+        #expect(devices.contains { $0.readVPD() != nil } && devices.contains { $0.readVPD() == nil })
     }
 
     /// What sysfs never holds but a tree may: links that dangle, lead to a link or end in "..",
@@ -72,6 +74,10 @@ struct SysfsAttributesTests {
         replace(dirs[11] + "/label"); try fm.createDirectory(atPath: dirs[11] + "/label", withIntermediateDirectories: true)
         try write(dirs[12] + "/label", [])
         try write(dirs[13] + "/modalias", [0xff, 0xfe, 0x0a])
+        // VPD: empty, one byte, a directory.
+        try write(dirs[14] + "/vpd", [])
+        try write(dirs[15] + "/vpd", [0x82])
+        replace(dirs[16] + "/vpd"); try fm.createDirectory(atPath: dirs[16] + "/vpd", withIntermediateDirectories: true)
         _ = try Self.expectAgreement(root)
         let again = try Inventory(source: .sysfs(root))
         #expect(again.devices[1].driver == "real")
