@@ -296,16 +296,13 @@ public final class Inventory {
         // For a full scan the header is read with the identity (libpci is given it as its cache).
         let identities = direct?.identities(of: selected.map(\.1), subsystem: scan != .identity, header: scan == .full)
         for (k, (dev, address)) in selected.enumerated() {
-            do {
-                let identity = identities?[k]
-                let device = try PCIDevice(dev, library: library, address: address, identity: identity, scan: scan, topology: topology)
-                if let sysfs, let attributes {
-                    var name: [UInt8] = Array((sysfs + "/devices/").utf8)
-                    address.append(to: &name)
-                    device.sysfs = (String(decoding: name, as: UTF8.self), attributes)
-                }
-                list.append(device)
+            let device = try PCIDevice(dev, library: library, address: address, identity: identities?[k], scan: scan, topology: topology)
+            if let sysfs, let attributes {
+                var name: [UInt8] = Array((sysfs + "/devices/").utf8)
+                address.append(to: &name)
+                device.sysfs = (String(decoding: name, as: UTF8.self), attributes)
             }
+            list.append(device)
         }
         // lspci builds its list by prepending each device libpci reports, then sorts it with
         // glibc's qsort, which is a stable merge sort: a slot listed twice in a dump keeps that
@@ -409,13 +406,18 @@ public final class Inventory {
     private struct NameKey: Hashable {
         var what: UInt8, flags: Int32, size: Int32, ids: UInt64
     }
-    private var looked: [NameKey: String] = [:]
+    /// nil is remembered too: a lookup that found nothing is not made again.
+    private var looked: [NameKey: String?] = [:]
 
-    private func remembered(_ key: NameKey, _ lookup: () -> String) -> String {
+    private func remembered(_ key: NameKey, _ lookup: () -> String?) -> String? {
         if let name = looked[key] { return name }
         let name = lookup()
-        looked[key] = name
+        looked[key] = .some(name)
         return name
+    }
+
+    private func remembered(_ key: NameKey, _ lookup: () -> String) -> String {
+        remembered(key, { Optional(lookup()) }) ?? ""
     }
 
     public func className(_ cls: UInt16, flags: Int32 = 0) -> String {
@@ -436,25 +438,16 @@ public final class Inventory {
     /// "Vendor Device" when both are in the ID database, else nil (for renderers with their own fallback).
     public func knownName(vendor: UInt16, device: UInt16) -> String? {
         let flags = Int32(PCI_LOOKUP_VENDOR.rawValue | PCI_LOOKUP_DEVICE.rawValue | PCI_LOOKUP_NO_NUMBERS.rawValue)
-        return rememberedIfKnown(NameKey(what: 5, flags: flags, size: 256, ids: UInt64(vendor) << 16 | UInt64(device))) {
+        return remembered(NameKey(what: 5, flags: flags, size: 256, ids: UInt64(vendor) << 16 | UInt64(device))) {
             lookupName(size: 256, vendor: vendor, device: device) { pcishim_lookup_vendor_device(access, $0, 256, flags, UInt32(vendor), UInt32(device)) }
         }
     }
 
     /// The class name when the ID database knows it, else nil.
     public func knownClassName(_ cls: UInt16) -> String? {
-        rememberedIfKnown(NameKey(what: 6, flags: 0, size: 128, ids: UInt64(cls))) {
+        remembered(NameKey(what: 6, flags: 0, size: 128, ids: UInt64(cls))) {
             lookupName { pcishim_lookup_class(access, $0, 128, Int32(PCI_LOOKUP_NO_NUMBERS.rawValue), UInt32(cls)) }
         }
-    }
-
-    /// `remembered` for a lookup that may find nothing (nil is remembered too).
-    private var lookedOptional: [NameKey: String?] = [:]
-    private func rememberedIfKnown(_ key: NameKey, _ lookup: () -> String?) -> String? {
-        if let name = lookedOptional[key] { return name }
-        let name = lookup()
-        lookedOptional[key] = .some(name)
-        return name
     }
 
     public func vendorName(_ d: PCIDevice) -> String {
@@ -484,17 +477,22 @@ public final class Inventory {
         }
         var flags = Int32(PCI_LOOKUP_SUBSYSTEM.rawValue | PCI_LOOKUP_DEVICE.rawValue)
         if !deviceOnly { flags |= Int32(PCI_LOOKUP_VENDOR.rawValue) }
-        let ids = UInt64(d.vendorId) << 48 | UInt64(d.deviceId) << 32 | UInt64(s.vendor) << 16 | UInt64(s.device)
+        return subsystemName(flags: flags, size: size, vendor: d.vendorId, device: d.deviceId, subvendor: s.vendor, subdevice: s.device)
+    }
+
+    /// One subsystem lookup (the device's `Subsystem:` line and the bridge subsystem capability).
+    private func subsystemName(flags: Int32, size: Int32, vendor: UInt16, device: UInt16, subvendor: UInt16, subdevice: UInt16) -> String {
+        let ids = UInt64(vendor) << 48 | UInt64(device) << 32 | UInt64(subvendor) << 16 | UInt64(subdevice)
         return remembered(NameKey(what: 7, flags: flags, size: size, ids: ids)) {
-            lookupName(size: size, vendor: d.vendorId, device: d.deviceId, subvendor: s.vendor) {
-                pcishim_lookup_subsystem(access, $0, size, flags, UInt32(d.vendorId), UInt32(d.deviceId), UInt32(s.vendor), UInt32(s.device))
+            lookupName(size: size, vendor: vendor, device: device, subvendor: subvendor) {
+                pcishim_lookup_subsystem(access, $0, size, flags, UInt32(vendor), UInt32(device), UInt32(subvendor), UInt32(subdevice))
             } ?? ""
         }
     }
 
     /// The programming interface's name (lspci -v's `prog-if`), nil when the database has none.
     public func progIfName(_ cls: UInt16, _ progIf: UInt8) -> String? {
-        rememberedIfKnown(NameKey(what: 8, flags: 0, size: 128, ids: UInt64(cls) << 8 | UInt64(progIf))) {
+        remembered(NameKey(what: 8, flags: 0, size: 128, ids: UInt64(cls) << 8 | UInt64(progIf))) {
             lookupName { pcishim_lookup_progif(access, $0, 128, Int32(PCI_LOOKUP_NO_NUMBERS.rawValue), UInt32(cls), UInt32(progIf)) }
         }
     }
@@ -599,11 +597,6 @@ extension Inventory: DeviceNames {
     /// The bridge subsystem capability's name (PCI_LOOKUP_SUBSYSTEM | VENDOR | DEVICE).
     public func subsystemName(vendor: UInt16, device: UInt16, subvendor: UInt16, subdevice: UInt16) -> String {
         let flags = Int32(PCI_LOOKUP_SUBSYSTEM.rawValue | PCI_LOOKUP_VENDOR.rawValue | PCI_LOOKUP_DEVICE.rawValue)
-        let ids = UInt64(vendor) << 48 | UInt64(device) << 32 | UInt64(subvendor) << 16 | UInt64(subdevice)
-        return remembered(NameKey(what: 9, flags: flags, size: 256, ids: ids)) {
-            lookupName(size: 256, vendor: vendor, device: device, subvendor: subvendor) {
-                pcishim_lookup_subsystem(access, $0, 256, flags, UInt32(vendor), UInt32(device), UInt32(subvendor), UInt32(subdevice))
-            } ?? ""
-        }
+        return subsystemName(flags: flags, size: 256, vendor: vendor, device: device, subvendor: subvendor, subdevice: subdevice)
     }
 }

@@ -47,10 +47,7 @@ public struct SysfsIdentityReader: ~Copyable {
     /// The identity of the function `a`, or nil when any of its files is not in the kernel's
     /// format. `subsystem`: also read the subsystem ids (an absent `subsystem_vendor` leaves them
     /// nil; one in another format, or a missing `subsystem_device` beside it, answers nil).
-    public func identity(of a: PCIAddress, subsystem: Bool = false) -> Identity? {
-        Self.identity(devicesFD, a, subsystem: subsystem, header: false)
-    }
-
+    /// `header`: also read the config header.
     static func identity(_ devicesFD: Int32, _ a: PCIAddress, subsystem: Bool, header: Bool) -> Identity? {
         // "DDDD:BB:DD.F" (the sysfs name), NUL-terminated.
         var name: [UInt8] = []
@@ -81,11 +78,10 @@ public struct SysfsIdentityReader: ~Copyable {
         return identity
     }
 
-    /// The identities of many functions, as `identity(of:subsystem:)` reads each. A large
+    /// The identities of many functions, as `identity` reads each. A large
     /// machine's functions are read by two threads, each its own half: the reads are system
     /// calls on separate descriptors, and the kernel answers two at a time.
     public func identities(of addresses: [PCIAddress], subsystem: Bool, header: Bool = false) -> [Identity?] {
-        var results = [Identity?](repeating: nil, count: addresses.count)
         // Below this a second thread costs more to start than it saves.
         let half = addresses.count >= 256 ? addresses.count / 2 : addresses.count
         let second = half < addresses.count ? Half(fd: devicesFD, addresses: Array(addresses[half...]), subsystem: subsystem, header: header) : nil
@@ -104,10 +100,9 @@ public struct SysfsIdentityReader: ~Copyable {
                 second.run()  // no thread: read it here
             }
         }
-        for k in 0..<half { results[k] = Self.identity(devicesFD, addresses[k], subsystem: subsystem, header: header) }
+        let first = addresses[..<half].map { Self.identity(devicesFD, $0, subsystem: subsystem, header: header) }
         if let thread { pthread_join(thread, nil) }
-        if let second { for (k, r) in second.results.enumerated() { results[half + k] = r } }
-        return results
+        return first + (second?.results ?? [])
     }
 
     /// One thread's share: its addresses and, once run, their identities.

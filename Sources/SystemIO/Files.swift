@@ -73,7 +73,6 @@ public enum Files {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// The target of a symbolic link, or nil.
     /// The canonical absolute path (symbolic links resolved), or nil when it does not exist.
     public static func realPath(_ path: String) -> String? {
         guard let p = realpath(path, nil) else { return nil }
@@ -86,6 +85,7 @@ public enum Files {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 
+    /// The target of a symbolic link, or nil.
     public static func readLink(_ path: String) -> String? {
         var buf = [UInt8](repeating: 0, count: 4096)
         let n = buf.withUnsafeMutableBufferPointer { b in
@@ -95,7 +95,6 @@ public enum Files {
         return String(decoding: buf[0..<n], as: UTF8.self)
     }
 
-    /// Names in a directory (without `.` and `..`), unsorted; nil when it cannot be opened.
     /// The directory can be opened for reading (its entries are not read).
     public static func isReadableDirectory(_ path: String) -> Bool {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -104,6 +103,7 @@ public enum Files {
         return true
     }
 
+    /// Names in a directory (without `.` and `..`), unsorted; nil when it cannot be opened.
     public static func list(_ path: String) -> [String]? {
         guard let dir = opendir(path) else { return nil }
         defer { closedir(dir) }
