@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "PCIOwnershipTests", dependencies: ["PCIOwnership", "PCIState", "PCIModel"]),
         .testTarget(name: "PCIEmulationTests", dependencies: ["PCIEmulation",
             .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),
-        .testTarget(name: "PCIInventoryTests", dependencies: ["PCIInventory", "PCIModel", "PCIFixtures"]),
+        .testTarget(name: "PCIInventoryTests", dependencies: ["PCIInventory", "PCIModel", "PCIFixtures", "PCICapabilities", "SystemIO", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCIBindingTests", dependencies: ["PCIBinding", "PCIFixtures", "PCIInventory", "PCIModel", "SystemIO"]),
         // The command line's own logic (the fast `list` reader against ArgumentParser).
         .testTarget(name: "pcihideTests", dependencies: ["pcihide", "PCIFixtures", "PCIBinding", "PCIModel", "SystemIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -43,6 +43,26 @@ public struct SysfsFixture {
 
         public var isBridge: Bool { secondary != nil }
 
+        /// A bridge's forwarding windows (I/O, memory, 64-bit prefetchable) as first and last
+        /// address, nil where closed: each bridge opens some, from its secondary bus number.
+        public var windows: (io: (UInt64, UInt64)?, memory: (UInt64, UInt64)?, prefetchable: (UInt64, UInt64)?) {
+            guard let secondary else { return (nil, nil, nil) }
+            let bus = UInt64(secondary)
+            let io: (UInt64, UInt64)? = bus < 16 && bus % 3 != 2 ? (bus << 12, (bus << 12) + 0xfff) : nil
+            let memory: (UInt64, UInt64)? = bus % 5 == 4 ? nil : (0xc000_0000 + (bus << 20), 0xc000_0000 + (bus << 20) + 0xf_ffff)
+            let prefetchable: (UInt64, UInt64)? = bus % 2 == 0 ? (0x40_0000_0000 + (bus << 24), 0x40_0000_0000 + (bus << 24) + 0xff_ffff) : nil
+            return (io, memory, prefetchable)
+        }
+
+        /// The `numa_node` file: absent (before Linux 2.6.22), -1 (no NUMA) or a node, by bus.
+        public var numaNode: Int? {
+            switch address.bus % 4 {
+            case 0: return nil
+            case 1: return -1
+            default: return Int(address.bus % 4) - 2
+            }
+        }
+
         /// 256 bytes of config space consistent with the attributes (4096 when its capabilities
         /// include extended ones).
         public var config: [UInt8] {
@@ -57,6 +77,15 @@ public struct SysfsFixture {
             c[0x0e] = (isBridge ? 1 : 0) | (multiFunction ? 0x80 : 0)
             if isBridge {
                 c[0x18] = address.bus; c[0x19] = secondary!; c[0x1a] = subordinate!
+                // Base above limit closes a window; the low bits say 32-bit I/O, 64-bit prefetchable.
+                let w = windows
+                let io = w.io ?? (0xf000, 0x0fff)
+                c[0x1c] = UInt8((io.0 >> 8) & 0xf0) | 1; c[0x1d] = UInt8((io.1 >> 8) & 0xf0) | 1
+                let memory = w.memory ?? (0xfff0_0000, 0x000f_ffff)
+                put16(0x20, UInt16((memory.0 >> 16) & 0xfff0)); put16(0x22, UInt16((memory.1 >> 16) & 0xfff0))
+                let prefetchable = w.prefetchable ?? (0xfff0_0000, 0x000f_ffff)
+                put16(0x24, UInt16((prefetchable.0 >> 16) & 0xfff0) | 1); put16(0x26, UInt16((prefetchable.1 >> 16) & 0xfff0) | 1)
+                put32(0x28, UInt32(prefetchable.0 >> 32)); put32(0x2c, UInt32(prefetchable.1 >> 32))
             } else {
                 for (k, bar) in bars.prefix(6).enumerated() { put32(0x10 + 4 * k, bar.0) }
                 if let s = subsystem { put16(0x2c, s.vendor); put16(0x2e, s.device) }
@@ -253,7 +282,16 @@ public struct SysfsFixture {
                     resource += "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
                 }
             }
+            // A bridge's windows follow the IOV lines (17 lines, as a kernel with CONFIG_PCI_IOV writes).
+            if fn.isBridge {
+                let w = fn.windows
+                for (window, flags) in [(w.io, 0x101), (w.memory, 0x200), (w.prefetchable, 0x102201), (nil, 0)] as [((UInt64, UInt64)?, UInt64)] {
+                    let (start, end) = window ?? (0, 0)
+                    resource += "0x" + hex(start, 16) + " 0x" + hex(end, 16) + " 0x" + hex(window == nil ? 0 : flags, 16) + "\n"
+                }
+            }
             try attr("resource", resource)
+            if let node = fn.numaNode { try attr("numa_node", String(node) + "\n") }
             try attr("driver_override", "(null)\n")
             // The kernel's modalias, and a firmware label (lspci's DeviceName) on some functions 0.
             let sub = fn.subsystem ?? PCIIds(vendor: 0, device: 0)

@@ -371,6 +371,15 @@ public final class Inventory {
         names = .whole
     }
 
+    /// Reads every function's physical slot before descriptions are made on other threads
+    /// (libpci reads the `slots` directory once, for all its devices); false when the source is
+    /// no sysfs tree read directly, or libpci failed.
+    func fillPhysicalSlots() -> Bool {
+        guard let first = devices.first, first.sysfs != nil else { return false }
+        var err = [CChar](repeating: 0, count: 256)
+        return pcishim_fill(first.handle, UInt32(PCI_FILL_PHYS_SLOT), &err, err.count) == 0
+    }
+
     public func device(_ a: PCIAddress) -> PCIDevice? { devices.first { $0.address == a } }
 
     // MARK: Names, as lspci formats them
@@ -533,12 +542,12 @@ extension PCIDevice {
     /// as the decoders ask for it (as lspci reads), and what libpci's fill_info adds.
     /// `withVPD`: also read the Vital Product Data when the device has that capability (lspci
     /// reads it only for -vv, and a device may take long to answer).
-    public func describe(withVPD: Bool = false) -> DeviceDescription {
-        var err = [CChar](repeating: 0, count: 256)
+    /// Throws where libpci stops (lspci dies there): a `resource` file it cannot parse, no `irq`.
+    public func describe(withVPD: Bool = false) throws(Failure) -> DeviceDescription {
         // The IOMMU group of a sysfs function is read by `iommuGroup`, not by libpci.
         let wanted = PCI_FILL_IRQ | PCI_FILL_BASES | PCI_FILL_ROM_BASE | PCI_FILL_SIZES | PCI_FILL_PHYS_SLOT | PCI_FILL_NUMA_NODE
             | PCI_FILL_DT_NODE | (sysfs == nil ? PCI_FILL_IOMMU_GROUP : 0) | PCI_FILL_BRIDGE_BASES | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS
-        _ = pcishim_fill(handle, UInt32(wanted), &err, err.count)
+        try fill(UInt32(wanted))
         let d = handle.pointee
         let known = d.known_fields
         var facts = PlatformFacts()
@@ -568,17 +577,59 @@ extension PCIDevice {
         return description
     }
 
+    /// What `-vmm` shows of the platform, filled as lspci's show_machine asks libpci (the
+    /// slot, NUMA node, device-tree node and IOMMU group, none of which stops libpci).
+    public func machineFacts() -> (physicalSlot: String?, numaNode: Int, deviceTreeNode: String?, iommuGroup: String?) {
+        let wanted = PCI_FILL_PHYS_SLOT | PCI_FILL_NUMA_NODE | PCI_FILL_DT_NODE | (sysfs == nil ? PCI_FILL_IOMMU_GROUP : 0)
+        try? fill(UInt32(wanted))
+        let d = handle.pointee
+        return (d.phy_slot.map { String(cString: $0) }, Int(d.numa_node),
+                pci_get_string_property(handle, UInt32(PCI_FILL_DT_NODE)).map { String(cString: $0) },
+                sysfs == nil ? pci_get_string_property(handle, UInt32(PCI_FILL_IOMMU_GROUP)).map { String(cString: $0) } : iommuGroup)
+    }
+
+    /// libpci's fill_info of `flags`; throws its error.
+    private func fill(_ flags: UInt32) throws(Failure) {
+        var err = [CChar](repeating: 0, count: 256)
+        if pcishim_fill(handle, flags, &err, err.count) != 0 {
+            throw Failure(.dataError, "cannot read device \(address): libpci: \(String(nulTerminated: err))")
+        }
+    }
+
+    /// The description `describe` gives, read without libpci (see `SysfsPlatform`), so that it
+    /// can be made on any thread: with its own `reader` for the function's directory, and
+    /// after `Inventory.fillPhysicalSlots()`. nil for a function not read from sysfs or whose
+    /// files are not in the kernel's usual form. The config space is read on demand through the
+    /// returned reader; once the description is used, a reader in `trouble` means libpci would
+    /// have warned, and the description must be made by `describe` instead.
+    func directDescription(withVPD: Bool, reader: SysfsAttributes) -> (DeviceDescription, SysfsPlatform.ConfigReader)? {
+        guard let directory = sysfs?.directory,
+              let facts = SysfsPlatform.facts(directory, reader: reader, physicalSlot: handle.pointee.phy_slot.map { String(cString: $0) })
+        else { return nil }
+        let configReader = SysfsPlatform.ConfigReader(directory, reader: reader)
+        let space = hasConfigAccess ? ConfigSpace(reading: config) { configReader.read($0, $1) } : ConfigSpace([])
+        var description = DeviceDescription(config: space, platform: facts, classCode: classId,
+                                            deviceNumber: Int(address.device), function: Int(address.function))
+        if withVPD && description.capabilities.first(CapabilityID.vpd) != nil {
+            description.platform.vpd = reader.bytes(directory, "vpd", limit: Self.vpdLimit)
+        }
+        return (description, configReader)
+    }
+
     /// The VPD bytes libpci can read from the start; nil when none can be read. A sysfs
     /// function's `vpd` file is read once (it gives as many bytes as the device has); through
     /// libpci, whose pci_read_vpd fails a read that ends past them, the length is found by
     /// halving, each step reading the data again (on real hardware, slowly).
     func readVPD() -> [UInt8]? {
-        if let sysfs { return sysfs.reader.bytes(sysfs.directory, "vpd", limit: 0x8000) }
+        if let sysfs { return sysfs.reader.bytes(sysfs.directory, "vpd", limit: Self.vpdLimit) }
         return libpciVPD()
     }
 
+    /// The most VPD lspci reads (PCI VPD addresses are 15 bits).
+    static let vpdLimit = 0x8000
+
     func libpciVPD() -> [UInt8]? {
-        let limit = 0x8000
+        let limit = Self.vpdLimit
         var buffer = [UInt8](repeating: 0, count: limit)
         func readable(_ n: Int) -> Bool { buffer.withUnsafeMutableBufferPointer { pci_read_vpd(handle, 0, $0.baseAddress, Int32(n)) != 0 } }
         if readable(limit) { return buffer }

@@ -1,6 +1,7 @@
 import CPCIShim
 import PCICapabilities
 import PCIModel
+import Synchronization
 import SystemIO
 
 /// lspci's display options that pcihide reproduces byte for byte.
@@ -78,7 +79,13 @@ public struct LspciListing {
         inventory.devices.filter(selects)
     }
 
-    public func render() -> String {
+    /// Where libpci stopped a listing (lspci dies there): what was printed before, and why.
+    public struct Stopped: Error {
+        public var printed: String
+        public var failure: Failure
+    }
+
+    public func render() throws(Stopped) -> String {
         var out = ""
         out.reserveCapacity(inventory.devices.count * 96)
         if options.tree {
@@ -87,8 +94,36 @@ public struct LspciListing {
         }
         var listing = self
         if options.path > 0 { listing.pathParents = Tree(listing: self).parents.map }
-        for d in shownDevices { listing.device(d, into: &out) }
+        let shown = shownDevices
+        let bodies = verboseBodies(shown)
+        for (k, d) in shown.enumerated() {
+            do throws(Failure) {
+                try listing.device(d, verboseBody: bodies.isEmpty ? nil : bodies[k], into: &out)
+            } catch {
+                throw Stopped(printed: out, failure: error)
+            }
+        }
         return out
+    }
+
+    /// The verbose bodies of the shown functions of a sysfs tree, described without libpci and
+    /// rendered two functions at a time (`PCIDevice.directDescription`, `inTwoHalves`): on a
+    /// large machine most of a verbose listing is reading attribute files and config ranges,
+    /// one system call each. nil where a function is left to `describe` on this thread (its
+    /// files are not in the kernel's usual form, or libpci would warn); [] when none is made so.
+    func verboseBodies(_ shown: [PCIDevice]) -> [String?] {
+        guard options.verbose > 0, options.machine == 0, !options.busCentric, inventory.fillPhysicalSlots() else { return [] }
+        let names = SerializedNames(inventory)
+        let verbose = options.verbose
+        return inTwoHalves(count: shown.count, state: { SysfsAttributes() }) { reader, k in
+            let d = shown[k]
+            guard let (description, config) = d.directDescription(withVPD: verbose > 1, reader: reader) else { return nil }
+            var body = ""
+            LspciVerboseText(verbose: verbose, names: names, busCentric: false)
+                .render(description, vendorID: d.vendorId, deviceID: d.deviceId, into: &body)
+            config.finish()
+            return config.trouble ? nil : body
+        }
     }
 
     func slotName(_ d: PCIDevice, into out: inout String) {
@@ -109,14 +144,17 @@ public struct LspciListing {
         out += hex(a.bus, 2) + ":" + hex(a.device, 2) + "." + String(a.function)
     }
 
-    func device(_ d: PCIDevice, into out: inout String) {
+    /// One device's lines; `verboseBody`, when given, is its verbose body already rendered.
+    func device(_ d: PCIDevice, verboseBody: String? = nil, into out: inout String) throws(Failure) {
         if options.machine > 0 {
             machine(d, into: &out)
         } else {
             terse(d, into: &out)
-            if options.verbose > 0 {
+            if let verboseBody {
+                out += verboseBody
+            } else if options.verbose > 0 {
                 LspciVerboseText(verbose: options.verbose, names: inventory, busCentric: options.busCentric)
-                    .render(d.describe(withVPD: options.verbose > 1), vendorID: d.vendorId, deviceID: d.deviceId, into: &out)
+                    .render(try d.describe(withVPD: options.verbose > 1), vendorID: d.vendorId, deviceID: d.deviceId, into: &out)
             }
             if options.kernel || options.verbose > 0 { kernel(d, into: &out) }
             if options.verbose > 0, let extra = annotate(d) {
@@ -172,7 +210,7 @@ public struct LspciListing {
 
     /// lspci's show_machine with -v: one `Tag:\tvalue` line each, the record ended by a blank line.
     func verboseMachine(_ d: PCIDevice, into out: inout String) {
-        let platform = d.describe().platform
+        let platform = d.machineFacts()
         out += options.machine >= 2 ? "Slot:\t" : "Device:\t"
         slotName(d, into: &out)
         out += "\nClass:\t" + inventory.className(d.classId) + "\n"
@@ -243,5 +281,18 @@ public struct LspciListing {
             if i & 15 == 15 { bytes.append(0x0a) }
         }
         out += String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Names for descriptions rendered on two threads: libpci's lookups and the inventory's name
+/// cache serve one thread at a time.
+final class SerializedNames: DeviceNames, @unchecked Sendable {
+    private let names: DeviceNames
+    private let lock = Mutex(())
+
+    init(_ names: DeviceNames) { self.names = names }
+
+    func subsystemName(vendor: UInt16, device: UInt16, subvendor: UInt16, subdevice: UInt16) -> String {
+        lock.withLock { _ in names.subsystemName(vendor: vendor, device: device, subvendor: subvendor, subdevice: subdevice) }
     }
 }

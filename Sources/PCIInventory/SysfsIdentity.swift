@@ -78,41 +78,13 @@ public struct SysfsIdentityReader: ~Copyable {
         return identity
     }
 
-    /// The identities of many functions, as `identity` reads each. A large
-    /// machine's functions are read by two threads, each its own half: the reads are system
-    /// calls on separate descriptors, and the kernel answers two at a time.
+    /// The identities of many functions, as `identity` reads each; a large machine's in two
+    /// threads (`inTwoHalves`), each reading its own half on its own descriptors.
     public func identities(of addresses: [PCIAddress], subsystem: Bool, header: Bool = false) -> [Identity?] {
-        // Below this a second thread costs more to start than it saves.
-        let half = addresses.count >= 256 ? addresses.count / 2 : addresses.count
-        let second = half < addresses.count ? Half(fd: devicesFD, addresses: Array(addresses[half...]), subsystem: subsystem, header: header) : nil
-        var thread: pthread_t?
-        if let second {
-            let context = Unmanaged.passRetained(second).toOpaque()
-            var t = pthread_t()
-            if pthread_create(&t, nil, { raw in
-                let half = Unmanaged<Half>.fromOpaque(raw!).takeRetainedValue()
-                half.run()
-                return nil
-            }, context) == 0 {
-                thread = t
-            } else {
-                Unmanaged<Half>.fromOpaque(context).release()
-                second.run()  // no thread: read it here
-            }
+        let fd = devicesFD
+        return inTwoHalves(count: addresses.count, state: { () }) { _, k in
+            Self.identity(fd, addresses[k], subsystem: subsystem, header: header)
         }
-        let first = addresses[..<half].map { Self.identity(devicesFD, $0, subsystem: subsystem, header: header) }
-        if let thread { pthread_join(thread, nil) }
-        return first + (second?.results ?? [])
-    }
-
-    /// One thread's share: its addresses and, once run, their identities.
-    private final class Half: @unchecked Sendable {
-        let fd: Int32, addresses: [PCIAddress], subsystem: Bool, header: Bool
-        var results: [Identity?] = []
-        init(fd: Int32, addresses: [PCIAddress], subsystem: Bool, header: Bool) {
-            self.fd = fd; self.addresses = addresses; self.subsystem = subsystem; self.header = header
-        }
-        func run() { results = addresses.map { SysfsIdentityReader.identity(fd, $0, subsystem: subsystem, header: header) } }
     }
 
     /// The `config` file's first 64 bytes, and the next 64 of a CardBus bridge, each read
@@ -155,12 +127,16 @@ public struct SysfsIdentityReader: ~Copyable {
     public static func parseHex(_ text: UnsafeBufferPointer<UInt8>, digits: Int) -> UInt32? {
         let n = text.count
         guard digits <= 8, n == digits + 3, text[0] == UInt8(ascii: "0"), text[1] == UInt8(ascii: "x"), text[n - 1] == 0x0a else { return nil }
-        var v: UInt32 = 0
-        for k in 2..<(n - 1) {
-            let c = text[k]
+        return lowerHex(text[2..<(n - 1)]).map { UInt32($0) }
+    }
+
+    /// The value of lower-case hex digits (at most 16), the kernel's spelling; nil for any other character.
+    static func lowerHex<Digits: Collection<UInt8>>(_ digits: Digits) -> UInt64? {
+        var v: UInt64 = 0
+        for c in digits {
             switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = v << 4 | UInt32(c - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): v = v << 4 | UInt32(c - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = v << 4 | UInt64(c - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): v = v << 4 | UInt64(c - UInt8(ascii: "a") + 10)
             default: return nil
             }
         }

@@ -58,6 +58,44 @@ public final class SysfsAttributes {
         }
     }
 
+    /// What one read(2) of an attribute file gave.
+    public enum Contents: Equatable, Sendable {
+        case bytes([UInt8])
+        /// No such file (ENOENT), which libpci passes over without a word for an optional value.
+        case absent
+        /// It could not be opened (otherwise) or read, or it filled the whole buffer: libpci
+        /// warns or stops there.
+        case failed
+    }
+
+    /// `directory/name` in one read(2) of fewer than `limit` bytes, as libpci's
+    /// sysfs_get_string reads a value (and its fgets(3) reads a `resource` file of fewer bytes).
+    public func contents(_ directory: String, _ name: String, limit: Int) -> Contents {
+        guard let dir = descriptor(directory) else { return .failed }
+        let file = openat(dir, name, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { return errno == ENOENT ? .absent : .failed }
+        defer { close(file) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: limit) { buf -> Contents in
+            let n = read(file, buf.baseAddress, limit)
+            guard n >= 0, n < limit else { return .failed }
+            return .bytes(Array(UnsafeBufferPointer(rebasing: buf[0..<n])))
+        }
+    }
+
+    /// `directory/name` opened read-only: the descriptor, which the caller closes; nil when it
+    /// cannot be opened.
+    public func openFile(_ directory: String, _ name: String) -> Int32? {
+        guard let dir = descriptor(directory) else { return nil }
+        let file = openat(dir, name, O_RDONLY | O_CLOEXEC)
+        return file >= 0 ? file : nil
+    }
+
+    /// Is `directory/name` a link readlink(2) can read (libpci's first step with `of_node`)?
+    public func isLink(_ directory: String, _ name: String) -> Bool {
+        guard let dir = descriptor(directory) else { return false }
+        return Self.target(dir, name) != nil
+    }
+
     /// The bytes of `directory/name` from its start, in one pread(2) of at most `limit` bytes:
     /// as many as the file gives (a sysfs binary attribute such as `vpd` ends where the device's
     /// data does); nil when it cannot be opened or gives none.

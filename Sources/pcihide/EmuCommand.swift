@@ -248,7 +248,7 @@ struct EmuLspci: ParsableCommand {
             let inventory = try Inventory(source: .dump(path), idsFile: guest.inventoryOptions.idsFile,
                                           numericIds: flags.options.numeric, topology: flags.options.needsTopology)
             let listing = LspciListing(inventory: inventory, options: flags.options, filter: filter.isEmpty ? nil : filter)
-            writeStandardOutput(listing.render())
+            try writeListing(listing)
         }
     }
 }

@@ -168,11 +168,27 @@ struct ListRequest: Equatable {
             annotate: { d in owners ? state.flatMap { DeviceAnnotation.suffix(for: d.address, in: $0, driver: d.driver) } : nil },
             include: hidden ? { d in state?.entry(hiding: d.address) != nil } : nil)
         if owners, let state { listing.machineTags = { d in DeviceAnnotation.machineTags(for: d.address, in: state, driver: d.driver) } }
-        let output = json ? DeviceAnnotation.json(listing.shownDevices, inventory: inventory, state: state ?? PCIHideState())
-            : listing.render()
-        // lspci dies of a broken ID database; so does the listing, before printing a line.
-        if let broken = inventory.nameError { throw Failure(.dataError, "cannot use the ID database: \(broken)") }
+        if json {
+            let output = try DeviceAnnotation.json(listing.shownDevices, inventory: inventory, state: state ?? PCIHideState())
+            try Self.checkNames(inventory)
+            writeStandardOutput(output)
+            return
+        }
+        let output: String
+        do {
+            output = try listing.render()
+        } catch {
+            try Self.checkNames(inventory)
+            writeStandardOutput(error.printed)
+            throw error.failure
+        }
+        try Self.checkNames(inventory)
         writeStandardOutput(output)
+    }
+
+    /// lspci dies of a broken ID database at its first name; so does the listing, before printing a line.
+    static func checkNames(_ inventory: Inventory) throws(Failure) {
+        if let broken = inventory.nameError { throw Failure(.dataError, "cannot use the ID database: \(broken)") }
     }
 
     /// The arguments after `list`, read without building ArgumentParser's command tree (which
@@ -263,8 +279,8 @@ enum DeviceAnnotation {
         }
     }
 
-    static func json(_ devices: [PCIDevice], inventory: Inventory, state: PCIHideState) -> String {
-        JSONDocument.render("list", "devices", devices.map { d in
+    static func json(_ devices: [PCIDevice], inventory: Inventory, state: PCIHideState) throws(Failure) -> String {
+        JSONDocument.render("list", "devices", try devices.map { d throws(Failure) in
             let entry = state.entry(hiding: d.address)
             // A subsystem is a type-0 header's (bridges have none), and 0000 or ffff mean none.
             let subsystem = d.headerType == 0 ? d.subsystem.flatMap { $0.vendor == 0 || $0.vendor == 0xffff ? nil : $0 } : nil
@@ -283,7 +299,7 @@ enum DeviceAnnotation {
                 ("hidden", .bool(entry != nil)),
             ] + JSONDocument.ledger(entry, in: state) + [
                 ("inEffect", entry == nil ? .null : .bool(holder(d.driver) == nil)),
-                ("capabilities", json(PassthroughFeatures(d.describe()).fields)),
+                ("capabilities", json(PassthroughFeatures(try d.describe()).fields)),
             ])
         })
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PCIInventory
 import PCIModel
 import SystemIO
 #if canImport(Glibc)
@@ -22,6 +23,17 @@ func warn(_ message: String) {
 
 func note(_ message: String) {
     StandardError.write("pcihide: \(message)\n")
+}
+
+/// Writes a listing to standard output; where libpci stopped it, what came before (as lspci's
+/// output ends there) and then the failure.
+func writeListing(_ listing: LspciListing) throws(Failure) {
+    do {
+        writeStandardOutput(try listing.render())
+    } catch {
+        writeStandardOutput(error.printed)
+        throw error.failure
+    }
 }
 
 /// Writes text to standard output in one go (print() per line is slow for large listings).
