@@ -158,7 +158,11 @@ public final class PCIDevice {
     }
 
     /// The kernel driver bound now (sysfs `driver` link).
+    /// The label and driver the scan read with the identity (`Inventory`'s `kernelFiles`).
+    var scannedKernelFiles: SysfsIdentityReader.KernelFiles?
+
     public var driver: String? {
+        if let scannedKernelFiles { return scannedKernelFiles.driver }
         guard let sysfs else { return libpciDriver }
         return sysfs.reader.linkedName(sysfs.directory, "driver")
     }
@@ -175,6 +179,7 @@ public final class PCIDevice {
     }
 
     public var label: String? {
+        if let scannedKernelFiles { return scannedKernelFiles.label }
         guard let sysfs else { return libpciLabel }
         return sysfs.reader.text(sysfs.directory, "label")
     }
@@ -254,9 +259,11 @@ public final class Inventory {
     /// the topology). `scan`: how much of each function the caller uses (`InventoryScan`).
     /// `busCentric`: lspci -b, everything as the config space holds it (libpci's buscentric mode).
     /// `directReads`: false reads everything through libpci (the tests that hold the direct
-    /// readers equal to it).
+    /// readers equal to it). `kernelFiles`: the caller shows each function's label and driver
+    /// (lspci -k, -v): a sysfs tree's are read with the identity, by the scan's two threads.
     public init(source: InventorySource, idsFile: String? = nil, numericIds: Int = 0, topology: Bool = false,
-                filter: PCIFilter? = nil, scan: InventoryScan = .full, busCentric: Bool = false, directReads: Bool = true) throws {
+                filter: PCIFilter? = nil, scan: InventoryScan = .full, busCentric: Bool = false, directReads: Bool = true,
+                kernelFiles: Bool = false) throws {
         self.source = source
         switch source {
         case .sysfs(let root):
@@ -294,9 +301,11 @@ public final class Inventory {
             p = dev.pointee.next
         }
         // For a full scan the header is read with the identity (libpci is given it as its cache).
-        let identities = direct?.identities(of: selected.map(\.1), subsystem: scan != .identity, header: scan == .full)
+        let identities = direct?.identities(of: selected.map(\.1), subsystem: scan != .identity, header: scan == .full, kernelFiles: kernelFiles)
         for (k, (dev, address)) in selected.enumerated() {
-            let device = try PCIDevice(dev, library: library, address: address, identity: identities?[k], scan: scan, topology: topology)
+            let identity = identities?[k]
+            let device = try PCIDevice(dev, library: library, address: address, identity: identity, scan: scan, topology: topology)
+            device.scannedKernelFiles = identity?.kernelFiles
             if let sysfs, let attributes {
                 var name: [UInt8] = Array((sysfs + "/devices/").utf8)
                 address.append(to: &name)

@@ -33,6 +33,9 @@ public struct ListingOptions: Equatable, Sendable {
     /// one-line form, with or without -n, -nn, -D): config bytes, subsystem and drivers are not needed.
     public var showsIdentityOnly: Bool { !kernel && machine == 0 && !tree && hex == 0 && verbose == 0 && path == 0 }
 
+    /// The listing shows functions' labels and drivers (-k, and -v outside -m).
+    public var showsKernelFiles: Bool { kernel || (verbose > 0 && machine == 0) }
+
     /// How much of each function the listing reads up front: the one-line form only the
     /// identity, -k and -m the subsystem too, and whatever shows config bytes (or walks the
     /// bridges) the config header.

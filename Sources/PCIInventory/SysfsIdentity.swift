@@ -31,13 +31,24 @@ public struct SysfsIdentityReader: ~Copyable {
         /// (a pread(2) of 64 bytes, then 64 more for a CardBus bridge, each all or nothing):
         /// empty when it cannot be read; nil when not asked for.
         public var header: [UInt8]?
+        /// The `label` text and the `driver` link's name as `SysfsAttributes` reads them, when asked for.
+        public var kernelFiles: KernelFiles?
+    }
+
+    /// What lspci's -k and -v show of a function beside its identity.
+    public struct KernelFiles: Equatable, Sendable {
+        public var label: String?
+        public var driver: String?
     }
 
     private let devicesFD: Int32
+    /// `root/devices`, for the rare link that must be resolved by its path.
+    private let devicesPath: String
 
     /// nil when `root/devices` cannot be opened as a directory.
     public init?(root: String) {
-        let fd = open(root + "/devices", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        devicesPath = root + "/devices"
+        let fd = open(devicesPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         devicesFD = fd
     }
@@ -47,8 +58,10 @@ public struct SysfsIdentityReader: ~Copyable {
     /// The identity of the function `a`, or nil when any of its files is not in the kernel's
     /// format. `subsystem`: also read the subsystem ids (an absent `subsystem_vendor` leaves them
     /// nil; one in another format, or a missing `subsystem_device` beside it, answers nil).
-    /// `header`: also read the config header.
-    static func identity(_ devicesFD: Int32, _ a: PCIAddress, subsystem: Bool, header: Bool) -> Identity? {
+    /// `header`: also read the config header. `kernelFiles`: also read the label and the driver
+    /// (`devicesPath` names the directory where a link must be resolved by its path).
+    static func identity(_ devicesFD: Int32, _ a: PCIAddress, subsystem: Bool, header: Bool, kernelFiles: Bool = false,
+                         devicesPath: String = "") -> Identity? {
         // "DDDD:BB:DD.F" (the sysfs name), NUL-terminated.
         var name: [UInt8] = []
         name.reserveCapacity(16)
@@ -75,15 +88,19 @@ public struct SysfsIdentityReader: ~Copyable {
             }
         }
         if header { identity.header = readHeader(dir) }
+        if kernelFiles {
+            identity.kernelFiles = KernelFiles(label: SysfsAttributes.text(at: dir, "label"),
+                                               driver: SysfsAttributes.linkedName(at: dir, "driver", directory: devicesPath + "/" + a.description))
+        }
         return identity
     }
 
     /// The identities of many functions, as `identity` reads each; a large machine's in two
     /// threads (`inTwoHalves`), each reading its own half on its own descriptors.
-    public func identities(of addresses: [PCIAddress], subsystem: Bool, header: Bool = false) -> [Identity?] {
-        let fd = devicesFD
+    public func identities(of addresses: [PCIAddress], subsystem: Bool, header: Bool = false, kernelFiles: Bool = false) -> [Identity?] {
+        let fd = devicesFD, path = devicesPath
         return inTwoHalves(count: addresses.count, state: { () }) { _, k in
-            Self.identity(fd, addresses[k], subsystem: subsystem, header: header)
+            Self.identity(fd, addresses[k], subsystem: subsystem, header: header, kernelFiles: kernelFiles, devicesPath: path)
         }
     }
 

@@ -47,14 +47,21 @@ public final class SysfsAttributes {
     /// `limit` bytes, cut at the first NUL; nil when the file cannot be opened or read, or when
     /// it fills the whole buffer (libpci's "Value too long").
     public func text(_ directory: String, _ name: String, limit: Int = 1024) -> String? {
-        withFile(directory, name) { file in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: limit) { buf -> String? in
-                let n = read(file, buf.baseAddress, limit)
-                guard n >= 0, n < limit else { return nil }
-                let bytes = UnsafeBufferPointer(rebasing: buf[0..<n])
-                let end = bytes.firstIndex(of: 0) ?? n
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
-            }
+        guard let dir = descriptor(directory) else { return nil }
+        return Self.text(at: dir, name, limit: limit)
+    }
+
+    /// `text`, of `name` in the directory open as `dir`.
+    public static func text(at dir: Int32, _ name: String, limit: Int = 1024) -> String? {
+        let file = openat(dir, name, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { return nil }
+        defer { close(file) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: limit) { buf -> String? in
+            let n = read(file, buf.baseAddress, limit)
+            guard n >= 0, n < limit else { return nil }
+            let bytes = UnsafeBufferPointer(rebasing: buf[0..<n])
+            let end = bytes.firstIndex(of: 0) ?? n
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
         }
     }
 
@@ -133,7 +140,7 @@ public final class SysfsAttributes {
     /// absolute target is taken below `directory` too); nil when that fails. The target is
     /// opened with O_PATH relative to the directory, which resolves it as realpath(3) would, and
     /// the kernel names what was opened; without /proc, realpath(3) itself answers.
-    private func resolve(_ directory: String, _ dir: Int32, _ target: [UInt8]) -> String? {
+    private static func resolve(_ directory: String, _ dir: Int32, _ target: [UInt8]) -> String? {
         let opened = Self.relative(target).withUnsafeBufferPointer {
             openat(dir, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), Self.openPathOnly | O_CLOEXEC)
         }
@@ -153,7 +160,13 @@ public final class SysfsAttributes {
     /// link, that name is the answer once the target is known to exist: one fstatat(2) instead
     /// of opening it.
     public func linkedName(_ directory: String, _ name: String) -> String? {
-        guard let dir = descriptor(directory), let target = Self.target(dir, name) else { return nil }
+        guard let dir = descriptor(directory) else { return nil }
+        return Self.linkedName(at: dir, name, directory: directory)
+    }
+
+    /// `linkedName`, of `name` in `directory`, which is open as `dir`.
+    public static func linkedName(at dir: Int32, _ name: String, directory: @autoclosure () -> String) -> String? {
+        guard let target = Self.target(dir, name) else { return nil }
         let last = target.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).last ?? []
         let plain = !last.isEmpty && last != [UInt8(ascii: ".")] && last != [UInt8(ascii: "."), UInt8(ascii: ".")]
         if plain {
@@ -164,7 +177,7 @@ public final class SysfsAttributes {
             if found != 0 { return nil }  // the target does not resolve: realpath(3) fails too
             if st.st_mode & S_IFMT != S_IFLNK { return String(decoding: last, as: UTF8.self) }
         }
-        return resolve(directory, dir, target).map(Self.lastComponent)
+        return Self.resolve(directory(), dir, target).map(Self.lastComponent)
     }
 
     /// What follows the last '/' of a path (libpci's basename and strrchr: "" for "/").

@@ -154,7 +154,8 @@ struct ListRequest: Equatable {
         let state: PCIHideState? = owners || hidden || json ? try StateStore(option: self.state, host: host).load() : nil
         let inventory = try Inventory(source: InventorySource(sysfs: sysfs, dumpFile: dumpFile, host: host), idsFile: idsFile,
                                       numericIds: json ? 0 : numeric, topology: options.needsTopology, filter: filter.isEmpty ? nil : filter,
-                                      scan: json ? .full : options.scan, busCentric: options.busCentric)
+                                      scan: json ? .full : options.scan, busCentric: options.busCentric,
+                                      kernelFiles: json || options.showsKernelFiles)
         if inventory.devices.isEmpty && filter.isEmpty {
             // lspci prints nothing here; say why, so an empty tree is not mistaken for "no match".
             switch inventory.source {

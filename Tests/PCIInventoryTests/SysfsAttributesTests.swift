@@ -20,6 +20,14 @@ struct SysfsAttributesTests {
     /// Every function's driver, IOMMU group, label and modalias, by both paths.
     static func expectAgreement(_ root: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [PCIDevice] {
         let inventory = try Inventory(source: .sysfs(root))
+        // The label and driver the scan reads with the identity (-k, -v) are the same again.
+        let scanned = try Inventory(source: .sysfs(root), scan: .kernelView, kernelFiles: true)
+        #expect(scanned.devices.map(\.address) == inventory.devices.map(\.address), sourceLocation: sourceLocation)
+        for (d, s) in zip(inventory.devices, scanned.devices) {
+            #expect(s.scannedKernelFiles != nil, sourceLocation: sourceLocation)
+            #expect(s.driver == d.libpciDriver, "scanned driver of \(d.address)", sourceLocation: sourceLocation)
+            #expect(s.label == d.libpciLabel, "scanned label of \(d.address)", sourceLocation: sourceLocation)
+        }
         for d in inventory.devices {
             #expect(d.sysfs != nil)
             #expect(d.driver == d.libpciDriver, "driver of \(d.address)", sourceLocation: sourceLocation)
@@ -97,15 +105,16 @@ struct SysfsAttributesTests {
         // Files in another format go back to libpci for that function.
         let odd = Files.realPath(root + "/devices/" + (try Inventory(source: .sysfs(root))).devices[3].address.description)!
         try Data("0x1af4".utf8).write(to: URL(fileURLWithPath: odd + "/subsystem_vendor"))
-        let direct = try Inventory(source: .sysfs(root), scan: scan)
+        let direct = try Inventory(source: .sysfs(root), scan: scan, kernelFiles: scan != .identity)
         let libpci = try Inventory(source: .sysfs(root), directReads: false)
         func fields(_ i: Inventory, subsystem: Bool) -> [String] {
             i.devices.map { d in
                 "\(d.address) \(d.vendorId) \(d.deviceId) \(d.classId) \(String(describing: d.progIf)) \(String(describing: d.revision))"
-                    + (subsystem ? " \(String(describing: d.subsystem))" : "")
+                    + (subsystem ? " \(String(describing: d.subsystem)) \(String(describing: d.driver)) \(String(describing: d.label))" : "")
             }
         }
         #expect(fields(direct, subsystem: scan != .identity) == fields(libpci, subsystem: scan != .identity))
+        if scan != .identity { #expect(direct.devices.filter { $0.scannedKernelFiles != nil }.count == direct.devices.count - 1) }
         // Some functions have no subsystem files: their subsystem comes from the header.
         #expect(libpci.devices.contains { !Files.exists(root + "/devices/\($0.address)/subsystem_vendor") })
         switch scan {
