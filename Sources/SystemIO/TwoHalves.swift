@@ -13,6 +13,9 @@ import Musl
 /// Why two: the work this is for is mostly system calls on separate files, which the kernel
 /// answers two at a time on the two-core machines pcihide is measured on, and more threads
 /// would only wait for each other on a small machine.
+/// (Inlinable, so that each caller gets it specialised: a generic instantiated at run time costs
+/// more than a small listing's whole scan.)
+@inlinable
 public func inTwoHalves<State, Result>(count: Int, threshold: Int = 256, state makeState: () -> State,
                                        _ work: @escaping (inout State, Int) -> Result) -> [Result] {
     let half = count >= threshold ? count / 2 : count
@@ -40,18 +43,21 @@ public func inTwoHalves<State, Result>(count: Int, threshold: Int = 256, state m
 }
 
 /// One thread's share of `inTwoHalves`: its indices, its state and, once run, its results.
-private final class Half<State, Result>: @unchecked Sendable {
-    let range: Range<Int>
-    var state: State
-    let work: (inout State, Int) -> Result
-    var results: [Result] = []
+@usableFromInline
+final class Half<State, Result>: @unchecked Sendable {
+    @usableFromInline let range: Range<Int>
+    @usableFromInline var state: State
+    @usableFromInline let work: (inout State, Int) -> Result
+    @usableFromInline var results: [Result] = []
 
+    @usableFromInline
     init(range: Range<Int>, state: State, work: @escaping (inout State, Int) -> Result) {
         self.range = range
         self.state = state
         self.work = work
     }
 
+    @usableFromInline
     func run() {
         results.reserveCapacity(range.count)
         for k in range { results.append(work(&state, k)) }
@@ -59,7 +65,8 @@ private final class Half<State, Result>: @unchecked Sendable {
 }
 
 /// What a thread started by `inTwoHalves` runs.
-private final class ThreadBody: @unchecked Sendable {
-    let run: () -> Void
-    init(_ run: @escaping () -> Void) { self.run = run }
+@usableFromInline
+final class ThreadBody: @unchecked Sendable {
+    @usableFromInline let run: () -> Void
+    @usableFromInline init(_ run: @escaping () -> Void) { self.run = run }
 }
