@@ -301,10 +301,13 @@ public final class Inventory {
             p = dev.pointee.next
         }
         // For a full scan the header is read with the identity (libpci is given it as its cache).
-        let identities = direct?.identities(of: selected.map(\.1), subsystem: scan != .identity, header: scan == .full, kernelFiles: kernelFiles)
+        let identities = direct?.identities(of: selected.map(\.1), subsystem: scan != .identity, header: scan == .full,
+                                            kernelFiles: kernelFiles, canonicalPath: topology)
         for (k, (dev, address)) in selected.enumerated() {
             let identity = identities?[k]
-            let device = try PCIDevice(dev, library: library, address: address, identity: identity, scan: scan, topology: topology)
+            // The bridge above a function whose canonical path the scan read is found below, from the paths.
+            let device = try PCIDevice(dev, library: library, address: address, identity: identity, scan: scan,
+                                       topology: topology && identity?.canonicalPath == nil)
             device.scannedKernelFiles = identity?.kernelFiles
             if let sysfs, let attributes {
                 var name: [UInt8] = Array((sysfs + "/devices/").utf8)
@@ -313,6 +316,7 @@ public final class Inventory {
             }
             list.append(device)
         }
+        if topology, let identities { try Self.linkParents(list, identities.map { $0?.canonicalPath }) }
         // lspci builds its list by prepending each device libpci reports, then sorts it with
         // glibc's qsort, which is a stable merge sort: a slot listed twice in a dump keeps that
         // reversed order. The same here, stable by construction.
@@ -322,6 +326,48 @@ public final class Inventory {
 
     deinit {
         if case .extract(_, _, let fd) = names { close(fd) }
+    }
+
+    /// Each function's bridge as libpci's sysfs_fill_info finds it (PCI_FILL_PARENT), from the
+    /// canonical paths the scan read (`paths[k]` of `devices[k]`; nil: libpci found it already):
+    /// the function's parent directory, named by a PCI address, must be that device's own
+    /// canonical directory. libpci takes realpath(3) of both, one readlink(2) per component, 15
+    /// on the generated tree; the scan read each in one, on two threads. A parent directory
+    /// whose name libpci's sscanf(3) could read otherwise than the kernel writes it, or a
+    /// parent without a path, is left to libpci.
+    private static func linkParents(_ devices: [PCIDevice], _ paths: [String?]) throws(Failure) {
+        var byAddress: [PCIAddress: Int] = [:]
+        for (k, d) in devices.enumerated() where byAddress[d.address] == nil { byAddress[d.address] = k }
+        for (k, d) in devices.enumerated() {
+            guard let path = paths[k] else { continue }
+            let utf8 = path.utf8
+            guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")) else { continue }
+            let parentPath = path[..<slash]
+            let name = parentPath.utf8.lastIndex(of: UInt8(ascii: "/")).map { parentPath[parentPath.utf8.index(after: $0)...] } ?? parentPath
+            var parent: Int?
+            if let address = PCIAddress(sysfsName: name) {
+                if address.domain <= 0x7fff_ffff, let p = byAddress[address] {
+                    guard let canonical = paths[p] else { try d.fillParent(); continue }
+                    if canonical == parentPath { parent = p }
+                }
+            } else if let first = name.utf8.first, Self.scanfHexStart(first) {
+                try d.fillParent()
+                continue
+            }
+            if let parent {
+                d.handle.pointee.parent = devices[parent].handle
+                d.handle.pointee.known_fields |= UInt32(PCI_FILL_PARENT)
+            }
+        }
+    }
+
+    /// Could sscanf(3)'s "%x" start reading at this byte (white space, a sign, a hex digit)?
+    private static func scanfHexStart(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"),
+             UInt8(ascii: "+"), UInt8(ascii: "-"), 0x20, 0x09...0x0d: return true
+        default: return false
+        }
     }
 
     // MARK: The ID database
@@ -597,8 +643,11 @@ extension PCIDevice {
                 sysfs == nil ? pci_get_string_property(handle, UInt32(PCI_FILL_IOMMU_GROUP)).map { String(cString: $0) } : iommuGroup)
     }
 
+    /// The bridge above, as libpci finds it (PCI_FILL_PARENT).
+    func fillParent() throws(Failure) { try fill(UInt32(PCI_FILL_PARENT)) }
+
     /// libpci's fill_info of `flags`; throws its error.
-    private func fill(_ flags: UInt32) throws(Failure) {
+    fileprivate func fill(_ flags: UInt32) throws(Failure) {
         var err = [CChar](repeating: 0, count: 256)
         if pcishim_fill(handle, flags, &err, err.count) != 0 {
             throw Failure(.dataError, "cannot read device \(address): libpci: \(String(nulTerminated: err))")

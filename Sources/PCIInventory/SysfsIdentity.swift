@@ -33,6 +33,9 @@ public struct SysfsIdentityReader: ~Copyable {
         public var header: [UInt8]?
         /// The `label` text and the `driver` link's name as `SysfsAttributes` reads them, when asked for.
         public var kernelFiles: KernelFiles?
+        /// The canonical path of the function's directory (what realpath(3) makes of it), when
+        /// asked for and the kernel names it; the bridge above is found from it (`Inventory`).
+        public var canonicalPath: String?
     }
 
     /// What lspci's -k and -v show of a function beside its identity.
@@ -60,8 +63,9 @@ public struct SysfsIdentityReader: ~Copyable {
     /// nil; one in another format, or a missing `subsystem_device` beside it, answers nil).
     /// `header`: also read the config header. `kernelFiles`: also read the label and the driver
     /// (`devicesPath` names the directory where a link must be resolved by its path).
+    /// `canonicalPath`: also name the directory's canonical path.
     static func identity(_ devicesFD: Int32, _ a: PCIAddress, subsystem: Bool, header: Bool, kernelFiles: Bool = false,
-                         devicesPath: String = "") -> Identity? {
+                         canonicalPath: Bool = false, devicesPath: String = "") -> Identity? {
         // "DDDD:BB:DD.F" (the sysfs name), NUL-terminated.
         var name: [UInt8] = []
         name.reserveCapacity(16)
@@ -88,6 +92,7 @@ public struct SysfsIdentityReader: ~Copyable {
             }
         }
         if header { identity.header = readHeader(dir) }
+        if canonicalPath { identity.canonicalPath = SysfsAttributes.canonicalPath(of: dir) }
         if kernelFiles {
             identity.kernelFiles = KernelFiles(label: SysfsAttributes.text(at: dir, "label"),
                                                driver: SysfsAttributes.linkedName(at: dir, "driver", directory: devicesPath + "/" + a.description))
@@ -97,10 +102,12 @@ public struct SysfsIdentityReader: ~Copyable {
 
     /// The identities of many functions, as `identity` reads each; a large machine's in two
     /// threads (`inTwoHalves`), each reading its own half on its own descriptors.
-    public func identities(of addresses: [PCIAddress], subsystem: Bool, header: Bool = false, kernelFiles: Bool = false) -> [Identity?] {
+    public func identities(of addresses: [PCIAddress], subsystem: Bool, header: Bool = false, kernelFiles: Bool = false,
+                           canonicalPath: Bool = false) -> [Identity?] {
         let fd = devicesFD, path = devicesPath
         return inTwoHalves(count: addresses.count, state: { () }) { _, k in
-            Self.identity(fd, addresses[k], subsystem: subsystem, header: header, kernelFiles: kernelFiles, devicesPath: path)
+            Self.identity(fd, addresses[k], subsystem: subsystem, header: header, kernelFiles: kernelFiles,
+                          canonicalPath: canonicalPath, devicesPath: path)
         }
     }
 

@@ -146,12 +146,22 @@ public final class SysfsAttributes {
         }
         guard opened >= 0 else { return nil }
         defer { close(opened) }
-        let named = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buf -> String? in
-            let n = buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: 4096) { readlink("/proc/self/fd/\(opened)", $0, 4096) }
+        return canonicalPath(of: opened) ?? Files.realPath(directory + "/" + String(decoding: target, as: UTF8.self))
+    }
+
+    /// The canonical path of what `fd` (opened with O_PATH, or otherwise) names, as the kernel
+    /// gives it in /proc/self/fd: what realpath(3) makes of the path it was opened by, in one
+    /// call where realpath(3) makes one per component. nil without /proc, or for a name the
+    /// kernel marks (" (deleted)", no leading "/").
+    public static func canonicalPath(of fd: Int32) -> String? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buf -> String? in
+            let n = buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: 4096) { readlink("/proc/self/fd/\(fd)", $0, 4096) }
             guard n > 0, n < 4096, buf[0] == UInt8(ascii: "/") else { return nil }
-            return String(decoding: UnsafeBufferPointer(rebasing: buf[0..<n]), as: UTF8.self)
+            let path = UnsafeBufferPointer(rebasing: buf[0..<n])
+            let deleted = Array(" (deleted)".utf8)
+            if path.count >= deleted.count && Array(path.suffix(deleted.count)) == deleted { return nil }
+            return String(decoding: path, as: UTF8.self)
         }
-        return named ?? Files.realPath(directory + "/" + String(decoding: target, as: UTF8.self))
     }
 
     /// The last component of the canonical path the link `directory/name` leads to, as libpci

@@ -125,4 +125,43 @@ struct SysfsAttributesTests {
         case .full: #expect(direct.devices.map(\.config) == libpci.devices.map(\.config))
         }
     }
+
+    /// The bridge above each function (-t, -P) found from the canonical paths the scan read is
+    /// the one libpci finds with realpath(3), also where a bridge's directory has a name libpci's
+    /// sscanf(3) reads otherwise than the kernel writes one (left to libpci), no address at all,
+    /// or the address of no device.
+    @Test func parentsAsLibpci() throws {
+        let root = try Self.tree("parents", count: 300)
+        let plain = try Inventory(source: .sysfs(root), topology: true, directReads: false)
+        let fm = FileManager.default
+        // Bridges with functions below them, by their directory's canonical path.
+        let dirs = plain.devices.map { Files.realPath(root + "/devices/" + $0.address.description)! }
+        let bridges = plain.devices.indices.filter { k in plain.devices.contains { $0.address != plain.devices[k].address && (try? fm.destinationOfSymbolicLink(atPath: root + "/devices/\($0.address)"))?.contains("/\(plain.devices[k].address)/") == true } }
+        try #require(bridges.count >= 3)
+        let renames = [(bridges[0], "0" + plain.devices[bridges[0]].address.description),  // 5 digits: sscanf reads it, PCIAddress does not
+                       (bridges[1], "bridge-\(bridges[1])"),                               // no address
+                       (bridges[2], "0000:ee:1f.7")]                                      // the address of no device
+        for (k, name) in renames {
+            let old = plain.devices[k].address.description
+            try fm.moveItem(atPath: dirs[k], toPath: (dirs[k] as NSString).deletingLastPathComponent + "/" + name)
+            for link in try fm.contentsOfDirectory(atPath: root + "/devices") {
+                let target = try fm.destinationOfSymbolicLink(atPath: root + "/devices/" + link)
+                let parts = target.split(separator: "/", omittingEmptySubsequences: false).map { $0 == old ? Substring(name) : $0 }
+                guard parts.joined(separator: "/") != target else { continue }
+                try fm.removeItem(atPath: root + "/devices/" + link)
+                try fm.createSymbolicLink(atPath: root + "/devices/" + link, withDestinationPath: parts.joined(separator: "/"))
+            }
+        }
+        let direct = try Inventory(source: .sysfs(root), topology: true)
+        let libpci = try Inventory(source: .sysfs(root), topology: true, directReads: false)
+        func parents(_ i: Inventory) -> [String] {
+            i.devices.map { "\($0.address) <- \(i.device(handle: $0.parentHandle)?.address.description ?? "none")" }
+        }
+        #expect(parents(direct) == parents(libpci))
+        // Not vacuous: most functions have a bridge, the renamed bridges' functions keep one only
+        // where libpci finds it (the 5-digit name).
+        #expect(parents(libpci).filter { !$0.hasSuffix("none") }.count > 200)
+        #expect(parents(libpci).contains { $0.hasSuffix("<- \(plain.devices[bridges[0]].address)") })
+        #expect(!parents(libpci).contains { $0.hasSuffix("<- \(plain.devices[bridges[1]].address)") })
+    }
 }
