@@ -634,13 +634,23 @@ extension PCIDevice {
 
     /// What `-vmm` shows of the platform, filled as lspci's show_machine asks libpci (the
     /// slot, NUMA node, device-tree node and IOMMU group, none of which stops libpci).
-    public func machineFacts() -> (physicalSlot: String?, numaNode: Int, deviceTreeNode: String?, iommuGroup: String?) {
+    public func machineFacts() -> PlatformFacts {
         let wanted = PCI_FILL_PHYS_SLOT | PCI_FILL_NUMA_NODE | PCI_FILL_DT_NODE | (sysfs == nil ? PCI_FILL_IOMMU_GROUP : 0)
         try? fill(UInt32(wanted))
         let d = handle.pointee
-        return (d.phy_slot.map { String(cString: $0) }, Int(d.numa_node),
-                pci_get_string_property(handle, UInt32(PCI_FILL_DT_NODE)).map { String(cString: $0) },
-                sysfs == nil ? pci_get_string_property(handle, UInt32(PCI_FILL_IOMMU_GROUP)).map { String(cString: $0) } : iommuGroup)
+        var facts = PlatformFacts()
+        facts.physicalSlot = d.phy_slot.map { String(cString: $0) }
+        facts.numaNode = Int(d.numa_node)
+        facts.deviceTreeNode = pci_get_string_property(handle, UInt32(PCI_FILL_DT_NODE)).map { String(cString: $0) }
+        facts.iommuGroup = sysfs == nil ? pci_get_string_property(handle, UInt32(PCI_FILL_IOMMU_GROUP)).map { String(cString: $0) } : iommuGroup
+        return facts
+    }
+
+    /// `machineFacts` read without libpci (see `SysfsPlatform`), on any thread with its own
+    /// `reader`, after `Inventory.fillPhysicalSlots()`; nil where it is left to libpci.
+    func directMachineFacts(reader: SysfsAttributes) -> PlatformFacts? {
+        guard let directory = sysfs?.directory else { return nil }
+        return SysfsPlatform.machineFacts(directory, reader: reader, physicalSlot: handle.pointee.phy_slot.map { String(cString: $0) })
     }
 
     /// The bridge above, as libpci finds it (PCI_FILL_PARENT).

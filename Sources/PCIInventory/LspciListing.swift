@@ -99,9 +99,11 @@ public struct LspciListing {
         if options.path > 0 { listing.pathParents = Tree(listing: self).parents.map }
         let shown = shownDevices
         let bodies = verboseBodies(shown)
+        let machineFacts = verboseMachineFacts(shown)
         for (k, d) in shown.enumerated() {
             do throws(Failure) {
-                try listing.device(d, verboseBody: bodies.isEmpty ? nil : bodies[k], into: &out)
+                try listing.device(d, verboseBody: bodies.isEmpty ? nil : bodies[k],
+                                   machineFacts: machineFacts.isEmpty ? nil : machineFacts[k], into: &out)
             } catch {
                 throw Stopped(printed: out, failure: error)
             }
@@ -147,10 +149,19 @@ public struct LspciListing {
         out += hex(a.bus, 2) + ":" + hex(a.device, 2) + "." + String(a.function)
     }
 
-    /// One device's lines; `verboseBody`, when given, is its verbose body already rendered.
-    func device(_ d: PCIDevice, verboseBody: String? = nil, into out: inout String) throws(Failure) {
+    /// What -vmm shows of the shown functions' platform, read two functions at a time
+    /// (`PCIDevice.directMachineFacts`); nil where a function is left to libpci on this thread,
+    /// [] when none is read so.
+    func verboseMachineFacts(_ shown: [PCIDevice]) -> [PlatformFacts?] {
+        guard options.verbose > 0, options.machine > 0, inventory.fillPhysicalSlots() else { return [] }
+        return inTwoHalves(count: shown.count, state: { SysfsAttributes() }) { reader, k in shown[k].directMachineFacts(reader: reader) }
+    }
+
+    /// One device's lines; `verboseBody`, when given, is its verbose body already rendered, and
+    /// `machineFacts` what -vmm shows of its platform, already read.
+    func device(_ d: PCIDevice, verboseBody: String? = nil, machineFacts: PlatformFacts? = nil, into out: inout String) throws(Failure) {
         if options.machine > 0 {
-            machine(d, into: &out)
+            machine(d, facts: machineFacts, into: &out)
         } else {
             terse(d, into: &out)
             if let verboseBody {
@@ -212,8 +223,8 @@ public struct LspciListing {
     }
 
     /// lspci's show_machine with -v: one `Tag:\tvalue` line each, the record ended by a blank line.
-    func verboseMachine(_ d: PCIDevice, into out: inout String) {
-        let platform = d.machineFacts()
+    func verboseMachine(_ d: PCIDevice, facts: PlatformFacts?, into out: inout String) {
+        let platform = facts ?? d.machineFacts()
         out += options.machine >= 2 ? "Slot:\t" : "Device:\t"
         slotName(d, into: &out)
         out += "\nClass:\t" + inventory.className(d.classId) + "\n"
@@ -236,8 +247,8 @@ public struct LspciListing {
         for (tag, value) in machineTags(d) { out += tag + ":\t" + value + "\n" }
     }
 
-    func machine(_ d: PCIDevice, into out: inout String) {
-        if options.verbose > 0 { return verboseMachine(d, into: &out) }
+    func machine(_ d: PCIDevice, facts: PlatformFacts? = nil, into out: inout String) {
+        if options.verbose > 0 { return verboseMachine(d, facts: facts, into: &out) }
         func escaped(_ s: String) {
             out += " \""
             for c in s.unicodeScalars {

@@ -91,16 +91,7 @@ enum SysfsPlatform {
               let irq = decimal(irqText, signed: false),
               case .bytes(let resourceText) = reader.contents(directory, "resource", limit: 4096),
               let resources = resources(resourceText) else { return nil }
-        var facts = PlatformFacts()
-        switch reader.contents(directory, "numa_node", limit: 1024) {
-        case .absent: break
-        case .failed: return nil
-        case .bytes(let text):
-            guard let node = decimal(text, signed: true) else { return nil }
-            facts.numaNode = node
-        }
-        // A device-tree node is a path libpci finds with realpath(3): left to libpci.
-        if reader.isLink(directory, "of_node") { return nil }
+        guard var facts = machineFacts(directory, reader: reader, physicalSlot: physicalSlot) else { return nil }
         facts.irq = irq
         facts.regions = resources.regions
         facts.rom = resources.rom
@@ -112,6 +103,23 @@ enum SysfsPlatform {
             facts.bridgeWindows = windows
             facts.bridgeBasesKnown = true
         }
+        return facts
+    }
+
+    /// What `-vmm` shows of the platform (lspci's show_machine: the physical slot, NUMA node,
+    /// device-tree node and IOMMU group) as libpci's fill_info gives them; nil when `numa_node`
+    /// is not in the kernel's form or cannot be read, or there is an `of_node` link.
+    static func machineFacts(_ directory: String, reader: SysfsAttributes, physicalSlot: String?) -> PlatformFacts? {
+        var facts = PlatformFacts()
+        switch reader.contents(directory, "numa_node", limit: 1024) {
+        case .absent: break
+        case .failed: return nil
+        case .bytes(let text):
+            guard let node = decimal(text, signed: true) else { return nil }
+            facts.numaNode = node
+        }
+        // A device-tree node is a path libpci finds with realpath(3): left to libpci.
+        if reader.isLink(directory, "of_node") { return nil }
         facts.physicalSlot = physicalSlot
         facts.iommuGroup = reader.linkedName(directory, "iommu_group")
         return facts

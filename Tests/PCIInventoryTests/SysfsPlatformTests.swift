@@ -28,9 +28,10 @@ struct SysfsPlatformTests {
         }.joined(separator: " ") + "\n"
     }
 
-    static func listing(_ root: String, verbose: Int, direct: Bool) throws -> String {
+    static func listing(_ root: String, verbose: Int, machine: Int = 0, direct: Bool) throws -> String {
         var options = ListingOptions()
         options.verbose = verbose
+        options.machine = machine
         let inventory = try Inventory(source: .sysfs(root), scan: options.scan, directReads: direct)
         do {
             return try LspciListing(inventory: inventory, options: options, filter: nil).render()
@@ -65,9 +66,9 @@ struct SysfsPlatformTests {
 
     /// What a tree may hold that sysfs does not (or rarely does), planted in a tree large
     /// enough for two threads; the listing is the same read directly or by libpci alone.
-    @Test("odd files", arguments: [1, 2, 3])
-    func oddFiles(verbose: Int) throws {
-        let root = try Self.tree("odd-\(verbose)", count: 300)
+    @Test("odd files", arguments: [(1, 0), (2, 0), (3, 0), (1, 2), (1, 3)])
+    func oddFiles(verbose: Int, machine: Int) throws {
+        let root = try Self.tree("odd-\(verbose)-\(machine)", count: 300)
         let plain = try Inventory(source: .sysfs(root), scan: .full)
         let dirs = plain.devices.map { Files.realPath(root + "/devices/" + $0.address.description)! }
         let fm = FileManager.default
@@ -115,8 +116,11 @@ struct SysfsPlatformTests {
         let inventory = try Inventory(source: .sysfs(root), scan: .full)
         // After the scan read the header, the rest of the config space becomes unreadable.
         try fm.removeItem(atPath: dirs[configless] + "/config"); try fm.createDirectory(atPath: dirs[configless] + "/config", withIntermediateDirectories: true)
-        let viaLibpci = try Self.listing(root, verbose: verbose, direct: false)
-        #expect(try Self.listing(root, verbose: verbose, direct: true) == viaLibpci)
+        let viaLibpci = try Self.listing(root, verbose: verbose, machine: machine, direct: false)
+        #expect(try Self.listing(root, verbose: verbose, machine: machine, direct: true) == viaLibpci)
+        // -vmm's platform lines: numa_node in no kernel format, unreadable, and of_node are libpci's.
+        for k in [13, 14, 15] { #expect(inventory.devices[k].directMachineFacts(reader: SysfsAttributes()) == nil) }
+        for k in [10, 11, 12] { #expect(inventory.devices[k].directMachineFacts(reader: SysfsAttributes()) != nil) }
 
         // Which were left to libpci: the ones in no kernel format, and the unreadable config.
         #expect(inventory.fillPhysicalSlots())
