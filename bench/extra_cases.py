@@ -69,3 +69,7 @@ cases["list -nnk, 4096-function tree"] = ([b, "list", "--sysfs", tree, "-nnk"], 
 cases["list -v, 4096-function tree"] = ([b, "list", "--sysfs", tree, "-v"], lspci_tree + ["-v"], 0.7)
 cases["list -vvv, 4096-function tree"] = ([b, "list", "--sysfs", tree, "-vvv"], lspci_tree + ["-vvv"], 0.7)
 cases["list -b, 4096-function tree"] = ([b, "list", "--sysfs", tree, "-b"], lspci_tree + ["-b"], 0.7)
+# The other lspci flag sets pcihide list reproduces (issue 13: every one <= 0.7 of lspci).
+for flags in ["-vv", "-nnv", "-vmm", "-vmmm", "-vmmk", "-m", "-mm", "-k", "-x", "-xxx", "-xxxx", "-vvv -xxxx",
+              "-t", "-tv", "-tvv", "-P", "-PP", "-bv", "-bvvv"]:
+    cases[f"list {flags}, 4096-function tree"] = ([b, "list", "--sysfs", tree] + flags.split(), lspci_tree + flags.split(), 0.7)

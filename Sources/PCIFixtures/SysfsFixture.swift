@@ -157,6 +157,8 @@ public struct SysfsFixture {
                         dev.driver = rng.next() % 2 == 0 ? nil : ["e1000e", "nvidia", "virtio-pci", "ahci", "mlx5_core"][Int(rng.next() % 5)]
                         dev.iommuGroup = group
                         dev.bars = [(0xc010_0000 + UInt32(f.functions.count) << 12, 4096), (0x2001 + UInt32(fn) << 6, 64)]
+                        // Every fifth function (by position) has a 64-bit prefetchable BAR above 4 GiB as well.
+                        if f.functions.count % 5 == 2 { dev.bars += [(0x0000_000c | UInt32(f.functions.count & 0xfff) << 20, 1 << 20), (0x60, 0)] }
                         dev.parent = port
                         // Capability lists by position (no draw from rng, so a seed's tree stays).
                         let layouts = CapabilityLayout.allCases.filter { $0 != .rootPort && $0 != .switchPort && $0 != .noSoftReset }
@@ -273,11 +275,15 @@ public struct SysfsFixture {
             try writeTestFile(dir + "/config", fn.rawConfig ?? fn.config)
             var resource = ""
             for k in 0..<13 {
-                if k < fn.bars.count, !fn.isBridge {
+                if k < fn.bars.count, !fn.isBridge, fn.bars[k].1 > 0 {
                     let (bar, size) = fn.bars[k]
                     let io = bar & 1 == 1
-                    let start = UInt64(io ? bar & ~3 : bar & ~0xf)
-                    resource += "0x" + hex(start, 16) + " 0x" + hex(start + size - 1, 16) + " 0x" + hex(io ? 0x40101 : 0x40200, 16) + "\n"
+                    // A 64-bit BAR whose next register is listed with size 0 holds the upper half there
+                    // (that register's own line stays empty).
+                    let wide = !io && bar & 6 == 4 && k + 1 < fn.bars.count && fn.bars[k + 1].1 == 0
+                    let start = UInt64(io ? bar & ~3 : bar & ~0xf) | (wide ? UInt64(fn.bars[k + 1].0) << 32 : 0)
+                    let flags: UInt64 = io ? 0x40101 : wide ? 0x14220c : 0x40200
+                    resource += "0x" + hex(start, 16) + " 0x" + hex(start + size - 1, 16) + " 0x" + hex(flags, 16) + "\n"
                 } else {
                     resource += "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
                 }

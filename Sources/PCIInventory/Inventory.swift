@@ -670,10 +670,19 @@ extension PCIDevice {
     /// files are not in the kernel's usual form. The config space is read on demand through the
     /// returned reader; once the description is used, a reader in `trouble` means libpci would
     /// have warned, and the description must be made by `describe` instead.
-    func directDescription(withVPD: Bool, reader: SysfsAttributes) -> (DeviceDescription, SysfsPlatform.ConfigReader)? {
-        guard let directory = sysfs?.directory,
-              let facts = SysfsPlatform.facts(directory, reader: reader, physicalSlot: handle.pointee.phy_slot.map { String(cString: $0) })
-        else { return nil }
+    /// `busCentric`: as for lspci -b, the regions, ROM and IRQ from the config header.
+    func directDescription(withVPD: Bool, reader: SysfsAttributes, busCentric: Bool = false) -> (DeviceDescription, SysfsPlatform.ConfigReader)? {
+        guard let directory = sysfs?.directory else { return nil }
+        let slot = handle.pointee.phy_slot.map { String(cString: $0) }
+        let read: PlatformFacts?
+        if busCentric {
+            guard var facts = SysfsPlatform.machineFacts(directory, reader: reader, physicalSlot: slot),
+                  SysfsPlatform.busCentricFacts(config, into: &facts) else { return nil }
+            read = facts
+        } else {
+            read = SysfsPlatform.facts(directory, reader: reader, physicalSlot: slot)
+        }
+        guard let facts = read else { return nil }
         let configReader = SysfsPlatform.ConfigReader(directory, reader: reader)
         let space = hasConfigAccess ? ConfigSpace(reading: config) { configReader.read($0, $1) } : ConfigSpace([])
         var description = DeviceDescription(config: space, platform: facts, classCode: classId,

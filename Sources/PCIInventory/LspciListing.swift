@@ -117,14 +117,14 @@ public struct LspciListing {
     /// one system call each. nil where a function is left to `describe` on this thread (its
     /// files are not in the kernel's usual form, or libpci would warn); [] when none is made so.
     func verboseBodies(_ shown: [PCIDevice]) -> [String?] {
-        guard options.verbose > 0, options.machine == 0, !options.busCentric, inventory.fillPhysicalSlots() else { return [] }
+        guard options.verbose > 0, options.machine == 0, inventory.fillPhysicalSlots() else { return [] }
         let names = SerializedNames(inventory)
-        let verbose = options.verbose
+        let verbose = options.verbose, busCentric = options.busCentric
         return inTwoHalves(count: shown.count, state: { SysfsAttributes() }) { reader, k in
             let d = shown[k]
-            guard let (description, config) = d.directDescription(withVPD: verbose > 1, reader: reader) else { return nil }
+            guard let (description, config) = d.directDescription(withVPD: verbose > 1, reader: reader, busCentric: busCentric) else { return nil }
             var body = ""
-            LspciVerboseText(verbose: verbose, names: names, busCentric: false)
+            LspciVerboseText(verbose: verbose, names: names, busCentric: busCentric)
                 .render(description, vendorID: d.vendorId, deviceID: d.deviceId, into: &body)
             config.finish()
             return config.trouble ? nil : body

@@ -106,6 +106,35 @@ enum SysfsPlatform {
         return facts
     }
 
+    /// The regions, ROM and IRQ as libpci's pci_generic_fill_info reads them from the standard
+    /// header for lspci -b (the bus-centric view: no sizes, no flags, no bridge windows); nil
+    /// without a whole header, or for a 64-bit BAR in a header's last BAR, where libpci warns.
+    static func busCentricFacts(_ header: [UInt8], into facts: inout PlatformFacts) -> Bool {
+        guard header.count >= 64 else { return false }
+        func long(_ o: Int) -> UInt32 { UInt32(header[o]) | UInt32(header[o + 1]) << 8 | UInt32(header[o + 2]) << 16 | UInt32(header[o + 3]) << 24 }
+        let type = header[0x0e] & 0x7f
+        let count = type == 0 ? 6 : type == 1 ? 2 : type == 2 ? 1 : 0
+        var i = 0
+        while i < count {
+            let x = long(0x10 + 4 * i)
+            if x != 0 && x != 0xffff_ffff {
+                if x & 1 == 1 || x & 6 != 4 {
+                    facts.regions[i].base = UInt64(x)  // I/O, or 32-bit memory
+                } else if i >= count - 1 {
+                    return false  // "Invalid 64-bit address seen": libpci's warning
+                } else {
+                    i += 1
+                    facts.regions[i - 1].base = UInt64(x) | UInt64(long(0x10 + 4 * i)) << 32
+                }
+            }
+            i += 1
+        }
+        let romRegister = type == 0 ? 0x30 : type == 1 ? 0x38 : nil
+        if let romRegister, long(romRegister) != 0xffff_ffff { facts.rom.base = UInt64(long(romRegister)) }
+        facts.irq = Int(header[0x3c])
+        return true
+    }
+
     /// What `-vmm` shows of the platform (lspci's show_machine: the physical slot, NUMA node,
     /// device-tree node and IOMMU group) as libpci's fill_info gives them; nil when `numa_node`
     /// is not in the kernel's form or cannot be read, or there is an `of_node` link.

@@ -28,11 +28,12 @@ struct SysfsPlatformTests {
         }.joined(separator: " ") + "\n"
     }
 
-    static func listing(_ root: String, verbose: Int, machine: Int = 0, direct: Bool) throws -> String {
+    static func listing(_ root: String, verbose: Int, machine: Int = 0, busCentric: Bool = false, direct: Bool) throws -> String {
         var options = ListingOptions()
         options.verbose = verbose
         options.machine = machine
-        let inventory = try Inventory(source: .sysfs(root), scan: options.scan, directReads: direct)
+        options.busCentric = busCentric
+        let inventory = try Inventory(source: .sysfs(root), scan: options.scan, busCentric: busCentric, directReads: direct)
         do {
             return try LspciListing(inventory: inventory, options: options, filter: nil).render()
         } catch {
@@ -41,34 +42,37 @@ struct SysfsPlatformTests {
     }
 
     /// Every function's description by both paths: the same platform facts and the same -vv text.
-    @Test func generatedTreeDescribesAlike() throws {
-        let root = try Self.tree("generated", count: 200)
-        let inventory = try Inventory(source: .sysfs(root), scan: .full)
+    @Test("generated tree", arguments: [false, true])
+    func generatedTreeDescribesAlike(busCentric: Bool) throws {
+        let root = try Self.tree("generated-\(busCentric)", count: 200)
+        let inventory = try Inventory(source: .sysfs(root), scan: .full, busCentric: busCentric)
         #expect(inventory.fillPhysicalSlots())
         let reader = SysfsAttributes()
         var direct = 0
         for d in inventory.devices {
             let viaLibpci = try d.describe(withVPD: true)
-            guard let (description, config) = d.directDescription(withVPD: true, reader: reader) else { continue }
+            guard let (description, config) = d.directDescription(withVPD: true, reader: reader, busCentric: busCentric) else { continue }
             direct += 1
             #expect(description.platform == viaLibpci.platform, "\(d.address)")
             var a = "", b = ""
-            LspciVerboseText(verbose: 3, names: inventory).render(description, vendorID: d.vendorId, deviceID: d.deviceId, into: &a)
-            LspciVerboseText(verbose: 3, names: inventory).render(viaLibpci, vendorID: d.vendorId, deviceID: d.deviceId, into: &b)
+            LspciVerboseText(verbose: 3, names: inventory, busCentric: busCentric).render(description, vendorID: d.vendorId, deviceID: d.deviceId, into: &a)
+            LspciVerboseText(verbose: 3, names: inventory, busCentric: busCentric).render(viaLibpci, vendorID: d.vendorId, deviceID: d.deviceId, into: &b)
             #expect(!config.trouble)
             #expect(a == b, "\(d.address)")
         }
         // The comparison covers every function, bridges with windows and NUMA nodes among them.
         #expect(direct == inventory.devices.count)
-        #expect(inventory.devices.contains { (try? $0.describe().platform.bridgeBasesKnown) == true })
+        #expect(inventory.devices.contains { (try? $0.describe().platform.bridgeBasesKnown) == !busCentric })
+        // 64-bit BARs among them (the bus-centric view joins their two registers).
+        #expect(inventory.devices.contains { d in d.config.count >= 64 && d.config[0x0e] & 0x7f == 0 && (0..<5).contains { d.config[0x10 + 4 * $0] & 7 == 4 } })
         #expect(inventory.devices.contains { (try? $0.describe().platform.numaNode) == 0 })
     }
 
     /// What a tree may hold that sysfs does not (or rarely does), planted in a tree large
     /// enough for two threads; the listing is the same read directly or by libpci alone.
-    @Test("odd files", arguments: [(1, 0), (2, 0), (3, 0), (1, 2), (1, 3)])
-    func oddFiles(verbose: Int, machine: Int) throws {
-        let root = try Self.tree("odd-\(verbose)-\(machine)", count: 300)
+    @Test("odd files", arguments: [(1, 0, false), (2, 0, false), (3, 0, false), (1, 2, false), (1, 3, false), (3, 0, true)])
+    func oddFiles(verbose: Int, machine: Int, busCentric: Bool) throws {
+        let root = try Self.tree("odd-\(verbose)-\(machine)-\(busCentric)", count: 300)
         let plain = try Inventory(source: .sysfs(root), scan: .full)
         let dirs = plain.devices.map { Files.realPath(root + "/devices/" + $0.address.description)! }
         let fm = FileManager.default
@@ -109,15 +113,21 @@ struct SysfsPlatformTests {
         try header.write(to: URL(fileURLWithPath: dirs[16] + "/config"))
 
         // A function whose capability list starts past the header, so that its listing reads there.
+        // A 64-bit BAR in a header's last BAR (libpci warns of it in the bus-centric view).
+        let lastBAR = try #require((18..<plain.devices.count).first { plain.devices[$0].config.count >= 64 && plain.devices[$0].config[0x0e] & 0x7f == 0 })
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dirs[lastBAR] + "/config")))
+        bytes[0x24] = 0x04; bytes[0x25] = 0; bytes[0x26] = 0; bytes[0x27] = 0xfe
+        try Data(bytes).write(to: URL(fileURLWithPath: dirs[lastBAR] + "/config"))
         let configless = try #require((17..<plain.devices.count).first { k in
             let c = plain.devices[k].config
+            guard k != lastBAR else { return false }
             return c.count >= 64 && c[0x06] & 0x10 != 0 && c[0x34] >= 0x40
         })
-        let inventory = try Inventory(source: .sysfs(root), scan: .full)
+        let inventory = try Inventory(source: .sysfs(root), scan: .full, busCentric: busCentric)
         // After the scan read the header, the rest of the config space becomes unreadable.
         try fm.removeItem(atPath: dirs[configless] + "/config"); try fm.createDirectory(atPath: dirs[configless] + "/config", withIntermediateDirectories: true)
-        let viaLibpci = try Self.listing(root, verbose: verbose, machine: machine, direct: false)
-        #expect(try Self.listing(root, verbose: verbose, machine: machine, direct: true) == viaLibpci)
+        let viaLibpci = try Self.listing(root, verbose: verbose, machine: machine, busCentric: busCentric, direct: false)
+        #expect(try Self.listing(root, verbose: verbose, machine: machine, busCentric: busCentric, direct: true) == viaLibpci)
         // -vmm's platform lines: numa_node in no kernel format, unreadable, and of_node are libpci's.
         for k in [13, 14, 15] { #expect(inventory.devices[k].directMachineFacts(reader: SysfsAttributes()) == nil) }
         for k in [10, 11, 12] { #expect(inventory.devices[k].directMachineFacts(reader: SysfsAttributes()) != nil) }
@@ -126,13 +136,17 @@ struct SysfsPlatformTests {
         #expect(inventory.fillPhysicalSlots())
         let reader = SysfsAttributes()
         func direct(_ k: Int) -> Bool {
-            guard let (description, config) = inventory.devices[k].directDescription(withVPD: verbose > 1, reader: reader) else { return false }
+            guard let (description, config) = inventory.devices[k].directDescription(withVPD: verbose > 1, reader: reader, busCentric: busCentric)
+            else { return false }
             var text = ""
-            LspciVerboseText(verbose: 3, names: inventory).render(description, vendorID: 0, deviceID: 0, into: &text)
+            LspciVerboseText(verbose: 3, names: inventory, busCentric: busCentric).render(description, vendorID: 0, deviceID: 0, into: &text)
             return !config.trouble
         }
-        for k in [0, 1, 2, 3, 8, 9, 13, 14, 15] { #expect(!direct(k), "function \(k) should be left to libpci") }
+        // The bus-centric view reads neither irq nor resource.
+        let oddKernelFiles = busCentric ? [] : [0, 1, 2, 3, 8, 9]
+        for k in oddKernelFiles + [13, 14, 15] { #expect(!direct(k), "function \(k) should be left to libpci") }
         for k in [4, 5, 6, 7, 10, 11, 12, 16] { #expect(direct(k), "function \(k) should be read directly") }
+        #expect(direct(lastBAR) == !busCentric)
         #expect(!direct(configless))
     }
 
