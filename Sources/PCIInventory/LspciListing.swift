@@ -251,9 +251,14 @@ public struct LspciListing {
         if options.verbose > 0 { return verboseMachine(d, facts: facts, into: &out) }
         func escaped(_ s: String) {
             out += " \""
-            for c in s.unicodeScalars {
-                if c == "\"" || c == "\\" { out += "\\" }
-                out.unicodeScalars.append(c)
+            // Names seldom hold a quote or a backslash: then the name goes in whole.
+            if !s.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                out += s
+            } else {
+                for c in s.unicodeScalars {
+                    if c == "\"" || c == "\\" { out += "\\" }
+                    out.unicodeScalars.append(c)
+                }
             }
             out += "\""
         }

@@ -61,7 +61,8 @@ public struct SysfsIdentityReader: ~Copyable {
     /// The identity of the function `a`, or nil when any of its files is not in the kernel's
     /// format. `subsystem`: also read the subsystem ids (an absent `subsystem_vendor` leaves them
     /// nil; one in another format, or a missing `subsystem_device` beside it, answers nil).
-    /// `header`: also read the config header. `kernelFiles`: also read the label and the driver
+    /// `header`: also read the config header (read anyway for a subsystem asked for and not
+    /// given by the kernel). `kernelFiles`: also read the label and the driver
     /// (`devicesPath` names the directory where a link must be resolved by its path).
     /// `canonicalPath`: also name the directory's canonical path.
     static func identity(_ devicesFD: Int32, _ a: PCIAddress, subsystem: Bool, header: Bool, kernelFiles: Bool = false,
@@ -91,7 +92,8 @@ public struct SysfsIdentityReader: ~Copyable {
                 identity.subsystem = PCIIds(vendor: UInt16(subvendor), device: UInt16(subdevice))
             }
         }
-        if header { identity.header = readHeader(dir) }
+        // Where the kernel gives no subsystem, libpci reads it from the header: read here too.
+        if header || subsystem && identity.subsystem == nil { identity.header = readHeader(dir) }
         if canonicalPath { identity.canonicalPath = SysfsAttributes.canonicalPath(of: dir) }
         if kernelFiles {
             identity.kernelFiles = KernelFiles(label: SysfsAttributes.text(at: dir, "label"),

@@ -143,9 +143,11 @@ struct LspciDifferentialTests {
         "1000  Other\n\t0001  A\n\t0001  B\n8086  Intel\n\t1229  NIC\nC 02  Net\n",
         // Out of order but no duplicate: read whole, the same names.
         "8086  Intel\n\t1229  NIC\n1000  Other\n\t0002  A\n\t0001  B\nC 02  Net\n",
+        // Names -m quotes: a double quote and a backslash are escaped with a backslash.
+        "8086  Intel \"Example\" C:\\PCI\n\t1229  NIC \\\"12\\\"\nC 02  Net \"wired\"\n",
     ]
 
-    @Test("ID databases, through pcihide's extract and through libpci whole", arguments: 0..<8, [[], ["-nn"], ["-k"], ["-mm"], ["-mm", "-nn"]])
+    @Test("ID databases, through pcihide's extract and through libpci whole", arguments: 0..<9, [[], ["-nn"], ["-k"], ["-mm"], ["-mm", "-nn"]])
     func idsExtracts(_ which: Int, _ options: [String]) throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-ids-\(getpid())-\(which)").path
         var fixture = SysfsFixture()
