@@ -27,6 +27,24 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             precondition(strtol(c, nil, 0) == Int(v), "the attribute reader and strtol differ")
         }
     }
+    // irq and numa_node as the verbose listing's direct reader takes them: the same value as strtol.
+    for signed in [false, true] {
+        if let v = SysfsPlatform.decimal(bytes, signed: signed) {
+            let c = bytes.map { CChar(bitPattern: $0) } + [0]
+            precondition(strtol(c, nil, 0) == v, "the decimal reader and strtol differ")
+        }
+    }
+    // A resource file it accepts has at least the BARs' and the ROM's 7 lines, each of them read
+    // back by strtoull as the same three fields.
+    if let r = SysfsPlatform.resources(bytes) {
+        let lines = bytes.split(separator: 0x0a, omittingEmptySubsequences: false)
+        precondition(lines.count >= 8, "a resource file of fewer than 7 lines accepted")
+        for (k, region) in (r.regions + [r.rom]).enumerated() {
+            let fields = lines[k].split(separator: 0x20).map { f in strtoull(f.map { CChar(bitPattern: $0) } + [0], nil, 16) }
+            precondition(fields.count == 3 && region.flags == fields[2] && region.base == fields[0] | (fields[2] & 0xf)
+                         && region.size == (fields[1] > fields[0] ? fields[1] - fields[0] + 1 : 0), "a resource line read otherwise")
+        }
+    }
     // The same bytes through libpci's own dump reader (what lspci -F does): pcihide's checker
     // refuses exactly what libpci refuses (so that every refusal has a line and column), and
     // what both accept is the same devices.

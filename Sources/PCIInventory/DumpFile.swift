@@ -40,10 +40,10 @@ public struct DumpFile: Equatable, Sendable {
             lineNo += 1
             var end = start
             while end < bytes.count && bytes[end] != 0x0a { end += 1 }
-            // libpci reads lines with fgets(buf, 255): longer ones, or a last line without a
-            // newline, are errors there.
-            if end - start > 254 {
-                throw DumpError(path: path, line: lineNo, column: 255, reason: "line too long (libpci reads at most 254 characters per line)")
+            // libpci reads lines with fgets(buf, 255), which takes at most 254 characters with
+            // the newline: longer lines, or a last line without a newline, are errors there.
+            if end - start > 253 {
+                throw DumpError(path: path, line: lineNo, column: 254, reason: "line too long (libpci reads at most 253 characters per line)")
             }
             if end == bytes.count {
                 throw DumpError(path: path, line: lineNo, column: end - start + 1, reason: "the last line does not end with a newline")

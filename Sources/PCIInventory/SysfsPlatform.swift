@@ -15,13 +15,13 @@ import SystemIO
 /// short `resource`, an `of_node` link, a config read that fails) the answer is nil, and the
 /// function is described by libpci as before, with its warnings or its error. So the odd cases
 /// stay libpci's, and `SysfsPlatformTests` holds the two equal.
-enum SysfsPlatform {
+public enum SysfsPlatform {
     /// libpci reads at most this many lines of `resource` (6 BARs, the ROM, 6 IOV BARs, 4 bridge windows, 1).
     static let resourceLines = 7 + 6 + 4 + 1
 
     /// "0\n" or a decimal without leading zeros (at most 9 digits, so that it fits libpci's
     /// `int` as strtol(3) reads it), "-" first when `signed`: the value; nil for anything else.
-    static func decimal(_ text: [UInt8], signed: Bool) -> Int? {
+    public static func decimal(_ text: [UInt8], signed: Bool) -> Int? {
         var digits = text[...]
         guard digits.last == 0x0a else { return nil }
         digits.removeLast()
@@ -37,18 +37,18 @@ enum SysfsPlatform {
     }
 
     /// What libpci's sysfs_get_resources makes of a `resource` file.
-    struct Resources: Equatable {
-        var regions: [PlatformFacts.Region]
-        var rom: PlatformFacts.Region
+    public struct Resources: Equatable {
+        public var regions: [PlatformFacts.Region]
+        public var rom: PlatformFacts.Region
         /// The bridge windows, when the file has the 11 or 17 lines that carry them.
-        var bridgeWindows: [PlatformFacts.Region]?
+        public var bridgeWindows: [PlatformFacts.Region]?
     }
 
     /// The resources of a `resource` file whose first lines (up to libpci's 18) are each three
     /// "0x" + 16 lower-case hex digits fields and a newline, and which has at least the 7 lines
     /// of the BARs and the ROM; nil otherwise (libpci then reads fewer, from the config space,
     /// or stops at a syntax error).
-    static func resources(_ text: [UInt8]) -> Resources? {
+    public static func resources(_ text: [UInt8]) -> Resources? {
         let lineLength = 3 * 19
         var fields: [(start: UInt64, end: UInt64, flags: UInt64)] = []
         var at = 0

@@ -33,6 +33,21 @@ struct DumpFileTests {
         }
     }
 
+    /// libpci's fgets(buf, 255) takes 254 characters with the newline: a line of 253 is read,
+    /// one of 254 refused (lspci -F: exit 0 and 1; DumpFuzz found the 254 that pcihide took).
+    @Test("the longest line libpci reads", arguments: [253, 254, 255])
+    func longestLine(_ length: Int) throws {
+        let first = "00:00.0 Host bridge: "
+        let text = first + String(repeating: "x", count: length - first.count) + "\n00: 86 80 00 00\n"
+        let parsed = Result { () throws(DumpError) in try DumpFile.parse(Array(text.utf8), path: "f") }
+        if length <= 253 {
+            #expect(try parsed.get().devices.count == 1)
+        } else {
+            #expect(throws: DumpError.self) { try parsed.get() }
+            if case .failure(let e) = parsed { #expect(e.line == 1 && e.column == 254) }
+        }
+    }
+
     @Test func verboseTextIsIgnoredAsLibpciDoes() throws {
         let d = try DumpFile.parse(Array("00:00.0 x\n\tSubsystem: foo\n00: 01 02\n".utf8), path: "f")
         #expect(d.devices[0].config == [1, 2])
