@@ -3,10 +3,19 @@ import PCIModel
 import Testing
 @testable import PCIState
 
+/// The test process's own directory under the system's temporary one, removed when the process
+/// exits (each test's directory is made inside it), so that runs leave nothing behind.
+let testProcessDirectory: String = {
+    func path() -> String { FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-test-\(getpid())").path }
+    try? FileManager.default.removeItem(atPath: path())
+    atexit { try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-test-\(getpid())").path) }
+    return path()
+}()
+
 func temporaryDirectory() throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.path
+    let dir = testProcessDirectory + "/" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
 }
 
 @Suite("JSON")
