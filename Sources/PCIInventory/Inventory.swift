@@ -157,10 +157,10 @@ public final class PCIDevice {
         return String(cString: s)
     }
 
-    /// The kernel driver bound now (sysfs `driver` link).
     /// The label and driver the scan read with the identity (`Inventory`'s `kernelFiles`).
     var scannedKernelFiles: SysfsIdentityReader.KernelFiles?
 
+    /// The kernel driver bound now (sysfs `driver` link).
     public var driver: String? {
         if let scannedKernelFiles { return scannedKernelFiles.driver }
         guard let sysfs else { return libpciDriver }
@@ -605,7 +605,7 @@ extension PCIDevice {
         try fill(UInt32(wanted))
         let d = handle.pointee
         let known = d.known_fields
-        var facts = PlatformFacts()
+        var facts = filledMachineFacts
         let bases = withUnsafeBytes(of: d.base_addr) { Array($0.bindMemory(to: UInt64.self)) }
         let sizes = withUnsafeBytes(of: d.size) { Array($0.bindMemory(to: UInt64.self)) }
         let flags = withUnsafeBytes(of: d.flags) { Array($0.bindMemory(to: UInt64.self)) }
@@ -619,38 +619,48 @@ extension PCIDevice {
         facts.ioFlagsKnown = known & UInt32(PCI_FILL_IO_FLAGS) != 0
         facts.bridgeBasesKnown = known & UInt32(PCI_FILL_BRIDGE_BASES) != 0
         facts.irq = Int(d.irq)
-        facts.numaNode = Int(d.numa_node)
-        facts.physicalSlot = d.phy_slot.map { String(cString: $0) }
-        facts.iommuGroup = sysfs == nil ? pci_get_string_property(handle, UInt32(PCI_FILL_IOMMU_GROUP)).map { String(cString: $0) } : iommuGroup
-        facts.deviceTreeNode = pci_get_string_property(handle, UInt32(PCI_FILL_DT_NODE)).map { String(cString: $0) }
         let space = hasConfigAccess ? ConfigSpace(reading: config) { [self] offset, buffer in
             pcishim_read_block(handle, Int32(offset), buffer.baseAddress, Int32(buffer.count)) != 0
         } : ConfigSpace([])
+        return description(space, facts, withVPD: withVPD, vpd: readVPD)
+    }
+
+    /// The device's description from its config space and platform facts, with the VPD
+    /// `vpd` reads when asked for and the device has that capability.
+    private func description(_ space: ConfigSpace, _ facts: PlatformFacts, withVPD: Bool, vpd: () -> [UInt8]?) -> DeviceDescription {
         var description = DeviceDescription(config: space, platform: facts, classCode: classId,
                                             deviceNumber: Int(address.device), function: Int(address.function))
-        if withVPD && description.capabilities.first(CapabilityID.vpd) != nil { description.platform.vpd = readVPD() }
+        if withVPD && description.capabilities.first(CapabilityID.vpd) != nil { description.platform.vpd = vpd() }
         return description
     }
+
+    /// What libpci filled of the platform lines -v and -vmm share: the physical slot, NUMA node,
+    /// IOMMU group (a sysfs function's read by `iommuGroup`) and device-tree node.
+    private var filledMachineFacts: PlatformFacts {
+        var facts = PlatformFacts()
+        facts.physicalSlot = filledPhysicalSlot
+        facts.numaNode = Int(handle.pointee.numa_node)
+        facts.iommuGroup = sysfs == nil ? pci_get_string_property(handle, UInt32(PCI_FILL_IOMMU_GROUP)).map { String(cString: $0) } : iommuGroup
+        facts.deviceTreeNode = pci_get_string_property(handle, UInt32(PCI_FILL_DT_NODE)).map { String(cString: $0) }
+        return facts
+    }
+
+    /// The physical slot libpci filled (`Inventory.fillPhysicalSlots` fills every function's).
+    private var filledPhysicalSlot: String? { handle.pointee.phy_slot.map { String(cString: $0) } }
 
     /// What `-vmm` shows of the platform, filled as lspci's show_machine asks libpci (the
     /// slot, NUMA node, device-tree node and IOMMU group, none of which stops libpci).
     public func machineFacts() -> PlatformFacts {
         let wanted = PCI_FILL_PHYS_SLOT | PCI_FILL_NUMA_NODE | PCI_FILL_DT_NODE | (sysfs == nil ? PCI_FILL_IOMMU_GROUP : 0)
         try? fill(UInt32(wanted))
-        let d = handle.pointee
-        var facts = PlatformFacts()
-        facts.physicalSlot = d.phy_slot.map { String(cString: $0) }
-        facts.numaNode = Int(d.numa_node)
-        facts.deviceTreeNode = pci_get_string_property(handle, UInt32(PCI_FILL_DT_NODE)).map { String(cString: $0) }
-        facts.iommuGroup = sysfs == nil ? pci_get_string_property(handle, UInt32(PCI_FILL_IOMMU_GROUP)).map { String(cString: $0) } : iommuGroup
-        return facts
+        return filledMachineFacts
     }
 
     /// `machineFacts` read without libpci (see `SysfsPlatform`), on any thread with its own
     /// `reader`, after `Inventory.fillPhysicalSlots()`; nil where it is left to libpci.
     func directMachineFacts(reader: SysfsAttributes) -> PlatformFacts? {
         guard let directory = sysfs?.directory else { return nil }
-        return SysfsPlatform.machineFacts(directory, reader: reader, physicalSlot: handle.pointee.phy_slot.map { String(cString: $0) })
+        return SysfsPlatform.machineFacts(directory, reader: reader, physicalSlot: filledPhysicalSlot)
     }
 
     /// The bridge above, as libpci finds it (PCI_FILL_PARENT).
@@ -672,25 +682,13 @@ extension PCIDevice {
     /// have warned, and the description must be made by `describe` instead.
     /// `busCentric`: as for lspci -b, the regions, ROM and IRQ from the config header.
     func directDescription(withVPD: Bool, reader: SysfsAttributes, busCentric: Bool = false) -> (DeviceDescription, SysfsPlatform.ConfigReader)? {
-        guard let directory = sysfs?.directory else { return nil }
-        let slot = handle.pointee.phy_slot.map { String(cString: $0) }
-        let read: PlatformFacts?
-        if busCentric {
-            guard var facts = SysfsPlatform.machineFacts(directory, reader: reader, physicalSlot: slot),
-                  SysfsPlatform.busCentricFacts(config, into: &facts) else { return nil }
-            read = facts
-        } else {
-            read = SysfsPlatform.facts(directory, reader: reader, physicalSlot: slot)
-        }
-        guard let facts = read else { return nil }
+        guard let directory = sysfs?.directory,
+              let facts = busCentric ? SysfsPlatform.busCentricFacts(directory, reader: reader, physicalSlot: filledPhysicalSlot, header: config)
+                                     : SysfsPlatform.facts(directory, reader: reader, physicalSlot: filledPhysicalSlot)
+        else { return nil }
         let configReader = SysfsPlatform.ConfigReader(directory, reader: reader)
         let space = hasConfigAccess ? ConfigSpace(reading: config) { configReader.read($0, $1) } : ConfigSpace([])
-        var description = DeviceDescription(config: space, platform: facts, classCode: classId,
-                                            deviceNumber: Int(address.device), function: Int(address.function))
-        if withVPD && description.capabilities.first(CapabilityID.vpd) != nil {
-            description.platform.vpd = reader.bytes(directory, "vpd", limit: Self.vpdLimit)
-        }
-        return (description, configReader)
+        return (description(space, facts, withVPD: withVPD) { reader.bytes(directory, "vpd", limit: Self.vpdLimit) }, configReader)
     }
 
     /// The VPD bytes libpci can read from the start; nil when none can be read. A sysfs

@@ -106,11 +106,13 @@ public enum SysfsPlatform {
         return facts
     }
 
-    /// The regions, ROM and IRQ as libpci's pci_generic_fill_info reads them from the standard
-    /// header for lspci -b (the bus-centric view: no sizes, no flags, no bridge windows); nil
-    /// without a whole header, or for a 64-bit BAR in a header's last BAR, where libpci warns.
-    static func busCentricFacts(_ header: [UInt8], into facts: inout PlatformFacts) -> Bool {
-        guard header.count >= 64 else { return false }
+    /// The platform facts of the function in `directory` for lspci -b -v: the regions, ROM and
+    /// IRQ as libpci's pci_generic_fill_info reads them from the standard `header` (the
+    /// bus-centric view: no sizes, no flags, no bridge windows), the rest as for -vmm; nil
+    /// without a whole header, for a 64-bit BAR in a header's last BAR (where libpci warns), or
+    /// where `machineFacts` is nil.
+    static func busCentricFacts(_ directory: String, reader: SysfsAttributes, physicalSlot: String?, header: [UInt8]) -> PlatformFacts? {
+        guard header.count >= 64, var facts = machineFacts(directory, reader: reader, physicalSlot: physicalSlot) else { return nil }
         func long(_ o: Int) -> UInt32 { UInt32(header[o]) | UInt32(header[o + 1]) << 8 | UInt32(header[o + 2]) << 16 | UInt32(header[o + 3]) << 24 }
         let type = header[0x0e] & 0x7f
         let count = type == 0 ? 6 : type == 1 ? 2 : type == 2 ? 1 : 0
@@ -121,7 +123,7 @@ public enum SysfsPlatform {
                 if x & 1 == 1 || x & 6 != 4 {
                     facts.regions[i].base = UInt64(x)  // I/O, or 32-bit memory
                 } else if i >= count - 1 {
-                    return false  // "Invalid 64-bit address seen": libpci's warning
+                    return nil  // "Invalid 64-bit address seen": libpci's warning
                 } else {
                     i += 1
                     facts.regions[i - 1].base = UInt64(x) | UInt64(long(0x10 + 4 * i)) << 32
@@ -132,7 +134,7 @@ public enum SysfsPlatform {
         let romRegister = type == 0 ? 0x30 : type == 1 ? 0x38 : nil
         if let romRegister, long(romRegister) != 0xffff_ffff { facts.rom.base = UInt64(long(romRegister)) }
         facts.irq = Int(header[0x3c])
-        return true
+        return facts
     }
 
     /// What `-vmm` shows of the platform (lspci's show_machine: the physical slot, NUMA node,

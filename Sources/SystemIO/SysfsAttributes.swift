@@ -34,15 +34,6 @@ public final class SysfsAttributes {
         return fd >= 0 ? fd : nil
     }
 
-    /// Runs `body` on `directory/name` opened for reading; nil when it cannot be opened.
-    private func withFile<T>(_ directory: String, _ name: String, _ body: (Int32) -> T?) -> T? {
-        guard let dir = descriptor(directory) else { return nil }
-        let file = openat(dir, name, O_RDONLY | O_CLOEXEC)
-        guard file >= 0 else { return nil }
-        defer { close(file) }
-        return body(file)
-    }
-
     /// The text of `directory/name` as libpci's sysfs_get_string reads it: one read(2) of at most
     /// `limit` bytes, cut at the first NUL; nil when the file cannot be opened or read, or when
     /// it fills the whole buffer (libpci's "Value too long").
@@ -53,16 +44,8 @@ public final class SysfsAttributes {
 
     /// `text`, of `name` in the directory open as `dir`.
     public static func text(at dir: Int32, _ name: String, limit: Int = 1024) -> String? {
-        let file = openat(dir, name, O_RDONLY | O_CLOEXEC)
-        guard file >= 0 else { return nil }
-        defer { close(file) }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: limit) { buf -> String? in
-            let n = read(file, buf.baseAddress, limit)
-            guard n >= 0, n < limit else { return nil }
-            let bytes = UnsafeBufferPointer(rebasing: buf[0..<n])
-            let end = bytes.firstIndex(of: 0) ?? n
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
-        }
+        guard case .bytes(let bytes) = contents(at: dir, name, limit: limit) else { return nil }
+        return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
     }
 
     /// What one read(2) of an attribute file gave.
@@ -79,6 +62,11 @@ public final class SysfsAttributes {
     /// sysfs_get_string reads a value (and its fgets(3) reads a `resource` file of fewer bytes).
     public func contents(_ directory: String, _ name: String, limit: Int) -> Contents {
         guard let dir = descriptor(directory) else { return .failed }
+        return Self.contents(at: dir, name, limit: limit)
+    }
+
+    /// `contents`, of `name` in the directory open as `dir`.
+    public static func contents(at dir: Int32, _ name: String, limit: Int) -> Contents {
         let file = openat(dir, name, O_RDONLY | O_CLOEXEC)
         guard file >= 0 else { return errno == ENOENT ? .absent : .failed }
         defer { close(file) }
@@ -107,13 +95,13 @@ public final class SysfsAttributes {
     /// as many as the file gives (a sysfs binary attribute such as `vpd` ends where the device's
     /// data does); nil when it cannot be opened or gives none.
     public func bytes(_ directory: String, _ name: String, limit: Int) -> [UInt8]? {
-        withFile(directory, name) { file in
-            var buffer = [UInt8](repeating: 0, count: limit)
-            let n = buffer.withUnsafeMutableBytes { pread(file, $0.baseAddress, limit, 0) }
-            guard n > 0 else { return nil }
-            buffer.removeSubrange(n...)
-            return buffer
-        }
+        guard let file = openFile(directory, name) else { return nil }
+        defer { close(file) }
+        var buffer = [UInt8](repeating: 0, count: limit)
+        let n = buffer.withUnsafeMutableBytes { pread(file, $0.baseAddress, limit, 0) }
+        guard n > 0 else { return nil }
+        buffer.removeSubrange(n...)
+        return buffer
     }
 
     /// The target of the link `name` in `dir` as libpci's readlink(2) into a 1024-byte buffer

@@ -10,10 +10,10 @@ import Testing
 /// these tests hold the two equal, on generated trees and on the odd files libpci meets.
 @Suite("sysfs read directly equals libpci")
 struct SysfsAttributesTests {
-    static func tree(_ name: String, count: Int = 160) throws -> String {
+    static func tree(_ name: String, count: Int = 160, seed: UInt64 = 11) throws -> String {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-attributes-\(getpid())-\(name)").path
         try? FileManager.default.removeItem(atPath: root)
-        try SysfsFixture.generate(count: count, seed: 11).write(to: root)
+        try SysfsFixture.generate(count: count, seed: seed).write(to: root)
         return root
     }
 

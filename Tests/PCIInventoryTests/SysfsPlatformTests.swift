@@ -14,10 +14,7 @@ import Testing
 @Suite("verbose descriptions read directly equal libpci's")
 struct SysfsPlatformTests {
     static func tree(_ name: String, count: Int) throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-platform-\(getpid())-\(name)").path
-        try? FileManager.default.removeItem(atPath: root)
-        try SysfsFixture.generate(count: count, seed: 21).write(to: root)
-        return root
+        try SysfsAttributesTests.tree("platform-" + name, count: count, seed: 21)
     }
 
     /// A `resource` line as the kernel writes it ("0x%016llx 0x%016llx 0x%016llx\n").
