@@ -37,19 +37,37 @@ public enum Command {
         return (pid, fds[0])
     }
 
+    /// Runs a program and returns its standard output. It leads a process group of its own,
+    /// and when it has not finished within `timeout` seconds the whole group is ended and the
+    /// error names the command that hung: a toolstack that never answers cannot hang pcihide.
     public static func output(_ arguments: [String]) throws(Failure) -> String {
-        let (pid, output) = try spawn(arguments)
+        try output(arguments, timeout: defaultTimeout)
+    }
+
+    public static func output(_ arguments: [String], timeout: Double) throws(Failure) -> String {
+        let (pid, output) = try spawn(arguments, ownGroup: true)
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 4096)
+        let deadline = now() + timeout
+        var expired = false
         while true {
+            let left = deadline - now()
+            if left <= 0 { expired = true; break }
+            var ready = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
+            let p = poll(&ready, 1, Int32(min(left * 1000, 1000) + 1))
+            if p == 0 || (p < 0 && errno == EINTR) { continue }
             let n = buf.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             out += buf[0..<n]
         }
         close(output)
+        if expired { kill(-pid, SIGKILL) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if expired {
+            throw Failure(.unavailable, "\(arguments.joined(separator: " ")) did not finish within \(timeout.formatted) s and was ended; nothing was recorded")
+        }
         let exited = status & 0x7f == 0
         let code = (status >> 8) & 0xff
         guard exited && code == 0 else {
@@ -57,6 +75,23 @@ public enum Command {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// Seconds an external command may take: $PCIHIDE_TIMEOUT when set, else 60.
+    public static var defaultTimeout: Double {
+        if let v = getenv("PCIHIDE_TIMEOUT").map({ String(cString: $0) }), let t = Double(v), t > 0 { return t }
+        return 60
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+extension Double {
+    /// 30 rather than 30.0; 0.5 as it is.
+    var formatted: String { self == rounded() ? String(Int(self)) : String(self) }
 }
 
 extension Command {

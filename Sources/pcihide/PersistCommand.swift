@@ -80,7 +80,7 @@ struct Persist: ParsableCommand {
                 guard !plan.commands.isEmpty else { return }
                 if applyNow {
                     for c in plan.commands {
-                        do { _ = try Command.output(["/bin/sh", "-c", c]); note("ran: \(c) (exit status 0)") } catch { note("\(c): \(error)") }
+                        do { _ = try Command.output(["/bin/sh", "-c", c], timeout: max(Command.defaultTimeout, 1800)); note("ran: \(c) (exit status 0)") } catch { note("\(c): \(error)") }
                     }
                 } else {
                     note("now run: " + plan.commands.joined(separator: " && "))

@@ -1,0 +1,49 @@
+# PID 1 of every rig guest (busybox sh). The role comes from the kernel command line
+# (e2e=linux|xen|guest); each role's script records into $R, and the results go to the disk
+# whose serial is e2eout as one tar stream, read on the host by e2e/rig.py.
+/bin/busybox --install -s /bin
+export PATH=/usr/local/bin:/sbin:/usr/sbin:/bin:/usr/bin:/usr/lib/xen-4.17/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /run /tmp && mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /tmp
+export R=/run/results
+mkdir -p $R
+role=$(sed -n 's/.*e2e=\([a-z]*\).*/\1/p' /proc/cmdline)
+echo "e2e: role $role, $(uname -r)"
+
+# record NAME CMD...: stdout, stderr and exit status of one command.
+record() {
+    name=$1; shift
+    echo "e2e: $name" > /dev/console
+    mkdir -p "$R/$(dirname "$name")"
+    "$@" > "$R/$name.out" 2> "$R/$name.err" < /dev/null
+    echo $? > "$R/$name.rc"
+}
+fact() { echo "$1=$2" >> $R/facts; }
+# The results disk, found by its serial once virtio_blk is loaded.
+results_disk() {
+    for b in /sys/block/vd*; do
+        [ "$(cat $b/serial 2>/dev/null)" = e2eout ] && { echo /dev/${b##*/}; return; }
+    done
+}
+finish() {
+    modprobe virtio_blk 2>/dev/null
+    disk=$(results_disk)
+    if [ -n "$disk" ]; then
+        (cd $R && tar cf - .) > "$disk"
+        sync
+        echo "e2e: results written to $disk"
+    else
+        echo "e2e: no results disk"
+    fi
+    poweroff -f
+}
+
+case "$role" in
+    linux) . /e2e/linux.sh ;;
+    xen) . /e2e/xen.sh ;;
+    guest) . /e2e/pvguest.sh ;;
+    *) echo "e2e: unknown role '$role'" ;;
+esac
+finish
