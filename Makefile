@@ -8,6 +8,10 @@ DESTDIR  ?=
 # mandoc -Tlint finds them); valgrind for instruction counts.
 DEBS     := libpci-dev libkmod-dev pciutils pci.ids pkg-config \
             bash-completion zsh fish tmux mandoc man-db driverctl xen-utils-common libvirt-clients libxml2-utils valgrind python3
+# The real-kernel rig (make e2e): QEMU, a static busybox for the guests, kmod to resolve and load
+# modules, the tools that make its disk images, and a C compiler for its VFIO probe. The kernel
+# and Xen packages themselves are fetched with apt-get download into .build/e2e, not installed.
+E2E_DEBS := qemu-system-x86 busybox-static kmod cpio btrfs-progs e2fsprogs gcc libc6-dev file
 BINARY   ?= .build/release/pcihide
 BINDIR    = $(DESTDIR)$(PREFIX)/bin
 MANDIR    = $(DESTDIR)$(PREFIX)/share/man/man1
@@ -19,14 +23,17 @@ DATADIR   = $(DESTDIR)$(PREFIX)/share/pcihide
 RELEASE  := .build/release/pcihide
 FUZZ_RUNS ?= 1000000
 
-.PHONY: setup deps build test fuzz bench clean install install-files uninstall completions man
+.PHONY: setup deps e2e-deps build test e2e fuzz bench clean install install-files uninstall completions man
 
 ## setup: install missing Debian packages, build the release binary and list this machine's devices
-setup: deps build
+setup: deps e2e-deps build
 	$(RELEASE) list
 
 deps:
 	@scripts/install-deps.sh $(DEBS)
+
+e2e-deps:
+	@scripts/install-deps.sh $(E2E_DEBS)
 
 build:
 	$(SWIFT) build -c release --static-swift-stdlib
@@ -34,6 +41,10 @@ build:
 ## test: the whole test suite (what .ci/run calls)
 test: deps
 	$(SWIFT) test
+
+## e2e: the real-kernel rig: Debian's Linux 6.1 and Xen 4.17 under QEMU TCG, scenarios inside
+e2e: deps e2e-deps build
+	python3 e2e/rig.py
 
 ## fuzz: build the libFuzzer targets in their own scratch path and run each FUZZ_RUNS times
 fuzz: deps

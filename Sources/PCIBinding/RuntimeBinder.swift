@@ -7,6 +7,9 @@ public enum PassthroughDriver: String, CaseIterable, Sendable {
     /// xen-pciback registers as `pciback`.
     case pciback
     case vfio = "vfio-pci"
+
+    /// The module that registers the driver.
+    public var module: String { self == .pciback ? "xen-pciback" : "vfio-pci" }
 }
 
 /// A runtime bind or unbind that did not end where it should. The message says what happened,
@@ -51,6 +54,12 @@ public struct RuntimeBinder {
 
     /// The driver asked for, when it is loaded; else `unavailable` before any write.
     public func require(_ d: PassthroughDriver) throws(Failure) -> PassthroughDriver {
+        // On the live tree the driver is loaded when it is missing, as libvirt and xl do; a
+        // dry run shows that step. Another tree (--root, --sysfs) is never this kernel's.
+        if !isLoaded(d), tree.root == "/sys/bus/pci" {
+            try io.loadModule(d.module)
+            if io.isDryRun || isLoaded(d) { return d }
+        }
         guard isLoaded(d) else {
             throw Failure(.unavailable, "\(d.rawValue) is not loaded (no \(tree.root)/drivers/\(d.rawValue)): " + (d == .pciback ? "modprobe xen-pciback (on a Xen dom0)" : "modprobe vfio-pci") + "; nothing was changed")
         }

@@ -37,6 +37,11 @@ public struct DeviceSafety: Equatable, Sendable {
     public var mounts: [String] = []
     /// False when the mounts could not be traced to PCI devices (no block class directory).
     public var mountsTraced = true
+    /// How each of its mounts reaches it: `/mnt ← btrfs pool ← vdc ← 0000:05:00.0`.
+    public var holderChains: [String] = []
+    /// Mounts and swap areas of the host that could not be traced to any device: any of them
+    /// might hang from this one (`could not trace SOURCE mounted at MOUNTPOINT (why)`).
+    public var untracedHolders: [String] = []
     /// Its SR-IOV virtual functions (`virtfnN` links), when it is a physical function.
     public var virtualFunctions: [RelatedDevice] = []
     /// Its physical function (`physfn` link), when it is a virtual function.
@@ -58,6 +63,8 @@ public struct DeviceSafety: Equatable, Sendable {
     /// False when no device of the tree has an IOMMU group: no IOMMU is active (or, in a Xen
     /// PV dom0, the hypervisor's is not shown to the kernel).
     public var iommuActive = true
+    /// On a Xen dom0: what Xen says of the IOMMU it owns.
+    public var xenIOMMU: XenIOMMU?
     /// The devices behind a bridge that could be hidden instead of it (endpoints, not bridges).
     public var hideableBehind: [RelatedDevice] {
         behind.filter { !$0.isBridge }
@@ -119,6 +126,11 @@ public struct SafetySources: Sendable {
 
     /// /proc/swaps, or a file in its format; nil: swap is not traced.
     public var swaps: String?
+    /// The host's /sys, /run/udev/data and /proc/spl/kstat/zfs, for btrfs members, ZFS pools
+    /// and devices named by major:minor.
+    public var sys: String = "/sys"
+    public var udevData: String = "/run/udev/data"
+    public var zfsPools: String = "/proc/spl/kstat/zfs"
 
     public init(mounts: String, blockClass: String?, netClass: String?, routes: String, inet6: String, devPrefix: String = "", swaps: String? = nil) {
         self.mounts = mounts; self.blockClass = blockClass; self.netClass = netClass; self.swaps = swaps
@@ -130,10 +142,12 @@ public struct SafetySources: Sendable {
     /// root's say nothing about another tree.
     public static func under(_ host: HostRoot, tree: SysfsTree, mounts: String, blockClass: String?) -> SafetySources {
         let own = tree.root == host.path("/sys/bus/pci")
-        return SafetySources(mounts: mounts, blockClass: blockClass ?? (own ? host.path("/sys/class/block") : nil),
-                             netClass: own ? host.path("/sys/class/net") : nil,
-                             routes: host.path("/proc/net/route"), inet6: host.path("/proc/net/if_inet6"), devPrefix: host.prefix,
-                             swaps: host.path("/proc/swaps"))
+        var s = SafetySources(mounts: mounts, blockClass: blockClass ?? (own ? host.path("/sys/class/block") : nil),
+                              netClass: own ? host.path("/sys/class/net") : nil,
+                              routes: host.path("/proc/net/route"), inet6: host.path("/proc/net/if_inet6"), devPrefix: host.prefix,
+                              swaps: host.path("/proc/swaps"))
+        s.sys = host.path("/sys"); s.udevData = host.path("/run/udev/data"); s.zfsPools = host.path("/proc/spl/kstat/zfs")
+        return s
     }
 }
 
@@ -149,10 +163,16 @@ public struct SafetyInspector {
     /// Each present device's real directory, for "behind a bridge" (a path prefix).
     let realPaths: [PCIAddress: String]
     /// Each mount point with the PCI devices its block device hangs from.
-    let mountChains: [(mountPoint: String, devices: [PCIAddress])]
+    let mountChains: [(mountPoint: String, devices: [PCIAddress], chain: String)]
+    /// Mounts and swap areas that could not be traced (fail closed: each concerns every device).
+    public let untracedHolders: [String]
     let network: NetworkHolders
-    /// Some device of the tree has an IOMMU group.
-    public let iommuActive: Bool
+    /// Some device of the tree has an IOMMU group (the kernel's own IOMMU is on).
+    public let kernelIOMMU: Bool
+    /// On a Xen dom0, what Xen says of its IOMMU (set by the caller, which may run xl).
+    public var xen: XenIOMMU?
+    /// Passthrough is protected by an IOMMU: Xen's on a dom0, else the kernel's.
+    public var iommuActive: Bool { xen.map(\.isOn) ?? kernelIOMMU }
 
     /// `sources`: where mounts, block devices and network interfaces are read (resolved under
     /// the host root by the caller). `present`: the tree's addresses, as the caller has listed them.
@@ -165,33 +185,18 @@ public struct SafetyInspector {
         var paths: [PCIAddress: String] = [:]
         for a in present { paths[a] = Files.realPath(tree.path(a, "")) ?? tree.path(a, "") }
         realPaths = paths
-        var chains: [(String, [PCIAddress])] = []
+        var holders: [StorageHolder] = []
         if let blockClass = self.blockClass, let text = Files.readIfPresent(mountsFile) {
-            for line in String(decoding: text, as: UTF8.self).split(separator: "\n") {
-                let fields = line.split(separator: " ")
-                guard fields.count >= 2, fields[0].hasPrefix("/dev/") else { continue }
-                let source = String(fields[0])
-                // A /dev path under another host root is that host's: resolve it there.
-                let name = Files.realPath(sources.devPrefix + source).map { Files.baseName($0) } ?? Files.baseName(source)
-                let devices = Self.pciChain(blockClass + "/" + name, depth: 0)
-                if !devices.isEmpty { chains.append((String(fields[1]), devices)) }
-            }
+            let tracer = StorageTracer(paths: .init(blockClass: blockClass, sys: sources.sys, udevData: sources.udevData, zfsPools: sources.zfsPools,
+                                                    netClass: sources.netClass, routes: sources.routes, devPrefix: sources.devPrefix))
+            holders = tracer.trace(mountTable: String(decoding: text, as: UTF8.self),
+                                   swaps: sources.swaps.flatMap(Files.readIfPresent).map { String(decoding: $0, as: UTF8.self) })
         }
-        // Swap partitions are held like mounts: `Filename Type Size Used Priority`, partitions only
-        // (a swap file lives on a mounted file system, which is traced above).
-        if let blockClass = self.blockClass, let swaps = sources.swaps, let text = Files.readIfPresent(swaps) {
-            for line in String(decoding: text, as: UTF8.self).split(separator: "\n").dropFirst() {
-                let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                guard fields.count >= 2, fields[1] == "partition", fields[0].hasPrefix("/dev/") else { continue }
-                let source = String(fields[0])
-                let name = Files.realPath(sources.devPrefix + source).map { Files.baseName($0) } ?? Files.baseName(source)
-                let devices = Self.pciChain(blockClass + "/" + name, depth: 0)
-                if !devices.isEmpty { chains.append(("swap on " + source, devices)) }
-            }
-        }
+        let chains = holders.filter { $0.untraced == nil && !$0.devices.isEmpty }.map { ($0.mountPoint, $0.devices, $0.chain.joined(separator: " ← ")) }
+        untracedHolders = holders.compactMap(\.untracedMessage)
         mountChains = chains
         network = NetworkHolders(netClass: sources.netClass, routeFile: sources.routes, inet6File: sources.inet6)
-        iommuActive = present.contains { tree.iommuGroup($0) != nil }
+        kernelIOMMU = present.contains { tree.iommuGroup($0) != nil }
     }
 
     public func inspect(_ a: PCIAddress) -> DeviceSafety {
@@ -223,10 +228,14 @@ public struct SafetyInspector {
         }
         s.mountsTraced = blockClass != nil && Files.isDirectory(blockClass!)
         let holders = [a] + s.behind.map(\.address)
-        s.mounts = mountChains.filter { m in m.devices.contains { holders.contains($0) } }.map(\.mountPoint)
+        let held = mountChains.filter { m in m.devices.contains { holders.contains($0) } }
+        for m in held where !s.mounts.contains(m.mountPoint) { s.mounts.append(m.mountPoint) }
+        s.holderChains = held.map(\.chain)
+        s.untracedHolders = untracedHolders
         s.interfaces = holders.flatMap { network.interfaces[$0] ?? [] }
         s.networkTraced = network.traced
         s.iommuActive = iommuActive
+        s.xenIOMMU = xen
         return s
     }
 
@@ -256,16 +265,5 @@ public struct SafetyInspector {
     func headerType(_ a: PCIAddress) -> UInt8? {
         guard let c = Files.readIfPresent(tree.path(a, "config")), c.count > 0x0e else { return nil }
         return c[0x0e] & 0x7f
-    }
-
-    /// The PCI devices in a block device's real path; for device-mapper and md devices, those of
-    /// the devices under it (`slaves/`).
-    static func pciChain(_ blockPath: String, depth: Int) -> [PCIAddress] {
-        guard depth < 8, let real = Files.realPath(blockPath) else { return [] }
-        var out = real.split(separator: "/").compactMap { PCIAddress(sysfsName: String($0)) }
-        for slave in Files.list(real + "/slaves") ?? [] {
-            out += pciChain(real + "/slaves/" + slave, depth: depth + 1)
-        }
-        return out
     }
 }

@@ -16,17 +16,29 @@ public protocol SysfsIO: AnyObject {
     func read(_ path: String) -> String?
     /// Whether writes are only being shown (no verification is possible then).
     var isDryRun: Bool { get }
+    /// Loads a kernel module through kmod's modprobe (which also passes it the options the
+    /// kernel command line gives it), as libvirt does before binding to vfio-pci.
+    func loadModule(_ name: String) throws(Failure)
 }
 
 extension SysfsIO {
     public func readLink(_ path: String) -> String? { Files.readLink(path) }
     public func read(_ path: String) -> String? { Files.readIfPresent(path).map { String(decoding: $0, as: UTF8.self) } }
     public var isDryRun: Bool { false }
+    public func loadModule(_ name: String) throws(Failure) {
+        throw Failure(.unavailable, "\(name) is not loaded, and this sysfs cannot load modules: modprobe \(name)")
+    }
 }
 
 /// Writes to the real attributes. The file must exist: sysfs attributes are never created.
 public final class LiveSysfs: SysfsIO {
     public init() {}
+
+    public func loadModule(_ name: String) throws(Failure) {
+        do { _ = try Command.output(["modprobe", name]) } catch {
+            throw Failure(.unavailable, "\(name) is not loaded and modprobe \(name) failed: \(error.message); nothing was changed")
+        }
+    }
 
     public func write(_ path: String, _ value: String) throws(Failure) {
         let fd = open(path, O_WRONLY | O_CLOEXEC)
@@ -56,10 +68,12 @@ public final class LiveSysfs: SysfsIO {
 /// Records the writes a command would make, in order, and changes nothing. Reads see the real tree.
 public final class DryRunSysfs: SysfsIO {
     public private(set) var writes: [(path: String, value: String)] = []
+    public private(set) var modules: [String] = []
     public init() {}
     public func write(_ path: String, _ value: String) throws(Failure) { writes.append((path, value)) }
+    public func loadModule(_ name: String) throws(Failure) { modules.append(name) }
     public var isDryRun: Bool { true }
 
-    /// `write PATH VALUE`, one line per write.
-    public var lines: [String] { writes.map { "write \($0.path) \(LiveSysfs.shown($0.value))" } }
+    /// `run modprobe NAME` for each module it would load, then `write PATH VALUE`, one line per write.
+    public var lines: [String] { modules.map { "run modprobe \($0)" } + writes.map { "write \($0.path) \(LiveSysfs.shown($0.value))" } }
 }

@@ -134,11 +134,22 @@ public struct ReadinessInspector {
         }
 
         // The IOMMU.
-        if !s.iommuActive {
+        if let xen = s.xenIOMMU {
+            // Xen owns the IOMMU: dom0 has no groups and no vfio-pci; pciback hands devices over.
+            if xen.state == .off {
+                findings.append(Finding(.attention, "Xen's IOMMU is off (\(xen.evidence)): a guest given the device could reach all host memory by DMA", fix: xen.advice))
+            } else if xen.state == .unknown {
+                findings.append(Finding(.attention, "could not tell whether Xen's IOMMU is on (\(xen.evidence))", fix: xen.advice))
+            }
+        } else if !s.iommuActive {
             findings.append(Finding(.attention, "no IOMMU is active: vfio-pci refuses the device, and pciback would hand it over with DMA to all host memory",
                                     fix: facts.iommuAdvice))
         }
         for what in s.unchecked { findings.append(Finding(.attention, "could not check " + what)) }
+        // Fail closed: a mount or swap area traced to no device might hang from this one.
+        for what in s.untracedHolders {
+            findings.append(Finding(.attention, what, fix: "make sure it does not depend on this device, then hide it with --force"))
+        }
 
         // The group: every member must be as VFIO wants it.
         for m in s.groupCompanions {

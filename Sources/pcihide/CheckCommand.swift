@@ -79,6 +79,7 @@ enum CheckReport {
     }
 
     static func iommuLine(_ r: ReadinessReport) -> String {
+        if let xen = r.safety.xenIOMMU { return xen.summary }
         guard r.safety.iommuActive else { return "off" }
         var s = "on" + (r.iommuUnits.map { $0.isEmpty ? "" : " (" + $0.joined(separator: ", ") + ")" } ?? "")
         if let ir = r.interruptRemapping { s += ", interrupt remapping " + (ir ? "supported" : "not supported") }
@@ -101,7 +102,8 @@ enum CheckReport {
             let cls = s.classCode.map { hex($0 >> 8, 4) } ?? "????"
             out += "\(s.address)  class \(cls)  driver \(s.driver ?? "none")  \(state.entry(hiding: s.address) != nil ? "hidden" : "not hidden")\n"
             out += "  IOMMU: " + iommuLine(r) + "\n"
-            out += "  IOMMU group: " + (s.iommuGroup.map { "\($0), shared with: " + list(s.groupCompanions) } ?? "none (no IOMMU, or it is off)") + "\n"
+            out += "  IOMMU group: " + (s.iommuGroup.map { "\($0), shared with: " + list(s.groupCompanions) }
+                                      ?? (s.xenIOMMU != nil ? "none (a Xen dom0 sees no groups: Xen owns the IOMMU, and pciback hands devices over)" : "none (no IOMMU, or it is off)")) + "\n"
             for m in r.group { out += "    \(m.device.address): \(m.status.rawValue) (\(m.why))\n" }
             out += "  same slot: \(list(s.siblings))\n"
             out += "  isolation: " + (r.path.isEmpty ? "no bridge above it" : r.path.map(\.summary).joined(separator: "; ")) + "\n"
@@ -115,6 +117,8 @@ enum CheckReport {
             if let pf = s.physicalFunction { out += "  SR-IOV: virtual function of " + related(pf) + "\n" }
             out += "  network: " + (s.networkTraced ? (s.interfaces.isEmpty ? "none" : s.interfaces.map(\.summary).joined(separator: ", ")) : "not traced (give --root DIR for a tree other than the host's)") + "\n"
             out += "  mounted file systems: " + (s.mountsTraced ? (s.mounts.isEmpty ? "none" : s.mounts.joined(separator: ", ")) : "not traced (give --block-class DIR for a tree other than /sys/bus/pci)") + "\n"
+            for c in s.holderChains { out += "    \(c)\n" }
+            for u in s.untracedHolders { out += "    \(u)\n" }
             out += "  processes: " + (r.processes.isEmpty ? "none" : r.processes.joined(separator: ", ")) + "\n"
             out += verdict(r)
         }
@@ -147,6 +151,8 @@ enum CheckReport {
             ("hostBridge", .bool(s.isHostBridge)),
             ("bootVGA", .bool(s.isBootVGA)),
             ("mounts", s.mountsTraced ? strings(s.mounts) : .null),
+            ("mountChains", strings(s.holderChains)),
+            ("untraced", strings(s.untracedHolders)),
             ("virtualFunctions", .array(s.virtualFunctions.map(related))),
             ("physicalFunction", s.physicalFunction.map(related) ?? .null),
             ("cautions", strings(s.cautions)),
@@ -158,7 +164,9 @@ enum CheckReport {
                      ("addressed", .bool(i.addressed)), ("via", i.via.map { .string($0) } ?? .null), ("inUse", .bool(i.inUse))])
         }) : .null
         pairs.append(("interfaces", interfaces))
-        pairs.append(("iommu", .bool(s.iommuActive)))
+        pairs.append(("iommu", s.xenIOMMU?.state == .unknown ? .null : .bool(s.iommuActive)))
+        pairs.append(("iommuOwner", .string(s.xenIOMMU != nil ? "xen" : "linux")))
+        pairs.append(("iommuEvidence", s.xenIOMMU.map { .string($0.evidence) } ?? .null))
         pairs.append(("iommuUnits", r.iommuUnits.map(strings) ?? .null))
         pairs.append(("interruptRemapping", r.interruptRemapping.map { .bool($0) } ?? .null))
         let group: [JSON] = r.group.map { m in

@@ -48,6 +48,10 @@ struct Groups: ParsableCommand {
             var byGroup: [String: [PCIAddress]] = [:]
             for a in present { if let g = tree.iommuGroup(a) { byGroup[g, default: []].append(a) } }
             guard !byGroup.isEmpty else {
+                if let xen = inspector.xen {
+                    throw Failure(.unavailable, "no IOMMU groups in \(tree.root): this is a Xen dom0, where Xen owns the IOMMU and the kernel shows no groups; Xen's IOMMU is \(xen.summary)"
+                                  + (xen.isOn ? "; devices go to guests through pciback (pcihide check DEVICE)" : "; " + xen.advice))
+                }
                 throw Failure(.unavailable, "no IOMMU groups in \(tree.root): no IOMMU is active (\(HostFacts.read(host).iommuAdvice))")
             }
             let order = byGroup.keys.sorted { (Int($0) ?? Int.max, $0) < (Int($1) ?? Int.max, $1) }

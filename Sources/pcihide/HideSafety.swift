@@ -25,6 +25,7 @@ enum HideSafety {
             }
             for caution in s.cautions { warn("\(a): \(caution)") }
             for what in s.unchecked { warn("\(a): could not check \(what)") }
+            for what in s.untracedHolders { warn("\(a): \(what): it might hold it") }
             let behind = s.leftBehind.filter { !named.contains($0.address) && addedBy[$0.address] == nil }
             guard !behind.isEmpty else { continue }
             if group {
@@ -80,6 +81,13 @@ enum HideSafety {
     /// Without an IOMMU a guest can reach all host memory by DMA: vfio-pci is refused (it
     /// cannot bind safely), pciback is warned about.
     static func reviewIOMMU(_ inspector: SafetyInspector, driver: PassthroughDriver?) throws(Failure) {
+        if let xen = inspector.xen {
+            if driver == .vfio {
+                throw Failure(.unavailable, "vfio-pci cannot take devices in a Xen dom0 (Xen owns the IOMMU, and the kernel has no groups): use --driver pciback; nothing was changed")
+            }
+            if !xen.isOn { warn("Xen's IOMMU is \(xen.summary): a guest given these devices may reach all host memory by DMA; \(xen.advice)") }
+            return
+        }
         guard !inspector.iommuActive else { return }
         if driver == .vfio {
             throw Failure(.unavailable, "no IOMMU is active (no device has an iommu_group): vfio-pci cannot take a device safely without one; turn it on (intel_iommu=on, or the firmware's VT-d/AMD-Vi setting) and reboot; nothing was changed")

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import PCIBinding
 import PCIInventory
@@ -16,11 +19,18 @@ struct SafetyOptions: ParsableArguments {
     var blockClass: String?
 
     func inspector(host: HostRoot, tree: SysfsTree, present: [PCIAddress], state: PCIHideState) throws(Failure) -> SafetyInspector {
-        let mountsFile = try host.resolve(option: mounts, name: "--mounts", env: "PCIHIDE_MOUNTS", absolute: "/proc/mounts")
+        var mountsFile = try host.resolve(option: mounts, name: "--mounts", env: "PCIHIDE_MOUNTS", absolute: "/proc/mounts")
+        // mountinfo gives each mount's major:minor, so /dev/root and sources outside /dev resolve.
+        if mounts == nil, getenv("PCIHIDE_MOUNTS") == nil, Files.exists(host.path("/proc/self/mountinfo")) {
+            mountsFile = host.path("/proc/self/mountinfo")
+        }
         // The default depends on the tree (SafetySources.under), so only an override is read here.
         let block = try host.override(option: blockClass, name: "--block-class", env: "PCIHIDE_BLOCK_CLASS", absolute: "/sys/class/block")
         let sources = SafetySources.under(host, tree: tree, mounts: mountsFile, blockClass: block)
-        return SafetyInspector(tree: tree, present: present, sources: sources, isHidden: { state.entry(hiding: $0) != nil })
+        var inspector = SafetyInspector(tree: tree, present: present, sources: sources, isHidden: { state.entry(hiding: $0) != nil })
+        // A dom0 sees no IOMMU groups: ask Xen, whose IOMMU it is (only when the tree is the root's own).
+        if tree.root == host.path("/sys/bus/pci") { inspector.xen = XenIOMMU.read(host) }
+        return inspector
     }
 }
 

@@ -25,6 +25,10 @@ struct Unhide: ParsableCommand {
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
 
+    static func leftAlone(_ a: PCIAddress, driver: String?) -> String {
+        "left \(a) on \(driver ?? "no driver"): it was not bound by pcihide (hide --now), and pcihide never unbinds what it did not bind"
+    }
+
     func run() throws {
         try reporting {
             let parsed = try SpecParser.parseAll(specs)
@@ -42,7 +46,13 @@ struct Unhide: ParsableCommand {
                 let state = try store.load()
                 var after = state
                 for s in selections { _ = try HiddenSetChange.unhide(s, force: force, in: &after) }
-                for s in selections { _ = try binder.unbind(s.address!, restoring: state.entry(for: s)?.originalDriver) }
+                for s in selections {
+                    guard let entry = state.entry(for: s), entry.runtimeDriver != nil else {
+                        note(Self.leftAlone(s.address!, driver: binder.currentDriver(s.address!)))
+                        continue
+                    }
+                    _ = try binder.unbind(s.address!, restoring: entry.originalDriver)
+                }
                 runtime.printDryRun(binder.io)
                 return
             }
@@ -55,8 +65,11 @@ struct Unhide: ParsableCommand {
                         let entry = state.entry(for: s)
                         messages.append(try HiddenSetChange.unhide(s, force: force, in: &state))
                         guard runtime.now, let a = s.address else { continue }
-                        if entry?.runtimeDriver == nil {
-                            warn("\(a) was not bound by hide --now; unbinding it from its driver and probing")
+                        // pcihide never unbinds a device it did not bind: a device that is not
+                        // hidden, or was hidden without --now, stays on the driver it has.
+                        guard entry?.runtimeDriver != nil else {
+                            messages.append(Self.leftAlone(a, driver: binder.currentDriver(a)))
+                            continue
                         }
                         // A failure here is handled below with every other one: devices given back
                         // earlier in this command return to the passthrough driver.

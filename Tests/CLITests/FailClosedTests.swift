@@ -1,0 +1,80 @@
+import Foundation
+import PCIFixtures
+import Testing
+
+/// Every holder of the host traced through ZFS, btrfs, NVMe multipath, /dev/root and network
+/// roots, or the verdict says what was not (the fail-closed issue). Each host's storage devices
+/// are refused on every path; its spare devices stay ready.
+@Suite("fail closed: storage traced or said")
+struct FailClosedTests {
+    static func host(_ name: String) throws -> (CLI, needed: [String], spare: [String]) {
+        var cli = try CLI()
+        let h = try #require(HostRootFixture.storageHosts().first { $0.name == name })
+        try h.root.write(to: cli.dir)
+        try h.storage.write(to: cli.dir)
+        cli.environment["PCIHIDE_SYSFS"] = nil
+        cli.environment["PCIHIDE_ROOT"] = cli.dir
+        return (cli, h.needed, h.spare)
+    }
+
+    static let names = ["zfs", "btrfs", "multipath", "dev-root", "nfs"]
+
+    @Test(arguments: names)
+    func hostNeedsAreRefusedOnEveryPath(host name: String) throws {
+        let (cli, needed, spare) = try Self.host(name)
+        for d in needed {
+            let check = try cli.run(["check", "--json", d])
+            let report = try #require(try jsonItems(check.stdout).first)
+            #expect(report["verdict"] as? String == "refused", "\(name) \(d): \(check.stdout)")
+            #expect((report["untraced"] as? [String]) == [], "\(name) \(d)")
+            for args in [["hide", d], ["hide", "--group", d], ["hide", "--now", "--driver", "vfio-pci", "--dry-run", d]] {
+                let r = try cli.run(args)
+                #expect(r.status != 0, "\(name): \(args) exited \(r.status): \(r.stderr)")
+                if args.count == 2 { #expect(r.status == 64 && r.stderr.contains("refusing"), "\(name): \(args): \(r.stderr)") }
+            }
+        }
+        for d in spare {
+            let check = try cli.run(["check", "--json", d])
+            let report = try #require(try jsonItems(check.stdout).first)
+            #expect(report["verdict"] as? String == "ready", "\(name) spare \(d): \(check.stdout)")
+        }
+        // By id: the NVMe drives share 144d:a80a, so hiding them by id is refused on hosts that need one.
+        if needed.contains("01:00.0") || needed.contains("02:00.0") {
+            let byId = try cli.run(["hide", "144d:a80a"])
+            #expect(byId.status != 0, "\(name): hide 144d:a80a: \(byId.stdout)")
+        }
+        let hidden = try cli.run(["hidden"])
+        for d in needed { #expect(!hidden.stdout.contains(d), "\(name): \(d) recorded: \(hidden.stdout)") }
+    }
+
+    @Test func chainsAreSaid() throws {
+        let (zfs, _, _) = try Self.host("zfs")
+        let text = try zfs.run(["check", "01:00.0"]).stdout
+        #expect(text.contains("/ ← pool rpool ← nvme0n1p3 ← 0000:01:00.0"), "\(text)")
+        #expect(text.contains("it holds the host's swap (/dev/zd0)"), "\(text)")
+        let (btrfs, _, _) = try Self.host("btrfs")
+        let b = try btrfs.run(["check", "01:00.0"]).stdout
+        #expect(b.contains("mounted file systems: /, /home"), "\(b)")
+        #expect(b.contains("btrfs home"), "\(b)")
+        let (nfs, _, _) = try Self.host("nfs")
+        let n = try nfs.run(["check", "04:00.0"]).stdout
+        #expect(n.contains("server 192.0.2.5 via eno1"), "\(n)")
+        let (mp, _, _) = try Self.host("multipath")
+        #expect(try mp.run(["check", "02:00.0"]).stdout.contains("nvme-subsys0"))
+    }
+
+    /// A mount traced to no device makes every candidate "needs attention", naming it.
+    @Test func untracedMountMakesEveryVerdictNeedAttention() throws {
+        let (cli, _, _) = try Self.host("untraced")
+        for d in ["05:00.0", "01:00.0"] {
+            let r = try cli.run(["check", "--json", d])
+            let report = try #require(try jsonItems(r.stdout).first)
+            #expect(report["verdict"] as? String == "needs attention", "\(r.stdout)")
+            let untraced = report["untraced"] as? [String] ?? []
+            #expect(untraced.count == 1 && untraced[0].hasPrefix("could not trace /dev/nbd0 mounted at /srv"), "\(untraced)")
+            #expect(r.status == 1)
+        }
+        let text = try cli.run(["check", "05:00.0"]).stdout
+        #expect(text.contains("    - could not trace /dev/nbd0 mounted at /srv"), "\(text)")
+    }
+}
