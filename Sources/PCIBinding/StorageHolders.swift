@@ -150,7 +150,6 @@ public struct StorageTracer {
         }
         if name.hasPrefix("zd"), Int(name.dropFirst(2)) != nil {
             guard let pool = zvolPool(real) else { return "zvol \(name) has no zvol/POOL link in the udev database" }
-            h.chain.append(pool)
             return tracePool(pool, into: &h, depth: depth + 1)
         }
         if name.hasPrefix("nbd") || name.hasPrefix("rbd") {
@@ -161,14 +160,18 @@ public struct StorageTracer {
         if let i = parts.firstIndex(of: "nvme-subsystem"), i + 1 < parts.count {
             let subsystem = "/" + parts[...(i + 1)].joined(separator: "/")
             let controllers = (Files.list(subsystem) ?? []).filter { $0.hasPrefix("nvme") && Int($0.dropFirst(4)) != nil }.sorted()
-            var found: [PCIAddress] = []
+            var found: [PCIAddress] = [], endpoints: [PCIAddress] = []
             for c in controllers {
-                if let cr = Files.realPath(subsystem + "/" + c) { found += Self.addresses(in: cr) }
+                if let cr = Files.realPath(subsystem + "/" + c) {
+                    let path = Self.addresses(in: cr)
+                    found += path
+                    if let e = path.last { endpoints.append(e) }
+                }
             }
             guard !found.isEmpty else { return "no controller of \(Files.baseName(subsystem)) is on a PCI bus" }
             h.devices += found
             h.chain.append(Files.baseName(subsystem))
-            h.chain += found.map(\.description)
+            h.chain.append(endpoints.map(\.description).joined(separator: " + "))
             return nil
         }
         let own = Self.addresses(in: real)
@@ -178,7 +181,8 @@ public struct StorageTracer {
             return "\(name) is not on a PCI bus (\(real))"
         }
         h.devices += own
-        if !own.isEmpty { h.chain += own.map(\.description) }
+        // The chain names the endpoint; the bridges above it are held too (in `devices`).
+        if let endpoint = own.last { h.chain.append(endpoint.description) }
         for s in slaves {
             guard let sr = Files.realPath(real + "/slaves/" + s) else { return "cannot follow \(real)/slaves/\(s)" }
             if let why = traceBlockPath(sr, into: &h, table: table, depth: depth + 1) { return why }
@@ -301,7 +305,7 @@ public struct StorageTracer {
             return
         }
         h.devices += found
-        h.chain += found.map(\.description)
+        if let endpoint = found.last { h.chain.append(endpoint.description) }
     }
 
     /// The PCI functions under an interface: its own device, or for a bond, bridge or VLAN the
@@ -324,9 +328,10 @@ public struct StorageTracer {
             guard let t = Files.readIfPresent(dir + "/" + d + "/mount_tag") else { continue }
             let text = String(decoding: t.filter { $0 != 0 }, as: UTF8.self).trimmingBlanks
             if text == tag, let real = Files.realPath(dir + "/" + d) {
-                h.devices += Self.addresses(in: real)
+                let found = Self.addresses(in: real)
+                h.devices += found
                 h.chain.append(d)
-                h.chain += h.devices.map(\.description)
+                if let endpoint = found.last { h.chain.append(endpoint.description) }
                 return
             }
         }
