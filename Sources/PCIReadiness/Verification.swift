@@ -43,6 +43,40 @@ public enum Verification {
         return nil
     }
 
+    /// What brings a runtime binding back after a reboot, besides the command line: modprobe.d
+    /// options naming its ids or address, a udev rule or a driverctl override for its address.
+    /// nil when nothing does (the binding is in effect now, not after the next boot).
+    static func persistedBy(_ a: PCIAddress, ids: PCIIds?, host: HostRoot, parse: (String) -> [DeviceSelection]?) -> String? {
+        if Files.exists(host.path("/etc/driverctl.d/pci-\(a)")) { return "/etc/driverctl.d/pci-\(a)" }
+        for dir in ["/etc/modprobe.d", "/usr/lib/modprobe.d", "/lib/modprobe.d"] {
+            for name in (Files.list(host.path(dir)) ?? []).sorted() where name.hasSuffix(".conf") {
+                guard let text = Files.readIfPresent(host.path(dir + "/" + name)) else { continue }
+                for line in String(decoding: text, as: UTF8.self).split(separator: "\n") {
+                    let w = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                    guard w.count >= 3, w[0] == "options" else { continue }
+                    let module = w[1].dashesAsUnderscores
+                    for option in w.dropFirst(2) {
+                        let kv = option.split(separator: "=", maxSplits: 1)
+                        guard kv.count == 2 else { continue }
+                        if (module == "vfio_pci" || module == "pci_stub") && kv[0] == "ids", let ids,
+                           kv[1].split(separator: ",").contains(where: { $0.lowercased().hasPrefix(ids.description) }) { return dir + "/" + name }
+                        if (module == "xen_pciback" || module == "pciback") && kv[0] == "hide",
+                           let sels = parse(String(kv[1])), sels.contains(where: { $0.matches(a) }) { return dir + "/" + name }
+                    }
+                }
+            }
+        }
+        for dir in ["/etc/udev/rules.d", "/usr/lib/udev/rules.d", "/lib/udev/rules.d"] {
+            for name in (Files.list(host.path(dir)) ?? []).sorted() where name.hasSuffix(".rules") {
+                guard let text = Files.readIfPresent(host.path(dir + "/" + name)).map({ String(decoding: $0, as: UTF8.self) }) else { continue }
+                for line in text.split(separator: "\n") where !line.hasPrefix("#") && line.contains("driver_override") && line.contains(a.description) {
+                    return dir + "/" + name
+                }
+            }
+        }
+        return nil
+    }
+
     /// Verifies every hidden device the state records (wildcards for the devices present).
     /// `parse` reads a hide list as the boot-fragment parser does.
     public static func verify(state: PCIHideState, tree: SysfsTree, host: HostRoot, present: [PCIAddress],
@@ -82,6 +116,11 @@ public enum Verification {
                     } else if token == nil && !(driver.map(HostNames.passthroughDrivers.contains) ?? false) {
                         findings.append(Finding(.attention, "no hide parameter on the running kernel's command line covers it: the boot file edited is not the one this boot used, or it was not regenerated",
                                                 fix: "pcihide grub --default-file /etc/default/grub --write, then update-grub (or the command for this system's boot loader), and reboot"))
+                    }
+                    if driver.map(HostNames.passthroughDrivers.contains) ?? false, token == nil, facts.commandLine != nil,
+                       persistedBy(a, ids: ids, host: host, parse: parse) == nil {
+                        findings.append(Finding(.attention, "it is on \(driver!) now, but only until the next boot: no hide parameter on the command line, no modprobe.d options, udev rule or driverctl override brings it back",
+                                                fix: "pcihide persist --write, then the commands it names"))
                     }
                     if !(driver.map(HostNames.passthroughDrivers.contains) ?? false) {
                         if token != nil {

@@ -79,9 +79,7 @@ struct Hide: ParsableCommand {
             let named = SelectionIndex(entries.map(\.selection))
             var targets = present.filter(named.matches)
 
-            // The driver is settled before any write, a dry run included.
             let binder = RuntimeBinder(tree: tree, io: runtime.io())
-            let chosen: PassthroughDriver? = runtime.now ? try (driver.map(binder.require) ?? binder.defaultDriver()) : nil
             // Read once for the checks below; the transaction reads it again under the lock.
             let current = try store.load()
             // A device already hidden whose address now holds another one is not bound.
@@ -92,11 +90,15 @@ struct Hide: ParsableCommand {
                     }
                 }
             }
-            if !targets.isEmpty {
-                let inspector = try safety.inspector(host: host, tree: tree, present: present, state: current)
+            // What the host needs is refused first; then the driver is settled (loaded on the
+            // live host when missing), before any write, a dry run included.
+            let inspector = targets.isEmpty ? nil : try safety.inspector(host: host, tree: tree, present: present, state: current)
+            if let inspector {
                 try HideSafety.review(&entries, &targets, inspector: inspector, force: force, group: group)
-                try HideSafety.reviewIOMMU(inspector, driver: chosen)
+                try HideSafety.reviewUntraced(inspector, targets: targets, now: runtime.now, force: force)
             }
+            let chosen: PassthroughDriver? = runtime.now ? try (driver.map(binder.require) ?? binder.defaultDriver()) : nil
+            if let inspector { try HideSafety.reviewIOMMU(inspector, driver: chosen) }
             var bind: RuntimeHide?
             // Runtime bindings are recorded per function: a wildcard already in the set that
             // covers a device bound now is recorded device by device (its present functions).

@@ -78,6 +78,15 @@ enum HideSafety {
         }
     }
 
+    /// Fail closed: a device is not unbound now while any mount or swap area of the host could
+    /// not be traced, since it might hang from that device (--force after checking by hand).
+    static func reviewUntraced(_ inspector: SafetyInspector, targets: [PCIAddress], now: Bool, force: Bool) throws(Failure) {
+        guard now, !targets.isEmpty, !inspector.untracedHolders.isEmpty else { return }
+        let what = inspector.untracedHolders.joined(separator: "; ")
+        if force { warn("binding \(targets.map(\.description).joined(separator: ", ")) although \(what) (--force)"); return }
+        throw Failure(.usage, "refusing to unbind \(targets.map(\.description).joined(separator: ", ")) now: \(what); any of them might hang from it; nothing was changed (make sure it does not, then add --force)")
+    }
+
     /// Without an IOMMU a guest can reach all host memory by DMA: vfio-pci is refused (it
     /// cannot bind safely), pciback is warned about.
     static func reviewIOMMU(_ inspector: SafetyInspector, driver: PassthroughDriver?) throws(Failure) {

@@ -76,5 +76,9 @@ struct FailClosedTests {
         }
         let text = try cli.run(["check", "05:00.0"]).stdout
         #expect(text.contains("    - could not trace /dev/nbd0 mounted at /srv"), "\(text)")
+        // Nothing is unbound now while the mount is untraced (a dry run shows no write).
+        let now = try cli.run(["hide", "--now", "--driver", "vfio-pci", "--dry-run", "05:00.0"])
+        #expect(now.status == 64 && now.stderr.contains("refusing to unbind 0000:05:00.0 now: could not trace /dev/nbd0"), "\(now.stderr)")
+        #expect(!now.stdout.contains("write "), "\(now.stdout)")
     }
 }

@@ -48,6 +48,31 @@ struct VerifyTests {
         #expect(try cli.run(["list", "--owners"]).stdout.contains("[hidden, free]\n"))
     }
 
+    /// Bound at runtime (hide --now) with nothing that brings it back: in effect now, not after
+    /// the next boot, so verify exits 1 and names persist; a modprobe.d option, a udev rule or
+    /// a driverctl override makes it persistent.
+    @Test func aRuntimeOnlyBindingIsNotInEffectAfterBoot() throws {
+        let cli = try Self.cli()
+        var bound = nic; bound.driver = "vfio-pci"
+        try Self.root(cli, [nic], cmdline: "BOOT_IMAGE=/vmlinuz ro quiet")
+        #expect(try cli.run(["hide", "01:00.0"]).status == 0)
+        try Self.root(cli, [bound], cmdline: "BOOT_IMAGE=/vmlinuz ro quiet")
+        let r = try cli.run(["verify"])
+        #expect(r.status == 1, "\(r.stdout)")
+        #expect(r.stdout.contains("it is on vfio-pci now, but only until the next boot"), "\(r.stdout)")
+        #expect(r.stdout.contains("pcihide persist --write"), "\(r.stdout)")
+        for (path, text) in [("etc/modprobe.d/vfio.conf", "options vfio-pci ids=8086:10d3\n"),
+                             ("etc/udev/rules.d/70-pcihide.rules", "ACTION==\"add\", KERNEL==\"0000:01:00.0\", ATTR{driver_override}=\"vfio-pci\"\n"),
+                             ("etc/driverctl.d/pci-0000:01:00.0", "vfio-pci\n")] {
+            let file = cli.dir + "/" + path
+            try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            let persisted = try cli.run(["verify"])
+            #expect(persisted.status == 0, "\(path): \(persisted.stdout)")
+            try FileManager.default.removeItem(atPath: file)
+        }
+    }
+
     @Test func theTokenIsMissing() throws {
         let cli = try Self.cli()
         try Self.root(cli, [nic], cmdline: "BOOT_IMAGE=/vmlinuz ro quiet")
