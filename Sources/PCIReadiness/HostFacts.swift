@@ -73,8 +73,9 @@ public struct HostFacts: Sendable {
         let want = norm(name[...])
         var found: String?
         for w in words {
-            let kv = w.split(separator: "=", maxSplits: 1)
-            if norm(kv[0]) == want { found = kv.count > 1 ? String(kv[1]) : "" }
+            // `""` and a bare `=` are words too (the kernel passes them on); they name nothing.
+            let kv = w.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if !kv[0].isEmpty, norm(kv[0]) == want { found = kv.count > 1 ? String(kv[1]) : "" }
         }
         return found
     }
@@ -82,7 +83,7 @@ public struct HostFacts: Sendable {
     /// The last word setting `name` (`-` and `_` alike), as the command line spells it.
     public func word(_ name: String) -> String? {
         let want = name.dashesAsUnderscores
-        return commandLine?.last { $0.split(separator: "=", maxSplits: 1)[0].dashesAsUnderscores == want }
+        return commandLine?.last { w in w.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0].dashesAsUnderscores == want }
     }
 
     /// `iommu=pt`, `intel_iommu=off`, ... as one list for the report.
