@@ -50,6 +50,9 @@ class RigError(Exception):
 
 
 def run(cmd, **kw):
+    # CI runs with standard input closed: a child's first open() would then get fd 0, and
+    # mkfs.btrfs writes its second device through the wrong descriptor (EIO). /dev/null it is.
+    kw.setdefault("stdin", subprocess.DEVNULL)
     kw.setdefault("check", True)
     kw.setdefault("timeout", 600)
     return subprocess.run(cmd, **kw)
@@ -202,7 +205,7 @@ def build_initramfs(kernel_root, version, xen_root):
     init.chmod(0o755)
     tmp = out.with_suffix(".tmp")
     with open(tmp, "wb") as f:
-        find = subprocess.Popen(["find", ".", "-print0"], cwd=stage, stdout=subprocess.PIPE)
+        find = subprocess.Popen(["find", ".", "-print0"], cwd=stage, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
         cpio = subprocess.Popen(["cpio", "--null", "-o", "-H", "newc", "--quiet"], cwd=stage, stdin=find.stdout, stdout=subprocess.PIPE)
         gz = subprocess.Popen(["gzip", "-1"], stdin=cpio.stdout, stdout=f)
         find.stdout.close(); cpio.stdout.close()
@@ -317,6 +320,12 @@ def main():
     wanted = set(sys.argv[1:]) or {"linux", "xen"}
     started = time.monotonic()
     passed = failed = 0
+    # Standard input closed (as CI runs us): make fds 0-2 exist before anything is opened.
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)
     try:
         require_host_tools()
         kpkg = kernel_package()
