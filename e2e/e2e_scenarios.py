@@ -2,8 +2,6 @@
 
 Each function is one test; `r` is the results of its boot (rig.Results).
 """
-import json
-
 TESTS = []
 HOST_NEEDED = ["HOSTNIC", "NVME", "EXT4DISK", "BTRFSDISK", "LPC"]
 

@@ -126,11 +126,13 @@ public struct SafetySources: Sendable {
 
     /// /proc/swaps, or a file in its format; nil: swap is not traced.
     public var swaps: String?
-    /// The host's /sys, /run/udev/data and /proc/spl/kstat/zfs, for btrfs members, ZFS pools
-    /// and devices named by major:minor.
+    /// The host's /sys and /run/udev/data, for btrfs members, ZFS pools and devices named by
+    /// major:minor.
     public var sys: String = "/sys"
     public var udevData: String = "/run/udev/data"
-    public var zfsPools: String = "/proc/spl/kstat/zfs"
+    /// The tree is the host root's own PCI tree: its block devices, interfaces and hypervisor
+    /// speak for it.
+    public var ownTree = true
 
     public init(mounts: String, blockClass: String?, netClass: String?, routes: String, inet6: String, devPrefix: String = "", swaps: String? = nil) {
         self.mounts = mounts; self.blockClass = blockClass; self.netClass = netClass; self.swaps = swaps
@@ -146,7 +148,7 @@ public struct SafetySources: Sendable {
                               netClass: own ? host.path("/sys/class/net") : nil,
                               routes: host.path("/proc/net/route"), inet6: host.path("/proc/net/if_inet6"), devPrefix: host.prefix,
                               swaps: host.path("/proc/swaps"))
-        s.sys = host.path("/sys"); s.udevData = host.path("/run/udev/data"); s.zfsPools = host.path("/proc/spl/kstat/zfs")
+        s.sys = host.path("/sys"); s.udevData = host.path("/run/udev/data"); s.ownTree = own
         return s
     }
 }
@@ -162,8 +164,8 @@ public struct SafetyInspector {
     let present: [PCIAddress]
     /// Each present device's real directory, for "behind a bridge" (a path prefix).
     let realPaths: [PCIAddress: String]
-    /// Each mount point with the PCI devices its block device hangs from.
-    let mountChains: [(mountPoint: String, devices: [PCIAddress], chain: String)]
+    /// The mounts and swap areas traced to PCI devices.
+    let traced: [StorageHolder]
     /// Mounts and swap areas that could not be traced (fail closed: each concerns every device).
     public let untracedHolders: [String]
     let network: NetworkHolders
@@ -187,14 +189,13 @@ public struct SafetyInspector {
         realPaths = paths
         var holders: [StorageHolder] = []
         if let blockClass = self.blockClass, let text = Files.readIfPresent(mountsFile) {
-            let tracer = StorageTracer(paths: .init(blockClass: blockClass, sys: sources.sys, udevData: sources.udevData, zfsPools: sources.zfsPools,
+            let tracer = StorageTracer(paths: .init(blockClass: blockClass, sys: sources.sys, udevData: sources.udevData,
                                                     netClass: sources.netClass, routes: sources.routes, devPrefix: sources.devPrefix))
             holders = tracer.trace(mountTable: String(decoding: text, as: UTF8.self),
                                    swaps: sources.swaps.flatMap(Files.readIfPresent).map { String(decoding: $0, as: UTF8.self) })
         }
-        let chains = holders.filter { $0.untraced == nil && !$0.devices.isEmpty }.map { ($0.mountPoint, $0.devices, $0.chain.joined(separator: " ← ")) }
+        traced = holders.filter { $0.untraced == nil && !$0.devices.isEmpty }
         untracedHolders = holders.compactMap(\.untracedMessage)
-        mountChains = chains
         network = NetworkHolders(netClass: sources.netClass, routeFile: sources.routes, inet6File: sources.inet6)
         kernelIOMMU = present.contains { tree.iommuGroup($0) != nil }
     }
@@ -228,9 +229,9 @@ public struct SafetyInspector {
         }
         s.mountsTraced = blockClass != nil && Files.isDirectory(blockClass!)
         let holders = [a] + s.behind.map(\.address)
-        let held = mountChains.filter { m in m.devices.contains { holders.contains($0) } }
+        let held = traced.filter { m in m.devices.contains { holders.contains($0) } }
         for m in held where !s.mounts.contains(m.mountPoint) { s.mounts.append(m.mountPoint) }
-        s.holderChains = held.map(\.chain)
+        s.holderChains = held.map { $0.chain.joined(separator: " ← ") }
         s.untracedHolders = untracedHolders
         s.interfaces = holders.flatMap { network.interfaces[$0] ?? [] }
         s.networkTraced = network.traced

@@ -8,7 +8,6 @@ public struct StorageHolder: Equatable, Sendable {
     /// The mount point, or `swap on SOURCE`.
     public var mountPoint: String
     public var source: String
-    public var fileSystem: String
     public var devices: [PCIAddress] = []
     /// How it was traced, root first: `/mnt ← btrfs e2e ← vdc ← 0000:05:00.0`.
     public var chain: [String] = []
@@ -37,14 +36,12 @@ public struct StorageTracer {
         public var sys: String
         /// /run/udev/data.
         public var udevData: String
-        /// /proc/spl/kstat/zfs (imported ZFS pools).
-        public var zfsPools: String
         public var netClass: String?
         public var routes: String
         /// Prefix for /dev paths a mount table names ("" on this machine).
         public var devPrefix: String
-        public init(blockClass: String, sys: String, udevData: String, zfsPools: String, netClass: String?, routes: String, devPrefix: String) {
-            self.blockClass = blockClass; self.sys = sys; self.udevData = udevData; self.zfsPools = zfsPools
+        public init(blockClass: String, sys: String, udevData: String, netClass: String?, routes: String, devPrefix: String) {
+            self.blockClass = blockClass; self.sys = sys; self.udevData = udevData
             self.netClass = netClass; self.routes = routes; self.devPrefix = devPrefix
         }
     }
@@ -77,7 +74,7 @@ public struct StorageTracer {
             // A swap file lives on a mounted file system, which is traced above.
             guard f.count >= 2, f[1] == "partition" else { continue }
             let source = MountTable.unescape(String(f[0]))
-            var h = StorageHolder(mountPoint: "swap on " + source, source: source, fileSystem: "swap")
+            var h = StorageHolder(mountPoint: "swap on " + source, source: source)
             h.chain = ["swap"]
             traceBlock(named: source, majorMinor: nil, into: &h, table: entries, depth: 0)
             out.append(h)
@@ -88,7 +85,7 @@ public struct StorageTracer {
     func trace(_ e: MountTable.Entry, table: [MountTable.Entry], depth: Int) -> StorageHolder? {
         let type = e.fileSystem
         if Self.virtualTypes.contains(type) || (type == "9p" && !e.superOptions.contains("trans=virtio") && e.source == "none") { return nil }
-        var h = StorageHolder(mountPoint: e.mountPoint, source: e.source, fileSystem: type)
+        var h = StorageHolder(mountPoint: e.mountPoint, source: e.source)
         h.chain = [e.mountPoint]
         if Self.networkTypes.contains(type) || (type == "9p" && !e.superOptions.contains("trans=virtio")) {
             traceNetwork(e, into: &h)
@@ -96,7 +93,7 @@ public struct StorageTracer {
             traceVirtio9p(tag: e.source, into: &h)
         } else if type == "zfs" {
             let pool = String(e.source.split(separator: "/").first ?? "")
-            tracePool(pool, into: &h, depth: depth)
+            h.untraced = tracePool(pool, into: &h, depth: depth)
         } else if type == "btrfs" {
             traceBtrfs(e, into: &h, table: table, depth: depth)
         } else {
@@ -177,7 +174,6 @@ public struct StorageTracer {
         let own = Self.addresses(in: real)
         let slaves = (Files.list(real + "/slaves") ?? []).sorted()
         if own.isEmpty && slaves.isEmpty {
-            // A partition's disk is its parent directory.
             return "\(name) is not on a PCI bus (\(real))"
         }
         h.devices += own
@@ -221,8 +217,7 @@ public struct StorageTracer {
     }
 
     /// The pool's member vdevs, from the udev database (ID_FS_TYPE=zfs_member with the pool's
-    /// name as ID_FS_LABEL); a pool that is imported but has no member there is untraced.
-    @discardableResult
+    /// name as ID_FS_LABEL); returns why the pool could not be traced, or nil.
     func tracePool(_ pool: String, into h: inout StorageHolder, depth: Int) -> String? {
         h.chain.append("pool " + pool)
         var members: [String] = []
@@ -233,18 +228,10 @@ public struct StorageTracer {
                 members.append(String(file.dropFirst()))
             }
         }
-        guard !members.isEmpty else {
-            let why = "no member of ZFS pool \(pool) in the udev database (\(paths.udevData))"
-            h.untraced = why
-            return why
-        }
+        guard !members.isEmpty else { return "no member of ZFS pool \(pool) in the udev database (\(paths.udevData))" }
         for mm in members {
-            guard let real = Files.realPath(paths.sys + "/dev/block/" + mm) else {
-                let why = "ZFS member \(mm) of \(pool) is not in \(paths.sys)/dev/block"
-                h.untraced = why
-                return why
-            }
-            if let why = traceBlockPath(real, into: &h, table: [], depth: depth + 1) { h.untraced = why; return why }
+            guard let real = Files.realPath(paths.sys + "/dev/block/" + mm) else { return "ZFS member \(mm) of \(pool) is not in \(paths.sys)/dev/block" }
+            if let why = traceBlockPath(real, into: &h, table: [], depth: depth + 1) { return why }
         }
         return nil
     }

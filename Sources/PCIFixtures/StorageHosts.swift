@@ -32,8 +32,6 @@ public struct StorageLayout {
     public var mountInfo: [String] = []
     /// /proc/swaps lines after the header.
     public var swaps: [String] = []
-    /// Imported ZFS pools (/proc/spl/kstat/zfs/POOL).
-    public var zfsPools: [String] = []
 
     public init() {}
 
@@ -85,7 +83,6 @@ public struct StorageLayout {
             try Files.makeDirectories(root + "/run/udev/data")
             for u in udev { try writeTestFile(root + "/run/udev/data/b" + u.majorMinor, Array((u.lines.joined(separator: "\n") + "\n").utf8)) }
         }
-        for p in zfsPools { try Files.makeDirectories(root + "/proc/spl/kstat/zfs/" + p) }
         if !mountInfo.isEmpty {
             try Files.makeDirectories(root + "/proc/self")
             try writeTestFile(root + "/proc/self/mountinfo", Array((mountInfo.joined(separator: "\n") + "\n").utf8))
@@ -156,7 +153,6 @@ extension HostRootFixture {
         zfs.virtual = [("zd0", "230:0", nil)]
         zfs.udev = [("259:3", ["E:ID_FS_TYPE=zfs_member", "E:ID_FS_LABEL=rpool"]), ("259:7", ["E:ID_FS_TYPE=zfs_member", "E:ID_FS_LABEL=rpool"]),
                     ("230:0", ["S:zvol/rpool/swap", "E:ID_FS_TYPE=swap"])]
-        zfs.zfsPools = ["rpool"]
         zfs.mountInfo = ["21 1 0:26 / / rw,relatime - zfs rpool/ROOT/pve-1 rw,xattr,posixacl"] + pseudo
             + ["40 21 0:48 / /rpool rw - zfs rpool rw", "41 21 259:2 / /boot/efi rw - vfat /dev/nvme0n1p2 rw"]
         zfs.swaps = ["/dev/zd0                               partition\t8388604\t\t0\t\t-2"]

@@ -31,6 +31,11 @@ public struct VerifyReport: Equatable, Sendable {
 public enum Verification {
     static let hideParameters = ["xen_pciback.hide", "pciback.hide", "hide"]
 
+    /// A `vfio-pci.ids=`/`pci-stub.ids=` list (`VVVV:DDDD[:SVVV:SDDD…]`, comma-separated) names `ids`.
+    static func idList(_ list: Substring, names ids: PCIIds) -> Bool {
+        list.split(separator: ",").contains { $0.lowercased().hasPrefix(ids.description) }
+    }
+
     /// The hide parameter on the command line that covers `address` (by address or, for
     /// vfio-pci.ids and pci-stub.ids, by its ids), as the command line spells it.
     static func token(for address: PCIAddress, ids: PCIIds?, facts: HostFacts, parse: (String) -> [DeviceSelection]?) -> String? {
@@ -38,7 +43,7 @@ public enum Verification {
             if let v = facts.parameter(p), let sels = parse(v), sels.contains(where: { $0.matches(address) }) { return facts.word(p) }
         }
         for p in ["vfio_pci.ids", "pci_stub.ids"] {
-            if let v = facts.parameter(p), let ids, v.split(separator: ",").contains(where: { $0.lowercased().hasPrefix(ids.description) }) { return facts.word(p) }
+            if let v = facts.parameter(p), let ids, idList(v[...], names: ids) { return facts.word(p) }
         }
         return nil
     }
@@ -58,8 +63,7 @@ public enum Verification {
                     for option in w.dropFirst(2) {
                         let kv = option.split(separator: "=", maxSplits: 1)
                         guard kv.count == 2 else { continue }
-                        if (module == "vfio_pci" || module == "pci_stub") && kv[0] == "ids", let ids,
-                           kv[1].split(separator: ",").contains(where: { $0.lowercased().hasPrefix(ids.description) }) { return dir + "/" + name }
+                        if (module == "vfio_pci" || module == "pci_stub") && kv[0] == "ids", let ids, idList(kv[1], names: ids) { return dir + "/" + name }
                         if (module == "xen_pciback" || module == "pciback") && kv[0] == "hide",
                            let sels = parse(String(kv[1])), sels.contains(where: { $0.matches(a) }) { return dir + "/" + name }
                     }

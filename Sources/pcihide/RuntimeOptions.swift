@@ -12,7 +12,7 @@ extension PassthroughDriver: ExpressibleByArgument {}
 
 /// Where the safety checks find mounted file systems.
 struct SafetyOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The mount table to trace to PCI devices (default: $PCIHIDE_MOUNTS, else proc/mounts under the host root).", valueName: "file"), completion: .file())
+    @Option(help: ArgumentHelp("The mount table to trace to PCI devices (default: $PCIHIDE_MOUNTS, else proc/self/mountinfo under the host root, else proc/mounts).", valueName: "file"), completion: .file())
     var mounts: String?
 
     @Option(name: .customLong("block-class"), help: ArgumentHelp("The block-device class directory (default: $PCIHIDE_BLOCK_CLASS, else sys/class/block under the host root when the sysfs tree is the root's own; other trees are not traced).", valueName: "dir"), completion: .directory)
@@ -29,7 +29,7 @@ struct SafetyOptions: ParsableArguments {
         let sources = SafetySources.under(host, tree: tree, mounts: mountsFile, blockClass: block)
         var inspector = SafetyInspector(tree: tree, present: present, sources: sources, isHidden: { state.entry(hiding: $0) != nil })
         // A dom0 sees no IOMMU groups: ask Xen, whose IOMMU it is (only when the tree is the root's own).
-        if tree.root == host.path("/sys/bus/pci") { inspector.xen = XenIOMMU.read(host) }
+        if sources.ownTree { inspector.xen = XenIOMMU.read(host) }
         return inspector
     }
 }
