@@ -137,3 +137,69 @@ def xen_without_xl_is_unknown(r):
     text = out(r, "xen/check-noxl")
     check("IOMMU: off" not in text, f"check without xl says off: {text[:500]}")
     check("unknown" in text.lower(), f"check without xl does not say the state is unknown: {text[:500]}")
+
+
+@scenario("xen")
+def the_2005_story(r):
+    """dom0 booted with the token `pcihide grub` printed on the Linux boot hides the card
+    (xen-pciback has it, verify says in effect); watch attaches it to the first guest started,
+    whose own lspci shows it through xen-pcifront; xl destroy is recorded as a death; after a
+    watch restart the next guest receives it; owners --toolstack xl agrees with the ledger at
+    every step and history --check passes."""
+    f = r.facts()
+    cmdline = r.text("cmdline") or ""
+    token = out(r, "story/grub").strip()
+    check(r.rc("story/grub") == 0 and token, f"pcihide grub failed on dom0: {token[:300]}")
+    check(token in cmdline, f"dom0 did not boot with the token pcihide grub prints ({token}): {cmdline.strip()}")
+    check(f.get("driver.boot.SPARENIC") == "pciback", f"the hidden card is on {f.get('driver.boot.SPARENIC')} after boot, not pciback")
+    check(r.rc("story/verify") == 0, f"verify after the hiding boot exited {r.rc('story/verify')}: {out(r, 'story/verify').strip()[:500]}")
+    addr = f.get("addr.SPARENIC", "?")
+    for g in ["g1", "g2"]:
+        check(r.rc(f"story/{g}.create") == 0, f"xl create {g} failed: {out(r, f'story/{g}.create').strip()[-500:]}")
+        check(f.get(f"story.{g}.attached") == "yes", f"watch did not attach {addr} to {g}: {out(r, 'story/watch' + ('1' if g == 'g1' else '2')).strip()[-800:]}")
+        console = r.text(f"story/{g}.console") or ""
+        check(f.get(f"story.{g}.console") == "yes", f"{g} printed no lspci on its console: {console[-800:]}")
+        seen = console.split("E2E-LSPCI-BEGIN")[-1].split("E2E-LSPCI-END")[0]
+        check("[0200]" in seen and "8086:10d3" in seen, f"{g}'s own lspci does not show the card: {seen.strip()}")
+    check(f.get("story.g1.death-recorded") == "yes", f"xl destroy g1 was not recorded: {out(r, 'story/watch1').strip()[-500:]}")
+    for n in range(4):
+        text = out(r, f"story/{n}.owners-xl")
+        check(r.rc(f"story/{n}.owners-xl") == 0, f"owners --toolstack xl at step {n} failed: {text[:400]}")
+        check("!" not in (r.text(f"story/{n}.owners-xl.out") or "") and "disagree" not in text, f"owners --toolstack xl disagrees with the ledger at step {n}: {text[:600]}")
+    check('"owner"' in out(r, "story/1.owners") and '"name" : "g1"' in out(r, "story/1.owners").replace('": "', '" : "'), f"the ledger does not give the card to g1: {out(r, 'story/1.owners')[:600]}")
+    check('"name" : "g2"' in out(r, "story/3.owners").replace('": "', '" : "'), f"the ledger does not give the card to g2: {out(r, 'story/3.owners')[:600]}")
+    check(r.rc("story/history-check") == 0, f"history --check failed: {out(r, 'story/history-check').strip()[:600]}")
+
+
+# ---------------------------------------------------------------- Debian 12 across reboots
+
+@scenario("debian")
+def persisted_across_a_real_reboot(r):
+    """persist --write --apply-now runs Debian's own update-grub and update-initramfs; the
+    kernel line update-grub wrote hides the card, and after the reboot verify exits 0 with the
+    card on vfio-pci."""
+    p = r.facts("persist1/facts")
+    check(p.get("stage") == "persist1", "the persist boot recorded nothing")
+    check(r.rc("persist1/hide") == 0, f"hide failed: {out(r, 'persist1/hide').strip()[:400]}")
+    text = out(r, "persist1/persist")
+    check(r.rc("persist1/persist") == 0, f"persist --write --apply-now exited {r.rc('persist1/persist')}: {text.strip()[-800:]}")
+    check("update-grub" in text and "update-initramfs" in text, f"persist did not run update-grub and update-initramfs: {text.strip()[-800:]}")
+    line = r.text("grub-line") or ""
+    check("vfio-pci.ids=8086:10d3" in line or "vfio_pci.ids=8086:10d3" in line, f"the kernel line update-grub wrote does not hide the card: {line.strip()}")
+    check("vfio" in (r.text("persist1/initramfs-list") or ""), "the rebuilt initramfs holds no vfio module")
+    v = r.facts("verify/facts")
+    check(v.get("stage") == "verify", "the reboot recorded nothing")
+    check(v.get("driver") == "vfio-pci", f"after the reboot the card is on {v.get('driver')}, not vfio-pci")
+    check(r.rc("verify/verify") == 0, f"verify after the reboot exited {r.rc('verify/verify')}: {out(r, 'verify/verify').strip()[:600]}")
+
+
+@scenario("debian")
+def late_stub_is_named(r):
+    """The same kernel line with the initramfs from before pcihide: the native driver takes the
+    card first, and verify exits 1 naming that cause and the fix."""
+    v = r.facts("late/facts")
+    check(v.get("stage") == "late", "the late-stub boot recorded nothing")
+    check(v.get("driver") not in ("vfio-pci", None), f"the card is on {v.get('driver')} in the late-stub boot; the negative did not happen")
+    text = out(r, "late/verify")
+    check(r.rc("late/verify") == 1, f"verify exited {r.rc('late/verify')} with the stub too late: {text.strip()[:600]}")
+    check("loaded before the stub" in text and "initramfs" in text, f"verify does not name the cause (native driver first) and its fix: {text.strip()[:600]}")

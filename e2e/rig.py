@@ -29,7 +29,7 @@ GUEST = REPO / "e2e" / "guest"
 HOST_TOOLS = {
     "qemu-system-x86_64": "qemu-system-x86", "cpio": "cpio", "depmod": "kmod", "modprobe": "kmod",
     "mkfs.btrfs": "btrfs-progs", "mkfs.ext4": "e2fsprogs", "lspci": "pciutils", "gcc": "gcc",
-    "apt-get": "apt", "dpkg-deb": "dpkg", "gzip": "gzip",
+    "apt-get": "apt", "dpkg-deb": "dpkg", "gzip": "gzip", "mmdebstrap": "mmdebstrap", "debugfs": "e2fsprogs",
 }
 BUSYBOX = Path("/bin/busybox")  # busybox-static's
 XEN_PACKAGES = [
@@ -42,7 +42,13 @@ MODULES = [
     "e1000e", "lpc_ich", "nvme", "virtio_pci", "virtio_blk", "ext4", "btrfs", "vfio-pci", "vfio_iommu_type1",
     "xen-pciback", "xen-pcifront", "xen-privcmd", "xenfs", "xen-evtchn", "xen-gntdev", "xen-gntalloc",
 ]
-BOOT_TIMEOUT = {"linux": 420, "xen": 600}
+BOOT_TIMEOUT = {"linux": 420, "xen": 900, "persist1": 900, "verify": 300, "late": 300}
+# Scenario 4's Debian 12 system (realkernel.md): built once with mmdebstrap, cached by the
+# hash of what builds it, and made into a fresh ext4 image for every run.
+IMAGE_SUITE = "bookworm"
+IMAGE_MIRROR = "http://deb.debian.org/debian"
+IMAGE_PACKAGES = "linux-image-amd64,grub-pc-bin,grub2-common,initramfs-tools,systemd-sysv,udev,kmod,pciutils,iproute2"
+IMAGE = REPO / "e2e" / "image"
 
 
 class RigError(Exception):
@@ -146,6 +152,8 @@ def build_initramfs(kernel_root, version, xen_root):
     shutil.rmtree(stage, ignore_errors=True)
     for d in ["bin", "sbin", "usr/bin", "usr/sbin", "etc", "proc", "sys", "dev", "tmp", "run", "mnt", "var/lib", "root", "e2e"]:
         (stage / d).mkdir(parents=True, exist_ok=True)
+    (stage / "var/run").symlink_to("/run")  # libxl's locks are under /var/run/xen
+    (stage / "var/lock").symlink_to("/run/lock")
     copy_into(stage, BUSYBOX, "/bin/busybox")
     # Modules: each wanted module with its dependencies, then depmod inside the stage.
     mod_src = kernel_root / "lib" / "modules" / version
@@ -229,6 +237,72 @@ def disk_images(workdir):
     return imgs
 
 
+def debian_root():
+    """The mmdebstrap root of scenario 4, cached under the hash of its suite, mirror and
+    packages (a half-built one is never reused)."""
+    import hashlib
+    key = hashlib.sha256(f"{IMAGE_SUITE} {IMAGE_MIRROR} {IMAGE_PACKAGES}".encode()).hexdigest()[:16]
+    root = CACHE / f"debian-{key}"
+    if (root / ".complete").exists():
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    started = time.monotonic()
+    with open(CACHE / "mmdebstrap.log", "wb") as logf:
+        r = run(["mmdebstrap", "--variant=minbase", "--include=" + IMAGE_PACKAGES, IMAGE_SUITE, str(root), IMAGE_MIRROR],
+                stdout=logf, stderr=subprocess.STDOUT, check=False, timeout=1200)
+    if r.returncode != 0:
+        raise RigError(f"mmdebstrap failed (exit {r.returncode}); its log: {CACHE / 'mmdebstrap.log'}")
+    (root / ".complete").write_text(key)
+    log(f"debian: mmdebstrap built {root.name} in {time.monotonic() - started:.0f} s")
+    return root
+
+
+def debian_image(root, workdir):
+    """The system disk of scenario 4: the cached root with the release pcihide, the stage
+    unit, an /etc/default/grub as an installed system has, and initramfs-tools set as
+    realkernel.md found workable under TCG (MODULES=dep, gzip)."""
+    copy_into(root, PCIHIDE, "/usr/local/bin/pcihide").chmod(0o755)
+    copy_into(root, IMAGE / "stage.sh", "/usr/local/lib/e2e/stage.sh").chmod(0o755)
+    copy_into(root, IMAGE / "e2e.service", "/etc/systemd/system/e2e.service")
+    wants = root / "etc/systemd/system/multi-user.target.wants"
+    wants.mkdir(parents=True, exist_ok=True)
+    if not (wants / "e2e.service").is_symlink():
+        (wants / "e2e.service").symlink_to("/etc/systemd/system/e2e.service")
+    if not (root / "etc/default/grub").exists():
+        copy_into(root, root / "usr/share/grub/default/grub", "/etc/default/grub")
+    conf = root / "etc/initramfs-tools/initramfs.conf"
+    text = conf.read_text()
+    import re
+    text = re.sub(r"(?m)^MODULES=.*$", "MODULES=dep", text)
+    text = re.sub(r"(?m)^#? *COMPRESS=.*$", "COMPRESS=gzip", text)
+    conf.write_text(text)
+    (root / "etc/fstab").write_text("LABEL=root / ext4 rw,errors=remount-ro 0 1\n")
+    (root / "etc/hostname").write_text("e2e\n")
+    img = workdir / "debian.img"
+    run(["mkfs.ext4", "-q", "-F", "-d", str(root), "-L", "root", str(img), "3G"], stdout=subprocess.DEVNULL)
+    return img
+
+
+def debugfs_read(img, path):
+    return run(["debugfs", "-R", f"cat {path}", str(img)], capture_output=True).stdout
+
+
+def debugfs_dump(img, path, out):
+    run(["debugfs", "-R", f"dump {path} {out}", str(img)], capture_output=True)
+    if not out.exists() or out.stat().st_size == 0:
+        raise RigError(f"debugfs could not read {path} from {img}")
+    return out
+
+
+def grub_linux_line(cfg):
+    """The kernel and arguments of the first `linux` line of a grub.cfg (what GRUB boots)."""
+    for line in cfg.splitlines():
+        words = line.split()
+        if words and words[0] == "linux" and len(words) >= 2:
+            return words[1], " ".join(words[2:])
+    raise RigError("grub.cfg has no linux line")
+
+
 # --------------------------------------------------------------------------- boots
 
 def machine_devices(imgs):
@@ -243,22 +317,60 @@ def machine_devices(imgs):
     args += ["-drive", f"file={imgs['ext4']},if=none,id=vd0,format=raw", "-device", "virtio-blk-pci,drive=vd0,bus=rp4,serial=e2eext4"]
     args += ["-drive", f"file={imgs['btrfs-virtio']},if=none,id=vd1,format=raw", "-device", "virtio-blk-pci,drive=vd1,bus=rp5,serial=e2ebtrfs"]
     args += ["-drive", f"file={imgs['out']},if=none,id=out,format=raw", "-device", "virtio-blk-pci,drive=out,bus=pcie.0,addr=0x10,serial=e2eout"]
+    if "guest" in imgs:
+        args += ["-drive", f"file={imgs['guest']},if=none,id=guest,format=raw,readonly=on",
+                 "-device", "virtio-blk-pci,drive=guest,bus=pcie.0,addr=0x11,serial=e2eguest"]
     return args
 
 
-def boot(role, kernel, initrd, imgs, workdir, xen=None):
-    """Boots one machine, waits for it to power off (bounded), returns its results directory
-    (the tar the guest wrote to the results disk, unpacked) and its console log."""
-    console = workdir / f"{role}.console"
-    common = ["-accel", "tcg", "-smp", "2", "-display", "none", "-no-reboot", "-serial", f"file:{console}", "-monitor", "none"]
+def guest_disk(workdir, kernel, initrd):
+    """An ext4 disk holding the PV guests' kernel and initramfs (the rig's own), for dom0."""
+    files = workdir / "guestfiles"
+    shutil.rmtree(files, ignore_errors=True)
+    files.mkdir()
+    shutil.copy2(kernel, files / "vmlinuz")
+    shutil.copy2(initrd, files / "initrd.gz")
+    img = workdir / "guest.img"
+    run(["mkfs.ext4", "-q", "-F", "-d", str(files), "-L", "e2eguest", str(img), "96M"], stdout=subprocess.DEVNULL)
+    shutil.rmtree(files)
+    return img
+
+
+COMMON_QEMU = ["-accel", "tcg", "-smp", "2", "-display", "none", "-no-reboot", "-monitor", "none"]
+
+
+def boot(role, kernel, initrd, imgs, workdir, xen=None, dom0_args=""):
+    """Boots the rig's initramfs as Linux (role linux) or under Xen (role xen)."""
     if xen is None:
-        cmd = ["qemu-system-x86_64", *common, "-cpu", "max", "-m", "1536", *machine_devices(imgs),
+        cmd = ["-cpu", "max", "-m", "1536", *machine_devices(imgs),
                "-kernel", str(kernel), "-initrd", str(initrd),
                "-append", f"console=ttyS0 panic=-1 intel_iommu=on e2e={role} quiet loglevel=4"]
     else:
-        cmd = ["qemu-system-x86_64", *common, "-cpu", "Nehalem", "-m", "2048", *machine_devices(imgs),
+        cmd = ["-cpu", "Nehalem", "-m", "2048", *machine_devices(imgs),
                "-kernel", str(xen), "-append", "console=com1 com1=115200,8n1 dom0_mem=1024M iommu=1 noreboot",
-               "-initrd", f"{kernel} console=hvc0 panic=-1 e2e={role} loglevel=4,{initrd}"]
+               "-initrd", f"{kernel} console=hvc0 panic=-1 e2e={role} loglevel=4 {dom0_args},{initrd}"]
+    return run_qemu(role, cmd, imgs["out"], workdir)
+
+
+def boot_image(stage, system, out, kernel, initrd, args, workdir):
+    """Boots scenario 4's Debian system: q35 with an emulated Intel IOMMU, the e1000e to hide
+    behind the root port at 00:03.0, the system disk and the results disk on the root bus."""
+    cmd = ["-cpu", "max", "-m", "1536", "-machine", "q35,kernel-irqchip=split",
+           "-device", "intel-iommu,intremap=on,caching-mode=on", "-nic", "none",
+           "-device", "pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=0x3", "-device", "e1000e,bus=rp1",
+           "-drive", f"file={system},if=none,id=sys,format=raw", "-device", "virtio-blk-pci,drive=sys,bus=pcie.0,addr=0x10,serial=e2eroot",
+           "-drive", f"file={out},if=none,id=out,format=raw", "-device", "virtio-blk-pci,drive=out,bus=pcie.0,addr=0x11,serial=e2eout",
+           "-kernel", str(kernel), "-initrd", str(initrd), "-append", f"{args} console=ttyS0 panic=-1 e2e={stage}"]
+    return run_qemu(stage, cmd, out, workdir)
+
+
+def run_qemu(role, args, out_img, workdir):
+    """Runs one QEMU until it powers off (bounded; killed by its process group otherwise) and
+    returns the results the guest wrote to its results disk, unpacked, and the boot's time."""
+    console = workdir / f"{role}.console"
+    cmd = ["qemu-system-x86_64", *COMMON_QEMU, "-serial", f"file:{console}", *args]
+    run(["truncate", "-s", "0", str(out_img)])
+    run(["truncate", "-s", "64M", str(out_img)])
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(workdir / f"{role}.qemu.err", "wb"),
                             start_new_session=True)
@@ -279,12 +391,41 @@ def boot(role, kernel, initrd, imgs, workdir, xen=None):
     shutil.rmtree(results, ignore_errors=True)
     results.mkdir()
     try:
-        with tarfile.open(imgs["out"], "r:") as t:
+        with tarfile.open(out_img, "r:") as t:
             t.extractall(results, filter="data")
     except tarfile.TarError as e:
         tail = console.read_text(errors="replace")[-3000:]
         raise RigError(f"{role}: the guest wrote no results ({e}); console ends:\n{tail}")
     return results, took
+
+
+def debian_boots(workdir):
+    """Scenario 4: three boots of the Debian system. persist1 (its own kernel and initrd)
+    runs pcihide persist --write --apply-now; verify boots what update-grub wrote (the first
+    linux line of grub.cfg, read back with debugfs) with the initrd update-initramfs rebuilt;
+    late boots the same line with the initrd from before pcihide. Returns a directory with
+    each stage's results and the files read back from the disk."""
+    root = debian_root()
+    system = debian_image(root, workdir)
+    out = workdir / "out.img"
+    kernel = next((root / "boot").glob("vmlinuz-*"))
+    version = kernel.name.removeprefix("vmlinuz-")
+    first_initrd = workdir / "initrd-before"
+    shutil.copy2(root / "boot" / f"initrd.img-{version}", first_initrd)
+    combined = workdir / "debian.results"
+    shutil.rmtree(combined, ignore_errors=True)
+    combined.mkdir()
+    results, _ = boot_image("persist1", system, out, kernel, first_initrd, "root=/dev/vda rw", workdir)
+    shutil.copytree(results, combined / "persist1")
+    cfg = debugfs_read(system, "/boot/grub/grub.cfg").decode(errors="replace")
+    (combined / "grub.cfg").write_text(cfg)
+    path, args = grub_linux_line(cfg)
+    (combined / "grub-line").write_text(f"{path} {args}\n")
+    rebuilt = debugfs_dump(system, f"/boot/initrd.img-{version}", workdir / "initrd-after")
+    for stage, initrd in [("verify", rebuilt), ("late", first_initrd)]:
+        results, _ = boot_image(stage, system, out, kernel, initrd, args, workdir)
+        shutil.copytree(results, combined / stage)
+    return combined
 
 
 # --------------------------------------------------------------------------- assertions
@@ -317,7 +458,7 @@ class Results:
 def main():
     import e2e_scenarios
     TESTS = e2e_scenarios.TESTS
-    wanted = set(sys.argv[1:]) or {"linux", "xen"}
+    wanted = set(sys.argv[1:]) or {"linux", "xen", "debian"}
     started = time.monotonic()
     passed = failed = 0
     # Standard input closed (as CI runs us): make fds 0-2 exist before anything is opened.
@@ -346,7 +487,9 @@ def main():
         print(f"e2e: cannot prepare the rig: {e}", file=sys.stderr)
         print("0 passed, 1 failed")
         return 1
-    for role in ["linux", "xen"]:
+    # The Xen boot's dom0 line carries the token the Linux boot's `pcihide grub` printed.
+    token = ""
+    for role in ["linux", "xen", "debian"]:
         tests = [f for r, f in TESTS if r == role]
         if role not in wanted or not tests:
             continue
@@ -354,8 +497,22 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
         workdir.mkdir(parents=True)
         try:
-            imgs = disk_images(workdir)
-            results, _ = boot(role, kernel, initrd, imgs, workdir, xen=xen if role == "xen" else None)
+            if role == "debian":
+                results = debian_boots(workdir)
+            else:
+                imgs = disk_images(workdir)
+            if role == "xen":
+                imgs["guest"] = guest_disk(workdir, kernel, initrd)
+                previous = CACHE / "run" / "linux" / "linux.results" / "xen-token.out"
+                if not token and "linux" not in wanted and previous.exists():
+                    token = previous.read_text().strip()
+                    log(f"xen: the hide token from the previous Linux boot: {token}")
+                if not token:
+                    raise RigError("the Linux boot gave no hide token from pcihide grub (it must run first)")
+            if role != "debian":
+                results, _ = boot(role, kernel, initrd, imgs, workdir, xen=xen if role == "xen" else None, dom0_args=token)
+            if role == "linux":
+                token = (Results(results).text("xen-token.out") or "").strip()
         except (RigError, subprocess.SubprocessError, OSError) as e:
             print(f"e2e: {role}: {e}", file=sys.stderr)
             for f in tests:

@@ -5,7 +5,11 @@ import SystemIO
 public struct RunningDomain: Equatable, Sendable {
     public var id: Int
     public var name: String?
-    public init(id: Int, name: String?) { self.id = id; self.name = name }
+    /// Paused: for a domain new to pcihide, one the toolstack is still building (libxl builds
+    /// a domain paused and unpauses it last). `watch` hands it nothing until it runs: an attach
+    /// then races `xl create` for the domain's configuration.
+    public var paused: Bool
+    public init(id: Int, name: String?, paused: Bool = false) { self.id = id; self.name = name; self.paused = paused }
 }
 
 /// One toolstack pcihide hands devices over through: what runs, attach and detach, and the
@@ -35,7 +39,7 @@ public struct XL: Toolstack {
     public var name: String { "xl" }
 
     public func running() throws(Failure) -> [RunningDomain] {
-        try XLToolstack.parseDomains(try run(["xl", "list"])).map { RunningDomain(id: $0.id, name: $0.name) }
+        try XLToolstack.parseDomains(try run(["xl", "list"])).map { RunningDomain(id: $0.id, name: $0.name, paused: $0.paused) }
     }
 
     public func attach(_ device: PCIAddress, to domain: RunningDomain, xlSpec: String, hostdevXML: String) throws(Failure) {

@@ -33,14 +33,18 @@ public enum XLToolstack {
     }
 
     /// `xl list`: a header `Name ID Mem VCPUs State Time(s)`, then one domain per line. Names
-    /// have no spaces in xl, so the id is the second field. Domain-0 is left out.
-    public static func parseDomains(_ text: String) throws(Failure) -> [(id: Int, name: String)] {
-        var out: [(Int, String)] = []
+    /// have no spaces in xl, so the id is the second field; xl separates the later columns with
+    /// tabs or spaces. Domain-0 is left out. `building`: the state shows `p` and the name is
+    /// not known yet, or the state is paused — libxl builds a domain paused and unpauses it
+    /// last, so a paused domain has not run yet (or was paused by its owner).
+    public static func parseDomains(_ text: String) throws(Failure) -> [(id: Int, name: String, paused: Bool)] {
+        var out: [(Int, String, Bool)] = []
         for r in rows(text, header: "Name") {
             guard r.fields.count >= 2, let id = Int(r.fields[1]) else {
                 throw Failure(.dataError, "xl list, line \(r.number): '\(r.line)' has no domain id in its second field")
             }
-            if id != 0 { out.append((id, String(r.fields[0]))) }
+            let state = r.fields.count >= 5 ? r.fields[4] : ""
+            if id != 0 { out.append((id, String(r.fields[0]), state.count == 6 && state.dropFirst(2).first == "p")) }
         }
         return out
     }
@@ -62,7 +66,7 @@ public enum XLToolstack {
     static func rows(_ text: String, header: String) -> [(number: Int, line: Substring, fields: [Substring])] {
         var out: [(Int, Substring, [Substring])] = []
         for (n, line) in text.split(separator: "\n").enumerated() {
-            let fields = line.split(separator: " ")
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if n == 0 && fields.first.map(String.init) == header { continue }
             out.append((n + 1, line, fields))
         }

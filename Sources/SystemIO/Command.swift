@@ -112,7 +112,7 @@ extension Command {
     /// Runs a long-lived program (an event stream such as `xenstore-watch` or `virsh event
     /// --loop`) and hands each line of its standard output to `onLine` as it comes. Returns when
     /// the program ends (its exit status) or a stop was requested (nil; the program is ended).
-    public static func follow(_ arguments: [String], onLine: (String) throws -> Void) throws -> Int32? {
+    public static func follow(_ arguments: [String], onIdle: () throws -> Void = {}, onLine: (String) throws -> Void) throws -> Int32? {
         // Its own process group: an event stream run through a wrapper script (a shell whose
         // child does the waiting) must not leave that child behind, holding our standard error.
         let (pid, output) = try spawn(arguments, ownGroup: true)
@@ -126,7 +126,8 @@ extension Command {
             // otherwise wait for the program's next line.
             var ready = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
             let p = poll(&ready, 1, 200)
-            if p == 0 || (p < 0 && errno == EINTR) { continue }
+            if p == 0 { try onIdle(); continue }
+            if p < 0 && errno == EINTR { continue }
             let n = buf.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }

@@ -368,6 +368,13 @@ public enum Environment {
 }
 
 public enum Clock {
+    /// Seconds on the monotonic clock (for intervals, never for dates).
+    public static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
     /// The current time as RFC 3339 UTC, `2026-11-24T23:40:48Z`.
     public static func nowRFC3339() -> String {
         rfc3339(time(nil))

@@ -39,10 +39,18 @@ struct Watch: ParsableCommand {
             Command.stopOnTermination()
             setenv("LC_ALL", "C", 1)  // virsh's event lines are translated otherwise
             note("watch: following \(ts.name) (\(ts.eventCommand.joined(separator: " ")))")
-            try Self.reconcile(store: store, handOver: handOver)
-            let status = try Command.follow(ts.eventCommand) { line in
-                guard ts.isLifecycleEvent(line) else { return }
-                do { try Self.reconcile(store: store, handOver: handOver) } catch { note("watch: \(error); waiting for the next event") }
+            // A domain still being built is looked at again every second until it runs: no
+            // event says that it was unpaused.
+            var waiting = try Self.reconcile(store: store, handOver: handOver)
+            var lastLook = Clock.monotonicSeconds()
+            func look() {
+                lastLook = Clock.monotonicSeconds()
+                do { waiting = try Self.reconcile(store: store, handOver: handOver, waitingBefore: waiting) } catch { note("watch: \(error); waiting for the next event") }
+            }
+            let status = try Command.follow(ts.eventCommand, onIdle: {
+                if !waiting.isEmpty && Clock.monotonicSeconds() - lastLook >= 1 { look() }
+            }) { line in
+                if ts.isLifecycleEvent(line) { look() }
             }
             guard let status else {
                 note("watch: stopped")
@@ -55,9 +63,18 @@ struct Watch: ParsableCommand {
 
     /// Brings the ledger to the toolstack's view: guests gone are killed first (freeing their
     /// devices), then new guests are started in id order and receive what their policy allows.
-    static func reconcile(store: StateStore, handOver: HandOver) throws {
-        let running = try handOver.toolstack.running()
-        let ids = Set(running.map(\.id))
+    /// A new guest that is paused (still being built) is left for a later look; the ids of
+    /// those are returned (`waitingBefore`: the ones already said to be waiting).
+    @discardableResult
+    static func reconcile(store: StateStore, handOver: HandOver, waitingBefore: Set<Int> = []) throws -> Set<Int> {
+        let all = try handOver.toolstack.running()
+        let ids = Set(all.map(\.id))
+        let known = Set(try store.load().domains.map(\.id))
+        let building = Set(all.filter { $0.paused && !known.contains($0.id) }.map(\.id))
+        for id in building.subtracting(waitingBefore).sorted() {
+            note("watch: domain \(id) is being built (paused); it receives its devices once it runs")
+        }
+        let running = all.filter { !building.contains($0.id) }
         var log: [String] = []
         var attached: [(RunningDomain, [(DeviceSelection, Placement)])] = []
         do {
@@ -85,5 +102,6 @@ struct Watch: ParsableCommand {
             throw error
         }
         log.forEach { note("watch: " + $0) }
+        return building
     }
 }

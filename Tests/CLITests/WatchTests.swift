@@ -69,6 +69,18 @@ struct WatchTests {
         #expect(owners.stdout.contains("0000:02:09.0  2 (db)") && owners.stdout.contains("domain 2 (db)"), "\(owners.stdout)")
     }
 
+    /// `xl create` introduces a domain paused and nameless and unpauses it last (the real Xen
+    /// showed an attach then racing xl create): watch waits until it runs, then hands it the card.
+    @Test func aDomainBeingBuiltReceivesNothingUntilItRuns() throws {
+        let w = try Self.world(events: "build 3 g1\n")
+        let r = try w.run(["watch", "--toolstack", "xl"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!w.calls().contains("started while being built: 3"), "\(r.stderr)")
+        #expect(r.stderr.contains("watch: domain 3 is being built (paused); it receives its devices once it runs\n"), "\(r.stderr)")
+        #expect(r.stderr.contains("watch: domain 3 (g1) started; it received 0000:02:09.0\n"), "\(r.stderr)")
+        #expect(w.calls().filter { $0.hasPrefix("xl pci-attach") } == ["xl pci-attach 3 0000:02:09.0@09"])
+    }
+
     /// Two guests seen starting at once: the state lock and the id order decide; one attach.
     @Test func twoDomainsStartingTogetherNeverBothGetTheCard() throws {
         let w = try Self.world(events: "both 4 a 5 b\n")

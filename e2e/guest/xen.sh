@@ -1,19 +1,95 @@
 # Role xen: the same kernel as a Xen 4.17 PV dom0 (Xen owns VT-d; dom0 sees no IOMMU groups).
+# dom0's command line carries the hide token the Linux boot's `pcihide grub` printed (e2e/rig.py);
+# xen-pciback is loaded first, by modprobe (which passes it xen-pciback.hide= from /proc/cmdline),
+# so that it takes the spare NIC before e1000e can.
 . /e2e/common.sh
+cat /proc/cmdline > $R/cmdline
+record xen/modprobe-pciback modprobe -v xen-pciback
+cat /sys/module/xen_pciback/parameters/* > $R/xen/pciback-parameters 2>&1
 load_host_drivers
+fact driver.boot.SPARENIC "$(drv $SPARENIC)"
 for m in xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc; do modprobe $m; done
 mount -t xenfs xenfs /proc/xen
-mkdir -p /var/run/xenstored /var/lib/xenstored /var/log/xen /run/xen /var/lib/xen
+mkdir -p /run/xenstored /run/lock /var/lib/xenstored /var/log/xen /run/xen /var/lib/xen /run/xenconsole
 xenstored --pid-file=/run/xenstored.pid > $R/xenstored.log 2>&1
 n=0; while ! xenstore-read /local/domain/0/name >/dev/null 2>&1 && [ $n -lt 50 ]; do sleep 0.2; n=$((n + 1)); xen-init-dom0 >/dev/null 2>&1; done
 record xen/init-dom0 xen-init-dom0
+xenconsoled -i --log=guest --log-dir=/run/xenconsole > $R/xenconsoled.log 2>&1 &
 record xen/xlinfo xl info
 record xen/xldmesg xl dmesg
 
-# Scenario: Xen's facts from Xen.
+# Scenario 6: Xen's facts from Xen.
 record xen/check pcihide check $SPARENIC
 record xen/check-json pcihide check --json $SPARENIC
 record xen/groups pcihide groups
 # Without xl on the PATH the IOMMU state cannot be known.
 record xen/check-noxl env PATH=/usr/local/bin:/bin pcihide check $SPARENIC
+
+# Scenario 5: the 2005 story. The card was hidden at boot; the ledger records it (auto policy).
+mkdir -p $R/story
+record story/hide pcihide hide $SPARENIC
+record story/grub pcihide grub
+record story/verify pcihide verify
+record story/assignable xl pci-assignable-list
+
+# waitfor SECONDS CMD...: until CMD succeeds, at most SECONDS.
+waitfor() {
+    end=$(($(date +%s) + $1)); shift
+    while ! "$@" >/dev/null 2>&1; do [ $(date +%s) -ge $end ] && return 1; sleep 0.2; done
+}
+# step NAME: what xl and the ledger say now.
+step() {
+    record story/$1.owners-xl timeout 60 pcihide owners --toolstack xl
+    record story/$1.owners pcihide owners --json
+    record story/$1.xllist timeout 20 xl list
+}
+attached_to() { timeout 10 xl pci-list "$1" 2>/dev/null | grep -q "${SPARENIC#0000:}"; }
+console_has() { grep -q "$2" /run/xenconsole/guest-$1.log 2>/dev/null; }
+ledger_free() { pcihide owners --json | grep -q '"owner" *: *null'; }
+start_watch() {
+    pcihide watch --toolstack xl 2> $R/story/watch$1.err &
+    WATCH=$!
+    waitfor 20 grep -q 'following' $R/story/watch$1.err
+}
+guest() {
+    cat > /run/$1.cfg <<CFG
+name = "$1"
+type = "pv"
+kernel = "/mnt/guest/vmlinuz"
+ramdisk = "/mnt/guest/initrd.gz"
+extra = "console=hvc0 e2e=guest loglevel=4"
+memory = 384
+vcpus = 1
+CFG
+    record story/$1.create timeout 120 xl create /run/$1.cfg
+    record story/$1.xllist-created timeout 20 xl list
+    record story/$1.ps ps
+    waitfor 90 attached_to $1 && fact story.$1.attached yes || fact story.$1.attached no
+    waitfor 150 console_has $1 E2E-NET-END && fact story.$1.console yes || fact story.$1.console no
+    cp /run/xenconsole/guest-$1.log $R/story/$1.console 2>/dev/null
+    record story/$1.pcilist timeout 20 xl pci-list $1
+    cp $R/story/watch*.err /run/xenconsole/* $R/story/ 2>/dev/null
+}
+
+mkdir -p /mnt/guest
+mount -o ro /dev/$(disk_with_serial e2eguest) /mnt/guest
+record story/config pcihide config --format xl --device $SPARENIC
+start_watch 1
+step 0
+guest g1
+step 1
+record story/g1.destroy timeout 60 xl destroy g1
+waitfor 30 ledger_free && fact story.g1.death-recorded yes || fact story.g1.death-recorded no
+step 2
+# A watch restart: it starts again from the toolstack's view.
+kill $WATCH; wait $WATCH
+start_watch 2
+guest g2
+step 3
+record story/g2.destroy timeout 60 xl destroy g2
+waitfor 30 ledger_free
+kill $WATCH; wait $WATCH
+record story/history pcihide history
+record story/history-check pcihide history --check
+xl dmesg > $R/xldmesg.after
 dmesg > $R/dmesg

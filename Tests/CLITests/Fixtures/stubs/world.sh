@@ -1,7 +1,8 @@
 # Shared by the stub toolstack programs (sourced): the stub world lives in $STUB_WORLD.
-#   domains  one running guest per line: ID NAME
+#   domains  one running guest per line: ID NAME [STATE] (xl's state column, -b---- if absent)
 #   calls    every call a stub received, one per line
-#   events   the script the event streams play: start ID NAME | stop ID | both ID NAME ID NAME | hang
+#   events   the script the event streams play: start ID NAME | stop ID | both ID NAME ID NAME |
+#            build ID NAME (xl create: introduced paused and nameless, unpaused 1.5 s later) | hang
 #   fail-attach  when present, attaches fail as libxl/libvirt would
 W=${STUB_WORLD:?STUB_WORLD is not set}
 log() { echo "$*" >> "$W/calls"; }
@@ -25,6 +26,9 @@ play() {
                   $emit stop "$a" "$name"; wait_for "domain-kill $a" ;;
             both) echo "$a $b" >> "$W/domains"; echo "$c $d" >> "$W/domains"; $emit start "$a" "$b"
                   wait_for "domain-start $a"; wait_for "domain-start $c" ;;
+            build) echo "$a (null) --p---" >> "$W/domains"; $emit start "$a" "$b"; sleep 1.5
+                   grep -q -- "domain-start $a" "$PCIHIDE_STATE.history" 2>/dev/null && log "started while being built: $a"
+                   sed -i "s/^$a .*/$a $b/" "$W/domains"; wait_for "domain-start $a" ;;
             hang) log "hanging"; sleep 60 ;;
         esac
     done < "$W/events"
