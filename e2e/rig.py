@@ -268,6 +268,7 @@ def debian_image(root, workdir):
     wants.mkdir(parents=True, exist_ok=True)
     if not (wants / "e2e.service").is_symlink():
         (wants / "e2e.service").symlink_to("/etc/systemd/system/e2e.service")
+    (root / "boot/grub").mkdir(parents=True, exist_ok=True)  # grub-install makes it on a real install
     if not (root / "etc/default/grub").exists():
         copy_into(root, root / "usr/share/grub/default/grub", "/etc/default/grub")
     conf = root / "etc/initramfs-tools/initramfs.conf"

@@ -241,6 +241,12 @@ struct Parser {
         let colons = r.filter { s[$0] == UInt8(ascii: ":") }
         if colons.isEmpty {
             if r.contains(where: { s[$0] == UInt8(ascii: ".") }) {
+                // `02.09.0`, `02-09.0`: the caret goes under the first separator, which is where
+                // the ':' belongs.
+                if let sep = r.first(where: { hexDigitValue(s[$0]) == nil && s[$0] != UInt8(ascii: "*") }), sep > r.lowerBound,
+                   s[sep] == UInt8(ascii: "-") || r.filter({ s[$0] == UInt8(ascii: ".") }).count > 1 {
+                    throw fail(sep, characterLength(at: sep), "\(describe(sep)) where ':' belongs between the bus and the device: an address is [DDDD:]BB:DD.F, e.g. 02:09.0")
+                }
                 throw fail(r.lowerBound, r.count, "missing bus: an address is [DDDD:]BB:DD.F, e.g. 02:09.0")
             }
             throw fail(r.lowerBound, r.count, "expected an address [DDDD:]BB:DD.F (bus:device.function), e.g. 02:09.0")
@@ -258,8 +264,15 @@ struct Parser {
         let bus = try field(cursor..<busEnd, "bus", max: PCIAddress.maxBus, width: 2, next: "':'")
         cursor = busEnd + 1
         guard let dot = index(of: UInt8(ascii: "."), in: cursor..<r.upperBound) else {
-            let at = r.upperBound
-            throw fail(at, 1, "expected '.' and a function number after the device (e.g. 02:09.0)")
+            // `02:09:0`: the second ':' stands where the '.' belongs.
+            if colons.count == 2, colons[0] - r.lowerBound <= 2, r.upperBound > cursor {
+                throw fail(colons[1], 1, "':' where '.' belongs between the device and the function: an address is [DDDD:]BB:DD.F, e.g. 02:09.0")
+            }
+            // `02:09,0`: the caret goes under the separator at fault.
+            if let sep = (cursor..<r.upperBound).first(where: { hexDigitValue(s[$0]) == nil && s[$0] != UInt8(ascii: "*") }), sep > cursor {
+                throw fail(sep, characterLength(at: sep), "\(describe(sep)) where '.' belongs between the device and the function: an address is [DDDD:]BB:DD.F, e.g. 02:09.0")
+            }
+            throw fail(r.upperBound, 1, "expected '.' and a function number after the device (e.g. 02:09.0)")
         }
         var device: UInt32?
         let slotWild = dot - cursor == 1 && s[cursor] == UInt8(ascii: "*")

@@ -4,7 +4,7 @@ import PCIModel
 /// host's `sys/`, `proc/`, `etc/`, `boot/`, `dev/` and `var/` (a test tree, a chroot, a snapshot
 /// of a machine being diagnosed). Every host path pcihide reads or writes is made here, so that
 /// one option relocates them all and nothing reaches this machine's real files by accident.
-public struct HostRoot: Sendable, Equatable {
+public struct HostRoot: Sendable, Equatable, CustomStringConvertible {
     /// The directory without its trailing slashes: "" for `/`.
     public let prefix: String
     /// True when given as `--root`: then it wins over the narrower `PCIHIDE_*` variables too

@@ -61,6 +61,12 @@ let invalidCases: [InvalidCase] = [
     .init(input: "", reason: "empty spec", column: 1),
     .init(input: "02:09", reason: "expected '.' and a function number", column: 6),
     .init(input: "0209.0", reason: "missing bus", column: 1),
+    // The caret under the separator at fault, not past the end or under the whole spec.
+    .init(input: "hide=02:09,0", reason: "',' where '.' belongs between the device and the function", column: 11),
+    .init(input: "02:09:0", reason: "':' where '.' belongs between the device and the function", column: 6),
+    .init(input: "02.09.0", reason: "'.' where ':' belongs between the bus and the device", column: 3),
+    .init(input: "02-09.0", reason: "'-' where ':' belongs between the bus and the device", column: 3),
+    .init(input: "0000:02:09", reason: "expected '.' and a function number", column: 11),
     .init(input: "02:20.0", reason: "device 20 is out of range 00-1f", column: 4),
     .init(input: "02:09.8", reason: "function 8 is out of range 0-7", column: 7),
     .init(input: "100:09.0", reason: "bus 100 is out of range 00-ff", column: 1),

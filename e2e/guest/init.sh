@@ -7,6 +7,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /run /tmp && mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /tmp
+mount -t devpts devpts /dev/pts  # xenconsoled gives each guest console a pty
 export R=/run/results
 mkdir -p $R
 role=$(sed -n 's/.*e2e=\([a-z]*\).*/\1/p' /proc/cmdline)
