@@ -13,6 +13,23 @@ import Glibc
 //   pcihide-fixture --readiness NAME DIR   (a host of the readiness tests: desktop, server, consumer,
 //                                           sriov, efifb, resets, no-iommu, acs-override)
 let args = CommandLine.arguments
+let usage = """
+    usage: pcihide-fixture DIR [COUNT] [SEED]       a generated sysfs PCI tree (COUNT functions)
+           pcihide-fixture --host DIR               the binding/safety host root (pcihide --root DIR)
+           pcihide-fixture --desktop DIR            a desktop host root
+           pcihide-fixture --persistence NAME DIR   a boot setup: \(PersistenceRoots.names.joined(separator: ", "))
+           pcihide-fixture --readiness NAME DIR     a readiness host: \(HostRootFixture.readinessHosts().map(\.name).joined(separator: ", "))
+
+    """
+if args.count == 2, args[1] == "--help" || args[1] == "-h" {
+    print(usage, terminator: "")
+    exit(0)
+}
+// An option it does not know is never taken for a directory to write into.
+if args.count >= 2, args[1].hasPrefix("-"), !["--host", "--desktop", "--persistence", "--readiness"].contains(args[1]) {
+    StandardError.write("pcihide-fixture: unknown option '\(args[1])'\n" + usage)
+    exit(64)
+}
 if args.count == 4, args[1] == "--persistence" {
     do {
         try PersistenceRoots.write(args[2], to: args[3])
@@ -49,11 +66,15 @@ if args.count == 3, args[1] == "--host" || args[1] == "--desktop" {
     }
 }
 guard args.count >= 2, args.count <= 4 else {
-    StandardError.write("usage: pcihide-fixture DIR [COUNT] [SEED]\n")
+    StandardError.write(usage)
     exit(64)
 }
-let count = args.count > 2 ? Int(args[2]) ?? 4096 : 4096
-let seed = args.count > 3 ? UInt64(args[3]) ?? 1 : 1
+guard args.count < 3 || Int(args[2]).map({ $0 > 0 }) == true, args.count < 4 || UInt64(args[3]) != nil else {
+    StandardError.write("pcihide-fixture: COUNT and SEED are whole numbers (COUNT at least 1)\n" + usage)
+    exit(64)
+}
+let count = args.count > 2 ? Int(args[2])! : 4096
+let seed = args.count > 3 ? UInt64(args[3])! : 1
 do {
     let fixture = SysfsFixture.generate(count: count, seed: seed)
     try fixture.write(to: args[1])

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// Inputs administrators get wrong, each answered with what was meant (issue: every input
@@ -71,5 +72,24 @@ struct InputMessagesTests {
         #expect(line == "pci = [ '0000:02:09.0@0a,permissive=0,msitranslate=1,seize=1,power_mgmt=1,rdm_policy=relaxed' ]\n", "\(line)")
         let inner = String(line.split(separator: "'")[1])
         #expect(try cli.run(["hide", inner]).stdout == "0000:02:09.0 is already hidden\n", "the line parses back to the same options")
+    }
+}
+
+/// pcihide-fixture, the tool the README names for trying pcihide on generated hosts: --help is
+/// help, and an option or a count it does not know is an error, never a directory to write.
+@Suite struct FixtureToolTests {
+    static var binary: String { URL(fileURLWithPath: CLI.binary).deletingLastPathComponent().appendingPathComponent("pcihide-fixture").path }
+
+    @Test func helpAndBadArguments() throws {
+        let cli = try CLI()
+        let help = try CLI.execute(Self.binary, ["--help"], cwd: cli.dir)
+        #expect(help.status == 0 && help.stdout.contains("usage: pcihide-fixture DIR [COUNT] [SEED]") && help.stdout.contains("debian-grub2"), "\(help.stdout)\(help.stderr)")
+        let unknown = try CLI.execute(Self.binary, ["--hots", "x"], cwd: cli.dir)
+        #expect(unknown.status == 64 && unknown.stderr.contains("unknown option '--hots'"), "\(unknown.stderr)")
+        let count = try CLI.execute(Self.binary, ["tree", "many"], cwd: cli.dir)
+        #expect(count.status == 64 && count.stderr.contains("COUNT and SEED are whole numbers"), "\(count.stderr)")
+        for name in ["--help", "--hots", "tree"] {
+            #expect(!FileManager.default.fileExists(atPath: cli.dir + "/" + name), "\(name) was written")
+        }
     }
 }
