@@ -14,11 +14,21 @@ public struct StateWriteError: PCIHideError {
 /// temporary file, fsynced and renamed over the old one.
 public struct StateStore: Sendable {
     public let path: String
+    /// The symbolic link the state file was named by, when it was one: `path` is then its
+    /// target, so that the history and the lock sit beside the file they belong to (through
+    /// the link they would sit beside the link, apart from the state they record).
+    public let linkedFrom: String?
 
-    public init(path: String) { self.path = path }
+    public init(path: String) { self.path = path; linkedFrom = nil }
 
-    /// The store at `--state PATH`, or where `resolvePath` says without one.
-    public init(option: String?, host: HostRoot) throws(Failure) { self.init(path: try Self.resolvePath(option: option, host: host)) }
+    /// The store at `--state PATH`, or where `resolvePath` says without one; a link there is
+    /// followed once, here (a dangling or looping one is an error naming it).
+    public init(option: String?, host: HostRoot) throws(Failure) {
+        let named = try Self.resolvePath(option: option, host: host)
+        let target = try Files.writeTarget(named)
+        path = target
+        linkedFrom = target == named ? nil : named
+    }
 
     /// `--state PATH` (empty is a usage error), else `$PCIHIDE_STATE` (unless `--root` was
     /// given), else /var/lib/pcihide/state.json under the host root for root or for any other
@@ -85,6 +95,9 @@ public struct StateStore: Sendable {
                                       message: "cannot write the history \(historyPath): it is a symbolic link, which pcihide does not follow for this file; remove it; nothing was recorded")
             }
             try commit(&state, from: before)
+            if let linkedFrom {
+                StandardError.write("pcihide: the state file \(linkedFrom) is a symbolic link: updated \(path) and its history \(historyPath)\n")
+            }
         }
         return result
     }

@@ -25,6 +25,23 @@ struct HiddenSetCLITests {
         #expect(r.status == 0)
     }
 
+    /// A state file named through a symbolic link: the target is updated with its history
+    /// beside it (not beside the link, apart from the state), and the command says which file.
+    @Test func stateThroughALinkSaysWhichFile() throws {
+        var cli = try CLI()
+        try FileManager.default.createDirectory(atPath: cli.dir + "/real", withIntermediateDirectories: true)
+        try cli.run(["hide", "--state", cli.dir + "/real/state.json", "02:09.0"])
+        let link = cli.dir + "/link.json"
+        symlink(cli.dir + "/real/state.json", link)
+        cli.environment["PCIHIDE_STATE"] = link
+        let r = try cli.run(["hide", "03:00.0"])
+        #expect(r.status == 0 && r.stderr.contains("the state file \(link) is a symbolic link: updated \(cli.dir)/real/state.json and its history \(cli.dir)/real/state.json.history"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: link + ".history"), "the history went beside the link")
+        let check = try cli.run(["history", "--check"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(try cli.run(["hidden"]).stdout == "0000:02:09.0\n0000:03:00.0\n")
+    }
+
     @Test("an invalid spec anywhere on the line writes nothing and exits 64")
     func invalidWritesNothing() throws {
         let cli = try CLI()
