@@ -33,8 +33,8 @@ public struct HostRootFixture {
     public var swaps: [Disk] = []
     /// proc/cmdline (nil: not written).
     public var commandLine: String? = "BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet"
-    /// proc/iomem (nil: not written).
-    public var iomem: String?
+    /// proc/iomem as root reads it, with no boot framebuffer (nil: not written).
+    public var iomem: String? = "00000000-00000fff : Reserved\n00100000-7fffffff : System RAM\nc0000000-febfffff : PCI Bus 0000:00\n"
     /// sys/class/iommu entries (written only when the PCI tree has IOMMU groups).
     public var iommuUnits: [String] = ["dmar0"]
     /// proc/cpuinfo's vendor_id.

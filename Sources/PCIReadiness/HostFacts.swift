@@ -42,13 +42,28 @@ public struct HostFacts: Sendable {
             }
         }
         if let iomem = Files.readIfPresent(host.path("/proc/iomem")) {
-            f.framebuffers = Self.framebuffers(in: String(decoding: iomem, as: UTF8.self))
+            let text = String(decoding: iomem, as: UTF8.self)
+            // Read by a user, /proc/iomem gives every address as 0: as unknown as no file.
+            f.framebuffers = Self.addressesHidden(text) ? nil : Self.framebuffers(in: text)
         }
         return f
     }
 
     /// The owners /proc/iomem gives boot framebuffers (sysfb's BOOTFB, efifb, vesafb, simplefb).
     static let framebufferNames = ["BOOTFB", "efifb", "vesafb", "simplefb", "simple-framebuffer"]
+
+    /// Whether every range in /proc/iomem reads 0-0 (the kernel hides the addresses from users).
+    static func addressesHidden(_ iomem: String) -> Bool {
+        var sawRange = false
+        for line in iomem.split(separator: "\n") {
+            guard let range = line.split(separator: ":", maxSplits: 1).first else { continue }
+            for bound in String(range).trimmingBlanks.split(separator: "-") {
+                sawRange = true
+                if bound.contains(where: { $0 != "0" }) { return false }
+            }
+        }
+        return sawRange
+    }
 
     /// Lines `  start-end : owner`, at any depth.
     static func framebuffers(in iomem: String) -> [(name: String, start: UInt64, end: UInt64)] {

@@ -211,7 +211,13 @@ public struct ReadinessInspector {
             for note in reset.notes where note.contains("vendor-reset") { findings.append(Finding(.attention, note, fix: "install gnif/vendor-reset")) }
         }
 
-        // Boot framebuffer.
+        // Boot framebuffer. Unknown (no /proc/iomem, or its addresses hidden from a user) is
+        // never "none": the firmware's framebuffer may sit in any display device's BAR.
+        if facts.framebuffers == nil, cls >> 8 == 0x03 {
+            r.framebuffer = "unknown"
+            findings.append(Finding(.attention, "could not tell whether its BARs hold the boot framebuffer: /proc/iomem could not be read, or shows its addresses only to root",
+                                    fix: "run check as root"))
+        }
         if let fbs = facts.framebuffers, cls >> 8 == 0x03 {
             for region in resources(a) {
                 if let fb = fbs.first(where: { $0.start <= region.end && region.start <= $0.end }) {

@@ -65,6 +65,17 @@ struct ReadinessTests {
         let (efi, _) = try Self.host("efifb")
         let e = try efi.run(["check", "01:00.0"])
         #expect(e.stdout.contains("  boot framebuffer: efifb at d0000000-d07e8fff\n") && e.stdout.contains("fix: add initcall_blacklist=sysfb_init"), "\(e.stdout)")
+        // Read as a user, /proc/iomem shows every address as 0: the framebuffer is unknown on the
+        // boot VGA device, never "none", and the verdict is not ready.
+        let iomem = efi.dir + "/proc/iomem"
+        let zeroed = (efi.file(iomem) ?? "").split(separator: "\n").map { line -> String in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            let indent = line.prefix { $0 == " " }
+            return indent + "00000000-00000000 :" + (parts.count > 1 ? parts[1] : "")
+        }.joined(separator: "\n") + "\n"
+        try efi.write(iomem, zeroed)
+        let z = try efi.run(["check", "01:00.0"])
+        #expect(z.stdout.contains("  boot framebuffer: unknown\n") && z.stdout.contains("could not tell whether its BARs hold the boot framebuffer") && z.status != 0, "\(z.stdout)")
 
         let (resets, _) = try Self.host("resets")
         let r = try resets.run(["check", "06:00.0", "07:00.0"])
