@@ -6,7 +6,7 @@ import Testing
 
 /// Completion in real interactive shells, driven through tmux: type a line, press TAB, read the
 /// screen. The candidates come from a test sysfs tree and state file.
-@Suite("shell completion", .serialized, .enabled(if: ShellHarness.available))
+@Suite("shell completion", .serialized)
 struct CompletionShellTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
@@ -82,6 +82,7 @@ struct CompletionShellTests {
 
     @Test("TAB completes addresses, hidden devices, domains and fixed lists", arguments: ["bash", "zsh", "fish"])
     func completes(_ shell: String) throws {
+        guard RequiredTools.have("/usr/bin/tmux", "/usr/bin/zsh", "/usr/bin/fish", "/usr/share/bash-completion/bash_completion") else { return }
         let cli = try Self.fixture()
         let h = try ShellHarness(shell: shell, cli: cli, root: Self.root)
         defer { h.close() }
@@ -120,10 +121,6 @@ struct CompletionShellTests {
 
 /// One interactive shell in a detached tmux session.
 struct ShellHarness {
-    static var available: Bool {
-        ["/usr/bin/tmux", "/usr/bin/zsh", "/usr/bin/fish", "/usr/share/bash-completion/bash_completion"].allSatisfy { FileManager.default.fileExists(atPath: $0) }
-    }
-
     let session: String
     let shell: String
 

@@ -44,8 +44,9 @@ struct ConfigCLITests {
     }
 
     /// libvirt's elements validate with the real virt-xml-validate inside a minimal domain.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/virt-xml-validate") && FileManager.default.isExecutableFile(atPath: "/usr/bin/xmllint")))
+    @Test
     func libvirtValidates() throws {
+        guard RequiredTools.have("/usr/bin/virt-xml-validate", "/usr/bin/xmllint") else { return }
         let cli = try Self.desktop()
         try cli.run(["hide", "--group", "01:00.0"])
         try cli.run(["domain", "start", "3"])
@@ -65,8 +66,9 @@ struct ConfigCLITests {
     /// The real virsh on libvirt's test driver (no hypervisor) defines and starts a guest with the
     /// elements, and its live XML reads back, through the parser `owners --toolstack libvirt`
     /// uses, to the same host and guest addresses.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/virsh")))
+    @Test
     func libvirtTestDriverTakesTheElements() throws {
+        guard RequiredTools.have("/usr/bin/virsh") else { return }
         let cli = try Self.desktop()
         try cli.run(["hide", "--group", "01:00.0"])
         try cli.run(["domain", "start", "3"])

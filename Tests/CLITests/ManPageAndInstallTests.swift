@@ -1,4 +1,5 @@
 import Foundation
+import PCIFixtures
 import Testing
 
 /// The man page (man/pcihide.1) and `make install`/`make uninstall`.
@@ -12,15 +13,17 @@ struct ManPageAndInstallTests {
         return (r.status, r.stdout + r.stderr)
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/mandoc")))
+    @Test
     func mandocLintPrintsNothing() throws {
+        guard RequiredTools.have("/usr/bin/mandoc") else { return }
         let (status, output) = try Self.run("/usr/bin/mandoc", ["-Tlint", Self.root + "/man/pcihide.1"])
         #expect(output == "", "mandoc -Tlint man/pcihide.1 said:\n\(output)")
         #expect(status == 0)
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/man")))
+    @Test
     func manRendersIt() throws {
+        guard RequiredTools.have("/usr/bin/man") else { return }
         let (status, output) = try Self.run("/usr/bin/man", ["-P", "cat", "-l", Self.root + "/man/pcihide.1"])
         #expect(status == 0)
         for heading in ["NAME", "SYNOPSIS", "DESCRIPTION", "ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES", "SEE ALSO"] {
@@ -60,11 +63,32 @@ struct ManPageAndInstallTests {
         #expect(missing.isEmpty, "man/pcihide.1 is stale (run make man); missing: \(missing)")
     }
 
+    /// Every key `check --json` and `owners --json` print is documented in the page.
+    @Test func everyCheckJSONKeyIsInThePage() throws {
+        var cli = try CLI()
+        let host = try #require(HostRootFixture.readinessHosts().first { $0.name == "efifb" })
+        try host.root.write(to: cli.dir)
+        cli.environment["PCIHIDE_SYSFS"] = nil
+        cli.environment["PCIHIDE_ROOT"] = cli.dir
+        try cli.run(["hide", "01:00.0"])
+        var keys = Set<String>()
+        for args in [["check", "--json", "01:00.0"], ["owners", "--json"]] {
+            let out = try cli.run(args).stdout
+            let top = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+            for row in (top["devices"] as? [[String: Any]]) ?? [] { keys.formUnion(row.keys) }
+        }
+        #expect(keys.count > 30 && keys.contains("inEffect"), "\(keys.sorted())")
+        let words = Set(Self.page.split { !$0.isLetter && !$0.isNumber }.map(String.init))
+        let missing = keys.filter { !words.contains($0) }
+        #expect(missing.isEmpty, "man/pcihide.1 does not document these JSON keys: \(missing.sorted())")
+    }
+
     /// The page's text with line breaks folded, for finding help texts that were wrapped.
     static var flattened: String { page.split(separator: "\n").filter { !$0.hasPrefix(".") }.joined(separator: " ") }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/make")))
+    @Test
     func installAndUninstallIntoDestdir() throws {
+        guard RequiredTools.have("/usr/bin/make") else { return }
         let dest = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-install-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dest) }
         let vars = ["DESTDIR=\(dest)", "PREFIX=/usr/local", "BINARY=\(CLI.binary)"]
