@@ -3,7 +3,12 @@
 # xen-pciback is loaded first, by modprobe (which passes it xen-pciback.hide= from /proc/cmdline),
 # so that it takes the spare NIC before e1000e can.
 . /e2e/common.sh
+mkdir -p $R/xen
 cat /proc/cmdline > $R/cmdline
+lsmod > $R/xen/lsmod.start 2>&1
+# The kernel may have loaded xen-pciback through its usermode helper before /proc was mounted,
+# when modprobe could not read the command line: load it again, as modprobe loads it.
+[ "$(cat /sys/module/xen_pciback/parameters/hide 2>/dev/null)" = "(null)" ] && rmmod xen-pciback && fact pciback.reloaded yes
 record xen/modprobe-pciback modprobe -v xen-pciback
 cat /sys/module/xen_pciback/parameters/* > $R/xen/pciback-parameters 2>&1
 load_host_drivers
