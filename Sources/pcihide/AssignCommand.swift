@@ -36,7 +36,7 @@ struct Assign: ParsableCommand {
                 warn("cannot read \(tree.devicesDirectory): whether this splits an IOMMU group between domains was not checked")
             }
             let store = try stateOptions.store(host)
-            let handOver = try apply.make().map { HandOver(toolstack: $0, source: .sysfs(tree.root)) }
+            let handOver = try apply.make().map { HandOver(toolstack: $0, source: .sysfs(tree.root), refusal: HideSafety.handOverRefusal(host: host, tree: tree)) }
             let runningNow = try handOver.map { h in try h.toolstack.running() } ?? []
             var lines: [String] = []
             let (outcomes, warnings) = try store.update { state in
@@ -90,7 +90,7 @@ struct Release: ParsableCommand {
         try reporting {
             let sels = try selections(specs)
             let host = try self.host.resolve()
-            let handOver = try apply.make().map { HandOver(toolstack: $0, source: .sysfs(try SysfsTree.resolveRoot(option: nil, host: host))) }
+            let handOver = try apply.make().map { HandOver(toolstack: $0, source: .sysfs(try SysfsTree.resolveRoot(option: nil, host: host)), refusal: HideSafety.handOverRefusal(host: host, tree: try SysfsTree.resolve(option: nil, host: host))) }
             let runningNow = try handOver.map { h in try h.toolstack.running() } ?? []
             var lines: [String] = []
             let done = try stateOptions.store(host).update { state in

@@ -45,7 +45,7 @@ struct DomainStart: ParsableCommand {
             var handOver: HandOver?
             var target: RunningDomain?
             if let ts = try apply.make() {
-                let h = HandOver(toolstack: ts, source: try InventorySource(sysfs: nil, dumpFile: nil, host: host))
+                let h = HandOver(toolstack: ts, source: try InventorySource(sysfs: nil, dumpFile: nil, host: host), refusal: HideSafety.handOverRefusal(host: host, tree: try SysfsTree.resolve(option: nil, host: host)))
                 guard let running = try h.running(domain.id) else {
                     throw Failure(.usage, "domain \(domain.id) is not running in \(ts.name): start the guest first, then record it (nothing was changed)")
                 }

@@ -34,6 +34,8 @@ struct ToolstackOptions: ParsableArguments {
 struct HandOver {
     let toolstack: Toolstack
     let source: InventorySource
+    /// Why a device must not be attached now (HideSafety.handOverRefusal); nil: it may.
+    var refusal: (PCIAddress) -> String? = { _ in nil }
 
     static func toolstack(_ name: ToolstackName) throws -> Toolstack {
         switch name {
@@ -70,6 +72,13 @@ struct HandOver {
             if let recorded = state.entry(for: s)?.identity, let a = s.address, let now = tree.identity(a), !recorded.matches(now) {
                 state.update(s) { $0.owner = nil }
                 lines.append("refusing to attach \(s): the device there is now \(now.summary), not the recorded \(recorded.summary); it stays free (pcihide verify says where the recorded one is)")
+                continue
+            }
+            // Never hand over what the host still uses (a device hidden with --force, or one that
+            // came to hold a mount after it was hidden): it stays free.
+            if let why = mine.lazy.compactMap({ p in self.refusal(p.host).map { s.isWildcard ? "\(p.host): \($0)" : $0 } }).first {
+                state.update(s) { $0.owner = nil }
+                lines.append("refusing to attach \(s) to domain \(domain.id): \(why); it stays free (release it from the host first: pcihide hide --now)")
                 continue
             }
             let spec = s.isWildcard ? "\(hex(s.domain, 4)):\(hex(s.bus, 2)):\(s.device.map { hex($0, 2) } ?? "*").*@\(hex(first.slot, 2))" : "\(first.host)@\(hex(first.slot, 2))"

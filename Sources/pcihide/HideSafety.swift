@@ -1,6 +1,9 @@
 import PCIBinding
+import PCIInventory
 import PCIModel
+import PCIReadiness
 import PCIState
+import SystemIO
 
 /// The refusals and warnings `hide` applies before anything is recorded or bound. Every
 /// device the command would hide passes the same refusals, whether it was named, matched by a
@@ -102,5 +105,26 @@ enum HideSafety {
             throw Failure(.unavailable, "no IOMMU is active (no device has an iommu_group): vfio-pci cannot take a device safely without one; turn it on (intel_iommu=on, or the firmware's VT-d/AMD-Vi setting) and reboot; nothing was changed")
         }
         warn("no IOMMU is active (no device has an iommu_group): a guest given these devices can reach all host memory by DMA" + (driver == .pciback ? " (pciback binds them all the same)" : "; vfio-pci will refuse them"))
+    }
+
+    /// Why a hand-over to a guest must not take `a` now (nil: it may): the host still uses it
+    /// (on a driver of its own, it holds a mount, the network, the console, or is a bridge), or
+    /// it is on a driver of its own while some mount could not be traced. A device already on
+    /// pciback or vfio-pci was released by `hide --now` (with --force where needed) and may go.
+    /// Read afresh at each hand-over: `watch` runs for months while mounts come and go.
+    static func handOverRefusal(host: HostRoot, tree: SysfsTree) -> (PCIAddress) -> String? {
+        { a in
+            guard let present = try? tree.addresses() else { return "the PCI devices under \(tree.root) could not be read" }
+            if let d = tree.driver(a), HostNames.passthroughDrivers.contains(d) { return nil }
+            let mountinfo = host.path("/proc/self/mountinfo")
+            let sources = SafetySources.under(host, tree: tree, mounts: Files.exists(mountinfo) ? mountinfo : host.path("/proc/mounts"), blockClass: nil)
+            let inspector = SafetyInspector(tree: tree, present: present, sources: sources, isHidden: { _ in true })
+            let s = inspector.inspect(a)
+            if !s.refusals.isEmpty { return "the host needs it: " + s.refusals.joined(separator: "; ") }
+            if !inspector.untracedHolders.isEmpty, tree.driver(a) != nil {
+                return "it is on \(tree.driver(a)!) and " + inspector.untracedHolders.joined(separator: "; ") + ": it might hang from it"
+            }
+            return nil
+        }
     }
 }

@@ -35,7 +35,7 @@ struct Watch: ParsableCommand {
             let host = try self.host.resolve()
             let store = try stateOptions.store(host)
             let ts = try HandOver.toolstack(toolstack)
-            let handOver = HandOver(toolstack: ts, source: try InventorySource(sysfs: nil, dumpFile: nil, host: host))
+            let handOver = HandOver(toolstack: ts, source: try InventorySource(sysfs: nil, dumpFile: nil, host: host), refusal: HideSafety.handOverRefusal(host: host, tree: try SysfsTree.resolve(option: nil, host: host)))
             Command.stopOnTermination()
             setenv("LC_ALL", "C", 1)  // virsh's event lines are translated otherwise
             note("watch: following \(ts.name) (\(ts.eventCommand.joined(separator: " ")))")

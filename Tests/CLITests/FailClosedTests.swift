@@ -47,6 +47,32 @@ struct FailClosedTests {
         for d in needed { #expect(!hidden.stdout.contains(d), "\(name): \(d) recorded: \(hidden.stdout)") }
     }
 
+    /// A disk the host mounts, hidden with --force (or before it came to hold the mount): the
+    /// hand-over never attaches it while it is on its own driver: domain start --apply and
+    /// watch leave it free and say why; the stub xl records no attach.
+    @Test func handOverRefusesWhatTheHostStillUses() throws {
+        var (cli, needed, _) = try Self.host("btrfs")
+        let disk = try #require(needed.first)
+        #expect(try cli.run(["hide", "--force", disk]).status == 0)
+        let bin = cli.dir + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        for name in ["xl", "xenstore-watch", "world.sh"] {
+            try cli.write(bin + "/" + name, try String(contentsOfFile: WatchTests.stubs + "/" + name, encoding: .utf8))
+            chmod(bin + "/" + name, 0o755)
+        }
+        for (f, text) in [("domains", "1 web\n"), ("events", "start 2 db\n"), ("calls", "")] { try cli.write(cli.dir + "/world/" + f, text) }
+        cli.environment["PATH"] = bin + ":" + (cli.environment["PATH"] ?? "/usr/bin:/bin")
+        cli.environment["STUB_WORLD"] = cli.dir + "/world"
+        let start = try cli.run(["domain", "start", "1", "--apply", "--toolstack", "xl"])
+        #expect(start.stdout.contains("refusing to attach 0000:\(disk) to domain 1: the host needs it: it holds mounted file systems (/, /home); it stays free"), "\(start.stdout)\(start.stderr)")
+        #expect(try cli.run(["domain", "kill", "1"]).status == 0)
+        let watch = try cli.run(["watch", "--toolstack", "xl"])
+        #expect(watch.stderr.contains("refusing to attach 0000:\(disk) to domain 2"), "\(watch.stderr)")
+        let calls = cli.file(cli.dir + "/world/calls") ?? ""
+        #expect(!calls.contains("pci-attach"), "\(calls)")
+        #expect(try cli.run(["owners"]).stdout.contains("free"), "the disk is not free in the ledger")
+    }
+
     @Test func chainsAreSaid() throws {
         let (zfs, _, _) = try Self.host("zfs")
         let text = try zfs.run(["check", "01:00.0"]).stdout
