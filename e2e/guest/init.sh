@@ -2,6 +2,10 @@
 # (e2e=linux|xen|guest); each role's script records into $R, and the results go to the disk
 # whose serial is e2eout as one tar stream, read on the host by e2e/rig.py.
 /bin/busybox --install -s /bin
+# Debian's static busybox runs its own applets before PATH (sh standalone): its modprobe matches
+# command-line options by the module's underscored name only, so it drops xen-pciback.hide=.
+# A real system's modprobe is kmod's, which takes both spellings; so is the rig's.
+for t in modprobe insmod rmmod lsmod modinfo; do eval "$t() { /sbin/$t \"\$@\"; }"; done
 export PATH=/usr/local/bin:/sbin:/usr/sbin:/bin:/usr/bin:/usr/lib/xen-4.17/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
