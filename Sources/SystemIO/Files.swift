@@ -64,6 +64,28 @@ public enum Files {
         try? read(path)
     }
 
+    /// A file to be edited: nil when it does not exist; an error naming it when it is anything
+    /// but a regular file (through links) — a FIFO would block the open, a device or a directory
+    /// is not a configuration file — checked before it is opened.
+    public static func readRegularIfPresent(_ path: String) throws(Failure) -> [UInt8]? {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            let e = errno
+            if e == ENOENT { return nil }
+            throw Failure(.noInput, "cannot read \(path): \(errorText(e))")
+        }
+        let kind: String? = switch st.st_mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFIFO: "a FIFO"
+        case S_IFDIR: "a directory"
+        case S_IFCHR, S_IFBLK: "a device node"
+        case S_IFSOCK: "a socket"
+        default: "not a regular file"
+        }
+        if let kind { throw Failure(.dataError, "\(path) is \(kind), not a regular file: pcihide does not open it (remove it or move it away); nothing was written") }
+        return try read(path)
+    }
+
     public static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
     }

@@ -15,7 +15,10 @@ struct Config: ParsableCommand {
             The devices are those the domain owns or is reserved in the ledger (--domain N), or the \
             ones given with --device (as emu takes them). Guest addresses are the ones emu shows: \
             one placement for all three formats. libvirt's elements are managed='no' (pcihide binds \
-            the devices) and mark function 0 of a slot with several functions multifunction='on'.
+            the devices) and mark function 0 of a slot with several functions multifunction='on'. \
+            The slots are those of an HVM guest (QEMU's bus); a Xen PV guest sees its devices on \
+            pcifront's bus, which pciback numbers from 00:00.0 in attach order whatever slot xl \
+            passes.
             """
     )
 

@@ -126,11 +126,11 @@ struct PersistPlan {
             guard let was = e.identity, let a = e.selection.address, let now = tree.identity(a), !was.matches(now) else { continue }
             throw Failure(.usage, "\(a) is now \(now.summary), not the \(was.summary) hidden there: a boot line would hide the wrong device; pcihide hide --remap \(a) moves the entry first; nothing was written")
         }
-        func file(_ path: String) -> FileEdit {
-            FileEdit(path: host.path(path), shown: path, old: Files.readIfPresent(host.path(path)).map { String(decoding: $0, as: UTF8.self) }, new: "")
+        func file(_ path: String) throws -> FileEdit {
+            FileEdit(path: host.path(path), shown: path, old: try Files.readRegularIfPresent(host.path(path)).map { String(decoding: $0, as: UTF8.self) }, new: "")
         }
-        func add(_ path: String, _ make: (String?) throws -> String) rethrows {
-            var e = file(path)
+        func add(_ path: String, _ make: (String?) throws -> String) throws {
+            var e = try file(path)
             e.new = try make(e.old)
             plan.edits.append(e)
         }
@@ -183,18 +183,18 @@ struct PersistPlan {
             plan.commands.append(Files.exists(host.path("/boot/grub2/grub.cfg")) ? "grub2-mkconfig -o /boot/grub2/grub.cfg" : "update-grub")
         case .bls:
             for name in (Files.list(host.path("/boot/loader/entries")) ?? []).filter({ $0.hasSuffix(".conf") }).sorted() {
-                add("/boot/loader/entries/" + name) { old in BootFileEdit.blsEntry(old ?? "", tokens: tokens) }
+                try add("/boot/loader/entries/" + name) { old in BootFileEdit.blsEntry(old ?? "", tokens: tokens) }
             }
             // New kernels take their options from here (20-grub.install).
-            add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: tokens) }
+            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: tokens) }
             if driver == .xenPciback { plan.notes.append("on BLS systems the Xen hypervisor line comes from GRUB_CMDLINE_XEN* and grub2-mkconfig (grubby cannot edit it); the dom0 line is in the entries") }
             plan.notes.append("the entries and /etc/kernel/cmdline are edited directly, as grubby --update-kernel=ALL --args would")
         case .systemdBoot:
-            add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: tokens) }
+            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: tokens) }
             let kernels = (Files.list(host.path("/usr/lib/modules")) ?? []).sorted()
             plan.commands += kernels.isEmpty ? ["kernel-install add $(uname -r) /boot/vmlinuz-$(uname -r)"] : kernels.map { "kernel-install add \($0) /boot/vmlinuz-\($0)" }
         case .proxmox:
-            add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: tokens) }
+            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: tokens) }
             plan.commands.append("proxmox-boot-tool refresh")
         case .kernelstub:
             try add("/etc/kernelstub/configuration") { old in
@@ -206,13 +206,13 @@ struct PersistPlan {
             plan.commands.append("kernelstub")
         case .xenEFI:
             guard let cfg = SetupDetector.xenConfig(host) else { throw Failure(.noInput, "no xen.cfg under \(host.path("/boot/efi/EFI"))") }
-            add(String(cfg.dropFirst(host.prefix.count))) { old in BootFileEdit.xenConfig(old ?? "", tokens: tokens) }
+            try add(String(cfg.dropFirst(host.prefix.count))) { old in BootFileEdit.xenConfig(old ?? "", tokens: tokens) }
         case .grubLegacy:
-            add("/boot/grub/menu.lst") { old in BootFileEdit.menuList(old ?? "", tokens: tokens) }
+            try add("/boot/grub/menu.lst") { old in BootFileEdit.menuList(old ?? "", tokens: tokens) }
         }
         // modprobe.d: the options (for when the driver is a module) and the order against the
         // native drivers.
-        add("/etc/modprobe.d/pcihide.conf") { _ in
+        try add("/etc/modprobe.d/pcihide.conf") { _ in
             var text = "# Written by pcihide persist: the passthrough driver claims the hidden devices first.\n"
             if let t = tokens.first(where: { !$0.hasPrefix("intel_iommu") }) {
                 let value = t.split(separator: "=", maxSplits: 1)[1]
@@ -224,10 +224,10 @@ struct PersistPlan {
         // The initramfs, so that the stub driver is there before the native one.
         switch tool {
         case .initramfsTools?:
-            add("/etc/initramfs-tools/modules") { BootFileEdit.initramfsModules($0, modules: modules) }
+            try add("/etc/initramfs-tools/modules") { BootFileEdit.initramfsModules($0, modules: modules) }
             plan.commands.append("update-initramfs -u -k all")
         case .dracut?:
-            add("/etc/dracut.conf.d/90-pcihide.conf") { _ in
+            try add("/etc/dracut.conf.d/90-pcihide.conf") { _ in
                 "# Written by pcihide persist: load the passthrough driver before udev.\nforce_drivers+=\" \(modules.joined(separator: " ")) \"\n"
                     + (perAddress.isEmpty ? "" : "install_items+=\" /etc/udev/rules.d/70-pcihide.rules \"\n")
             }
@@ -246,10 +246,10 @@ struct PersistPlan {
         if !perAddress.isEmpty {
             let driverctl = Files.exists(host.path("/usr/sbin/driverctl")) || Files.exists(host.path("/usr/bin/driverctl"))
             if driverctl {
-                for a in perAddress { add("/etc/driverctl.d/pci-\(a)") { _ in "vfio-pci\n" } }
+                for a in perAddress { try add("/etc/driverctl.d/pci-\(a)") { _ in "vfio-pci\n" } }
                 plan.notes.append("driverctl is installed: its driverctl@ service binds each device by address after boot (it rebinds after the native driver)")
             } else {
-                add("/etc/udev/rules.d/70-pcihide.rules") { _ in
+                try add("/etc/udev/rules.d/70-pcihide.rules") { _ in
                     "# Written by pcihide persist: identical cards, bound by address. The rule wins only while the\n# native driver is not loaded yet (the softdep and the initramfs see to that).\n"
                         + perAddress.map { a in
                             let i = tree.ids(a)!

@@ -94,6 +94,16 @@ struct PersistTests {
         #expect(r.status == 64 && r.stderr.contains("a boot line would hide the wrong device") && r.stdout == "", "\(r.stderr)")
     }
 
+    /// A FIFO (or anything not a regular file) where persist reads a boot file is refused by
+    /// name before it is opened: opening a FIFO for reading would hang, even without --write.
+    @Test func aFIFOAmongTheEntriesIsRefusedNotOpened() throws {
+        let cli = try Self.root("fedora-bls")
+        let fifo = cli.dir + "/boot/loader/entries/zz.conf"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let r = try CLI.execute(CLI.binary, ["persist"], environment: cli.environment, timeout: 20)
+        #expect(r.status == 65 && r.stderr.contains("\(fifo) is a FIFO, not a regular file: pcihide does not open it"), "\(r.status) \(r.stderr)")
+    }
+
     @Test func refusals() throws {
         let legacy = try Self.root("grub-legacy-xen")
         let vfio = try legacy.run(["persist", "--driver", "vfio-pci"])
