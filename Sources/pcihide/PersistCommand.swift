@@ -131,7 +131,13 @@ struct PersistPlan {
         }
         func add(_ path: String, _ make: (String?) throws -> String) throws {
             var e = try file(path)
-            e.new = try make(e.old)
+            // A file written on Windows (every line ending in CR LF) is edited as LF and written
+            // back as CR LF: tokens go before the CR, never after it.
+            if let old = e.old, old.contains("\r\n"), !old.replacing("\r\n", with: "").contains("\n") {
+                e.new = try make(old.replacing("\r\n", with: "\n")).replacing("\n", with: "\r\n")
+            } else {
+                e.new = try make(e.old)
+            }
             plan.edits.append(e)
         }
         let facts = HostFacts.read(host)

@@ -104,6 +104,20 @@ struct PersistTests {
         #expect(r.status == 65 && r.stderr.contains("\(fifo) is a FIFO, not a regular file: pcihide does not open it"), "\(r.status) \(r.stderr)")
     }
 
+    /// Files with CR LF line ends keep them, and the tokens go before the CR.
+    @Test(arguments: [("fedora-bls", "/boot/loader/entries/0f1e2d-6.6.2-201.fc39.x86_64.conf"), ("debian-grub2", "/etc/initramfs-tools/modules")])
+    func crlfFilesKeepTheirLineEnds(root name: String, file: String) throws {
+        let cli = try Self.root(name)
+        let path = cli.dir + file
+        let lf = try #require(cli.file(path))
+        try cli.write(path, lf.replacing("\n", with: "\r\n"))
+        let r = try cli.run(["persist", "--write"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let written = try #require(cli.file(path))
+        #expect(!written.replacing("\r\n", with: "").contains("\n") && !written.replacing("\r\n", with: "").contains("\r"), "mixed line ends: \(written.debugDescription)")
+        #expect(written.contains("vfio") && !written.contains("\r vfio"), "\(written.debugDescription)")
+    }
+
     @Test func refusals() throws {
         let legacy = try Self.root("grub-legacy-xen")
         let vfio = try legacy.run(["persist", "--driver", "vfio-pci"])
