@@ -87,6 +87,11 @@ enum GuestConfig {
             let text = options(p)
             if same.count == 1 {
                 items.append("'\(p.host)@\(hex(p.slot, 2))\(text)'")
+            } else if same.count == presentFunctions[p.host.slot] && Set(same.map(\.host.slot)).count == 1 && Set(same.map(options)).count > 1 {
+                // One wildcard carries one set of options: folding would give every function
+                // what only one was given (permissive config-space access, say).
+                for q in same { items.append("'\(q.host)\(options(q))'") }
+                notes.append("\(same.map(\.host.description).joined(separator: ", ")) share guest slot \(hex(p.slot, 2)) but have different options: xl gives a slot's wildcard one set, so they are listed one by one and xl places them itself")
             } else if same.count == presentFunctions[p.host.slot] && Set(same.map(\.host.slot)).count == 1 {
                 items.append("'\(hex(p.host.domain, 4)):\(hex(p.host.bus, 2)):\(hex(p.host.device, 2)).*@\(hex(p.slot, 2))\(text)'")
             } else {

@@ -82,6 +82,19 @@ struct ConfigCLITests {
         #expect(devices.map(\.guest) == ["02.0", "02.1"])
     }
 
+    /// Per-function options stay on their function: 01:00.0 permissive and 01:00.1 plain are
+    /// never folded into one wildcard that gives both permissive access (libvirt agrees).
+    @Test func perFunctionOptionsAreNotFolded() throws {
+        let cli = try Self.desktop()
+        let xl = try cli.run(["config", "--device", "01:00.0@0a,permissive=1", "--device", "01:00.1"])
+        #expect(xl.stdout == "pci = [ '0000:01:00.0,permissive=1', '0000:01:00.1' ]\n", "\(xl.stdout)\(xl.stderr)")
+        #expect(xl.stderr.contains("have different options"), "\(xl.stderr)")
+        let same = try cli.run(["config", "--device", "01:00.0,permissive=1", "--device", "01:00.1,permissive=1"])
+        #expect(same.stdout.contains(".*@") && same.stdout.contains(",permissive=1'"), "\(same.stdout)")
+        let lv = try cli.run(["config", "--device", "01:00.0@0a,permissive=1", "--device", "01:00.1", "--format", "libvirt"])
+        #expect(lv.stdout.components(separatedBy: "writeFiltering='no'").count == 2, "\(lv.stdout)")
+    }
+
     @Test func permissiveIsCarried() throws {
         let cli = try CLI()
         try cli.addDevice("0000:02:09.0", vendor: "8086", device: "1229")
