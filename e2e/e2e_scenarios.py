@@ -161,6 +161,12 @@ def the_2005_story(r):
         check(f.get(f"story.{g}.console") == "yes", f"{g} printed no lspci on its console: {console[-800:]}")
         seen = console.split("E2E-LSPCI-BEGIN")[-1].split("E2E-LSPCI-END")[0]
         check("[0200]" in seen and "8086:10d3" in seen, f"{g}'s own lspci does not show the card: {seen.strip()}")
+    # Where the card sits: xl records the slot pcihide config predicted (emu's layout); the PV
+    # guest's own bus is pcifront's, numbered from 00:00.0 (docs/e2e.md, config's help).
+    predicted = out(r, "story/config").split("@")[-1][:2]
+    vdevs = [line.split()[0] for line in (r.text("story/g1.pcilist.out") or "").splitlines()[1:] if line.strip()]
+    check(vdevs == [predicted + ".0"], f"xl pci-list shows {vdevs}, pcihide config predicted slot {predicted}")
+    check("00:00.0 Ethernet controller" in (r.text("story/g1.console") or ""), "the PV guest does not see the card at 00:00.0 as documented")
     check(f.get("story.g1.death-recorded") == "yes", f"xl destroy g1 was not recorded: {out(r, 'story/watch1').strip()[-500:]}")
     for n in range(4):
         text = out(r, f"story/{n}.owners-xl")

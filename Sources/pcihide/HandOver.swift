@@ -90,7 +90,10 @@ struct HandOver {
                 lines.append("attached \(s) to domain \(domain.id) at guest 00:\(hex(first.slot, 2)).\(first.function) (\(toolstack.name))")
             } catch {
                 state.update(s) { $0.owner = nil }
-                lines.append("could not attach \(s) to domain \(domain.id) through \(toolstack.name): \(error.message); it stays free in the ledger (attach it by hand, or release and retry)")
+                // Xen gives a domain an IOMMU context only when it is created with passthrough on:
+                // a guest started without it can never receive a device (xc_assign_device fails).
+                let hint = toolstack is XL ? "; a Xen guest receives devices after its start only when its xl.cfg has passthrough = \"enabled\" (or a pci = [...] line)" : ""
+                lines.append("could not attach \(s) to domain \(domain.id) through \(toolstack.name): \(error.message); it stays free in the ledger (attach it by hand, or release and retry)" + hint)
             }
         }
         return (lines, attached)

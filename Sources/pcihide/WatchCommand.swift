@@ -20,7 +20,9 @@ struct Watch: ParsableCommand {
             at the guest addresses emu shows; a device that cannot be attached stays free. Every \
             action is one line on standard error and in the history. It starts (and restarts after \
             a crash) from the toolstack's current view, so nothing is assigned twice. SIGTERM stops \
-            it between two changes.
+            it between two changes. A domain xl is still building (paused) is handed its devices \
+            once it runs. A Xen guest receives devices after its start only when its xl.cfg has \
+            passthrough = "enabled" (or a pci = [...] line): Xen gives it an IOMMU context only then.
             """
     )
 

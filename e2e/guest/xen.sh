@@ -65,6 +65,9 @@ ramdisk = "/mnt/guest/initrd.gz"
 extra = "console=hvc0 e2e=guest loglevel=4"
 memory = 384
 vcpus = 1
+# Without it Xen creates the domain without an IOMMU context and a later pci-attach fails
+# (xc_assign_device: Operation not supported); watch's message says so.
+passthrough = "enabled"
 CFG
     record story/$1.create timeout 120 xl create /run/$1.cfg
     record story/$1.xllist-created timeout 20 xl list
