@@ -9,9 +9,10 @@ DESTDIR  ?=
 DEBS     := libpci-dev libkmod-dev pciutils pci.ids pkg-config \
             bash-completion zsh fish tmux mandoc man-db driverctl xen-utils-common libvirt-clients libxml2-utils valgrind python3
 # The real-kernel rig (make e2e): QEMU, a static busybox for the guests, kmod to resolve and load
-# modules, the tools that make its disk images, and a C compiler for its VFIO probe. The kernel
+# modules, the tools that make its disk images (mmdebstrap for the Debian 12 system), and a C
+# compiler for its VFIO probe. The kernel
 # and Xen packages themselves are fetched with apt-get download into .build/e2e, not installed.
-E2E_DEBS := qemu-system-x86 busybox-static kmod cpio btrfs-progs e2fsprogs gcc libc6-dev file
+E2E_DEBS := qemu-system-x86 busybox-static kmod cpio btrfs-progs e2fsprogs gcc libc6-dev file mmdebstrap
 BINARY   ?= .build/release/pcihide
 BINDIR    = $(DESTDIR)$(PREFIX)/bin
 MANDIR    = $(DESTDIR)$(PREFIX)/share/man/man1

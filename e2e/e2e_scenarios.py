@@ -209,3 +209,18 @@ def late_stub_is_named(r):
     text = out(r, "late/verify")
     check(r.rc("late/verify") == 1, f"verify exited {r.rc('late/verify')} with the stub too late: {text.strip()[:600]}")
     check("loaded before the stub" in text and "initramfs" in text, f"verify does not name the cause (native driver first) and its fix: {text.strip()[:600]}")
+
+
+@scenario("xen")
+def domain_start_apply_refuses_host_needs(r):
+    """A mounted disk hidden with --force is not attached by domain start --apply through the
+    real xl: it keeps its driver, its file system still reads back, the guest holds nothing."""
+    f = r.facts()
+    check(f.get("needs.mount.ext4") == "ok", "the ext4 mount was not set up")
+    check(r.rc("needs/hide-force") == 0, f"hide --force failed: {out(r, 'needs/hide-force')[:300]}")
+    text = out(r, "needs/domain-start")
+    check("refusing to attach" in text and "the host needs it" in text, f"domain start --apply did not refuse the disk: {text[:500]}")
+    before = f.get("needs.driver.before")
+    check(before not in (None, "none") and f.get("needs.driver.after") == before, f"the disk went from {before} to {f.get('needs.driver.after')}")
+    check(f.get("needs.probe") == "ok", "the ext4 file system no longer reads back what was written")
+    check(f.get("addr.EXT4DISK", "?").removeprefix("0000:") not in (r.text("needs/pcilist.out") or ""), "the guest holds the disk")

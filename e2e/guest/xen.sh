@@ -56,7 +56,7 @@ start_watch() {
     WATCH=$!
     waitfor 20 grep -q 'following' $R/story/watch$1.err
 }
-guest() {
+guest_cfg() {
     cat > /run/$1.cfg <<CFG
 name = "$1"
 type = "pv"
@@ -69,6 +69,9 @@ vcpus = 1
 # (xc_assign_device: Operation not supported); watch's message says so.
 passthrough = "enabled"
 CFG
+}
+guest() {
+    guest_cfg $1
     record story/$1.create timeout 120 xl create /run/$1.cfg
     record story/$1.xllist-created timeout 20 xl list
     record story/$1.ps ps
@@ -99,5 +102,19 @@ waitfor 30 ledger_free
 kill $WATCH; wait $WATCH
 record story/history pcihide history
 record story/history-check pcihide history --check
+
+# Scenario 2 through domain start --apply, with the real xl: the ext4 disk, mounted, hidden with
+# --force (as an administrator might before moving the mount away); the hand-over refuses it.
+mkdir -p $R/needs /mnt/ext4
+mount -t ext4 $EXT4DEV /mnt/ext4 && fact needs.mount.ext4 ok
+fact needs.driver.before "$(drv $EXT4DISK)"
+record needs/hide-force pcihide hide --force $EXT4DISK
+guest_cfg g3
+record needs/g3.create timeout 120 xl create /run/g3.cfg
+record needs/domain-start pcihide domain start $(xl domid g3) --apply --toolstack xl
+fact needs.driver.after "$(drv $EXT4DISK)"
+v=probe-$$; echo $v > /mnt/ext4/probe && sync && echo 3 > /proc/sys/vm/drop_caches && [ "$(cat /mnt/ext4/probe)" = $v ] && fact needs.probe ok || fact needs.probe failed
+record needs/pcilist timeout 20 xl pci-list g3
+record needs/g3.destroy timeout 60 xl destroy g3
 xl dmesg > $R/xldmesg.after
 dmesg > $R/dmesg
