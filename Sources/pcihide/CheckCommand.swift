@@ -72,7 +72,13 @@ enum CheckReport {
             for f in r.findings where shown.contains(f.severity) {
                 out += "    - " + f.text + (f.fix.map { "; fix: " + $0 } ?? "") + "\n"
             }
-            if r.verdict == .refused { out += "    (hide --force overrides what the device itself is refused for, never a group companion)\n" }
+            if r.verdict == .refused {
+                out += "    (hide --force overrides what the device itself is refused for, never a group companion)\n"
+                // What it would need if forced (the boot framebuffer's parameter above all).
+                for f in r.findings where f.severity == .attention {
+                    out += "    - if forced: " + f.text + (f.fix.map { "; fix: " + $0 } ?? "") + "\n"
+                }
+            }
         }
         for f in r.findings where f.severity == .caveat { out += "    note: " + f.text + "\n" }
         return out

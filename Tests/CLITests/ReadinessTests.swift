@@ -1,6 +1,7 @@
 import Foundation
 import PCIFixtures
 import Testing
+import SystemIO
 
 extension FileManager {
     /// The real directory behind a sysfs device link (relative targets resolved).
@@ -65,6 +66,13 @@ struct ReadinessTests {
         let (efi, _) = try Self.host("efifb")
         let e = try efi.run(["check", "01:00.0"])
         #expect(e.stdout.contains("  boot framebuffer: efifb at d0000000-d07e8fff\n") && e.stdout.contains("fix: add initcall_blacklist=sysfb_init"), "\(e.stdout)")
+        // The same GPU as the boot VGA device: refused, and still told the parameter that frees
+        // its boot framebuffer (what it needs if forced).
+        let bootVGA = try #require(Files.realPath(efi.dir + "/sys/bus/pci/devices/0000:01:00.0")) + "/boot_vga"
+        try efi.write(bootVGA, "1\n")
+        let refused = try efi.run(["check", "01:00.0"])
+        #expect(refused.stdout.contains("verdict: refused") && refused.stdout.contains("- if forced: its BAR") && refused.stdout.contains("initcall_blacklist=sysfb_init"), "\(refused.stdout)")
+        try efi.write(bootVGA, "0\n")
         // Read as a user, /proc/iomem shows every address as 0: the framebuffer is unknown on the
         // boot VGA device, never "none", and the verdict is not ready.
         let iomem = efi.dir + "/proc/iomem"
