@@ -226,7 +226,7 @@ _pcihide_hide() {
     repeating_flags=()
     non_repeating_flags=(--grub --now --dry-run --force --group --one --remap --yes --version -h --help)
     repeating_options=()
-    non_repeating_options=(--driver --style --loader --kernel --append --root --state --sysfs --mounts --block-class)
+    non_repeating_options=(--driver --style --loader --kernel --append --root --timeout --state --sysfs --mounts --block-class)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
@@ -251,6 +251,9 @@ _pcihide_hide() {
         ;;
     '--root')
         __pcihide_add_completions -d
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--state')
@@ -284,13 +287,16 @@ _pcihide_unhide() {
     repeating_flags=()
     non_repeating_flags=(--force --now --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --state --sysfs)
+    non_repeating_options=(--root --timeout --state --sysfs)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--root')
         __pcihide_add_completions -d
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--state')
@@ -336,13 +342,16 @@ _pcihide_check() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --state --sysfs --mounts --block-class)
+    non_repeating_options=(--root --timeout --state --sysfs --mounts --block-class)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--root')
         __pcihide_add_completions -d
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--state')
@@ -440,7 +449,7 @@ _pcihide_domain_start() {
     repeating_flags=()
     non_repeating_flags=(--apply --version -h --help)
     repeating_options=()
-    non_repeating_options=(--name --toolstack --root --state)
+    non_repeating_options=(--name --toolstack --timeout --root --state)
     __pcihide_offer_flags_options 1
 
     # Offer option value completions
@@ -450,6 +459,9 @@ _pcihide_domain_start() {
         ;;
     '--toolstack')
         __pcihide_add_completions -W 'xl'$'\n''libvirt'
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--root')
@@ -475,13 +487,16 @@ _pcihide_domain_kill() {
     repeating_flags=()
     non_repeating_flags=(--apply --version -h --help)
     repeating_options=()
-    non_repeating_options=(--toolstack --root --state)
+    non_repeating_options=(--toolstack --timeout --root --state)
     __pcihide_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--toolstack')
         __pcihide_add_completions -W 'xl'$'\n''libvirt'
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--root')
@@ -527,7 +542,7 @@ _pcihide_assign() {
     repeating_flags=()
     non_repeating_flags=(--force --apply --version -h --help)
     repeating_options=()
-    non_repeating_options=(--domain --toolstack --root --state --sysfs)
+    non_repeating_options=(--domain --toolstack --timeout --root --state --sysfs)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
@@ -538,6 +553,9 @@ _pcihide_assign() {
         ;;
     '--toolstack')
         __pcihide_add_completions -W 'xl'$'\n''libvirt'
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--root')
@@ -567,13 +585,16 @@ _pcihide_release() {
     repeating_flags=()
     non_repeating_flags=(--apply --version -h --help)
     repeating_options=()
-    non_repeating_options=(--toolstack --root --state)
+    non_repeating_options=(--toolstack --timeout --root --state)
     __pcihide_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--toolstack')
         __pcihide_add_completions -W 'xl'$'\n''libvirt'
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--root')
@@ -627,7 +648,7 @@ _pcihide_owners() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--toolstack --root --state --sysfs)
+    non_repeating_options=(--toolstack --root --timeout --state --sysfs)
     __pcihide_offer_flags_options 0
 
     # Offer option value completions
@@ -638,6 +659,9 @@ _pcihide_owners() {
         ;;
     '--root')
         __pcihide_add_completions -d
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--state')
@@ -675,7 +699,7 @@ _pcihide_groups() {
     repeating_flags=()
     non_repeating_flags=(--hidden --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(-s -d --root --state --sysfs --mounts --block-class)
+    non_repeating_options=(-s -d --root --timeout --state --sysfs --mounts --block-class)
     __pcihide_offer_flags_options 0
 
     # Offer option value completions
@@ -689,6 +713,9 @@ _pcihide_groups() {
         ;;
     '--root')
         __pcihide_add_completions -d
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--state')
@@ -757,7 +784,7 @@ _pcihide_watch() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--toolstack --root --state)
+    non_repeating_options=(--toolstack --root --timeout --state)
     __pcihide_offer_flags_options 0
 
     # Offer option value completions
@@ -768,6 +795,9 @@ _pcihide_watch() {
         ;;
     '--root')
         __pcihide_add_completions -d
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--state')
@@ -805,7 +835,7 @@ _pcihide_persist() {
     repeating_flags=()
     non_repeating_flags=(--write --apply-now --version -h --help)
     repeating_options=()
-    non_repeating_options=(--driver --loader --initramfs --root --state --sysfs)
+    non_repeating_options=(--driver --loader --initramfs --root --timeout --state --sysfs)
     __pcihide_offer_flags_options 0
 
     # Offer option value completions
@@ -824,6 +854,9 @@ _pcihide_persist() {
         ;;
     '--root')
         __pcihide_add_completions -d
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--state')

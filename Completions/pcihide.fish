@@ -25,45 +25,45 @@ function __pcihide_parse_tokens -S
         case 'list'
             __pcihide_parse_subcommand 0 'n' 'D' 'k' 'm' 't' 'x' 'P' 'b' 's=' 'd=' 'v' 'owners' 'hidden' 'json' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
         case 'hide'
-            __pcihide_parse_subcommand -r 1 'grub' 'now' 'dry-run' 'driver=' 'force' 'group' 'one' 'remap' 'yes' 'style=' 'loader=' 'kernel=' 'append=' 'root=' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
+            __pcihide_parse_subcommand -r 1 'grub' 'now' 'dry-run' 'driver=' 'force' 'group' 'one' 'remap' 'yes' 'style=' 'loader=' 'kernel=' 'append=' 'root=' 'timeout=' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
         case 'unhide'
-            __pcihide_parse_subcommand -r 1 'force' 'now' 'dry-run' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
+            __pcihide_parse_subcommand -r 1 'force' 'now' 'dry-run' 'root=' 'timeout=' 'state=' 'sysfs=' 'version' 'h/help'
         case 'hidden'
             __pcihide_parse_subcommand 0 'json' 'root=' 'state=' 'version' 'h/help'
         case 'check'
-            __pcihide_parse_subcommand -r 1 'json' 'root=' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
+            __pcihide_parse_subcommand -r 1 'json' 'root=' 'timeout=' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
         case 'grub'
             __pcihide_parse_subcommand 0 'style=' 'loader=' 'kernel=' 'append=' 'default-file=' 'edit' 'write' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
         case 'domain'
             __pcihide_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'start'
-                __pcihide_parse_subcommand 1 'name=' 'apply' 'toolstack=' 'root=' 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 1 'name=' 'apply' 'toolstack=' 'timeout=' 'root=' 'state=' 'version' 'h/help'
             case 'kill'
-                __pcihide_parse_subcommand 1 'apply' 'toolstack=' 'root=' 'state=' 'version' 'h/help'
+                __pcihide_parse_subcommand 1 'apply' 'toolstack=' 'timeout=' 'root=' 'state=' 'version' 'h/help'
             case 'list'
                 __pcihide_parse_subcommand 0 'json' 'root=' 'state=' 'version' 'h/help'
             end
         case 'assign'
-            __pcihide_parse_subcommand -r 1 'domain=' 'force' 'apply' 'toolstack=' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
+            __pcihide_parse_subcommand -r 1 'domain=' 'force' 'apply' 'toolstack=' 'timeout=' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
         case 'release'
-            __pcihide_parse_subcommand -r 1 'apply' 'toolstack=' 'root=' 'state=' 'version' 'h/help'
+            __pcihide_parse_subcommand -r 1 'apply' 'toolstack=' 'timeout=' 'root=' 'state=' 'version' 'h/help'
         case 'policy'
             __pcihide_parse_subcommand -r 1 'auto' 'manual' 'root=' 'state=' 'version' 'h/help'
         case 'owners'
-            __pcihide_parse_subcommand 0 'json' 'toolstack=' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
+            __pcihide_parse_subcommand 0 'json' 'toolstack=' 'root=' 'timeout=' 'state=' 'sysfs=' 'version' 'h/help'
         case 'history'
             __pcihide_parse_subcommand 0 'root=' 'state=' 'check' 'json' 'version' 'h/help'
         case 'groups'
-            __pcihide_parse_subcommand 0 's=' 'd=' 'hidden' 'json' 'root=' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
+            __pcihide_parse_subcommand 0 's=' 'd=' 'hidden' 'json' 'root=' 'timeout=' 'state=' 'sysfs=' 'mounts=' 'block-class=' 'version' 'h/help'
         case 'config'
             __pcihide_parse_subcommand 0 'format=' 'domain=' 'device=+' 'sysfs=' 'F=' 'i=' 'root=' 'state=' 'version' 'h/help'
         case 'watch'
-            __pcihide_parse_subcommand 0 'toolstack=' 'root=' 'state=' 'version' 'h/help'
+            __pcihide_parse_subcommand 0 'toolstack=' 'root=' 'timeout=' 'state=' 'version' 'h/help'
         case 'verify'
             __pcihide_parse_subcommand 0 'json' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
         case 'persist'
-            __pcihide_parse_subcommand 0 'driver=' 'loader=' 'initramfs=' 'write' 'apply-now' 'root=' 'state=' 'sysfs=' 'version' 'h/help'
+            __pcihide_parse_subcommand 0 'driver=' 'loader=' 'initramfs=' 'write' 'apply-now' 'root=' 'timeout=' 'state=' 'sysfs=' 'version' 'h/help'
         case 'emu'
             __pcihide_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -194,6 +194,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" kernel' -l 'kernel' -d 'With --loader legacy: the kernel image of the line.' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" append' -l 'append' -d 'With --loader legacy: the arguments before the fragment.' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" timeout' -l 'timeout' -d 'Seconds each program pcihide runs (xl, virsh, modprobe, update-grub, ...) may take before it and its children are ended (default: $PCIHIDE_TIMEOUT, else 60; persist --apply-now gives boot-file rebuilds at least 1800).' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide hide" mounts' -l 'mounts' -d 'The mount table to trace to PCI devices (default: $PCIHIDE_MOUNTS, else proc/self/mountinfo under the host root, else proc/mounts).' -rF
@@ -205,6 +206,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" now' -l 'now' -d 'Bind now, without a reboot: driver_override, unbind, probe, verify (rolled back on failure).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" dry-run' -l 'dry-run' -d 'With --now: print the sysfs writes in order (write PATH VALUE) and change nothing.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" timeout' -l 'timeout' -d 'Seconds each program pcihide runs (xl, virsh, modprobe, update-grub, ...) may take before it and its children are ended (default: $PCIHIDE_TIMEOUT, else 60; persist --apply-now gives boot-file rebuilds at least 1800).' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide unhide" version' -l 'version' -d 'Show the version.'
@@ -217,6 +219,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide check" -ge 1' -fka '(__pcihide_custom_completion ---completion check -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" json' -l 'json' -d 'Print JSON.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" timeout' -l 'timeout' -d 'Seconds each program pcihide runs (xl, virsh, modprobe, update-grub, ...) may take before it and its children are ended (default: $PCIHIDE_TIMEOUT, else 60; persist --apply-now gives boot-file rebuilds at least 1800).' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide check" mounts' -l 'mounts' -d 'The mount table to trace to PCI devices (default: $PCIHIDE_MOUNTS, else proc/self/mountinfo under the host root, else proc/mounts).' -rF
@@ -244,6 +247,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pci
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" name' -l 'name' -d 'A name for the domain.' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" apply' -l 'apply' -d 'Carry out the hand-over through the toolstack (attach or detach the devices), not only in the ledger.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" toolstack' -l 'toolstack' -d 'The toolstack for --apply: xl (xl pci-attach/pci-detach) or libvirt (virsh attach-device/detach-device --live).' -rfka 'xl libvirt'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" timeout' -l 'timeout' -d 'Seconds each program pcihide runs (xl, virsh, modprobe, update-grub, ...) may take before it and its children are ended (default: $PCIHIDE_TIMEOUT, else 60; persist --apply-now gives boot-file rebuilds at least 1800).' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain start" version' -l 'version' -d 'Show the version.'
@@ -251,6 +255,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide domain kill" -eq 1' -fka '(__pcihide_custom_completion ---completion domain kill -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" apply' -l 'apply' -d 'Carry out the hand-over through the toolstack (attach or detach the devices), not only in the ledger.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" toolstack' -l 'toolstack' -d 'The toolstack for --apply: xl (xl pci-attach/pci-detach) or libvirt (virsh attach-device/detach-device --live).' -rfka 'xl libvirt'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" timeout' -l 'timeout' -d 'Seconds each program pcihide runs (xl, virsh, modprobe, update-grub, ...) may take before it and its children are ended (default: $PCIHIDE_TIMEOUT, else 60; persist --apply-now gives boot-file rebuilds at least 1800).' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide domain kill" version' -l 'version' -d 'Show the version.'
@@ -266,6 +271,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" force' -l 'force' -d 'Take devices from the running domain that owns them, or split an IOMMU group between domains.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" apply' -l 'apply' -d 'Carry out the hand-over through the toolstack (attach or detach the devices), not only in the ledger.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" toolstack' -l 'toolstack' -d 'The toolstack for --apply: xl (xl pci-attach/pci-detach) or libvirt (virsh attach-device/detach-device --live).' -rfka 'xl libvirt'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" timeout' -l 'timeout' -d 'Seconds each program pcihide runs (xl, virsh, modprobe, update-grub, ...) may take before it and its children are ended (default: $PCIHIDE_TIMEOUT, else 60; persist --apply-now gives boot-file rebuilds at least 1800).' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide assign" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
@@ -274,6 +280,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_positional "pcihide release" -ge 1' -fka '(__pcihide_custom_completion ---completion release -- positional@0 (count (__pcihide_tokens -pc)) (__pcihide_tokens -tC))'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" apply' -l 'apply' -d 'Carry out the hand-over through the toolstack (attach or detach the devices), not only in the ledger.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" toolstack' -l 'toolstack' -d 'The toolstack for --apply: xl (xl pci-attach/pci-detach) or libvirt (virsh attach-device/detach-device --live).' -rfka 'xl libvirt'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" timeout' -l 'timeout' -d 'Seconds each program pcihide runs (xl, virsh, modprobe, update-grub, ...) may take before it and its children are ended (default: $PCIHIDE_TIMEOUT, else 60; persist --apply-now gives boot-file rebuilds at least 1800).' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide release" version' -l 'version' -d 'Show the version.'
@@ -288,6 +295,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" json' -l 'json' -d 'Print JSON.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" toolstack' -l 'toolstack' -d 'Where ownership comes from: state (pcihide\'s ledger), or xl (xl pci-assignable-list, xl list, xl pci-list) or libvirt (virsh list, virsh dumpxml) beside the ledger, with the devices where they disagree marked.' -rfka 'state xl libvirt'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" timeout' -l 'timeout' -d 'Seconds each program pcihide runs (xl, virsh, modprobe, update-grub, ...) may take before it and its children are ended (default: $PCIHIDE_TIMEOUT, else 60; persist --apply-now gives boot-file rebuilds at least 1800).' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide owners" version' -l 'version' -d 'Show the version.'
@@ -304,6 +312,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide groups" hidden' -l 'hidden' -d 'Only groups holding hidden devices.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide groups" json' -l 'json' -d 'Print JSON.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide groups" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide groups" timeout' -l 'timeout' -d 'Seconds each program pcihide runs (xl, virsh, modprobe, update-grub, ...) may take before it and its children are ended (default: $PCIHIDE_TIMEOUT, else 60; persist --apply-now gives boot-file rebuilds at least 1800).' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide groups" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide groups" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide groups" mounts' -l 'mounts' -d 'The mount table to trace to PCI devices (default: $PCIHIDE_MOUNTS, else proc/self/mountinfo under the host root, else proc/mounts).' -rF
@@ -324,6 +333,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide config" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide watch" toolstack' -l 'toolstack' -d 'The toolstack to follow: xl or libvirt.' -rfka 'xl libvirt'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide watch" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide watch" timeout' -l 'timeout' -d 'Seconds each program pcihide runs (xl, virsh, modprobe, update-grub, ...) may take before it and its children are ended (default: $PCIHIDE_TIMEOUT, else 60; persist --apply-now gives boot-file rebuilds at least 1800).' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide watch" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide watch" version' -l 'version' -d 'Show the version.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide watch" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -339,6 +349,7 @@ complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_option
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide persist" write' -l 'write' -d 'Write the changes (otherwise only the diff is shown).'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide persist" apply-now' -l 'apply-now' -d 'With --write on this machine: also run the commands that rebuild the boot files, and report their exit status.'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide persist" root' -l 'root' -d 'Read and write the host\'s files under this directory (default: $PCIHIDE_ROOT, else /). --sysfs, --state, --mounts and --block-class narrow it.' -rfa '(__pcihide_complete_directories)'
+complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide persist" timeout' -l 'timeout' -d 'Seconds each program pcihide runs (xl, virsh, modprobe, update-grub, ...) may take before it and its children are ended (default: $PCIHIDE_TIMEOUT, else 60; persist --apply-now gives boot-file rebuilds at least 1800).' -rfka ''
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide persist" state' -l 'state' -d 'The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).' -rF
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide persist" sysfs' -l 'sysfs' -d 'A sysfs PCI root holding devices/ (default: $PCIHIDE_SYSFS, else sys/bus/pci under the host root).' -rfa '(__pcihide_complete_directories)'
 complete -c 'pcihide' -n '__pcihide_should_offer_completions_for_flags_or_options "pcihide persist" version' -l 'version' -d 'Show the version.'

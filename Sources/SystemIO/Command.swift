@@ -76,10 +76,24 @@ public enum Command {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Seconds an external command may take: $PCIHIDE_TIMEOUT when set, else 60.
+    /// `--timeout SECONDS` when a command was given it (set once, at start-up).
+    nonisolated(unsafe) public static var timeoutOption: Double?
+
+    /// Seconds an external command may take: --timeout, else $PCIHIDE_TIMEOUT, else 60.
     public static var defaultTimeout: Double {
-        if let v = getenv("PCIHIDE_TIMEOUT").map({ String(cString: $0) }), let t = Double(v), t > 0 { return t }
+        if let t = timeoutOption { return t }
+        if let t = try? environmentTimeout() { return t }
         return 60
+    }
+
+    /// $PCIHIDE_TIMEOUT as seconds (nil: not set); a value that is not a number of seconds
+    /// above 0 is an error naming it, never quietly the default.
+    public static func environmentTimeout() throws(Failure) -> Double? {
+        guard let v = getenv("PCIHIDE_TIMEOUT").map({ String(cString: $0) }) else { return nil }
+        guard let t = Double(v), t > 0, t.isFinite else {
+            throw Failure(.usage, "PCIHIDE_TIMEOUT is '\(v)': it must be a number of seconds above 0 (or unset for 60)")
+        }
+        return t
     }
 
     static func now() -> Double {

@@ -28,12 +28,14 @@ struct Check: ParsableCommand {
 
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var host: HostOptions
+    @OptionGroup var timeouts: TimeoutOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
     @OptionGroup var safety: SafetyOptions
 
     func run() throws {
         try reporting {
+            try timeouts.apply()
             let selections = try HiddenSetChange.entries(from: try SpecParser.parseAll(specs)).map(\.selection)
             let host = try self.host.resolve()
             let tree = try source.tree(host)

@@ -31,12 +31,14 @@ struct Groups: ParsableCommand {
     var json = false
 
     @OptionGroup var host: HostOptions
+    @OptionGroup var timeouts: TimeoutOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
     @OptionGroup var safety: SafetyOptions
 
     func run() throws {
         try reporting {
+            try timeouts.apply()
             let host = try self.host.resolve()
             let tree = try source.tree(host)
             try tree.requireReadable()

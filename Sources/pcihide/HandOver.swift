@@ -17,6 +17,8 @@ struct ToolstackOptions: ParsableArguments {
     @Option(help: "The toolstack for --apply: xl (xl pci-attach/pci-detach) or libvirt (virsh attach-device/detach-device --live).")
     var toolstack: ToolstackName?
 
+    @OptionGroup var timeouts: TimeoutOptions
+
     func validate() throws {
         if apply && toolstack == nil { throw ValidationError("--apply needs --toolstack xl or --toolstack libvirt") }
         if toolstack != nil && !apply { throw ValidationError("--toolstack goes with --apply") }
@@ -24,6 +26,7 @@ struct ToolstackOptions: ParsableArguments {
 
     /// The toolstack to apply through, nil without --apply.
     func make() throws -> Toolstack? {
+        try timeouts.apply()
         guard apply, let toolstack else { return nil }
         return try HandOver.toolstack(toolstack)
     }

@@ -48,6 +48,7 @@ struct Hide: ParsableCommand {
 
     @OptionGroup var boot: BootOptions
     @OptionGroup var host: HostOptions
+    @OptionGroup var timeouts: TimeoutOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
     @OptionGroup var safety: SafetyOptions
@@ -60,6 +61,7 @@ struct Hide: ParsableCommand {
 
     func run() throws {
         try reporting {
+            try timeouts.apply()
             let host = try self.host.resolve()
             let tree = try source.tree(host)
             let store = try stateOptions.store(host)

@@ -14,6 +14,21 @@ struct HostOptions: ParsableArguments {
     func resolve() throws(Failure) -> HostRoot { try HostRoot.resolve(option: root) }
 }
 
+/// How long another program (xl, virsh, xenstore-*, modprobe, update-grub, ...) may run.
+struct TimeoutOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Seconds each program pcihide runs (xl, virsh, modprobe, update-grub, ...) may take before it and its children are ended (default: $PCIHIDE_TIMEOUT, else 60; persist --apply-now gives boot-file rebuilds at least 1800).", valueName: "seconds"))
+    var timeout: Double?
+
+    func validate() throws {
+        if let timeout, !(timeout > 0 && timeout.isFinite) { throw ValidationError("--timeout must be a number of seconds above 0") }
+    }
+
+    /// Sets the timeout every external command takes; a bad $PCIHIDE_TIMEOUT is a usage error.
+    func apply() throws(Failure) {
+        if let timeout { Command.timeoutOption = timeout } else { _ = try Command.environmentTimeout() }
+    }
+}
+
 /// Where the state file is.
 struct StateOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The state file (default: $PCIHIDE_STATE, else /var/lib/pcihide/state.json under the host root for root or with --root, else $XDG_STATE_HOME/pcihide/state.json).", valueName: "path"), completion: .file())

@@ -12,11 +12,13 @@ struct Owners: ParsableCommand {
     @Option(help: ArgumentHelp("Where ownership comes from: state (pcihide's ledger), or xl (xl pci-assignable-list, xl list, xl pci-list) or libvirt (virsh list, virsh dumpxml) beside the ledger, with the devices where they disagree marked.", valueName: "source"))
     var toolstack: OwnershipSource = .state
     @OptionGroup var host: HostOptions
+    @OptionGroup var timeouts: TimeoutOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
 
     func run() throws {
         try reporting {
+            try timeouts.apply()
             let host = try self.host.resolve()
             if toolstack != .state {
                 let devices = toolstack == .xl ? try XLToolstack.devices(run: Command.output)

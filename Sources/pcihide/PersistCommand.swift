@@ -39,6 +39,7 @@ struct Persist: ParsableCommand {
     @Flag(name: .customLong("apply-now"), help: "With --write on this machine: also run the commands that rebuild the boot files, and report their exit status.")
     var applyNow = false
     @OptionGroup var host: HostOptions
+    @OptionGroup var timeouts: TimeoutOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
 
@@ -48,6 +49,7 @@ struct Persist: ParsableCommand {
 
     func run() throws {
         try reporting {
+            try timeouts.apply()
             let host = try self.host.resolve()
             if applyNow && !host.isLive { throw Failure(.usage, "--apply-now runs the boot tools of this machine; with --root, run them inside that system") }
             let detected = SetupDetector.detect(host)

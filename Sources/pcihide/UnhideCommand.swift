@@ -22,6 +22,7 @@ struct Unhide: ParsableCommand {
 
     @OptionGroup var runtime: RuntimeOptions
     @OptionGroup var host: HostOptions
+    @OptionGroup var timeouts: TimeoutOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var source: SourceOptions
 
@@ -31,6 +32,7 @@ struct Unhide: ParsableCommand {
 
     func run() throws {
         try reporting {
+            try timeouts.apply()
             let parsed = try SpecParser.parseAll(specs)
             let selections = try HiddenSetChange.entries(from: parsed).map(\.selection)
             if runtime.now {

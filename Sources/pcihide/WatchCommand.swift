@@ -30,10 +30,12 @@ struct Watch: ParsableCommand {
     var toolstack: ToolstackName
 
     @OptionGroup var host: HostOptions
+    @OptionGroup var timeouts: TimeoutOptions
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
         try reporting {
+            try timeouts.apply()
             let host = try self.host.resolve()
             let store = try stateOptions.store(host)
             let ts = try HandOver.toolstack(toolstack)

@@ -81,6 +81,22 @@ struct WatchTests {
         #expect(w.calls().filter { $0.hasPrefix("xl pci-attach") } == ["xl pci-attach 3 0000:02:09.0@09"])
     }
 
+    /// An `xl pci-attach` that hangs is ended at --timeout (or $PCIHIDE_TIMEOUT), the message
+    /// names the command, and the card stays free; a bad timeout value is a usage error.
+    @Test func aHangingAttachIsEndedAtTheTimeout() throws {
+        let w = try Self.world(events: "", running: "1 web\n")
+        try w.cli.write(w.dir + "/hang-attach", "")
+        let started = Date()
+        let r = try w.run(["domain", "start", "1", "--apply", "--toolstack", "xl", "--timeout", "1"])
+        #expect(Date().timeIntervalSince(started) < 30, "the hang was not ended")
+        #expect(r.stdout.contains("xl pci-attach 1 0000:02:09.0@09 did not finish within 1 s and was ended"), "\(r.stdout)\(r.stderr)")
+        #expect(try w.run(["owners"]).stdout.contains("free"))
+        var bad = w.cli
+        bad.environment["PCIHIDE_TIMEOUT"] = "soon"
+        let e = try bad.run(["domain", "start", "2", "--apply", "--toolstack", "xl"])
+        #expect(e.status == 64 && e.stderr.contains("PCIHIDE_TIMEOUT is 'soon'"), "\(e.stderr)")
+    }
+
     /// Two guests seen starting at once: the state lock and the id order decide; one attach.
     @Test func twoDomainsStartingTogetherNeverBothGetTheCard() throws {
         let w = try Self.world(events: "both 4 a 5 b\n")

@@ -4,6 +4,7 @@
 #   events   the script the event streams play: start ID NAME | stop ID | both ID NAME ID NAME |
 #            build ID NAME (xl create: introduced paused and nameless, unpaused 1.5 s later) | hang
 #   fail-attach  when present, attaches fail as libxl/libvirt would
+#   hang-attach  when present, xl pci-attach hangs (60 s)
 W=${STUB_WORLD:?STUB_WORLD is not set}
 log() { echo "$*" >> "$W/calls"; }
 # Waits (up to 10 s) until the ledger's history has a line matching $1: the watcher has acted.
