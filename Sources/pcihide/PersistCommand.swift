@@ -174,6 +174,8 @@ struct PersistPlan {
             modules = ["vfio_pci", "vfio", "vfio_iommu_type1"]
         }
         let running = (facts.commandLine ?? []).joined(separator: " ")
+        // Hide tokens already in a file that pcihide would replace: merged or kept, never dropped.
+        func keep(_ old: String?, _ place: String) -> [String] { BootFileEdit.keepingForeign(tokens, in: old, place: place, notes: &plan.notes) }
         // The kernel command line, where this setup reads it.
         switch setup {
         case .grub2:
@@ -191,22 +193,22 @@ struct PersistPlan {
             plan.commands.append(Files.exists(host.path("/boot/grub2/grub.cfg")) ? "grub2-mkconfig -o /boot/grub2/grub.cfg" : "update-grub")
         case .bls:
             for name in (Files.list(host.path("/boot/loader/entries")) ?? []).filter({ $0.hasSuffix(".conf") }).sorted() {
-                try add("/boot/loader/entries/" + name) { old in BootFileEdit.blsEntry(old ?? "", tokens: tokens) }
+                try add("/boot/loader/entries/" + name) { old in BootFileEdit.blsEntry(old ?? "", tokens: keep(old, "/boot/loader/entries/" + name)) }
             }
             // New kernels take their options from here (20-grub.install).
-            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: tokens) }
+            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: keep($0, "/etc/kernel/cmdline")) }
             if driver == .xenPciback { plan.notes.append("on BLS systems the Xen hypervisor line comes from GRUB_CMDLINE_XEN* and grub2-mkconfig (grubby cannot edit it); the dom0 line is in the entries") }
             plan.notes.append("the entries and /etc/kernel/cmdline are edited directly, as grubby --update-kernel=ALL --args would")
         case .systemdBoot:
-            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: tokens) }
+            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: keep($0, "/etc/kernel/cmdline")) }
             let kernels = (Files.list(host.path("/usr/lib/modules")) ?? []).sorted()
             plan.commands += kernels.isEmpty ? ["kernel-install add $(uname -r) /boot/vmlinuz-$(uname -r)"] : kernels.map { "kernel-install add \($0) /boot/vmlinuz-\($0)" }
         case .proxmox:
-            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: tokens) }
+            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: keep($0, "/etc/kernel/cmdline")) }
             plan.commands.append("proxmox-boot-tool refresh")
         case .kernelstub:
             try add("/etc/kernelstub/configuration") { old in
-                guard let old, let new = BootFileEdit.kernelstub(old, tokens: tokens) else {
+                guard let old, let new = BootFileEdit.kernelstub(old, tokens: keep(old, "/etc/kernelstub/configuration")) else {
                     throw Failure(.dataError, "\(host.path("/etc/kernelstub/configuration")) has no \"user\": {\"kernel_options\": [...]}; the file was not changed")
                 }
                 return new
@@ -214,9 +216,9 @@ struct PersistPlan {
             plan.commands.append("kernelstub")
         case .xenEFI:
             guard let cfg = SetupDetector.xenConfig(host) else { throw Failure(.noInput, "no xen.cfg under \(host.path("/boot/efi/EFI"))") }
-            try add(String(cfg.dropFirst(host.prefix.count))) { old in BootFileEdit.xenConfig(old ?? "", tokens: tokens) }
+            try add(String(cfg.dropFirst(host.prefix.count))) { old in BootFileEdit.xenConfig(old ?? "", tokens: keep(old, String(cfg.dropFirst(host.prefix.count)))) }
         case .grubLegacy:
-            try add("/boot/grub/menu.lst") { old in BootFileEdit.menuList(old ?? "", tokens: tokens) }
+            try add("/boot/grub/menu.lst") { old in BootFileEdit.menuList(old ?? "", tokens: keep(old, "/boot/grub/menu.lst")) }
         }
         // modprobe.d: the options (for when the driver is a module) and the order against the
         // native drivers.

@@ -118,6 +118,25 @@ struct PersistTests {
         #expect(written.contains("vfio") && !written.contains("\r vfio"), "\(written.debugDescription)")
     }
 
+    /// Hide tokens pcihide did not write are merged or kept, each said, never dropped: the ids
+    /// of a vfio-pci.ids in a BLS entry, a group of a xen-pciback.hide in xen.cfg.
+    @Test func foreignHideTokensAreKept() throws {
+        let bls = try Self.root("fedora-bls")
+        let entry = bls.dir + "/boot/loader/entries/0f1e2d-6.6.2-201.fc39.x86_64.conf"
+        try bls.write(entry, (bls.file(entry) ?? "").replacing("rhgb quiet", with: "rhgb quiet vfio-pci.ids=1234:5678"))
+        let r = try bls.run(["persist", "--write"])
+        #expect(r.status == 0 && r.stderr.contains("kept 1234:5678 from the vfio-pci.ids in /boot/loader/entries/0f1e2d-6.6.2-201.fc39.x86_64.conf"), "\(r.stderr)")
+        #expect((bls.file(entry) ?? "").contains(",1234:5678"), "\(bls.file(entry) ?? "")")
+        let xen = try Self.root("xen-efi")
+        let cfg = try #require(FileManager.default.enumerator(atPath: xen.dir + "/boot/efi")?.compactMap { $0 as? String }.first { $0.hasSuffix("xen.cfg") })
+        let path = xen.dir + "/boot/efi/" + cfg
+        let text = try #require(xen.file(path))
+        try xen.write(path, text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasPrefix("kernel=") ? $0 + " xen-pciback.hide=(0000:07:00.0)" : $0 }.joined(separator: "\n"))
+        let x = try xen.run(["persist", "--write"])
+        #expect(x.status == 0 && x.stderr.contains("kept (0000:07:00.0)"), "\(x.stderr)")
+        #expect((xen.file(path) ?? "").contains("(0000:07:00.0)") && (xen.file(path) ?? "").contains("(0000:01:00.0)"), "\(xen.file(path) ?? "")")
+    }
+
     @Test func refusals() throws {
         let legacy = try Self.root("grub-legacy-xen")
         let vfio = try legacy.run(["persist", "--driver", "vfio-pci"])
