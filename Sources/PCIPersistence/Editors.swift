@@ -13,8 +13,11 @@ public enum BootFileEdit {
     /// of the parameters they set.
     public static func commandLine(_ line: Substring, tokens: [String]) -> String {
         let names = Set(tokens.map { name($0[...]) })
-        let kept = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).filter { !BootFragment.isHideToken($0) && !names.contains(name($0)) }
-        return (kept.map(String.init) + tokens).joined(separator: " ")
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        // Tokens go before a bare `--`: what follows it is init's, not the kernel's.
+        let end = words.firstIndex(of: "--") ?? words.endIndex
+        let kept = words[..<end].filter { !BootFragment.isHideToken($0) && !names.contains(name($0)) }
+        return (kept.map(String.init) + tokens + words[end...].map(String.init)).joined(separator: " ")
     }
 
     /// `tokens` with what `old` already hides and they would drop: the editors replace every

@@ -26,7 +26,10 @@ public struct HostFacts: Sendable {
         var f = HostFacts()
         if let text = Files.readIfPresent(host.path("/proc/cmdline")) {
             // Quotes only group (the kernel strips them from values): `"hide=(02:09.0)"`.
+            // A bare `--` ends the kernel's parameters: what follows goes to init, and a hide
+            // token there never takes effect.
             f.commandLine = String(decoding: text, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+                .prefix { $0 != "--" }
                 .map { String($0.filter { $0 != "\"" }) }
         }
         f.iommuUnits = Files.list(host.path("/sys/class/iommu"))?.sorted()

@@ -137,6 +137,16 @@ struct PersistTests {
         #expect((xen.file(path) ?? "").contains("(0000:07:00.0)") && (xen.file(path) ?? "").contains("(0000:01:00.0)"), "\(xen.file(path) ?? "")")
     }
 
+    /// Tokens go before a bare `--` on a kernel line (after it they would go to init).
+    @Test func tokensGoBeforeDoubleDash() throws {
+        let bls = try Self.root("fedora-bls")
+        let cmdline = bls.dir + "/etc/kernel/cmdline"
+        try bls.write(cmdline, "root=UUID=5e1f ro quiet -- single\n")
+        #expect(try bls.run(["persist", "--write"]).status == 0)
+        let line = (bls.file(cmdline) ?? "").split(separator: "\n").first.map(String.init) ?? ""
+        #expect(line.hasSuffix(" -- single") && line.contains("vfio-pci.ids=") || line.contains("xen-pciback.hide=") && line.hasSuffix(" -- single"), "\(line)")
+    }
+
     @Test func refusals() throws {
         let legacy = try Self.root("grub-legacy-xen")
         let vfio = try legacy.run(["persist", "--driver", "vfio-pci"])

@@ -100,6 +100,15 @@ struct VerifyTests {
         #expect(try cli.run(["list", "--owners"]).stdout.contains("[hidden, free; not in effect (e1000e has it)]"))
     }
 
+    /// A token after a bare `--` goes to init, not to the kernel: not in effect.
+    @Test func aTokenAfterDoubleDashIsNotOnTheKernelsLine() throws {
+        let cli = try Self.cli()
+        try Self.root(cli, [nic], cmdline: "BOOT_IMAGE=/vmlinuz ro quiet -- " + token)
+        try cli.run(["hide", "01:00.0"])
+        let r = try cli.run(["verify"])
+        #expect(r.status == 1 && r.stdout.contains("no hide parameter on the running kernel's command line covers it"), "\(r.stdout)")
+    }
+
     @Test func theStubLoadedTooLate() throws {
         let cli = try Self.cli()
         try Self.root(cli, [nic], cmdline: token)
