@@ -12,6 +12,8 @@ public struct HostInterface: Equatable, Sendable {
     public var addressed: Bool
     /// The bond or bridge through which it is used, when the routes are on that one.
     public var via: String?
+    /// The bond or bridge it is a port of (its `master`), whether or not the host uses that one.
+    public var master: String? = nil
 
     /// Taking it away cuts the host off the network (or off the route it has).
     public var inUse: Bool { (operstate == "up" || operstate == "unknown") && (defaultRoute || addressed) }
@@ -19,7 +21,7 @@ public struct HostInterface: Equatable, Sendable {
     public var summary: String {
         var s = "\(name) (\(operstate)"
         if defaultRoute { s += ", default route" } else if addressed { s += ", has an address" }
-        if let via { s += ", through \(via)" }
+        if let via { s += ", through \(via)" } else if let master { s += ", port of \(master), which has no host address" }
         return s + ")"
     }
 }
@@ -54,8 +56,9 @@ public struct NetworkHolders: Sendable {
             }
             let carrying = chain.first { n in routes.contains { $0.interface == n } || inet6.contains(n) }
             let defaultRoute = chain.contains { n in routes.contains { $0.interface == n && $0.isDefault } }
-            let iface = HostInterface(name: name, operstate: state, defaultRoute: defaultRoute, addressed: carrying != nil,
+            var iface = HostInterface(name: name, operstate: state, defaultRoute: defaultRoute, addressed: carrying != nil,
                                       via: carrying.flatMap { $0 == name ? nil : $0 })
+            iface.master = chain.count > 1 ? chain[1] : nil
             out[address, default: []].append(iface)
         }
         interfaces = out

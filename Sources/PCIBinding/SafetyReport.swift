@@ -51,9 +51,15 @@ public struct DeviceSafety: Equatable, Sendable {
     /// function exist only while its own driver runs (unbinding it disables SR-IOV, and hidden
     /// at boot it never enables them).
     public var cautions: [String] {
-        guard !virtualFunctions.isEmpty else { return [] }
+        var out: [String] = []
+        // The uplink of a bridge or bond the host has no address on: only guests use it, so it
+        // may go, but they lose their way out.
+        for i in interfaces where !i.inUse {
+            if let master = i.master { out.append("its interface \(i.name) is a port of \(master), which the host has no address on: guests attached to \(master) lose this uplink when it is hidden") }
+        }
+        guard !virtualFunctions.isEmpty else { return out }
         let names = virtualFunctions.map { "\($0.address) (\($0.driver ?? "no driver"))" }.joined(separator: ", ")
-        return ["it is the SR-IOV physical function of \(names): virtual functions go away when their physical function's driver is unbound and are not created while it is hidden; to give a guest part of the card, hide virtual functions instead"]
+        return out + ["it is the SR-IOV physical function of \(names): virtual functions go away when their physical function's driver is unbound and are not created while it is hidden; to give a guest part of the card, hide virtual functions instead"]
     }
 
     /// Network interfaces that hang from it (or from a device behind it).

@@ -102,6 +102,25 @@ struct SafeHandOverTests {
         #expect(r.stdout.contains("verdict: refused\n    - it carries the host's network: eno1 (up, default route, through vmbr0)\n"), "\(r.stdout)")
     }
 
+    /// The uplink of a bridge only guests use (no host address on it): ready, with a caution
+    /// that names the bridge.
+    @Test func theUplinkOfAGuestOnlyBridgeIsReadyWithACaution() throws {
+        var cli = try CLI()
+        var root = SysfsFixture.desktop()
+        root.interfaces = [
+            .init(device: PCIAddress(sysfsName: "0000:00:1f.6")!, name: "eno1", master: "vmbr1"),
+            .init(device: nil, name: "vmbr1"),
+        ]
+        try root.write(to: cli.dir)
+        cli.environment["PCIHIDE_SYSFS"] = nil
+        let r = try cli.run(["check", "--root", cli.dir, "--json", "00:1f.6"])
+        let report = try #require(try jsonItems(r.stdout).first)
+        #expect(report["refusals"] as? [String] == [], "\(r.stdout)")
+        #expect((report["cautions"] as? [String])?.contains { $0.contains("eno1 is a port of vmbr1, which the host has no address on") } == true, "\(r.stdout)")
+        let text = try cli.run(["check", "--root", cli.dir, "00:1f.6"]).stdout
+        #expect(text.contains("vmbr1"), "\(text)")
+    }
+
     @Test func withoutAnIOMMUCheckIsNotSafeAndVfioIsRefused() throws {
         let cli = try Self.desktop(iommu: false)
         let check = try cli.run(["check", "01:00.1"])
