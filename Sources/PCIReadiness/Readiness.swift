@@ -179,7 +179,10 @@ public struct ReadinessInspector {
         for b in bridges {
             guard let d = description(b) else { continue }
             let f = PassthroughFeatures(d)
-            r.path.append(PortIsolation(address: b, capability: f.acsCapability, control: f.acsControl, readable: d.config.has(0, 256)))
+            var port = PortIsolation(address: b, capability: f.acsCapability, control: f.acsControl, readable: d.config.has(0, 256))
+            port.expressType = f.expressType
+            port.multifunction = d.config.has(0x0e, 1) && d.config.byte(0x0e) & 0x80 != 0
+            r.path.append(port)
         }
         if let f = r.features, !s.siblings.isEmpty, f.acsCapability == nil, !f.capabilitiesUnreadable {
             r.multifunctionWithoutACS = true

@@ -2,6 +2,8 @@ import Foundation
 import PCIFixtures
 import Testing
 import SystemIO
+import PCIReadiness
+import PCIModel
 
 extension FileManager {
     /// The real directory behind a sysfs device link (relative targets resolved).
@@ -130,5 +132,25 @@ struct ReadinessTests {
         let (none, _) = try Self.host("no-iommu")
         let noGroups = try none.run(["groups"])
         #expect(noGroups.status == 69 && noGroups.stderr.contains("no IOMMU groups"), "\(noGroups.stderr)")
+    }
+}
+
+/// ACS is judged where the kernel judges it (pci_acs_enabled): root and downstream ports by
+/// their flags; a switch's upstream port without ACS does not break the path.
+@Suite struct PortIsolationTests {
+    @Test func upstreamPortsAreNotJudged() {
+        let a = PCIAddress(sysfsName: "0000:01:00.0")!
+        var up = PortIsolation(address: a, capability: nil, control: nil, readable: true)
+        up.expressType = "upstream port"
+        #expect(up.isolates == true && up.summary.contains("upstream port, where ACS is not judged"))
+        var down = up
+        down.expressType = "downstream port"
+        #expect(down.isolates == false && down.summary.contains("no ACS capability"))
+        var root = up
+        root.expressType = "root port"; root.capability = 0x5f; root.control = 0x1d
+        #expect(root.isolates == true)
+        var multi = up
+        multi.multifunction = true
+        #expect(multi.isolates == false, "a multi-function upstream port is judged by its flags")
     }
 }
