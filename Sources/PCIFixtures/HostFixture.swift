@@ -109,7 +109,12 @@ public struct HostRootFixture {
         if let iomem { try writeTestFile(root + "/proc/iomem", Array(iomem.utf8)) }
         try writeTestFile(root + "/proc/cpuinfo", Array("processor\t: 0\nvendor_id\t: \(cpuVendor)\n".utf8))
         if pci.functions.contains(where: { $0.iommuGroup != nil }) {
-            for unit in iommuUnits {
+            for unit in iommuUnits where unit.hasPrefix("ivhd") {
+                // AMD's units: no IR bit there (/proc/interrupts says whether it is on).
+                try Files.makeDirectories(root + "/sys/class/iommu/\(unit)/amd-iommu")
+                try writeTestFile(root + "/sys/class/iommu/\(unit)/amd-iommu/features", Array("58f77ef22294ade\n".utf8))
+            }
+            for unit in iommuUnits where !unit.hasPrefix("ivhd") {
                 try Files.makeDirectories(root + "/sys/class/iommu/\(unit)/intel-iommu")
                 try writeTestFile(root + "/sys/class/iommu/\(unit)/intel-iommu/ecap", Array("f0205ef\n".utf8))
             }

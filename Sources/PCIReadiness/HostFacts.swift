@@ -38,6 +38,13 @@ public struct HostFacts: Sendable {
            let v = UInt64(String(decoding: ecap, as: UTF8.self).trimmingBlanks, radix: 16) {
             f.interruptRemappingSupported = v & 0x8 != 0
         }
+        // AMD's units have no single IR bit (readiness.md): the interrupt chips say it, for any
+        // vendor — `IR-IO-APIC`, `IR-PCI-MSI…` in /proc/interrupts when remapping is on.
+        if f.interruptRemappingSupported == nil, f.iommuUnits?.contains(where: { $0.hasPrefix("ivhd") }) == true,
+           let interrupts = Files.readIfPresent(host.path("/proc/interrupts")) {
+            let text = String(decoding: interrupts, as: UTF8.self)
+            f.interruptRemappingSupported = text.contains(" IR-IO-APIC") || text.contains(" IR-PCI-MSI")
+        }
         if let cpu = Files.readIfPresent(host.path("/proc/cpuinfo")) {
             for line in String(decoding: cpu, as: UTF8.self).split(separator: "\n") where line.hasPrefix("vendor_id") {
                 f.cpuVendor = line.split(separator: ":").last.map { String($0).trimmingBlanks }

@@ -135,6 +135,25 @@ struct ReadinessTests {
     }
 }
 
+/// AMD interrupt remapping is reported as Intel's is: from the interrupt chips in
+/// /proc/interrupts, since AMD's units have no IR bit.
+@Suite struct AMDInterruptRemappingTests {
+    @Test(arguments: [(" 24:  0  IR-PCI-MSIX-0000:01:00.0  0-edge  nvme0q0\n", "interrupt remapping supported"),
+                      (" 24:  0  PCI-MSIX-0000:01:00.0  0-edge  nvme0q0\n", "interrupt remapping not supported")])
+    func fromTheInterruptChips(interrupts: String, expected: String) throws {
+        var cli = try CLI()
+        var host = try #require(HostRootFixture.readinessHosts().first { $0.name == "efifb" }).root
+        host.iommuUnits = ["ivhd0"]
+        host.cpuVendor = "AuthenticAMD"
+        try host.write(to: cli.dir)
+        try cli.write(cli.dir + "/proc/interrupts", "           CPU0\n" + interrupts)
+        cli.environment["PCIHIDE_SYSFS"] = nil
+        cli.environment["PCIHIDE_ROOT"] = cli.dir
+        let r = try cli.run(["check", "01:00.0"])
+        #expect(r.stdout.contains("IOMMU: on (ivhd0), " + expected), "\(r.stdout)")
+    }
+}
+
 /// ACS is judged where the kernel judges it (pci_acs_enabled): root and downstream ports by
 /// their flags; a switch's upstream port without ACS does not break the path.
 @Suite struct PortIsolationTests {
