@@ -111,7 +111,9 @@ enum CheckReport {
             out += "\(s.address)  class \(cls)  driver \(s.driver ?? "none")  \(state.entry(hiding: s.address) != nil ? "hidden" : "not hidden")\n"
             out += "  IOMMU: " + iommuLine(r) + "\n"
             out += "  IOMMU group: " + (s.iommuGroup.map { "\($0), shared with: " + list(s.groupCompanions) }
-                                      ?? (s.xenIOMMU != nil ? "none (a Xen dom0 sees no groups: Xen owns the IOMMU, and pciback hands devices over)" : "none (no IOMMU, or it is off)")) + "\n"
+                                      ?? (s.xenIOMMU != nil ? "none (a Xen dom0 sees no groups: Xen owns the IOMMU, and pciback hands devices over)"
+                                          : s.iommuActive ? "none (the IOMMU is on but put it in no group: an IOMMU or root-complex function it does not translate for)"
+                                          : "none (no IOMMU, or it is off)")) + "\n"
             for m in r.group { out += "    \(m.device.address): \(m.status.rawValue) (\(m.why))\n" }
             out += "  same slot: \(list(s.siblings))\n"
             out += "  isolation: " + (r.path.isEmpty ? "no bridge above it" : r.path.map(\.summary).joined(separator: "; ")) + "\n"
