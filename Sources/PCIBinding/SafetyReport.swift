@@ -112,7 +112,9 @@ public struct DeviceSafety: Equatable, Sendable {
     /// not hidden yet. Bridges are never among them: they stay with the host.
     public var leftBehind: [RelatedDevice] {
         var out: [RelatedDevice] = []
-        for d in groupCompanions + siblings where !d.hidden && !d.isBridge && !out.contains(where: { $0.address == d.address }) { out.append(d) }
+        // The kernel's IOMMU group is the unit when there is one; slot siblings only stand in
+        // for it where there is none (no IOMMU, or a Xen dom0).
+        for d in groupCompanions + (iommuGroup == nil ? siblings : []) where !d.hidden && !d.isBridge && !out.contains(where: { $0.address == d.address }) { out.append(d) }
         return out
     }
 }
@@ -230,8 +232,9 @@ public struct SafetyInspector {
         // each can go to another guest, and a physical function's own go away with its driver.
         if s.physicalFunction != nil {
             s.siblings = []
-        } else if !s.virtualFunctions.isEmpty {
-            s.siblings.removeAll { sibling in s.virtualFunctions.contains { $0.address == sibling.address } }
+        } else {
+            // Another physical function's VFs share slots with it too: never companions.
+            s.siblings.removeAll { sibling in physicalFunction(of: sibling.address) != nil }
         }
         s.mountsTraced = blockClass != nil && Files.isDirectory(blockClass!)
         let holders = [a] + s.behind.map(\.address)

@@ -76,7 +76,8 @@ public struct ReadinessReport: Equatable, Sendable {
     /// The functions to hide with it: group members that block, and sibling functions not hidden.
     public var companions: [PCIAddress] {
         var out = group.filter { $0.status == .blocks && !$0.device.isBridge }.map(\.device.address)
-        for sibling in safety.siblings where !sibling.hidden && !sibling.isBridge && !out.contains(sibling.address) { out.append(sibling.address) }
+        // Companions come from the kernel's IOMMU group; slot siblings only where there is none.
+        for sibling in safety.iommuGroup == nil ? safety.siblings : [] where !sibling.hidden && !sibling.isBridge && !out.contains(sibling.address) { out.append(sibling.address) }
         return out.sorted()
     }
 

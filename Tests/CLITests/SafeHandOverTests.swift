@@ -102,6 +102,20 @@ struct SafeHandOverTests {
         #expect(r.stdout.contains("verdict: refused\n    - it carries the host's network: eno1 (up, default route, through vmbr0)\n"), "\(r.stdout)")
     }
 
+    /// Companions come from the kernel's IOMMU group, not the slot: the NIC at 00:1f.6 is alone
+    /// in its group, so the LPC bridge at 00:1f.0 (another group) is no companion of it.
+    @Test func companionsComeFromTheGroupNotTheSlot() throws {
+        var cli = try CLI()
+        var root = SysfsFixture.desktop()
+        root.interfaces = [.init(device: PCIAddress(sysfsName: "0000:00:1f.6")!, name: "eno1", operstate: "down")]
+        try root.write(to: cli.dir)
+        cli.environment["PCIHIDE_SYSFS"] = nil
+        let r = try cli.run(["check", "--root", cli.dir, "--json", "00:1f.6"])
+        let report = try #require(try jsonItems(r.stdout).first)
+        #expect(report["companions"] as? [String] == [] && report["verdict"] as? String == "ready", "\(r.stdout)")
+        #expect((report["sameSlot"] as? [Any])?.isEmpty == false, "the slot sibling is still shown")
+    }
+
     /// The uplink of a bridge only guests use (no host address on it): ready, with a caution
     /// that names the bridge.
     @Test func theUplinkOfAGuestOnlyBridgeIsReadyWithACaution() throws {
