@@ -163,7 +163,10 @@ struct PersistPlan {
                 let twins = present.filter { $0 != a && tree.ids($0) == i && !hiddenPresent.contains($0) }
                 if twins.isEmpty { ids.append(i) } else {
                     perAddress.append(a)
-                    plan.notes.append("\(a) has the ids \(i) of \(twins.map(\.description).joined(separator: ", ")), which is not hidden: vfio-pci.ids would take both, so it is bound by address (driver_override) instead")
+                    // Name what the host needs among them: vfio-pci.ids would unbind it at boot.
+                    let needs = HideSafety.handOverRefusal(host: host, tree: tree)
+                    let named = twins.map { t in needs(t).map { "\(t) (\($0))" } ?? t.description }
+                    plan.notes.append("\(a) has the ids \(i) of \(named.joined(separator: ", ")), which is not hidden: vfio-pci.ids would take both, so it is bound by address (driver_override) instead")
                 }
             }
             if !ids.isEmpty { tokens = [try BootFragment.token(style: .vfio, selections: selections, ids: ids)] }

@@ -73,6 +73,17 @@ struct FailClosedTests {
         #expect(try cli.run(["owners"]).stdout.contains("free"), "the disk is not free in the ledger")
     }
 
+    /// persist for the spare NVMe of the btrfs host: its twin (same ids) holds / and /home, so
+    /// vfio-pci.ids is not written; it is bound by address, and the note says the host needs the twin.
+    @Test func persistNamesAHostNeededTwin() throws {
+        let (cli, _, _) = try Self.host("btrfs")
+        #expect(try cli.run(["hide", "02:00.0"]).status == 0)
+        let r = try cli.run(["persist", "--driver", "vfio-pci", "--loader", "systemd-boot", "--initramfs", "dracut"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("0000:02:00.0 has the ids 144d:a80a of 0000:01:00.0 (the host needs it: it holds mounted file systems (/, /home))"), "\(r.stderr)")
+        #expect(!r.stdout.contains("vfio-pci.ids=144d:a80a") && !r.stdout.contains("ids=144d:a80a"), "\(r.stdout)")
+    }
+
     @Test func chainsAreSaid() throws {
         let (zfs, _, _) = try Self.host("zfs")
         let text = try zfs.run(["check", "01:00.0"]).stdout
