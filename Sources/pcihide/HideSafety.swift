@@ -112,7 +112,7 @@ enum HideSafety {
     /// it is on a driver of its own while some mount could not be traced. A device already on
     /// pciback or vfio-pci was released by `hide --now` (with --force where needed) and may go.
     /// Read afresh at each hand-over: `watch` runs for months while mounts come and go.
-    static func handOverRefusal(host: HostRoot, tree: SysfsTree) -> (PCIAddress) -> String? {
+    static func handOverRefusal(host: HostRoot, tree: SysfsTree, onlyHolders: Bool = false) -> (PCIAddress) -> String? {
         { a in
             guard let present = try? tree.addresses() else { return "the PCI devices under \(tree.root) could not be read" }
             if let d = tree.driver(a), HostNames.passthroughDrivers.contains(d) { return nil }
@@ -120,8 +120,12 @@ enum HideSafety {
             let sources = SafetySources.under(host, tree: tree, mounts: Files.exists(mountinfo) ? mountinfo : host.path("/proc/mounts"), blockClass: nil)
             let inspector = SafetyInspector(tree: tree, present: present, sources: sources, isHidden: { _ in true })
             let s = inspector.inspect(a)
-            if !s.refusals.isEmpty { return "the host needs it: " + s.refusals.joined(separator: "; ") }
-            if !inspector.untracedHolders.isEmpty, tree.driver(a) != nil {
+            // onlyHolders (persist): what the next boot cannot start without — storage and the
+            // network; a boot GPU or a bridge hidden with --force was the administrator's call.
+            let refusals = onlyHolders ? s.refusals.filter { $0.hasPrefix("it holds") || $0.hasPrefix("it carries the host's network") } : s.refusals
+            if !refusals.isEmpty { return "the host needs it: " + refusals.joined(separator: "; ") }
+            // (persist warns of untraced mounts through hide's review; it does not unbind now.)
+            if !onlyHolders, !inspector.untracedHolders.isEmpty, tree.driver(a) != nil {
                 return "it is on \(tree.driver(a)!) and " + inspector.untracedHolders.joined(separator: "; ") + ": it might hang from it"
             }
             return nil

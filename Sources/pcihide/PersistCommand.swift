@@ -128,6 +128,13 @@ struct PersistPlan {
             guard let was = e.identity, let a = e.selection.address, let now = tree.identity(a), !was.matches(now) else { continue }
             throw Failure(.usage, "\(a) is now \(now.summary), not the \(was.summary) hidden there: a boot line would hide the wrong device; pcihide hide --remap \(a) moves the entry first; nothing was written")
         }
+        // Never a boot line that takes what the host needs (a device hidden with --force while it
+        // still holds a mount, the network or the console): the next boot would start without it.
+        let needs = HideSafety.handOverRefusal(host: host, tree: tree, onlyHolders: true)
+        let needed = hiddenPresent.compactMap { a in needs(a).map { "\(a): \($0)" } }
+        if !needed.isEmpty {
+            throw Failure(.usage, "refusing to persist: " + needed.joined(separator: "; ") + "; the next boot would take it from the host before anything runs; nothing was written (move what it holds first, or pcihide unhide it)")
+        }
         func file(_ path: String) throws -> FileEdit {
             FileEdit(path: host.path(path), shown: path, old: try Files.readRegularIfPresent(host.path(path)).map { String(decoding: $0, as: UTF8.self) }, new: "")
         }

@@ -43,8 +43,20 @@ struct FailClosedTests {
             let byId = try cli.run(["hide", "144d:a80a"])
             #expect(byId.status != 0, "\(name): hide 144d:a80a: \(byId.stdout)")
         }
+        // By wildcard over the needed device's slot, and in groups' view.
+        for d in needed {
+            let wildcard = try cli.run(["hide", String(d.prefix(5)) + "*.*"])
+            #expect(wildcard.status != 0, "\(name): hide \(d.prefix(5))*.*: \(wildcard.stdout)")
+        }
+        let groups = try cli.run(["groups", "--json"])
+        #expect(groups.status == 0 || groups.status == 1, "\(name): groups: \(groups.stderr)")
         let hidden = try cli.run(["hidden"])
         for d in needed { #expect(!hidden.stdout.contains(d), "\(name): \(d) recorded: \(hidden.stdout)") }
+        // persist never writes a boot line for a needed device hidden with --force.
+        #expect(try cli.run(["hide", "--force", needed[0]]).status == 0)
+        let persist = try cli.run(["persist", "--driver", "vfio-pci", "--loader", "systemd-boot", "--initramfs", "dracut"])
+        #expect(persist.status == 64 && persist.stderr.contains("refusing to persist: 0000:\(needed[0]): the host needs it"), "\(name): \(persist.stderr)")
+        #expect(try cli.run(["unhide", needed[0]]).status == 0)
     }
 
     /// A disk the host mounts, hidden with --force (or before it came to hold the mount): the
