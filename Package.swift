@@ -38,7 +38,7 @@ let package = Package(
         // Boot loaders and initramfs generators: detection and the edits that make hiding persist.
         .target(name: "PCIPersistence", dependencies: ["PCIModel", "PCISpec", "SystemIO"]),
         // Whether a guest start will work: groups, isolation, reset, framebuffers, holders.
-        .target(name: "PCIReadiness", dependencies: ["PCIBinding", "PCICapabilities", "PCIInventory", "PCIModel", "PCIState", "SystemIO"]),
+        .target(name: "PCIReadiness", dependencies: ["PCIBinding", "PCICapabilities", "PCIInventory", "PCIModel", "PCISpec", "PCIState", "SystemIO"]),
         .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim", "PCICapabilities"]),
         // Runtime binding to pciback/vfio-pci through one sysfs seam, and the safety report (check).
         .target(name: "PCIBinding", dependencies: ["PCIModel", "SystemIO", "PCIInventory"]),

@@ -13,7 +13,7 @@ public enum BootFileEdit {
     /// of the parameters they set.
     public static func commandLine(_ line: Substring, tokens: [String]) -> String {
         let names = Set(tokens.map { name($0[...]) })
-        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        let words = KernelCommandLine.balanced(line) ? KernelCommandLine.words(line) : line.split(whereSeparator: { $0 == " " || $0 == "\t" })
         // Tokens go before a bare `--`: what follows it is init's, not the kernel's.
         let end = words.firstIndex(of: "--") ?? words.endIndex
         let kept = words[..<end].filter { !BootFragment.isHideToken($0) && !names.contains(name($0)) }
@@ -71,7 +71,7 @@ public enum BootFileEdit {
     /// from `fallback` (the running kernel's line, without BOOT_IMAGE= and initrd=).
     public static func kernelCmdline(_ text: String?, fallback: String, tokens: [String]) -> String {
         let lines = Substring(text ?? "").lineList
-        let first = text == nil ? Substring(fallback.split(separator: " ").filter { !$0.hasPrefix("BOOT_IMAGE=") && !$0.hasPrefix("initrd=") }.joined(separator: " ")) : (lines.first ?? "")
+        let first = text == nil ? Substring(KernelCommandLine.words(fallback[...]).filter { !$0.hasPrefix("BOOT_IMAGE=") && !$0.hasPrefix("initrd=") }.joined(separator: " ")) : (lines.first ?? "")
         let rest = text == nil ? [] : lines.dropFirst().map(String.init)
         let out = [commandLine(first, tokens: tokens)] + rest
         return out.joined(separator: "\n") + (text == nil || text!.endsWithNewline == false && rest.isEmpty ? "\n" : "")

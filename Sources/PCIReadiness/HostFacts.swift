@@ -1,3 +1,4 @@
+import PCISpec
 import PCIModel
 import SystemIO
 
@@ -7,6 +8,8 @@ import SystemIO
 public struct HostFacts: Sendable {
     /// /proc/cmdline's words; nil when it could not be read.
     public var commandLine: [String]?
+    /// The same words with their quotes, for writing the line back (`"dyndbg=file a.c +p"`).
+    public var commandLineWords: [String]?
     /// /sys/class/iommu entries (dmar0, ivhd0, smmu3.0x...); nil when the directory is absent.
     public var iommuUnits: [String]?
     /// `GenuineIntel`, `AuthenticAMD`, ... from /proc/cpuinfo; nil when unknown.
@@ -28,9 +31,9 @@ public struct HostFacts: Sendable {
             // Quotes only group (the kernel strips them from values): `"hide=(02:09.0)"`.
             // A bare `--` ends the kernel's parameters: what follows goes to init, and a hide
             // token there never takes effect.
-            f.commandLine = String(decoding: text, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
-                .prefix { $0 != "--" }
-                .map { String($0.filter { $0 != "\"" }) }
+            let words = KernelCommandLine.kernelWords(Substring(String(decoding: text, as: UTF8.self).map { $0 == "\n" ? " " : $0 }))
+            f.commandLineWords = words.map(String.init)
+            f.commandLine = words.map(KernelCommandLine.unquoted)
         }
         f.iommuUnits = Files.list(host.path("/sys/class/iommu"))?.sorted()
         if let dmar = f.iommuUnits?.first(where: { $0.hasPrefix("dmar") }),

@@ -183,7 +183,7 @@ struct PersistPlan {
             }
             modules = ["vfio_pci", "vfio", "vfio_iommu_type1"]
         }
-        let running = (facts.commandLine ?? []).joined(separator: " ")
+        let running = (facts.commandLineWords ?? []).joined(separator: " ")
         // Hide tokens already in a file that pcihide would replace: merged or kept, never dropped.
         func keep(_ old: String?, _ place: String) -> [String] { BootFileEdit.keepingForeign(tokens, in: old, place: place, notes: &plan.notes) }
         // The kernel command line, where this setup reads it.

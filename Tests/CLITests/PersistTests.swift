@@ -147,6 +147,17 @@ struct PersistTests {
         #expect(line.hasSuffix(" -- single") && line.contains("vfio-pci.ids=") || line.contains("xen-pciback.hide=") && line.hasSuffix(" -- single"), "\(line)")
     }
 
+    /// /etc/kernel/cmdline created from the running line keeps a quoted word whole and leaves
+    /// out BOOT_IMAGE= and initrd=.
+    @Test func kernelCmdlineFromTheRunningLineKeepsQuoting() throws {
+        let cli = try Self.root("arch-systemd-boot")
+        try? FileManager.default.removeItem(atPath: cli.dir + "/etc/kernel/cmdline")
+        try cli.write(cli.dir + "/proc/cmdline", "BOOT_IMAGE=/vmlinuz-linux initrd=\\initramfs-linux.img root=UUID=1 rw \"dyndbg=file a.c +p\"\n")
+        #expect(try cli.run(["persist", "--write"]).status == 0)
+        let line = cli.file(cli.dir + "/etc/kernel/cmdline") ?? ""
+        #expect(line.hasPrefix("root=UUID=1 rw \"dyndbg=file a.c +p\" "), "\(line)")
+    }
+
     @Test func refusals() throws {
         let legacy = try Self.root("grub-legacy-xen")
         let vfio = try legacy.run(["persist", "--driver", "vfio-pci"])

@@ -84,3 +84,18 @@ struct BootFragmentTests {
         #expect(BootFragment.isHideToken(Substring(token)) == expected)
     }
 }
+
+/// The kernel command line as the kernel splits it: quotes group and are kept for writing back;
+/// a bare `--` ends the kernel's words.
+@Suite struct KernelCommandLineTests {
+    @Test func quotesGroupAndAreKept() {
+        let line: Substring = "BOOT_IMAGE=/vmlinuz ro \"dyndbg=file a.c +p\" quiet -- single"
+        #expect(KernelCommandLine.words(line) == ["BOOT_IMAGE=/vmlinuz", "ro", "\"dyndbg=file a.c +p\"", "quiet", "--", "single"])
+        #expect(KernelCommandLine.kernelWords(line) == ["BOOT_IMAGE=/vmlinuz", "ro", "\"dyndbg=file a.c +p\"", "quiet"])
+        #expect(KernelCommandLine.unquoted("\"dyndbg=file a.c +p\"") == "dyndbg=file a.c +p")
+        #expect(KernelCommandLine.words("a=\"x y") == ["a=\"x y"], "an unbalanced quote runs to the end")
+        #expect(KernelCommandLine.words("  \t ") == [])
+        #expect(KernelCommandLine.words("a\nb") == ["a\nb"], "one line: a newline is the caller's to drop")
+        #expect(KernelCommandLine.words("\"\" = \"=\"") == ["\"\"", "=", "\"=\""])
+    }
+}
