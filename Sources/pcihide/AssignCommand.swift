@@ -39,6 +39,7 @@ struct Assign: ParsableCommand {
             let handOver = try apply.make().map { HandOver(toolstack: $0, source: .sysfs(tree.root), refusal: HideSafety.handOverRefusal(host: host, tree: tree)) }
             let runningNow = try handOver.map { h in try h.toolstack.running() } ?? []
             var lines: [String] = []
+            var failures = 0
             let (outcomes, warnings) = try store.update { state in
                 let before = state
                 let outcomes = try Ownership.assign(sels, to: domain, force: force, in: &state, now: Clock.nowRFC3339())
@@ -56,7 +57,9 @@ struct Assign: ParsableCommand {
                         guard let target = runningNow.first(where: { $0.id == domain }) else {
                             throw Failure(.usage, "domain \(domain) is not running in \(handOver.toolstack.name), though the ledger says so: record it dead with 'pcihide domain kill \(domain)' first; nothing was changed")
                         }
-                        lines += handOver.attach(given, to: target, in: &state).lines
+                        let r = handOver.attach(given, to: target, in: &state)
+                        lines += r.lines
+                        failures += r.failures
                     }
                 }
                 let splits = Ownership.splitGroups(in: state, present: present, groupOf: tree.iommuGroup)
@@ -75,6 +78,7 @@ struct Assign: ParsableCommand {
             }
             lines.forEach { print($0) }
             warnings.forEach { warn($0) }
+            if failures > 0 { throw ExitCode(ExitStatus.unavailable.rawValue) }
         }
     }
 }

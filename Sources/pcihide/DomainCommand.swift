@@ -53,6 +53,7 @@ struct DomainStart: ParsableCommand {
                 target = RunningDomain(id: running.id, name: name ?? running.name)
             }
             var attached: [(DeviceSelection, Placement)] = []
+            var failures = 0
             let (received, warnings, lines): ([DeviceSelection], [String], [String])
             do {
                 (received, warnings, lines) = try store.update { state in
@@ -62,6 +63,7 @@ struct DomainStart: ParsableCommand {
                         let r = handOver.attach(got, to: target, in: &state)
                         lines = r.lines
                         attached = r.attached
+                        failures = r.failures
                     }
                     let kept = got.filter { s in state.entry(for: s)?.owner == domain.id }
                     return (kept, Ownership.splitSlots(in: state), lines)
@@ -74,6 +76,8 @@ struct DomainStart: ParsableCommand {
             received.forEach { print("  \($0)") }
             lines.forEach { print($0) }
             warnings.forEach { warn($0) }
+            // The ledger says what the guest holds; the exit says that not all went over.
+            if failures > 0 { throw ExitCode(ExitStatus.unavailable.rawValue) }
         }
     }
 }

@@ -54,8 +54,9 @@ struct HandOver {
 
     /// Attaches the entries `received` now owned by `domain` at the guest addresses emu shows;
     /// an entry that cannot be attached goes back to free. Returns one line per device.
-    func attach(_ received: [DeviceSelection], to domain: RunningDomain, in state: inout PCIHideState) -> (lines: [String], attached: [(DeviceSelection, Placement)]) {
-        guard !received.isEmpty else { return ([], []) }
+    func attach(_ received: [DeviceSelection], to domain: RunningDomain, in state: inout PCIHideState) -> (lines: [String], attached: [(DeviceSelection, Placement)], failures: Int) {
+        guard !received.isEmpty else { return ([], [], 0) }
+        var failures = 0
         var lines: [String] = []
         var attached: [(DeviceSelection, Placement)] = []
         let entries = state.hidden.filter { $0.owner == domain.id }
@@ -64,7 +65,7 @@ struct HandOver {
             guest = try Guest(wanted: entries.map { ($0.selection, $0.vslot, $0.permissive ?? false) }, source: source, idsFile: nil)
         } catch {
             for s in received { state.update(s) { $0.owner = nil } }
-            return (["cannot place the devices of domain \(domain.id) in its guest (\(error)); they stay free"], [])
+            return (["cannot place the devices of domain \(domain.id) in its guest (\(error)); they stay free"], [], received.count)
         }
         let placed = GuestConfig.placements(guest)
         let tree = SysfsTree(root: source.path)
@@ -85,13 +86,24 @@ struct HandOver {
                 continue
             }
             let spec = s.isWildcard ? "\(hex(s.domain, 4)):\(hex(s.bus, 2)):\(s.device.map { hex($0, 2) } ?? "*").*@\(hex(first.slot, 2))" : "\(first.host)@\(hex(first.slot, 2))"
+            // All or nothing: the functions of one entry go to the guest together, or none does.
+            var mineAttached: [(DeviceSelection, Placement)] = []
             do {
                 for p in (toolstack is XL ? [first] : mine) {
                     try toolstack.attach(p.host, to: domain, xlSpec: spec + (state.entry(for: s)?.xlOptionText ?? ""), hostdevXML: GuestConfig.libvirt([p]))
-                    attached.append((s, p))
+                    mineAttached.append((s, p))
                 }
+                attached += mineAttached
                 lines.append("attached \(s) to domain \(domain.id) at guest 00:\(hex(first.slot, 2)).\(first.function) (\(toolstack.name))")
             } catch {
+                failures += 1
+                var undone: [String] = []
+                for (_, p) in mineAttached.reversed() {
+                    do { try toolstack.detach(p.host, from: domain, hostdevXML: GuestConfig.libvirt([p])); undone.append(p.host.description) } catch {
+                        lines.append("could not detach \(p.host) from domain \(domain.id) again: \(error.message); the guest holds it, the ledger says free: detach it by hand")
+                    }
+                }
+                if !undone.isEmpty { lines.append("detached \(undone.reversed().joined(separator: ", ")) from domain \(domain.id) again: the functions of \(s) go together or not at all") }
                 state.update(s) { $0.owner = nil }
                 // Xen gives a domain an IOMMU context only when it is created with passthrough on:
                 // a guest started without it can never receive a device (xc_assign_device fails).
@@ -99,7 +111,7 @@ struct HandOver {
                 lines.append("could not attach \(s) to domain \(domain.id) through \(toolstack.name): \(error.message); it stays free in the ledger (attach it by hand, or release and retry)" + hint)
             }
         }
-        return (lines, attached)
+        return (lines, attached, failures)
     }
 
     /// Where the devices of `domain` sit in its guest, as emu places them from the ledger.

@@ -97,6 +97,23 @@ struct WatchTests {
         #expect(e.status == 64 && e.stderr.contains("PCIHIDE_TIMEOUT is 'soon'"), "\(e.stderr)")
     }
 
+    /// A two-function card through libvirt whose second function fails to attach: the first
+    /// is detached again, the entry stays free, and domain start exits non-zero (69).
+    @Test func aMultiFunctionAttachIsAllOrNothing() throws {
+        let w = try Self.world(events: "", running: "1 web\n")
+        try w.cli.addDevice("0000:02:09.1", vendor: "8086", device: "1229")
+        #expect(try w.run(["unhide", "02:09.0"]).status == 0)
+        #expect(try w.run(["hide", "02:09.*"]).status == 0)
+        try w.cli.write(w.dir + "/fail-attach-function", "0x1")
+        let r = try w.run(["domain", "start", "1", "--apply", "--toolstack", "libvirt"])
+        #expect(r.status == 69, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("detached 0000:02:09.0 from domain 1 again: the functions of 0000:02:09.* go together or not at all"), "\(r.stdout)")
+        let calls = w.calls().filter { $0.contains("-device") }
+        #expect(calls.count == 3 && calls[0].hasPrefix("virsh attach-device web") && calls[2].hasPrefix("virsh detach-device web") && calls[2].contains("function='0x0'"), "\(calls)")
+        #expect((w.cli.file(w.dir + "/attached") ?? "").isEmpty, "the guest still holds a function")
+        #expect(try w.run(["owners"]).stdout.contains("free"))
+    }
+
     /// Two guests seen starting at once: the state lock and the id order decide; one attach.
     @Test func twoDomainsStartingTogetherNeverBothGetTheCard() throws {
         let w = try Self.world(events: "both 4 a 5 b\n")

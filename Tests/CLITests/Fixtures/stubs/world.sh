@@ -5,6 +5,7 @@
 #            build ID NAME (xl create: introduced paused and nameless, unpaused 1.5 s later) | hang
 #   fail-attach  when present, attaches fail as libxl/libvirt would
 #   hang-attach  when present, xl pci-attach hangs (60 s)
+#   fail-attach-function  holds 0x1 (say): virsh attaches of that function fail
 W=${STUB_WORLD:?STUB_WORLD is not set}
 log() { echo "$*" >> "$W/calls"; }
 # Waits (up to 10 s) until the ledger's history has a line matching $1: the watcher has acted.
