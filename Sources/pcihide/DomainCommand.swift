@@ -86,6 +86,11 @@ struct DomainKill: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kill",
         abstract: "Record a domain as dead; its devices go to the next domain started.",
+        discussion: """
+            With --apply, a domain the toolstack still runs is refused (nothing changes): its \
+            devices stay with it until it is destroyed or shut down, when the toolstack detaches \
+            them itself. To take a device from a running guest, use release --apply (it detaches).
+            """,
         aliases: ["destroy"]
     )
     @OptionGroup var domain: RunningDomainOptions
