@@ -117,10 +117,28 @@ struct PersistPlan {
         try Files.writeAtomically(e.path, Array(e.new.utf8))
     }
 
+    /// The files an earlier `persist --write` left: pcihide's own files and the originals it kept.
+    static func earlierWrites(host: HostRoot) -> [String] {
+        var out: [String] = []
+        for f in ["/etc/modprobe.d/pcihide.conf", "/etc/dracut.conf.d/90-pcihide.conf", "/etc/udev/rules.d/70-pcihide.rules"] where Files.exists(host.path(f)) { out.append(f) }
+        for dir in ["/etc/default", "/etc/kernel", "/etc/initramfs-tools", "/etc", "/boot/loader/entries", "/etc/kernelstub", "/boot/grub"] {
+            for name in (Files.list(host.path(dir)) ?? []).sorted() where name.hasSuffix(".pcihide-orig") {
+                out.append(dir + "/" + name.dropLast(".pcihide-orig".count) + " (original: " + name + ")")
+            }
+        }
+        return out
+    }
+
     static func make(setup: BootSetup, tool: InitramfsTool?, driver: PersistDriver, state: PCIHideState, tree: SysfsTree, host: HostRoot) throws -> PersistPlan {
         var plan = PersistPlan()
         let selections = state.hidden.map(\.selection)
-        guard !selections.isEmpty else { throw Failure(.usage, "the hidden set is empty: there is nothing to persist (add devices with 'pcihide hide SPEC')") }
+        guard !selections.isEmpty else {
+            // No undo yet: never let an empty set read as "nothing hides anything at boot".
+            let left = PersistPlan.earlierWrites(host: host)
+            if left.isEmpty { throw Failure(.usage, "the hidden set is empty: there is nothing to persist (add devices with 'pcihide hide SPEC')") }
+            throw Failure(.usage, "the hidden set is empty, but the boot files pcihide wrote earlier still hide devices at boot: " + left.joined(separator: ", ")
+                          + "; pcihide does not undo them yet: restore each FILE.pcihide-orig (the original before pcihide) or delete pcihide's own files, then run the boot tools (update-grub, update-initramfs -u -k all or the equivalent); nothing was written")
+        }
         let present = (try? tree.addresses()) ?? []
         let hiddenPresent = present.filter { a in selections.contains { $0.matches(a) } }
         // Never a boot line for a device that is not the one hidden (a card added renumbered the bus).

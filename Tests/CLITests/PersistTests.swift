@@ -158,6 +158,16 @@ struct PersistTests {
         #expect(line.hasPrefix("root=UUID=1 rw \"dyndbg=file a.c +p\" "), "\(line)")
     }
 
+    /// After the last device is unhidden, persist does not say "nothing to persist" while the
+    /// boot files it wrote still hide devices: it names them and how to undo them (exit 64).
+    @Test func anEmptySetAfterAWriteNamesWhatStillHides() throws {
+        let cli = try Self.root("debian-grub2")
+        #expect(try cli.run(["persist", "--write"]).status == 0)
+        #expect(try cli.run(["unhide", "01:00.0", "01:00.1"]).status == 0)
+        let r = try cli.run(["persist"])
+        #expect(r.status == 64 && r.stderr.contains("the boot files pcihide wrote earlier still hide devices at boot: /etc/modprobe.d/pcihide.conf, /etc/default/grub (original: grub.pcihide-orig)"), "\(r.stderr)")
+    }
+
     @Test func refusals() throws {
         let legacy = try Self.root("grub-legacy-xen")
         let vfio = try legacy.run(["persist", "--driver", "vfio-pci"])
