@@ -143,7 +143,7 @@ struct ShellHarness {
         default: setup = "function fish_prompt; echo '$ '; end; source \(root)/Completions/pcihide.fish"
         }
         try tmux(["send-keys", "-t", session, setup, "Enter"])
-        usleep(800_000)
+        try waitFor(limit: 5, still: 0.3) { $0.contains("$") }
     }
 
     @discardableResult
@@ -156,22 +156,54 @@ struct ShellHarness {
         return String(decoding: outcome.stdout, as: UTF8.self)
     }
 
+    func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", session]) }
+
+    /// The non-empty lines of the pane.
+    static func lines(_ screen: String) -> [Substring] {
+        screen.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
+    /// Polls the pane (instead of sleeping a fixed time) until `done` holds and the pane has
+    /// then not changed for `still` seconds, or `limit` seconds have passed.
+    @discardableResult
+    func waitFor(limit: Double = 3, still: Double = 0.15, _ done: (String) -> Bool) throws -> String {
+        let start = Date()
+        var last = try screen()
+        var since = Date()
+        while Date().timeIntervalSince(start) < limit {
+            usleep(40_000)
+            let now = try screen()
+            if now != last { last = now; since = Date(); continue }
+            if done(now) && Date().timeIntervalSince(since) >= still { return now }
+        }
+        return last
+    }
+
+    /// Only the prompt on the pane: `$` alone on its line.
+    static func onlyPrompt(_ screen: String) -> Bool {
+        let l = lines(screen)
+        return l.count == 1 && l[0].trimmingCharacters(in: .whitespaces) == "$"
+    }
+
     /// Types `line`, presses TAB, then types each of `more` with a TAB after it, returns the
-    /// screen, then clears the line.
+    /// screen, then clears the line. Each step waits for the pane to show its effect.
     func complete(_ line: String, tabs: Int = 1, then more: [String] = []) throws -> String {
         try tmux(["send-keys", "-t", session, "clear", "Enter"])
-        usleep(300_000)
+        try waitFor(Self.onlyPrompt)
         try tmux(["send-keys", "-t", session, "-l", line])
+        var typed = try waitFor { $0.contains(line.trimmingCharacters(in: .whitespaces)) }
         for _ in 0..<tabs {
             try tmux(["send-keys", "-t", session, "Tab"])
-            usleep(700_000)
+            let before = typed
+            typed = try waitFor(limit: 2, still: 0.25) { $0 != before }
         }
         for text in more {
             try tmux(["send-keys", "-t", session, "-l", text])
+            let before = try waitFor(limit: 1) { $0.contains(text) }
             try tmux(["send-keys", "-t", session, "Tab"])
-            usleep(700_000)
+            typed = try waitFor(limit: 2, still: 0.25) { $0 != before }
         }
-        let screen = try tmux(["capture-pane", "-p", "-t", session])
+        let screen = typed
         // Empty the line without running it: end of line, then kill back to its start (bash's
         // readline, zsh's and fish's emacs bindings all read C-e C-u so). In fish, Escape first closes
         // the pager; bash and zsh would read Escape as a Meta prefix.
@@ -180,7 +212,7 @@ struct ShellHarness {
             usleep(100_000)
         }
         try tmux(["send-keys", "-t", session, "C-e", "C-u"])
-        usleep(200_000)
+        try waitFor(limit: 1) { Self.lines($0).last?.trimmingCharacters(in: .whitespaces) == "$" }
         return screen
     }
 
