@@ -25,6 +25,9 @@ public protocol Toolstack {
     func detach(_ device: PCIAddress, from domain: RunningDomain, hostdevXML: String) throws(Failure)
     /// The event stream whose every line may mean a domain started or died.
     var eventCommand: [String] { get }
+    /// Which running domain holds each passed-through device, by the toolstack's own word
+    /// (`xl pci-list`, `virsh dumpxml`): what the guests hold, whatever the ledger says.
+    func holders() throws(Failure) -> [PCIAddress: Int]
     /// Whether an event line is about a domain starting or dying (others are ignored).
     func isLifecycleEvent(_ line: String) -> Bool
 }
@@ -51,6 +54,11 @@ public struct XL: Toolstack {
     }
 
     public var eventCommand: [String] { ["xenstore-watch", "@introduceDomain", "@releaseDomain"] }
+    public func holders() throws(Failure) -> [PCIAddress: Int] {
+        var out: [PCIAddress: Int] = [:]
+        for d in try XLToolstack.devices(run: run) { if let id = d.domain { out[d.address] = id } }
+        return out
+    }
     public func isLifecycleEvent(_ line: String) -> Bool { line.hasPrefix("@introduceDomain") || line.hasPrefix("@releaseDomain") }
 }
 
@@ -87,6 +95,11 @@ public struct Virsh: Toolstack {
     }
 
     public var eventCommand: [String] { ["virsh", "event", "--all", "--loop"] }
+    public func holders() throws(Failure) -> [PCIAddress: Int] {
+        var out: [PCIAddress: Int] = [:]
+        for d in try devices() { if let id = d.domain { out[d.address] = id } }
+        return out
+    }
     public func isLifecycleEvent(_ line: String) -> Bool { line.hasPrefix("event 'lifecycle' for domain") }
 }
 

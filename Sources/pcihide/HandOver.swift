@@ -69,6 +69,9 @@ struct HandOver {
         }
         let placed = GuestConfig.placements(guest)
         let tree = SysfsTree(root: source.path)
+        // What the guests already hold, by the toolstack's word: after a crash or a restart the
+        // ledger may not know of an attach that happened. Unknown when it cannot be asked.
+        let held = try? toolstack.holders()
         for s in received {
             let mine = placed.filter { s.matches($0.host) }
             guard let first = mine.first else { continue }
@@ -86,6 +89,19 @@ struct HandOver {
                 continue
             }
             let spec = s.isWildcard ? "\(hex(s.domain, 4)):\(hex(s.bus, 2)):\(s.device.map { hex($0, 2) } ?? "*").*@\(hex(first.slot, 2))" : "\(first.host)@\(hex(first.slot, 2))"
+            if let held {
+                let holders = Set(mine.compactMap { held[$0.host] })
+                if holders == [domain.id] && mine.allSatisfy({ held[$0.host] == domain.id }) {
+                    lines.append("\(s) is already in domain \(domain.id) (\(toolstack.name) says so): recorded, not attached twice")
+                    continue
+                }
+                if let other = holders.first(where: { $0 != domain.id }) {
+                    state.update(s) { $0.owner = nil }
+                    lines.append("not attaching \(s) to domain \(domain.id): \(toolstack.name) says domain \(other) holds it; it stays free in the ledger (pcihide owners --toolstack \(toolstack is XL ? "xl" : "libvirt") shows both views)")
+                    failures += 1
+                    continue
+                }
+            }
             // All or nothing: the functions of one entry go to the guest together, or none does.
             var mineAttached: [(DeviceSelection, Placement)] = []
             do {
