@@ -52,26 +52,19 @@ struct DomainStart: ParsableCommand {
                 handOver = h
                 target = RunningDomain(id: running.id, name: name ?? running.name)
             }
-            var attached: [(DeviceSelection, Placement)] = []
-            var failures = 0
-            let (received, warnings, lines): ([DeviceSelection], [String], [String])
-            do {
-                (received, warnings, lines) = try store.update { state in
-                    let got = try Ownership.start(domain.id, name: name, in: &state, now: now)
-                    var lines: [String] = []
-                    if let handOver, let target {
-                        let r = handOver.attach(got, to: target, in: &state)
-                        lines = r.lines
-                        attached = r.attached
-                        failures = r.failures
-                    }
-                    let kept = got.filter { s in state.entry(for: s)?.owner == domain.id }
-                    return (kept, Ownership.splitSlots(in: state), lines)
-                }
-            } catch {
-                if let handOver, let target { handOver.undo(attached, from: target) }
-                throw error
+            // The ledger decides under the lock; the toolstack runs after it is released.
+            let (got, warnings): ([DeviceSelection], [String]) = try store.update { state in
+                let got = try Ownership.start(domain.id, name: name, in: &state, now: now)
+                return (got, Ownership.splitSlots(in: state))
             }
+            var lines: [String] = []
+            var failures = 0
+            if let handOver, let target {
+                let r = try handOver.attachOutsideTheLock(got, to: target, store: store)
+                lines = r.lines
+                failures = r.failures
+            }
+            let received = (try? store.load()).map { state in got.filter { state.entry(for: $0)?.owner == domain.id } } ?? got
             print("domain \(domain.id) started" + (received.isEmpty ? "; it received no device" : "; it received:"))
             received.forEach { print("  \($0)") }
             lines.forEach { print($0) }

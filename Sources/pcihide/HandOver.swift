@@ -130,6 +130,29 @@ struct HandOver {
         return (lines, attached, failures)
     }
 
+    /// `attach` with no lock held while the toolstack runs: the caller has already committed what
+    /// the ledger decided (the owners set under the lock, so a second hand-over of the same device
+    /// sees it taken); the attaches run against a copy; what could not be attached is freed under
+    /// the lock again, if that domain still owns it. A crash in between leaves the ledger saying
+    /// the guest owns what it may not hold: the next hand-over asks the toolstack (`holders`).
+    func attachOutsideTheLock(_ got: [DeviceSelection], to domain: RunningDomain, store: StateStore) throws -> (lines: [String], attached: [(DeviceSelection, Placement)], failures: Int) {
+        guard !got.isEmpty else { return ([], [], 0) }
+        var scratch = try store.load()
+        let r = attach(got, to: domain, in: &scratch)
+        let freed = got.filter { s in scratch.entry(for: s)?.owner != domain.id }
+        if !freed.isEmpty {
+            do {
+                try store.update { state in
+                    for s in freed where state.entry(for: s)?.owner == domain.id { state.update(s) { $0.owner = nil } }
+                }
+            } catch {
+                undo(r.attached, from: domain)
+                throw error
+            }
+        }
+        return r
+    }
+
     /// Where the devices of `domain` sit in its guest, as emu places them from the ledger.
     func placements(of domain: Int, in state: PCIHideState) throws -> [Placement] {
         let entries = state.hidden.filter { $0.owner == domain }

@@ -80,30 +80,29 @@ struct Watch: ParsableCommand {
         }
         let running = all.filter { !building.contains($0.id) }
         var log: [String] = []
-        var attached: [(RunningDomain, [(DeviceSelection, Placement)])] = []
-        do {
-            try store.update { state in
-                log = []
-                attached = []
-                let now = Clock.nowRFC3339()
-                for d in state.domains where !ids.contains(d.id) {
-                    let freed = try Ownership.kill(d.id, in: &state, now: now)
-                    log.append("domain \(d.label) is gone" + (freed.isEmpty ? "" : "; freed " + freed.map(\.description).joined(separator: ", ")))
-                }
-                for r in running.sorted(by: { $0.id < $1.id }) where state.domain(r.id) == nil {
-                    // A toolstack name pcihide cannot record (control characters) is left out.
-                    let name = r.name.flatMap { (try? Ownership.validate(name: $0)) != nil ? $0 : nil }
-                    let got = try Ownership.start(r.id, name: name, in: &state, now: now)
-                    let result = handOver.attach(got, to: r, in: &state)
-                    attached.append((r, result.attached))
-                    let kept = got.filter { s in state.entry(for: s)?.owner == r.id }
-                    log.append("domain \(r.id)\(name.map { " (\($0))" } ?? "") started" + (kept.isEmpty ? "; it received no device" : "; it received " + kept.map(\.description).joined(separator: ", ")))
-                    log += result.lines
-                }
+        var started: [(domain: RunningDomain, name: String?, got: [DeviceSelection])] = []
+        // Under the lock: the deaths and the starts, with the owners the policy gives. No
+        // toolstack command runs while it is held.
+        try store.update { state in
+            log = []
+            started = []
+            let now = Clock.nowRFC3339()
+            for d in state.domains where !ids.contains(d.id) {
+                let freed = try Ownership.kill(d.id, in: &state, now: now)
+                log.append("domain \(d.label) is gone" + (freed.isEmpty ? "" : "; freed " + freed.map(\.description).joined(separator: ", ")))
             }
-        } catch {
-            for (d, a) in attached { handOver.undo(a, from: d) }
-            throw error
+            for r in running.sorted(by: { $0.id < $1.id }) where state.domain(r.id) == nil {
+                // A toolstack name pcihide cannot record (control characters) is left out.
+                let name = r.name.flatMap { (try? Ownership.validate(name: $0)) != nil ? $0 : nil }
+                started.append((r, name, try Ownership.start(r.id, name: name, in: &state, now: now)))
+            }
+        }
+        // Then the attaches, with the lock released; what fails is freed under it again.
+        for (r, name, got) in started {
+            let result = try handOver.attachOutsideTheLock(got, to: r, store: store)
+            let owned = (try? store.load()).map { state in got.filter { state.entry(for: $0)?.owner == r.id } } ?? []
+            log.append("domain \(r.id)\(name.map { " (\($0))" } ?? "") started" + (owned.isEmpty ? "; it received no device" : "; it received " + owned.map(\.description).joined(separator: ", ")))
+            log += result.lines
         }
         log.forEach { note("watch: " + $0) }
         return building

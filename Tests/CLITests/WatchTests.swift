@@ -131,6 +131,26 @@ struct WatchTests {
         #expect(other.status == 69 && other.stdout.contains("says domain 1 holds it"), "\(other.stdout)\(other.stderr)")
     }
 
+    /// No lock is held while the toolstack runs: with `xl pci-attach` hanging, another writer
+    /// (a hide of another device) goes through at once; the hung attach is ended at --timeout
+    /// and its device freed under the lock again.
+    @Test func aHangingAttachHoldsNoLock() throws {
+        let w = try Self.world(events: "", running: "1 web\n")
+        try w.cli.addDevice("0000:03:00.0", vendor: "8086", device: "10d3")
+        try w.cli.write(w.dir + "/hang-attach", "")
+        let start = try Child.start(CLI.binary, ["domain", "start", "1", "--apply", "--toolstack", "xl", "--timeout", "8"], environment: w.cli.environment)
+        var attaching = false
+        for _ in 0..<100 where !attaching { usleep(100_000); attaching = w.calls().contains { $0.hasPrefix("xl pci-attach") } }
+        #expect(attaching, "the attach never started")
+        let began = Date()
+        let hide = try w.run(["hide", "03:00.0"])
+        #expect(hide.status == 0 && Date().timeIntervalSince(began) < 5, "hide waited for the toolstack: \(hide.stderr)")
+        let outcome = start.finish(timeout: 60)
+        #expect(outcome.status == 69, "\(String(decoding: outcome.stdout, as: UTF8.self))")
+        #expect(try w.run(["owners"]).stdout.contains("free"))
+        #expect(try w.run(["history", "--check"]).status == 0)
+    }
+
     /// Two guests seen starting at once: the state lock and the id order decide; one attach.
     @Test func twoDomainsStartingTogetherNeverBothGetTheCard() throws {
         let w = try Self.world(events: "both 4 a 5 b\n")
