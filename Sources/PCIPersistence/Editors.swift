@@ -28,11 +28,10 @@ public enum BootFileEdit {
     public static func keepingForeign(_ tokens: [String], in old: String?, place: String, notes: inout [String]) -> [String] {
         guard let old else { return tokens }
         var out = tokens
-        func family(_ t: Substring) -> String { name(t) }
         for word in old.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\"" || $0 == "'" }) where BootFragment.isHideToken(word) {
-            let fam = family(word)
+            let fam = name(word)
             let value = word[word.index(after: word.firstIndex(of: "=")!)...]
-            guard let i = out.firstIndex(where: { family($0[...]) == fam }) else {
+            guard let i = out.firstIndex(where: { name($0[...]) == fam }) else {
                 if !out.contains(String(word)) {
                     out.append(String(word))
                     notes.append("kept \(word) in \(place): pcihide does not write that parameter here, and does not drop what it did not write (remove it by hand if it should go)")
@@ -40,21 +39,13 @@ public enum BootFileEdit {
                 continue
             }
             let mine = out[i]
-            let eq = mine.firstIndex(of: "=")!
             switch fam {
             case "vfio_pci.ids":
-                var ids = mine[mine.index(after: eq)...].split(separator: ",").map { $0.lowercased() }
-                for id in value.split(separator: ",").map({ $0.lowercased() }) where !ids.contains(id) {
-                    ids.append(id)
-                    notes.append("kept \(id) from the vfio-pci.ids in \(place): no hidden device has this id, but vfio-pci.ids is one list, so it stays in the one pcihide writes (remove it by hand if it should go)")
-                }
-                out[i] = String(mine[...eq]) + ids.joined(separator: ",")
+                out[i] = GrubDefaultFile.mergeIds(mine, with: [(String(word), place)], notes: &notes)
             case "xen_pciback.hide", "pciback.hide":
-                var groups = mine[mine.index(after: eq)...]
                 var text = String(mine)
-                for g in value.split(separator: ")", omittingEmptySubsequences: true).map({ $0 + ")" }) where !groups.contains(g) {
+                for g in value.split(separator: ")", omittingEmptySubsequences: true).map({ $0 + ")" }) where !text.contains(g) {
                     text += g
-                    groups = text[text.index(after: text.firstIndex(of: "=")!)...]
                     notes.append("kept \(g) from the \(word[..<word.firstIndex(of: "=")!]) in \(place): it is not in pcihide's hidden set (pcihide unhide does not reach it; remove it by hand if it should go)")
                 }
                 out[i] = text

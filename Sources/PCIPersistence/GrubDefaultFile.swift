@@ -126,7 +126,7 @@ public enum GrubDefaultFile {
         var removals: [FoundToken] = []
         if let written = token, !foreign.isEmpty {
             if family == .vfioIds {
-                token = mergeIds(written, with: foreign, notes: &notes)
+                token = mergeIds(written, with: foreign.map { ($0.text, $0.place) }, notes: &notes)
                 removals = foreign
             } else {
                 let ours = (try? SpecParser.parse(written))?.selections ?? []
@@ -183,7 +183,7 @@ public enum GrubDefaultFile {
         }
         // vfio-pci.ids the administrator wrote in pcihide's own variable are merged too.
         if family == .vfioIds, let written = token {
-            token = mergeIds(written, with: try tokens(of: .vfioIds, in: variable, lines, path: path), notes: &notes)
+            token = mergeIds(written, with: try tokens(of: .vfioIds, in: variable, lines, path: path).map { ($0.text, $0.place) }, notes: &notes)
         }
         var placed = false
         var deleted: Int?
@@ -233,11 +233,11 @@ public enum GrubDefaultFile {
     /// `vfio-pci.ids=` with pcihide's ids first and then every other id the file already names,
     /// each kept id said with where it came from: vfio-pci takes every card with an id, so an id
     /// the administrator wrote is theirs to remove.
-    static func mergeIds(_ token: String, with existing: [FoundToken], notes: inout [String]) -> String {
+    /// `existing`: each `vfio-pci.ids=` token found, with where the administrator finds it.
+    static func mergeIds(_ token: String, with existing: [(text: String, place: String)], notes: inout [String]) -> String {
         guard let eq = token.firstIndex(of: "=") else { return token }
         var ids = token[token.index(after: eq)...].split(separator: ",").map(String.init)
-        for found in existing {
-            let text = found.text, place = found.place
+        for (text, place) in existing {
             guard let e = text.firstIndex(of: "=") else { continue }
             for id in text[text.index(after: e)...].split(separator: ",").map({ String($0).lowercased() }) where !ids.contains(id) {
                 ids.append(id)

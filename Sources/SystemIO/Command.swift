@@ -48,10 +48,10 @@ public enum Command {
         let (pid, output) = try spawn(arguments, ownGroup: true)
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 4096)
-        let deadline = now() + timeout
+        let deadline = Clock.monotonicSeconds() + timeout
         var expired = false
         while true {
-            let left = deadline - now()
+            let left = deadline - Clock.monotonicSeconds()
             if left <= 0 { expired = true; break }
             var ready = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
             let p = poll(&ready, 1, Int32(min(left * 1000, 1000) + 1))
@@ -94,12 +94,6 @@ public enum Command {
             throw Failure(.usage, "PCIHIDE_TIMEOUT is '\(v)': it must be a number of seconds above 0 (or unset for 60)")
         }
         return t
-    }
-
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import PCIFixtures
 import Testing
 
 /// The man page (man/pcihide.1) and `make install`/`make uninstall`.
@@ -65,11 +64,7 @@ struct ManPageAndInstallTests {
 
     /// Every key `check --json` and `owners --json` print is documented in the page.
     @Test func everyCheckJSONKeyIsInThePage() throws {
-        var cli = try CLI()
-        let host = try #require(HostRootFixture.readinessHosts().first { $0.name == "efifb" })
-        try host.root.write(to: cli.dir)
-        cli.environment["PCIHIDE_SYSFS"] = nil
-        cli.environment["PCIHIDE_ROOT"] = cli.dir
+        let (cli, _) = try ReadinessTests.host("efifb")
         try cli.run(["hide", "01:00.0"])
         var keys = Set<String>()
         for args in [["check", "--json", "01:00.0"], ["owners", "--json"]] {

@@ -157,11 +157,7 @@ struct ReadinessTests {
 /// Under an IOMMU that is on, a function the kernel put in no group (the IOMMU's own, a root
 /// complex event collector) is not described as "no IOMMU, or it is off".
 @Test func aFunctionWithoutAGroupUnderAnIOMMUThatIsOn() throws {
-    var cli = try CLI()
-    let host = try #require(HostRootFixture.readinessHosts().first { $0.name == "efifb" })
-    try host.root.write(to: cli.dir)
-    cli.environment["PCIHIDE_SYSFS"] = nil
-    cli.environment["PCIHIDE_ROOT"] = cli.dir
+    let (cli, _) = try ReadinessTests.host("efifb")
     let dev = try #require(Files.realPath(cli.dir + "/sys/bus/pci/devices/0000:00:01.0"))
     #expect(unlink(dev + "/iommu_group") == 0)
     let r = try cli.run(["check", "00:01.0"])
