@@ -7,7 +7,7 @@ DESTDIR  ?=
 # mandoc and man-db for the man page, and the packages whose pages its SEE ALSO names (so that
 # mandoc -Tlint finds them); valgrind for instruction counts.
 DEBS     := libpci-dev libkmod-dev pciutils pci.ids pkg-config \
-            bash-completion zsh fish tmux mandoc man-db driverctl xen-utils-common libvirt-clients libxml2-utils valgrind python3
+            bash-completion zsh fish tmux mandoc man-db driverctl xen-utils-common libvirt-clients libxml2-utils valgrind python3 python3-venv
 # The real-kernel rig (make e2e): QEMU, a static busybox for the guests, kmod to resolve and load
 # modules, the tools that make its disk images (mmdebstrap for the Debian 12 system), and a C
 # compiler for its VFIO probe. The kernel
@@ -23,11 +23,14 @@ UNITDIR   = $(DESTDIR)$(PREFIX)/lib/systemd/system
 DATADIR   = $(DESTDIR)$(PREFIX)/share/pcihide
 RELEASE  := .build/release/pcihide
 FUZZ_RUNS ?= 1000000
+# Nova's own [pci] parser (PyPI), which the export tests hold pcihide's Nova output to.
+NOVA_VENV    := .build/nova-venv
+NOVA_VERSION := 34.0.0
 
-.PHONY: setup deps e2e-deps build test test-fast e2e fuzz bench clean install install-files uninstall completions man
+.PHONY: setup deps e2e-deps nova-venv build test test-fast e2e fuzz bench clean install install-files uninstall completions man
 
 ## setup: install missing Debian packages, build the release binary and list this machine's devices
-setup: deps e2e-deps build
+setup: deps e2e-deps nova-venv build
 	$(RELEASE) list
 
 deps:
@@ -36,11 +39,19 @@ deps:
 e2e-deps:
 	@scripts/install-deps.sh $(E2E_DEBS)
 
+## nova-venv: Nova from PyPI in a venv under .build, for the export tests (about a minute once)
+nova-venv: $(NOVA_VENV)/.installed
+
+$(NOVA_VENV)/.installed:
+	python3 -m venv $(NOVA_VENV)
+	$(NOVA_VENV)/bin/pip install -q --disable-pip-version-check nova==$(NOVA_VERSION)
+	touch $@
+
 build:
 	$(SWIFT) build -c release --static-swift-stdlib
 
 ## test: the whole test suite (what .ci/run calls)
-test: deps
+test: deps nova-venv
 	$(SWIFT) test
 
 ## test-fast: the library tests alone (no built binary, no shells): about 5 s here after a build

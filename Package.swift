@@ -42,6 +42,9 @@ let package = Package(
         .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim", "PCICapabilities"]),
         // Runtime binding to pciback/vfio-pci through one sysfs seam, and the safety report (check).
         .target(name: "PCIBinding", dependencies: ["PCIModel", "SystemIO", "PCIInventory"]),
+        // What cluster managers (Proxmox, KubeVirt, Nova, NFD, Unraid) are told of a node's hidden
+        // devices, one file per format, and the node-side check they run before scheduling.
+        .target(name: "PCIFleet", dependencies: ["PCIModel", "SystemIO", "PCIInventory", "PCIReadiness", "PCIState"]),
         // Shell-completion candidates (devices, hidden devices, domain ids), answered before the parser.
         .target(name: "PCICompletion", dependencies: ["PCIModel", "SystemIO", "PCIInventory", "PCIState"]),
         // Generated sysfs trees for tests and benchmarks.
@@ -52,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "pcihide",
             dependencies: [
-                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding", "PCICompletion", "PCICapabilities", "PCIReadiness", "PCIToolstacks", "PCIPersistence",
+                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding", "PCICompletion", "PCICapabilities", "PCIReadiness", "PCIToolstacks", "PCIPersistence", "PCIFleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,7 +76,7 @@ let package = Package(
         .testTarget(name: "PCIBindingTests", dependencies: ["PCIBinding", "PCIFixtures", "PCIInventory", "PCIModel", "SystemIO"]),
         // The command line's own logic (the fast `list` reader against ArgumentParser).
         .testTarget(name: "pcihideTests", dependencies: ["pcihide", "PCIFixtures", "PCIBinding", "PCIModel", "SystemIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "CLITests", dependencies: ["PCIModel", "PCIFixtures", "PCICompletion", "PCISpec", "PCIToolstacks"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["PCIModel", "PCIFixtures", "PCICompletion", "PCISpec", "PCIToolstacks", "PCIFleet", "PCIState", "SystemIO"], exclude: ["Fixtures"]),
     ]
 )
 

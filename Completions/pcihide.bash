@@ -173,13 +173,13 @@ _pcihide() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|hide|unhide|hidden|check|grub|domain|assign|release|policy|owners|history|groups|config|watch|verify|persist|emu|completion|help)
+    list|hide|unhide|hidden|check|grub|domain|assign|release|policy|owners|history|groups|config|watch|verify|persist|export|emu|completion|help)
         # Offer subcommand argument completions
         "_pcihide_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list hide unhide hidden check grub domain assign release policy owners history groups config watch verify persist emu completion help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list hide unhide hidden check grub domain assign release policy owners history groups config watch verify persist export emu completion help' -- "${cur}"))
         ;;
     esac
 }
@@ -747,7 +747,7 @@ _pcihide_config() {
     # Offer option value completions
     case "${prev}" in
     '--format')
-        __pcihide_add_completions -W 'xl'$'\n''libvirt'$'\n''qemu'
+        __pcihide_add_completions -W 'xl'$'\n''libvirt'$'\n''qemu'$'\n''proxmox'
         return
         ;;
     '--domain')
@@ -865,6 +865,47 @@ _pcihide_persist() {
         ;;
     '--sysfs')
         __pcihide_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_pcihide_export() {
+    repeating_flags=()
+    non_repeating_flags=(--check --api --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--format --node --resource-prefix --root --state --sysfs)
+    __pcihide_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--format')
+        return
+        ;;
+    '--node')
+        return
+        ;;
+    '--resource-prefix')
+        return
+        ;;
+    '--root')
+        __pcihide_add_completions -d
+        return
+        ;;
+    '--state')
+        __pcihide_add_completions -f
+        return
+        ;;
+    '--sysfs')
+        __pcihide_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __pcihide_add_completions -W "$(__pcihide_custom_complete ---completion export -- positional@0 "${COMP_CWORD}" "$(__pcihide_cursor_index_in_current_word)")"
         return
         ;;
     esac

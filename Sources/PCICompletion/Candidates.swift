@@ -147,7 +147,7 @@ public enum FastCompletion {
         var t: [String: Kind] = [
             "hide -- positional@0": .devices, "check -- positional@0": .devices, "list -- -s": .devices, "groups -- -s": .devices,
             "unhide -- positional@0": .hidden, "assign -- positional@0": .hidden,
-            "release -- positional@0": .hidden, "policy -- positional@0": .hidden,
+            "release -- positional@0": .hidden, "policy -- positional@0": .hidden, "export -- positional@0": .hidden,
             "assign -- --domain": .domains(.known), "domain start -- positional@0": .domains(.startable), "domain kill -- positional@0": .domains(.running),
             "emu lspci -- -s": .devices,
             "config -- --domain": .domains(.known), "config -- --device": .devices,

@@ -12,6 +12,7 @@ import Glibc
 //                                           arch-systemd-boot, xen-efi, grub-legacy-xen)
 //   pcihide-fixture --readiness NAME DIR   (a host of the readiness tests: desktop, server, consumer,
 //                                           sriov, efifb, resets, no-iommu, acs-override)
+//   pcihide-fixture --fleet DIR            (the cluster node of the export tests, named pve1)
 let args = CommandLine.arguments
 let usage = """
     usage: pcihide-fixture DIR [COUNT] [SEED]       a generated sysfs PCI tree (COUNT functions)
@@ -19,6 +20,7 @@ let usage = """
            pcihide-fixture --desktop DIR            a desktop host root
            pcihide-fixture --persistence NAME DIR   a boot setup: \(PersistenceRoots.names.joined(separator: ", "))
            pcihide-fixture --readiness NAME DIR     a readiness host: \(HostRootFixture.readinessHosts().map(\.name).joined(separator: ", "))
+           pcihide-fixture --fleet DIR              a cluster node (pve1) for pcihide export
 
     """
 if args.count == 2, args[1] == "--help" || args[1] == "-h" {
@@ -26,7 +28,7 @@ if args.count == 2, args[1] == "--help" || args[1] == "-h" {
     exit(0)
 }
 // An option it does not know is never taken for a directory to write into.
-if args.count >= 2, args[1].hasPrefix("-"), !["--host", "--desktop", "--persistence", "--readiness"].contains(args[1]) {
+if args.count >= 2, args[1].hasPrefix("-"), !["--host", "--desktop", "--persistence", "--readiness", "--fleet"].contains(args[1]) {
     StandardError.write("pcihide-fixture: unknown option '\(args[1])'\n" + usage)
     exit(64)
 }
@@ -48,6 +50,16 @@ if args.count == 4, args[1] == "--readiness" {
     do {
         try host.root.write(to: args[3])
         print("host root in \(args[3]) (try pcihide check --root \(args[3]) \(host.devices.joined(separator: " ")))")
+        exit(0)
+    } catch {
+        StandardError.write("pcihide-fixture: \(error)\n")
+        exit(73)
+    }
+}
+if args.count == 3, args[1] == "--fleet" {
+    do {
+        try HostRootFixture.writeFleetNode(to: args[2])
+        print("host root in \(args[2]) (hide \(HostRootFixture.fleetNode().hide.joined(separator: " ")) there, then try pcihide export --root \(args[2]) --format proxmox)")
         exit(0)
     } catch {
         StandardError.write("pcihide-fixture: \(error)\n")

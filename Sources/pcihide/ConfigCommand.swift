@@ -1,11 +1,12 @@
 import ArgumentParser
 import PCIEmulation
+import PCIFleet
 import PCIModel
 import PCIState
 
 /// The toolstack a guest configuration is written for.
 enum GuestConfigFormat: String, ExpressibleByArgument, CaseIterable {
-    case xl, libvirt, qemu
+    case xl, libvirt, qemu, proxmox
 }
 
 struct Config: ParsableCommand {
@@ -22,7 +23,7 @@ struct Config: ParsableCommand {
             """
     )
 
-    @Option(help: "xl (an xl.cfg pci = [...] line), libvirt (<hostdev> elements) or qemu (-device vfio-pci arguments).")
+    @Option(help: "xl (an xl.cfg pci = [...] line), libvirt (<hostdev> elements), qemu (-device vfio-pci arguments) or proxmox (hostpciN: lines; hidden devices by the mapping pcihide export --format proxmox names).")
     var format: GuestConfigFormat = .xl
 
     @OptionGroup var guest: GuestOptions
@@ -43,6 +44,11 @@ struct Config: ParsableCommand {
                 print(line)
             case .libvirt: writeStandardOutput(GuestConfig.libvirt(placed))
             case .qemu: print(GuestConfig.qemu(placed))
+            case .proxmox:
+                let state = try guest.stateOptions.store(try guest.host.resolve()).load()
+                let (lines, notes) = GuestConfig.proxmox(placed, guest: g, hidden: { state.entry(hiding: $0)?.identity })
+                notes.forEach { note($0) }
+                writeStandardOutput(lines)
             }
         }
     }
@@ -115,6 +121,42 @@ enum GuestConfig {
             out += "</hostdev>\n"
         }
         return out
+    }
+
+    /// `hostpciN:` lines of a Proxmox VM config (`/etc/pve/qemu-server/ID.conf`, or `qm set ID
+    /// --hostpciN ...`): Proxmox places the functions itself, so a host slot whose every function
+    /// goes is one line without a function. A hidden device goes by its mapping (what
+    /// `export --format proxmox` writes, and what a user without root may use); others by address.
+    static func proxmox(_ placed: [Placement], guest g: Guest, hidden: (PCIAddress) -> DeviceIdentity?) -> (String, [String]) {
+        var lines: [String] = [], notes: [String] = []
+        var done = Set<PCISlot>()
+        for p in placed {
+            let slot = p.host.slot
+            let same = placed.filter { $0.host.slot == slot }
+            let whole = same.count > 1 && same.count == g.presentFunctions[slot]
+            if whole && done.contains(slot) { continue }
+            done.insert(slot)
+            let head = whole ? PCIAddress(domain: slot.domain, bus: slot.bus, device: slot.device, function: 0) : p.host
+            let i = g.hosts.firstIndex(of: head) ?? g.hosts.firstIndex(of: p.host)!
+            let config = g.bus.devices[i].config
+            let classCode = config.count > 0x0b ? UInt16(config[0x0b]) << 8 | UInt16(config[0x0a]) : 0
+            var line: String
+            if let identity = hidden(head) {
+                line = "mapping=" + FleetNames.pool(PCIIds(vendor: identity.vendor, device: identity.device))
+                if !whole && (g.presentFunctions[slot] ?? 1) > 1 {
+                    notes.append("\(head): where every function of \(slot) is hidden, its mapping names the whole device and the guest gets them all")
+                }
+            } else {
+                line = "host=" + (whole ? slot.description : p.host.description)
+                notes.append("\(whole ? slot.description : p.host.description) is not hidden by pcihide: given by address (only root may set it), and Proxmox binds it and its IOMMU group to vfio-pci at start")
+            }
+            line += ",pcie=1" + (classCode == 0x0300 ? ",x-vga=1" : "")
+            if classCode == 0x0300 { notes.append("\(head) is a VGA controller: x-vga=1 makes it the guest's primary display (drop it to keep an emulated one)") }
+            lines.append("hostpci\(lines.count): " + line)
+        }
+        if lines.count > 16 { notes.append("Proxmox takes hostpci0 to hostpci15: \(lines.count) lines is too many for one VM") }
+        notes.append("pcie=1 needs the q35 machine type (machine: q35)")
+        return (lines.joined(separator: "\n") + "\n", notes)
     }
 
     static func qemu(_ placed: [Placement]) -> String {

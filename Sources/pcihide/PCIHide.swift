@@ -13,6 +13,6 @@ struct PCIHide: ParsableCommand {
             that hides it. Nothing touches devices or boot files unless asked to (--write).
             """,
         version: version,
-        subcommands: [List.self, Hide.self, Unhide.self, Hidden.self, Check.self, Grub.self, Domain.self, Assign.self, Release.self, Policy.self, Owners.self, History.self, Groups.self, Config.self, Watch.self, Verify.self, Persist.self, Emu.self, Completion.self]
+        subcommands: [List.self, Hide.self, Unhide.self, Hidden.self, Check.self, Grub.self, Domain.self, Assign.self, Release.self, Policy.self, Owners.self, History.self, Groups.self, Config.self, Watch.self, Verify.self, Persist.self, Export.self, Emu.self, Completion.self]
     )
 }

@@ -1,0 +1,146 @@
+import ArgumentParser
+import PCIFleet
+import PCIModel
+import PCIReadiness
+import PCISpec
+import PCIState
+import SystemIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the hidden devices for a cluster manager (Proxmox, KubeVirt, Nova, NFD, Unraid), or check them on this node.",
+        discussion: """
+            From the ledger, the identities recorded at hide time and the host root (a --root \
+            snapshot too). Formats: \(ExportFormats.all.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")). \
+            Ids, subsystem ids and the IOMMU group travel where the format carries them; a serial \
+            number or PCIe path does not, so --check on the node is what catches a swapped card. \
+            --check is read-only and takes no lock: every exported device present with its \
+            recorded identity, on the driver the format needs, its IOMMU group whole and hidden, \
+            /dev/vfio/N there, and the format's own start-time rules; exit 0, or 1 with each \
+            failure and its fix.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The consumer's format: \(ExportFormats.names.joined(separator: ", ")) (optional with --check).", valueName: "format"))
+    var format: String?
+
+    @Argument(help: ArgumentHelp("Hidden devices to export (default: all; any spec form, or vendor:device).", valueName: "spec"), completion: .hiddenDevices)
+    var specs: [String] = []
+
+    @Option(help: ArgumentHelp("The node's name in the cluster (default: the host root's /etc/hostname).", valueName: "name"))
+    var node: String?
+
+    @Flag(help: "Check the exported devices on this node instead of printing them.")
+    var check = false
+
+    @Flag(help: "proxmox: print pvesh create commands instead of pci.cfg sections.")
+    var api = false
+
+    @Option(help: ArgumentHelp("kubevirt: the resource names' domain (default pcihide).", valueName: "domain"))
+    var resourcePrefix = "pcihide"
+
+    @Flag(help: "Print JSON.") var json = false
+
+    @OptionGroup var host: HostOptions
+    @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var source: SourceOptions
+
+    func validate() throws {
+        if let format, ExportFormats.named(format) == nil {
+            throw ValidationError("--format \(format) is not a format pcihide exports: use one of \(ExportFormats.names.joined(separator: ", "))")
+        }
+        if format == nil && !check { throw ValidationError("--format is needed to export (\(ExportFormats.names.joined(separator: ", "))); --check alone checks what every format needs") }
+        if let (k, c) = ExportOptions.badResourcePrefix(resourcePrefix) {
+            throw ValidationError("--resource-prefix '\(resourcePrefix)': character \(k + 1) (\(c)) is not allowed: the domain of a Kubernetes resource name is lower-case letters, digits, '-' and '.'")
+        }
+    }
+
+    func run() throws {
+        try reporting {
+            let host = try self.host.resolve()
+            let tree = try source.tree(host)
+            try tree.requireReadable()
+            let state = try stateOptions.store(host).load()
+            let only = specs.isEmpty ? nil : try selections(try IDSelection.expand(specs, tree: tree, one: false))
+            let nodeName = try FleetInventory.nodeName(option: node, host: host) { Self.kernelNodeName() }
+            let inventory = try FleetInventory.read(state: state, tree: tree, host: host, node: nodeName, only: only)
+            let format = self.format.flatMap(ExportFormats.named)
+            var options = ExportOptions()
+            options.api = api
+            options.resourcePrefix = resourcePrefix
+            if check {
+                let result = ExportCheck.run(inventory, format: format, options: options)
+                writeStandardOutput(json ? ExportReport.json(result, format: format, node: nodeName) : ExportReport.text(result, format: format, node: nodeName))
+                if !result.ready { throw ExitCode(ExitStatus.failure.rawValue) }
+                return
+            }
+            let rendering = format!.render(inventory, options: options)
+            if !rendering.refusals.isEmpty {
+                rendering.refusals.forEach { StandardError.write("pcihide: \($0)\n") }
+                throw ExitCode(ExitStatus.dataError.rawValue)
+            }
+            rendering.notes.forEach { note($0) }
+            writeStandardOutput(json ? ExportReport.json(rendering, format: format!, inventory: inventory) : rendering.text)
+        }
+    }
+
+    static func kernelNodeName() -> String? {
+        var buf = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buf, buf.count) == 0 else { return nil }
+        let name = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.split(separator: ".").first.map(String.init)
+    }
+}
+
+enum ExportReport {
+    static func findings(_ fs: [Finding]) -> JSON {
+        .array(fs.map { f in .object([("text", .string(f.text)), ("fix", JSONDocument.string(f.fix))]) })
+    }
+
+    static func text(_ result: NodeCheck, format: (any ExportFormat.Type)?, node: String) -> String {
+        var out = ""
+        let consumer = format.map { " for \($0.name)" } ?? ""
+        if result.devices.isEmpty { out += "nothing is hidden: no device to check\n" }
+        if !result.node.isEmpty {
+            out += "\(node): NOT ready\(consumer)\n"
+            for f in result.node { out += "  - " + f.text + (f.fix.map { "; fix: " + $0 } ?? "") + "\n" }
+        }
+        for r in result.devices {
+            out += "\(r.device.address): " + (r.ready ? "ready\(consumer)" : "NOT ready\(consumer)") + "\n"
+            for f in r.findings { out += "  - " + f.text + (f.fix.map { "; fix: " + $0 } ?? "") + "\n" }
+        }
+        return out
+    }
+
+    static func device(_ d: FleetDevice) -> [(String, JSON)] {
+        let i = d.identity
+        return [
+            ("address", .string(d.address.description)),
+            ("vendor", JSONDocument.string(i.map { hex($0.vendor, 4) })),
+            ("device", JSONDocument.string(i.map { hex($0.device, 4) })),
+            ("subsystemVendor", JSONDocument.string(i?.subsystem.map { hex($0.vendor, 4) })),
+            ("subsystemDevice", JSONDocument.string(i?.subsystem.map { hex($0.device, 4) })),
+            ("class", JSONDocument.string(i.map { hex($0.classCode, 6) })),
+            ("serial", JSONDocument.string(i?.serial)),
+            ("iommuGroup", JSONDocument.group(d.iommuGroup)),
+            ("driver", JSONDocument.string(d.driver)),
+            ("identityRecorded", .bool(d.identityRecorded)),
+        ]
+    }
+
+    static func json(_ result: NodeCheck, format: (any ExportFormat.Type)?, node: String) -> String {
+        JSONDocument.render("export", "devices", result.devices.map { r in
+            .object(device(r.device) + [("findings", findings(r.findings)), ("ready", .bool(r.ready))])
+        }, extra: [("format", JSONDocument.string(format?.name)), ("node", .string(node)), ("check", .bool(true)),
+                   ("nodeFindings", findings(result.node)), ("ready", .bool(result.ready))])
+    }
+
+    static func json(_ rendering: ExportRendering, format: any ExportFormat.Type, inventory: FleetInventory) -> String {
+        JSONDocument.render("export", "devices", inventory.devices.map { .object(device($0)) },
+                            extra: [("format", .string(format.name)), ("node", .string(inventory.node)), ("check", .bool(false)),
+                                    ("text", .string(rendering.text)), ("notes", JSONDocument.strings(rendering.notes))])
+    }
+}
