@@ -110,6 +110,15 @@ def vfio_pci_for_real(r):
     check(f.get("vfio.driver.hidden") == "vfio-pci", f"the spare NIC is on {f.get('vfio.driver.hidden')}")
     check(f.get("vfio.group", "") in (r.text("vfio/devvfio") or "").split(), f"/dev/vfio/{f.get('vfio.group')} is missing")
     check((r.text("vfio/viable.out") or "").strip() == "viable", f"the group is not viable: {out(r, 'vfio/viable').strip()}")
+    spare, group = f.get("addr.SPARENIC", "?"), f.get("vfio.group", "?")
+    exported = out(r, "vfio/export-check")
+    check(r.rc("vfio/export-check") == 0 and f"{spare}: ready for kubevirt" in exported,
+          f"export --check on the real kernel: {exported.strip()[:500]}")
+    kubevirt = out(r, "vfio/export-kubevirt")
+    check(r.rc("vfio/export-kubevirt") == 0 and '"8086:10D3"' in kubevirt and f"{f.get('addr.HOSTNIC')} has the same ids" in kubevirt,
+          f"the KubeVirt export does not name the selector or warn of the host NIC, its twin: {kubevirt.strip()[:500]}")
+    check(f"map node=rig,path={spare},id=8086:10d3" in out(r, "vfio/export-proxmox") and f"iommugroup={group}" in out(r, "vfio/export-proxmox"),
+          f"the Proxmox mapping: {out(r, 'vfio/export-proxmox').strip()[:500]}")
     check(r.rc("vfio/unhide") == 0, f"unhide --now failed: {out(r, 'vfio/unhide').strip()[:300]}")
     check(f.get("vfio.driver.given-back") == "e1000e", f"given back to {f.get('vfio.driver.given-back')}")
     check(f.get("vfio.netdev.given-back"), "the interface did not come back")

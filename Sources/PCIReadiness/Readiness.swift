@@ -287,7 +287,7 @@ enum ProcessHolders {
                 if Files.exists(host.path("/proc/\(pid)")) { unreadable += 1 }
                 continue
             }
-            let held = Set(fds.compactMap { Files.readLink(host.path("/proc/\(pid)/fd/\($0)")) }).intersection(nodes)
+            let held = Set(fds.compactMap { Files.readLink(host.linkPath("/proc/\(pid)/fd/\($0)")) }).intersection(nodes)
             guard !held.isEmpty else { continue }
             let comm = Files.readIfPresent(host.path("/proc/\(pid)/comm")).map { String(decoding: $0, as: UTF8.self).trimmingBlanks } ?? "?"
             out.append("\(pid) (\(comm)) \(held.sorted().joined(separator: " "))")

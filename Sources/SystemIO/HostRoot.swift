@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PCIModel
 
 /// Where the host's files are: `/` on the machine itself, or a directory that holds another
@@ -26,8 +29,54 @@ public struct HostRoot: Sendable, Equatable, CustomStringConvertible {
     /// What the user named: `/` or the directory.
     public var description: String { prefix.isEmpty ? "/" : prefix }
 
-    /// The host's `absolute` path (`/proc/mounts`) under this root.
-    public func path(_ absolute: String) -> String { prefix + absolute }
+    /// The host's `absolute` path (`/proc/mounts`) under this root, resolved as inside a chroot
+    /// (`openat2`'s RESOLVE_IN_ROOT, done by components): an absolute link below the root is
+    /// followed from the root, never from this machine's `/`, and `..` never climbs above it. So
+    /// what pcihide reads or writes under `--root`, backups included, stays under it, whatever
+    /// links the tree holds. On the live root it is the path itself.
+    public func path(_ absolute: String) -> String {
+        prefix.isEmpty ? absolute : prefix + Self.confine(absolute, under: prefix)
+    }
+
+    /// The same, with the last component left as it is (a link stays a link): for reading a
+    /// link itself, as `/proc/PID/fd/N`.
+    public func linkPath(_ absolute: String) -> String {
+        guard !prefix.isEmpty, let slash = absolute.lastIndex(of: "/") else { return path(absolute) }
+        let parent = Self.confine(String(absolute[..<slash]), under: prefix)
+        return prefix + (parent == "/" ? "" : parent) + absolute[slash...]
+    }
+
+    /// The most links followed in one path, as the kernel's own limit (ELOOP past it).
+    static let maxLinks = 40
+
+    /// `absolute` with every link under `prefix` resolved, from `prefix` for absolute targets;
+    /// components past the first missing one are kept as given (nothing below can be a link).
+    /// A loop stops resolving there: the path then ends in the link, and opening it fails.
+    static func confine(_ absolute: String, under prefix: String) -> String {
+        var resolved: [Substring] = []
+        var pending: [Substring] = absolute.split(separator: "/").reversed()
+        var links = 0
+        var settled = false
+        while let c = pending.popLast() {
+            if c == "." { continue }
+            if c == ".." {
+                if !resolved.isEmpty { resolved.removeLast() }
+                continue
+            }
+            resolved.append(c)
+            if settled { continue }
+            let here = prefix + "/" + resolved.joined(separator: "/")
+            var st = stat()
+            guard lstat(here, &st) == 0 else { settled = true; continue }
+            guard st.st_mode & S_IFMT == S_IFLNK else { continue }
+            guard links < maxLinks, let target = Files.readLink(here) else { settled = true; continue }
+            links += 1
+            resolved.removeLast()
+            if target.hasPrefix("/") { resolved = [] }
+            pending.append(contentsOf: target.split(separator: "/").reversed())
+        }
+        return "/" + resolved.joined(separator: "/")
+    }
 
     /// `--root DIR`, else `$PCIHIDE_ROOT`, else `/`. An empty value is a usage error (it must
     /// never silently mean this machine); a directory that does not exist is `noInput`.
