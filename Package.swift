@@ -36,7 +36,7 @@ let package = Package(
         // The toolstacks that run guests: xl and libvirt (queries, attach and detach, events).
         .target(name: "PCIToolstacks", dependencies: ["PCIModel", "PCIState", "SystemIO"]),
         // Boot loaders and initramfs generators: detection and the edits that make hiding persist.
-        .target(name: "PCIPersistence", dependencies: ["PCIModel", "PCISpec", "SystemIO"]),
+        .target(name: "PCIPersistence", dependencies: ["PCIModel", "PCISpec", "PCIState", "SystemIO"]),
         // Whether a guest start will work: groups, isolation, reset, framebuffers, holders.
         .target(name: "PCIReadiness", dependencies: ["PCIBinding", "PCICapabilities", "PCIInventory", "PCIModel", "PCISpec", "PCIState", "SystemIO"]),
         .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim", "PCICapabilities"]),
@@ -65,7 +65,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCICapabilitiesTests", dependencies: ["PCICapabilities",
             .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "PCIPersistenceTests", dependencies: ["PCIPersistence", "PCISpec", "PCIModel",
+        .testTarget(name: "PCIPersistenceTests", dependencies: ["PCIPersistence", "PCISpec", "PCIModel", "PCIState",
             .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),
         .testTarget(name: "PCIStateTests", dependencies: ["PCIState", "PCIModel", "SystemIO",
             .product(name: "PropertyBased", package: "swift-property-based")]),
@@ -89,7 +89,7 @@ if Context.environment["PCIHIDE_FUZZ"] == "1" {
         .executableTarget(name: "SpecFuzz", dependencies: ["PCISpec", "FuzzDriver"], path: "Fuzz/SpecFuzz", exclude: ["seeds"], swiftSettings: flags),
         .executableTarget(name: "StateFuzz", dependencies: ["PCIState", "FuzzDriver"], path: "Fuzz/StateFuzz", exclude: ["seeds"], swiftSettings: flags),
         .executableTarget(name: "TraceFuzz", dependencies: ["PCIEmulation", "FuzzDriver"], path: "Fuzz/TraceFuzz", exclude: ["seeds"], swiftSettings: flags),
-        .executableTarget(name: "PersistFuzz", dependencies: ["PCIPersistence", "PCISpec", "FuzzDriver"], path: "Fuzz/PersistFuzz", exclude: ["seeds"], swiftSettings: flags),
+        .executableTarget(name: "PersistFuzz", dependencies: ["PCIPersistence", "PCISpec", "PCIState", "FuzzDriver"], path: "Fuzz/PersistFuzz", exclude: ["seeds"], swiftSettings: flags),
         .executableTarget(name: "CapabilityFuzz", dependencies: ["PCICapabilities", "FuzzDriver"], path: "Fuzz/CapabilityFuzz", exclude: ["seeds"], swiftSettings: flags),
         .executableTarget(name: "DumpFuzz", dependencies: ["PCIInventory", "PCIModel", "CPCIShim", "CLibPCI", "FuzzDriver"], path: "Fuzz/DumpFuzz", exclude: ["seeds"], swiftSettings: flags),
     ]

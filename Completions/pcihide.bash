@@ -833,7 +833,7 @@ _pcihide_verify() {
 
 _pcihide_persist() {
     repeating_flags=()
-    non_repeating_flags=(--write --apply-now --version -h --help)
+    non_repeating_flags=(--write --remove --apply-now --version -h --help)
     repeating_options=()
     non_repeating_options=(--driver --loader --initramfs --root --timeout --state --sysfs)
     __pcihide_offer_flags_options 0

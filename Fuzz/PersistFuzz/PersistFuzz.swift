@@ -18,7 +18,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     once { BootFileEdit.blsEntry($0, tokens: tokens) }
     once { BootFileEdit.xenConfig($0, tokens: tokens) }
     once { BootFileEdit.menuList($0, tokens: tokens) }
-    once { BootFileEdit.mkinitcpio($0, modules: ["vfio_pci", "vfio"]) }
+    once { BootFileEdit.mkinitcpio($0, modules: ["vfio_pci", "vfio"]) ?? $0 }
+    once { BootFileEdit.mkinitcpio($0, modules: ["vfio_pci", "vfio"], removing: true) ?? $0 }
+    once { BootFileEdit.removingWord($0, "intel_iommu=on") }
+    once { BootFileEdit.removingInitramfsModules($0, ["vfio_pci", "vfio"]) }
     once { BootFileEdit.initramfsModules($0, modules: ["vfio_pci", "vfio"]) }
     once { BootFileEdit.kernelCmdline($0, fallback: "root=/dev/sda1", tokens: tokens) }
     once { BootFileEdit.grubVariable($0, variable: "GRUB_CMDLINE_LINUX_DEFAULT", add: "intel_iommu=on") }

@@ -1,11 +1,13 @@
 import PCIModel
 import PCISpec
+import PCIState
 
 /// Pure text edits of the files each boot setup reads: text in, text out, nothing else touched.
 /// Each replaces the hide tokens already there (any style, `-` and `_` alike) and the parameters
 /// it sets, so that running it twice changes nothing and two hide tokens are never left in effect.
 public enum BootFileEdit {
-    static func name(_ word: Substring) -> String {
+    /// A parameter's name as the kernel compares it: lower case, `-` as `_`.
+    public static func name(_ word: Substring) -> String {
         word.prefix { $0 != "=" }.lowercased().dashesAsUnderscores
     }
 
@@ -103,32 +105,167 @@ public enum BootFileEdit {
         }.joined(separator: "\n")
     }
 
-    /// kernelstub's configuration (JSON): the `kernel_options` list of its `user` section, edited
-    /// in place so that the rest of the file keeps its layout.
-    public static func kernelstub(_ text: String, tokens: [String]) -> String? {
-        guard let user = text.firstRange(of: "\"user\""), let key = text[user.upperBound...].firstRange(of: "\"kernel_options\""),
-              let open = text[key.upperBound...].firstIndex(of: "["), let close = text[open...].firstIndex(of: "]") else { return nil }
-        // The quoted strings between the brackets (a value may hold commas: vfio-pci.ids=a,b).
-        let items = text[text.index(after: open)..<close].split(separator: "\"", omittingEmptySubsequences: false).enumerated()
-            .filter { $0.offset % 2 == 1 }.map { String($0.element) }
-        let kept = items.filter { !BootFragment.isHideToken($0[...]) && !Set(tokens.map { name($0[...]) }).contains(name($0[...])) } + tokens
-        let lineStart = text[..<open].lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
-        let indent = String(text[lineStart...].prefix { $0 == " " })
-        let body = kept.isEmpty ? "[]" : "[\n" + kept.map { indent + "  \"" + $0 + "\"" }.joined(separator: ",\n") + "\n" + indent + "]"
-        return String(text[..<open]) + body + String(text[text.index(after: close)...])
+    /// kernelstub's configuration (JSON): the `kernel_options` list of its `user` section,
+    /// through a JSON parser and encoder (an escaped quote in another option stays escaped).
+    /// nil when the file is not JSON or has no `user.kernel_options` list of strings.
+    public static func kernelstub(_ text: String, tokens: [String], removing: Set<String> = []) -> String? {
+        guard case .object(var top)? = try? JSON.parse(Array(text.utf8)),
+              let u = top.firstIndex(where: { $0.0 == "user" }), case .object(var user) = top[u].1,
+              let k = user.firstIndex(where: { $0.0 == "kernel_options" }), case .array(let values) = user[k].1 else { return nil }
+        var items: [String] = []
+        for v in values {
+            guard case .string(let s) = v else { return nil }
+            items.append(s)
+        }
+        let names = Set(tokens.map { name($0[...]) })
+        let kept = items.filter { !BootFragment.isHideToken($0[...]) && !names.contains(name($0[...])) && !removing.contains($0) } + tokens
+        user[k].1 = .array(kept.map { .string($0) })
+        top[u].1 = .object(user)
+        return JSON.object(top).serialized()
     }
 
-    /// mkinitcpio.conf: `modules` added to `MODULES=(...)`.
-    public static func mkinitcpio(_ text: String, modules: [String]) -> String {
-        var done = false
-        var lines = text.lineList.map { line -> String in
-            guard !done, line.hasPrefix("MODULES=("), let close = line.lastIndex(of: ")") else { return String(line) }
-            done = true
-            let have = line[line.index(line.startIndex, offsetBy: 9)..<close].split(separator: " ").map(String.init)
-            return "MODULES=(" + (have + modules.filter { !have.contains($0) }).joined(separator: " ") + ")" + line[line.index(after: close)...]
+    /// mkinitcpio.conf: `modules` added to the last `MODULES` assignment, in the form it has:
+    /// an array on one line or several (comments and quotes respected), a quoted string, a bare
+    /// word; a new `MODULES=(...)` at the end when there is none. nil when the value is shell
+    /// code pcihide cannot extend safely (a substitution, an unclosed array).
+    public static func mkinitcpio(_ text: String, modules: [String], removing: Bool = false) -> String? {
+        let scalars = Array(text.unicodeScalars)
+        // Line starts, and the last line that assigns MODULES (after blanks, not in a comment).
+        var starts = [0]
+        for (i, c) in scalars.enumerated() where c == "\n" { starts.append(i + 1) }
+        var assign: Int?
+        for st in starts {
+            var i = st
+            while i < scalars.count, scalars[i] == " " || scalars[i] == "\t" { i += 1 }
+            if String(String.UnicodeScalarView(scalars[i..<min(i + 8, scalars.count)])) == "MODULES=" { assign = i + 8 }
         }
-        if !done { lines.insert("MODULES=(" + modules.joined(separator: " ") + ")", at: max(0, lines.count - 1)) }
-        return lines.joined(separator: "\n")
+        func string(_ r: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[r])) }
+        guard let v = assign else {
+            if removing { return text }
+            let sep = text.isEmpty || text.endsWithNewline ? "" : "\n"
+            return text + sep + "MODULES=(" + modules.joined(separator: " ") + ")\n"
+        }
+        let first = v < scalars.count ? scalars[v] : "\n"
+        if first == "(" {
+            // Scan to the closing parenthesis: quotes, comments and line breaks as bash reads them.
+            var i = v + 1, words: [String] = [], word = "", quote: Unicode.Scalar?
+            var close: Int?
+            var ranges: [Range<Int>] = [], wordStart = v + 1
+            while i < scalars.count {
+                let c = scalars[i]
+                if let q = quote {
+                    if c == q { quote = nil } else { word.unicodeScalars.append(c) }
+                } else if c == "'" || c == "\"" {
+                    quote = c
+                } else if c == "$" || c == "`" || c == "\\" || c == "(" || c == ";" || c == "&" || c == "|" || c == "<" || c == ">" {
+                    return nil
+                } else if c == "#" && word.isEmpty {
+                    while i < scalars.count, scalars[i] != "\n" { i += 1 }
+                    continue
+                } else if c == " " || c == "\t" || c == "\n" || c == ")" {
+                    if !word.isEmpty { words.append(word); ranges.append(wordStart..<i); word = "" }
+                    if c == ")" { close = i; break }
+                    wordStart = i + 1
+                    i += 1
+                    continue
+                } else {
+                    word.unicodeScalars.append(c)
+                }
+                i += 1
+            }
+            guard let close, quote == nil else { return nil }
+            if removing {
+                // Each module pcihide added, with the blank before it (or after it when first).
+                var out = scalars
+                for (w, r) in zip(words, ranges).reversed() where modules.contains(w) {
+                    var lo = r.lowerBound, hi = r.upperBound
+                    if lo > v + 1, out[lo - 1] == " " { lo -= 1 } else if hi < out.count, out[hi] == " " { hi += 1 }
+                    out.removeSubrange(lo..<hi)
+                }
+                return String(String.UnicodeScalarView(out))
+            }
+            let missing = modules.filter { !words.contains($0) }
+            guard !missing.isEmpty else { return text }
+            // The closing parenthesis alone on its line: the modules go on a line of their own
+            // before it, indented as the line above.
+            var ls = close
+            while ls > 0, scalars[ls - 1] != "\n" { ls -= 1 }
+            if ls > v, scalars[ls..<close].allSatisfy({ $0 == " " || $0 == "\t" }) {
+                var ps = ls - 1
+                while ps > 0, scalars[ps - 1] != "\n" { ps -= 1 }
+                var indent = ""
+                var j = ps
+                while j < ls - 1, scalars[j] == " " || scalars[j] == "\t" { indent.unicodeScalars.append(scalars[j]); j += 1 }
+                if ps <= v { indent = "    " }
+                return string(0..<ls) + indent + missing.joined(separator: " ") + "\n" + string(ls..<scalars.count)
+            }
+            let before = close > v + 1 && scalars[close - 1] != " " && scalars[close - 1] != "(" ? " " : ""
+            return string(0..<close) + before + missing.joined(separator: " ") + string(close..<scalars.count)
+        }
+        if first == "\"" || first == "'" {
+            // The legacy string form: the words between the quotes, on one line.
+            var i = v + 1
+            while i < scalars.count, scalars[i] != first, scalars[i] != "\n" {
+                if first == "\"" && (scalars[i] == "$" || scalars[i] == "`" || scalars[i] == "\\") { return nil }
+                i += 1
+            }
+            guard i < scalars.count, scalars[i] == first else { return nil }
+            let words = string((v + 1)..<i).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            if removing {
+                guard words.contains(where: modules.contains) else { return text }
+                return string(0..<(v + 1)) + words.filter { !modules.contains($0) }.joined(separator: " ") + string(i..<scalars.count)
+            }
+            let missing = modules.filter { !words.contains($0) }
+            guard !missing.isEmpty else { return text }
+            return string(0..<i) + (words.isEmpty ? "" : " ") + missing.joined(separator: " ") + string(i..<scalars.count)
+        }
+        // A bare word (or nothing): becomes an array holding it.
+        var i = v
+        while i < scalars.count, !" \t\n;#".unicodeScalars.contains(scalars[i]) {
+            if scalars[i] == "$" || scalars[i] == "`" || scalars[i] == "\\" || scalars[i] == "\"" || scalars[i] == "'" { return nil }
+            i += 1
+        }
+        let words = i > v ? [string(v..<i)] : []
+        if removing {
+            guard words.contains(where: modules.contains) else { return text }
+            return string(0..<v) + "()" + string(i..<scalars.count)
+        }
+        let missing = modules.filter { !words.contains($0) }
+        guard !missing.isEmpty else { return text }
+        return string(0..<v) + "(" + (words + missing).joined(separator: " ") + ")" + string(i..<scalars.count)
+    }
+
+    /// `text` without each whole-word `word` (between blanks, quotes, commas or line ends), and
+    /// one blank beside it: how undo takes out a parameter pcihide added.
+    public static func removingWord(_ text: String, _ word: String) -> String {
+        var out = Array(text.unicodeScalars)
+        let w = Array(word.unicodeScalars)
+        let edge: Set<Unicode.Scalar> = [" ", "\t", "\n", "\r", "\"", "'", ","]
+        var i = out.count - w.count
+        while i >= 0 {
+            if Array(out[i..<(i + w.count)]) == w, i == 0 || edge.contains(out[i - 1]), i + w.count == out.count || edge.contains(out[i + w.count]) {
+                var lo = i, hi = i + w.count
+                if lo > 0, out[lo - 1] == " " || out[lo - 1] == "\t" { lo -= 1 } else if hi < out.count, out[hi] == " " || out[hi] == "\t" { hi += 1 }
+                out.removeSubrange(lo..<hi)
+                i = min(lo, out.count - w.count + 1)
+            }
+            i -= 1
+        }
+        return String(String.UnicodeScalarView(out))
+    }
+
+    /// initramfs-tools' modules list without the lines pcihide added: `modules` (those not in the
+    /// original) and its comment line.
+    public static func removingInitramfsModules(_ text: String, _ modules: [String]) -> String {
+        let lines = text.lineList
+        var out: [Substring] = []
+        for line in lines {
+            let word = line.drop { $0 == " " || $0 == "\t" }
+            if word.hasPrefix("# pcihide:") { continue }
+            if modules.contains(String(word.prefix { $0 != " " && $0 != "\t" && $0 != "#" })) && !word.isEmpty { continue }
+            out.append(line)
+        }
+        return out.joined(separator: "\n")
     }
 
     /// initramfs-tools' modules list: the missing ones appended.

@@ -213,6 +213,15 @@ public enum Files {
     /// it replaces (or of `like`, for a backup), whatever the umask; a new file gets `mode`.
     /// A symbolic link at `path` is kept and its target replaced; the target is returned.
     @discardableResult
+    /// Removes a file (not a directory); a failure other than "not there" is an error naming it.
+    public static func removeFile(_ path: String) throws(Failure) {
+        try injected(path)
+        if unlink(path) != 0 && errno != ENOENT {
+            let e = errno
+            throw Failure(e == EACCES || e == EPERM ? .noPermission : .ioError, "cannot remove \(path): \(errorText(e))")
+        }
+    }
+
     public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, like: String? = nil) throws(Failure) -> String {
         try injected(path)
         let target = try writeTarget(path)

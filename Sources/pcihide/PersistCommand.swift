@@ -36,6 +36,8 @@ struct Persist: ParsableCommand {
     @Option(help: "The initramfs generator, instead of detecting it: initramfs-tools, dracut, mkinitcpio.")
     var initramfs: InitramfsTool?
     @Flag(help: "Write the changes (otherwise only the diff is shown).") var write = false
+    @Flag(help: "Take out what pcihide persist wrote (its tokens, its own files, the initramfs modules it added), whatever is hidden now; with an empty hidden set, persist does this by itself.")
+    var remove = false
     @Flag(name: .customLong("apply-now"), help: "With --write on this machine: also run the commands that rebuild the boot files, and report their exit status.")
     var applyNow = false
     @OptionGroup var host: HostOptions
@@ -63,12 +65,13 @@ struct Persist: ParsableCommand {
             let tree = try source.tree(host)
             let drv = driver ?? ([.xenEFI, .grubLegacy].contains(setup) || Files.exists(host.path("/proc/xen/capabilities")) ? .xenPciback : .vfio)
             try store.withLock { state in
-                let plan = try PersistPlan.make(setup: setup, tool: tool, driver: drv, state: state, tree: tree, host: host)
+                let plan = try PersistPlan.make(setup: setup, tool: tool, driver: drv, state: state, tree: tree, host: host, remove: remove)
                 plan.notes.forEach { note($0) }
                 var changed = 0
                 for e in plan.edits where e.old != e.new {
                     changed += 1
-                    print(unifiedDiff(old: e.old ?? "", new: e.new, oldName: e.old == nil ? "/dev/null" : e.shown, newName: e.shown + " (pcihide)"), terminator: "")
+                    print(unifiedDiff(old: e.old ?? "", new: e.new ?? "", oldName: e.old == nil ? "/dev/null" : e.shown,
+                                      newName: e.new == nil ? "/dev/null" : e.shown + " (pcihide)"), terminator: "")
                 }
                 if changed == 0 {
                     note("every file already says this; nothing to change")
@@ -98,7 +101,8 @@ struct FileEdit {
     /// The path as the user knows it (without the host root).
     var shown: String
     var old: String?
-    var new: String
+    /// nil: the file goes (one pcihide wrote whole, when undoing).
+    var new: String?
 }
 
 /// What a boot setup needs for the hidden set.
@@ -111,10 +115,108 @@ struct PersistPlan {
         if e.old != nil {
             Files.removeStaleTemporaries(of: e.path)
             let target = try Files.writeTarget(e.path)
-            if !Files.exists(target + ".pcihide-orig") { try Files.backup(target, to: target + ".pcihide-orig") }
+            if !Files.exists(target + ".pcihide-orig") && e.new != nil { try Files.backup(target, to: target + ".pcihide-orig") }
             try Files.backup(target, to: target + ".pcihide-bak")
         }
-        try Files.writeAtomically(e.path, Array(e.new.utf8))
+        guard let new = e.new else {
+            // One of pcihide's own files: its last content stays beside it as FILE.pcihide-bak.
+            try Files.removeFile(e.path)
+            return
+        }
+        try Files.writeAtomically(e.path, Array(new.utf8))
+    }
+
+    /// The files pcihide writes whole, which undoing removes.
+    static let ownFiles = ["/etc/modprobe.d/pcihide.conf", "/etc/dracut.conf.d/90-pcihide.conf", "/etc/udev/rules.d/70-pcihide.rules"]
+
+    /// What the setup's tools must run after its files change.
+    static func rebuildCommands(setup: BootSetup, tool: InitramfsTool?, host: HostRoot) -> [String] {
+        var out: [String] = []
+        switch setup {
+        case .grub2: out.append(Files.exists(host.path("/boot/grub2/grub.cfg")) ? "grub2-mkconfig -o /boot/grub2/grub.cfg" : "update-grub")
+        case .systemdBoot:
+            let kernels = (Files.list(host.path("/usr/lib/modules")) ?? []).sorted()
+            out += kernels.isEmpty ? ["kernel-install add $(uname -r) /boot/vmlinuz-$(uname -r)"] : kernels.map { "kernel-install add \($0) /boot/vmlinuz-\($0)" }
+        case .proxmox: out.append("proxmox-boot-tool refresh")
+        case .kernelstub: out.append("kernelstub")
+        case .bls, .xenEFI, .grubLegacy: break
+        }
+        switch tool {
+        case .initramfsTools?: out.append("update-initramfs -u -k all")
+        case .dracut?: out.append("dracut -f --regenerate-all")
+        case .mkinitcpio?: out.append("mkinitcpio -P")
+        case nil: break
+        }
+        return out
+    }
+
+    /// Undo: what pcihide added to each file of the setup taken out again. A file's hide tokens
+    /// go back to those of its original (FILE.pcihide-orig, kept at the first write): what an
+    /// administrator had there before pcihide stays. pcihide's own files are removed; the
+    /// initramfs modules it added are taken out. intel_iommu=on is left (said).
+    static func removal(setup: BootSetup, tool: InitramfsTool?, host: HostRoot) throws -> PersistPlan {
+        var plan = PersistPlan()
+        func text(_ path: String) throws -> String? { try Files.readRegularIfPresent(path).map { String(decoding: $0, as: UTF8.self) } }
+        func original(_ place: String) throws -> String? { try text(host.path(place) + ".pcihide-orig") }
+        func originalTokens(_ place: String) throws -> [String] {
+            try original(place).map { o in
+                o.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\"" || $0 == "'" }).filter { BootFragment.isHideToken($0) }.map(String.init)
+            } ?? []
+        }
+        // intel_iommu=on goes too where pcihide added it (the original did not have it).
+        func edit(_ place: String, _ make: (String) throws -> String?) throws {
+            guard let old = try text(host.path(place)), var new = try make(old) else { return }
+            if !(try original(place) ?? "").contains("intel_iommu=on") && place != "/etc/kernelstub/configuration" {
+                new = BootFileEdit.removingWord(new, "intel_iommu=on")
+            }
+            plan.edits.append(FileEdit(path: host.path(place), shown: place, old: old, new: new))
+        }
+        switch setup {
+        case .grub2:
+            try edit("/etc/default/grub") { old in
+                var t = old
+                for style in [BootStyle.vfio, .xenPciback] {
+                    let family = style == .vfio ? "vfio_pci.ids" : "xen_pciback.hide"
+                    let mine = try originalTokens("/etc/default/grub").first { BootFileEdit.name($0[...]) == family }
+                    t = try GrubDefaultFile.plan(t, style: style, token: mine).text
+                }
+                return t
+            }
+        case .bls:
+            for name in (Files.list(host.path("/boot/loader/entries")) ?? []).filter({ $0.hasSuffix(".conf") }).sorted() {
+                let place = "/boot/loader/entries/" + name
+                try edit(place) { BootFileEdit.blsEntry($0, tokens: try originalTokens(place)) }
+            }
+            try edit("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: "", tokens: try originalTokens("/etc/kernel/cmdline")) }
+        case .systemdBoot, .proxmox:
+            try edit("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: "", tokens: try originalTokens("/etc/kernel/cmdline")) }
+        case .kernelstub:
+            let addedIOMMU: Set<String> = (try original("/etc/kernelstub/configuration") ?? "").contains("intel_iommu=on") ? [] : ["intel_iommu=on"]
+            try edit("/etc/kernelstub/configuration") { BootFileEdit.kernelstub($0, tokens: try originalTokens("/etc/kernelstub/configuration"), removing: addedIOMMU) }
+        case .xenEFI:
+            if let cfg = SetupDetector.xenConfig(host) {
+                let place = String(cfg.dropFirst(host.prefix.count))
+                try edit(place) { BootFileEdit.xenConfig($0, tokens: try originalTokens(place)) }
+            }
+        case .grubLegacy:
+            try edit("/boot/grub/menu.lst") { BootFileEdit.menuList($0, tokens: try originalTokens("/boot/grub/menu.lst")) }
+        }
+        for f in ownFiles { if let old = try text(host.path(f)) { plan.edits.append(FileEdit(path: host.path(f), shown: f, old: old, new: nil)) } }
+        let added = ["xen-pciback", "xen_pciback", "vfio_pci", "vfio", "vfio_iommu_type1"]
+        switch tool {
+        case .initramfsTools?:
+            let kept = try original("/etc/initramfs-tools/modules") ?? ""
+            try edit("/etc/initramfs-tools/modules") { BootFileEdit.removingInitramfsModules($0, added.filter { !kept.contains($0) }) }
+        case .mkinitcpio?:
+            let kept = try original("/etc/mkinitcpio.conf") ?? ""
+            try edit("/etc/mkinitcpio.conf") { BootFileEdit.mkinitcpio($0, modules: added.filter { !kept.contains($0) }, removing: true) }
+        case .dracut?, nil: break
+        }
+        if Files.list(host.path("/etc/driverctl.d"))?.contains(where: { $0.hasPrefix("pci-") }) == true {
+            plan.notes.append("driverctl overrides in /etc/driverctl.d are left as they are: remove one with driverctl unset-override ADDRESS")
+        }
+        plan.commands = rebuildCommands(setup: setup, tool: tool, host: host)
+        return plan
     }
 
     /// The files an earlier `persist --write` left: pcihide's own files and the originals it kept.
@@ -129,15 +231,19 @@ struct PersistPlan {
         return out
     }
 
-    static func make(setup: BootSetup, tool: InitramfsTool?, driver: PersistDriver, state: PCIHideState, tree: SysfsTree, host: HostRoot) throws -> PersistPlan {
+    static func make(setup: BootSetup, tool: InitramfsTool?, driver: PersistDriver, state: PCIHideState, tree: SysfsTree, host: HostRoot, remove: Bool = false) throws -> PersistPlan {
         var plan = PersistPlan()
         let selections = state.hidden.map(\.selection)
-        guard !selections.isEmpty else {
-            // No undo yet: never let an empty set read as "nothing hides anything at boot".
-            let left = PersistPlan.earlierWrites(host: host)
-            if left.isEmpty { throw Failure(.usage, "the hidden set is empty: there is nothing to persist (add devices with 'pcihide hide SPEC')") }
-            throw Failure(.usage, "the hidden set is empty, but the boot files pcihide wrote earlier still hide devices at boot: " + left.joined(separator: ", ")
-                          + "; pcihide does not undo them yet: restore each FILE.pcihide-orig (the original before pcihide) or delete pcihide's own files, then run the boot tools (update-grub, update-initramfs -u -k all or the equivalent); nothing was written")
+        guard !selections.isEmpty && !remove else {
+            // An empty set never reads as "nothing hides anything at boot": what pcihide wrote
+            // earlier is taken out.
+            if PersistPlan.earlierWrites(host: host).isEmpty {
+                throw Failure(.usage, remove ? "pcihide persist wrote nothing here to remove (no pcihide files, no FILE.pcihide-orig)"
+                                             : "the hidden set is empty: there is nothing to persist (add devices with 'pcihide hide SPEC')")
+            }
+            var undo = try removal(setup: setup, tool: tool, host: host)
+            undo.notes.insert(remove ? "--remove: taking out what pcihide persist wrote" : "the hidden set is empty: taking out what pcihide persist wrote earlier", at: 0)
+            return undo
         }
         let present = (try? tree.addresses()) ?? []
         let hiddenPresent = present.filter { a in selections.contains { $0.matches(a) } }
@@ -237,7 +343,7 @@ struct PersistPlan {
         case .kernelstub:
             try add("/etc/kernelstub/configuration") { old in
                 guard let old, let new = BootFileEdit.kernelstub(old, tokens: keep(old, "/etc/kernelstub/configuration")) else {
-                    throw Failure(.dataError, "\(host.path("/etc/kernelstub/configuration")) has no \"user\": {\"kernel_options\": [...]}; the file was not changed")
+                    throw Failure(.dataError, "\(host.path("/etc/kernelstub/configuration")) is not JSON with a \"user\": {\"kernel_options\": [strings]} list; nothing was changed")
                 }
                 return new
             }
@@ -273,7 +379,10 @@ struct PersistPlan {
         case .mkinitcpio?:
             try add("/etc/mkinitcpio.conf") { old in
                 guard let old else { throw Failure(.noInput, "cannot read \(host.path("/etc/mkinitcpio.conf"))") }
-                return BootFileEdit.mkinitcpio(old, modules: modules.map(\.dashesAsUnderscores))
+                guard let new = BootFileEdit.mkinitcpio(old, modules: modules.map(\.dashesAsUnderscores)) else {
+                    throw Failure(.dataError, "\(host.path("/etc/mkinitcpio.conf")): its MODULES assignment is shell code pcihide cannot extend safely (a substitution, an escape or an unclosed array); add \(modules.map(\.dashesAsUnderscores).joined(separator: " ")) to it by hand; nothing was changed")
+                }
+                return new
             }
             plan.commands.append("mkinitcpio -P")
         case nil:

@@ -159,13 +159,15 @@ struct PersistTests {
     }
 
     /// After the last device is unhidden, persist does not say "nothing to persist" while the
-    /// boot files it wrote still hide devices: it names them and how to undo them (exit 64).
-    @Test func anEmptySetAfterAWriteNamesWhatStillHides() throws {
+    /// boot files it wrote still hide devices: it shows taking them out (and does it with --write).
+    @Test func anEmptySetAfterAWriteShowsTheUndo() throws {
         let cli = try Self.root("debian-grub2")
         #expect(try cli.run(["persist", "--write"]).status == 0)
         #expect(try cli.run(["unhide", "01:00.0", "01:00.1"]).status == 0)
         let r = try cli.run(["persist"])
-        #expect(r.status == 64 && r.stderr.contains("the boot files pcihide wrote earlier still hide devices at boot: /etc/modprobe.d/pcihide.conf, /etc/default/grub (original: grub.pcihide-orig)"), "\(r.stderr)")
+        #expect(r.status == 0 && r.stderr.contains("the hidden set is empty: taking out what pcihide persist wrote earlier"), "\(r.stderr)")
+        #expect(r.stdout.contains("--- /etc/modprobe.d/pcihide.conf\n+++ /dev/null") && r.stdout.contains("-GRUB_CMDLINE_LINUX_DEFAULT=\"quiet vfio-pci.ids="), "\(r.stdout)")
+        #expect(r.stderr.contains("not written: add --write"))
     }
 
     @Test func refusals() throws {
@@ -181,5 +183,46 @@ struct PersistTests {
         #expect(unknown.status == 69 && unknown.stderr.contains("no boot setup recognised under \(bare.dir): looked for") && unknown.stderr.contains("etc/kernel/proxmox-boot-uuids (Proxmox)"), "\(unknown.stderr)")
         let now = try legacy.run(["persist", "--write", "--apply-now"])
         #expect(now.status == 64 && now.stderr.contains("--apply-now runs the boot tools of this machine"), "\(now.stderr)")
+    }
+}
+
+/// Undo: with the hidden set empty, `persist --write` takes out exactly what pcihide wrote;
+/// `--remove` does it whatever is hidden. What an administrator had before pcihide stays.
+@Suite("persist undo")
+struct PersistUndoTests {
+    static func files(_ dir: String) throws -> [String: Data] {
+        try ExportTests.snapshot(dir).filter { k, _ in
+            !k.hasSuffix(".pcihide-orig") && !k.hasSuffix(".pcihide-bak") && !k.hasPrefix("sys/") && !k.hasPrefix("proc/") && !k.hasPrefix("var/") && !k.hasPrefix("state.json")
+        }
+    }
+
+    @Test(arguments: PersistTests.cases)
+    func emptyingTheSetRestoresTheBootFiles(root name: String, driver: String) throws {
+        let cli = try PersistTests.root(name)
+        let before = try Self.files(cli.dir)
+        #expect(try cli.run(["persist", "--driver", driver, "--write"]).status == 0)
+        #expect(try Self.files(cli.dir) != before, "the write changed nothing")
+        #expect(try cli.run(["unhide", "01:00.0", "01:00.1"]).status == 0)
+        let undo = try cli.run(["persist", "--driver", driver, "--write"])
+        #expect(undo.status == 0 && undo.stderr.contains("taking out what pcihide persist wrote"), "\(undo.stderr)")
+        let after = try Self.files(cli.dir).filter { $0.value != Data() || before[$0.key] != nil }
+        #expect(after == before, "\(name)/\(driver): left \(Set(after.keys).symmetricDifference(before.keys).sorted()), changed \(after.filter { before[$0.key] != nil && before[$0.key] != $0.value }.map(\.key).sorted())")
+        let again = try cli.run(["persist", "--driver", driver, "--write"])
+        #expect(again.status == 0 && again.stdout.isEmpty, "\(again.stdout)")
+    }
+
+    @Test func removeKeepsWhatWasThereBefore() throws {
+        let cli = try PersistTests.root("proxmox")
+        // The administrator's own hide token for another device, before pcihide.
+        try cli.write(cli.dir + "/etc/kernel/cmdline", "root=ZFS=rpool/ROOT/pve-1 boot=zfs xen-pciback.hide=(0000:09:00.0)\n")
+        #expect(try cli.run(["persist", "--driver", "xen-pciback", "--write"]).status == 0)
+        #expect(cli.file(cli.dir + "/etc/kernel/cmdline")?.contains("(0000:01:00.0)") == true)
+        let r = try cli.run(["persist", "--driver", "xen-pciback", "--remove", "--write"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(cli.file(cli.dir + "/etc/kernel/cmdline") == "root=ZFS=rpool/ROOT/pve-1 boot=zfs xen-pciback.hide=(0000:09:00.0)\n")
+        #expect(!FileManager.default.fileExists(atPath: cli.dir + "/etc/modprobe.d/pcihide.conf"))
+        #expect(try cli.run(["hidden"]).stdout.contains("0000:01:00.0"), "--remove leaves the hidden set alone")
+        let nothing = try CLI().run(["persist", "--remove"])
+        #expect(nothing.status != 0)
     }
 }

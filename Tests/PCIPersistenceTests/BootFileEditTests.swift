@@ -1,3 +1,4 @@
+import PCIState
 import PropertyBased
 import Testing
 @testable import PCIPersistence
@@ -8,7 +9,7 @@ import Testing
 struct BootFileEditTests {
     static let pieces = ["options ", "kernel=", "module ", "title x", "MODULES=(", ")", "GRUB_CMDLINE_LINUX_DEFAULT=", "\"", "'",
                          "quiet", " ", "\t", "\n", "\r\n", "xen-pciback.hide=(0000:02:00.0)", "vfio_pci.ids=1:2", "intel_iommu=off",
-                         "\"user\": {", "\"kernel_options\": [", "]", ",", "vfio_pci", "#"]
+                         "\"user\": {", "\"kernel_options\": [", "]", ",", "vfio_pci", "#", "intel_iommu=on", "# pcihide: x", "vfio"]
     static let text = Gen.int(in: 0...(pieces.count - 1)).map { pieces[$0] }.array(of: 0...24).map { $0.joined() }
     static let tokens = ["xen-pciback.hide=(0000:01:00.0)(0000:01:00.1)", "intel_iommu=on"]
 
@@ -19,11 +20,14 @@ struct BootFileEditTests {
                 { BootFileEdit.blsEntry($0, tokens: Self.tokens) },
                 { BootFileEdit.xenConfig($0, tokens: Self.tokens) },
                 { BootFileEdit.menuList($0, tokens: Self.tokens) },
-                { BootFileEdit.mkinitcpio($0, modules: ["vfio_pci", "vfio"]) },
+                { BootFileEdit.mkinitcpio($0, modules: ["vfio_pci", "vfio"]) ?? $0 },
                 { BootFileEdit.initramfsModules($0, modules: ["vfio_pci", "vfio"]) },
                 { BootFileEdit.kernelCmdline($0, fallback: "root=/dev/sda1", tokens: Self.tokens) },
                 { BootFileEdit.grubVariable($0, variable: "GRUB_CMDLINE_LINUX_DEFAULT", add: "intel_iommu=on") },
                 { BootFileEdit.kernelstub($0, tokens: Self.tokens) ?? $0 },
+                { BootFileEdit.removingWord($0, "intel_iommu=on") },
+                { BootFileEdit.removingInitramfsModules($0, ["vfio_pci", "vfio"]) },
+                { BootFileEdit.mkinitcpio($0, modules: ["vfio_pci", "vfio"], removing: true) ?? $0 },
             ]
             for (k, edit) in edits.enumerated() {
                 let once = edit(text)
@@ -46,5 +50,44 @@ struct BootFileEditTests {
         let out = BootFileEdit.grubVariable(text, variable: "GRUB_CMDLINE_LINUX_DEFAULT", add: "intel_iommu=on")
         #expect(out.utf8.filter { $0 == 0x0d }.count == 2, "\(out.debugDescription)")
         #expect(out.contains("intel_iommu=on") && out.split(separator: "GRUB_CMDLINE_LINUX_DEFAULT", omittingEmptySubsequences: false).count == 2, "\(out.debugDescription)")
+    }
+
+    /// mkinitcpio's MODULES in every form bash accepts: extended in place, nothing dropped, the
+    /// modules never landing in a comment; shell code is refused (nil), not guessed at.
+    @Test(arguments: [
+        ("MODULES=(nvme btrfs)\n", "MODULES=(nvme btrfs vfio_pci vfio)\n"),
+        ("MODULES=()\n", "MODULES=(vfio_pci vfio)\n"),
+        ("MODULES=(nvme) # keep (these) early\n", "MODULES=(nvme vfio_pci vfio) # keep (these) early\n"),
+        ("MODULES=(\n    nvme\n    btrfs\n)\nHOOKS=(base)\n", "MODULES=(\n    nvme\n    btrfs\n    vfio_pci vfio\n)\nHOOKS=(base)\n"),
+        ("MODULES=(nvme # the root disk\n  btrfs)\n", "MODULES=(nvme # the root disk\n  btrfs vfio_pci vfio)\n"),
+        ("MODULES=\"nvme btrfs\"\n", "MODULES=\"nvme btrfs vfio_pci vfio\"\n"),
+        ("MODULES=''\n", "MODULES='vfio_pci vfio'\n"),
+        ("MODULES=nvme\n", "MODULES=(nvme vfio_pci vfio)\n"),
+        ("MODULES=(nvme)\nMODULES=(i915)\n", "MODULES=(nvme)\nMODULES=(i915 vfio_pci vfio)\n"),
+        ("  MODULES=('nvme' \"btrfs\")\n", "  MODULES=('nvme' \"btrfs\" vfio_pci vfio)\n"),
+        ("MODULES=(vfio_pci nvme vfio)\n", "MODULES=(vfio_pci nvme vfio)\n"),
+        ("#MODULES=(nvme)\nHOOKS=(base)\n", "#MODULES=(nvme)\nHOOKS=(base)\nMODULES=(vfio_pci vfio)\n"),
+        ("HOOKS=(base)", "HOOKS=(base)\nMODULES=(vfio_pci vfio)\n"),
+    ])
+    func mkinitcpioArraysAreExtendedInPlace(text: String, expected: String) {
+        #expect(BootFileEdit.mkinitcpio(text, modules: ["vfio_pci", "vfio"]) == expected)
+    }
+
+    @Test(arguments: ["MODULES=($(cat /etc/mods))\n", "MODULES=(nvme\n", "MODULES=\"$EXTRA nvme\"\n", "MODULES=(nvme\\ btrfs)\n", "MODULES=('nvme)\n"])
+    func mkinitcpioShellCodeIsRefused(text: String) {
+        #expect(BootFileEdit.mkinitcpio(text, modules: ["vfio_pci"]) == nil)
+    }
+
+    /// kernelstub's JSON goes through a parser and an encoder: an escaped quote in another
+    /// option survives, the result is JSON, and what is not JSON is refused.
+    @Test func kernelstubIsEditedAsJSON() throws {
+        let text = "{\n  \"user\": {\n    \"kernel_options\": [\"quiet\", \"acpi_osi=\\\"Windows 2020\\\"\", \"vfio-pci.ids=1:2\"],\n    \"esp_path\": \"/boot/efi\"\n  }\n}\n"
+        let out = try #require(BootFileEdit.kernelstub(text, tokens: Self.tokens))
+        let json = try JSON.parse(Array(out.utf8))
+        #expect(json["user"]?["kernel_options"] == .array([.string("quiet"), .string("acpi_osi=\"Windows 2020\""),
+                                                          .string(Self.tokens[0]), .string(Self.tokens[1])]))
+        #expect(json["user"]?["esp_path"] == .string("/boot/efi"))
+        #expect(BootFileEdit.kernelstub("{\"user\": {\"kernel_options\": [\"quiet\",]}}", tokens: Self.tokens) == nil)
+        #expect(BootFileEdit.kernelstub("{\"user\": {\"kernel_options\": [1]}}", tokens: Self.tokens) == nil)
     }
 }
