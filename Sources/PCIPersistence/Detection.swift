@@ -2,7 +2,7 @@ import SystemIO
 
 /// The boot setups whose kernel command line pcihide can make carry the hide.
 public enum BootSetup: String, CaseIterable, Sendable {
-    case grub2, bls, systemdBoot = "systemd-boot", proxmox, kernelstub, xenEFI = "xen-efi", grubLegacy = "grub-legacy"
+    case grub2, bls, systemdBoot = "systemd-boot", proxmox, proxmoxGrub = "proxmox-grub", kernelstub, xenEFI = "xen-efi", grubLegacy = "grub-legacy"
 }
 
 /// The initramfs generators that must load the stub driver before the native one.
@@ -46,7 +46,22 @@ public enum SetupDetector {
             .flatMap { Files.readIfPresent(host.path("/sys/firmware/efi/efivars/\($0)")) }
             .map { bytes in String(decoding: bytes.dropFirst(4).enumerated().filter { $0.offset % 2 == 0 }.map(\.element), as: UTF8.self) }
         if Files.exists(host.path("/etc/kernel/proxmox-boot-uuids")) {
-            setup = .proxmox; why = "etc/kernel/proxmox-boot-uuids exists: Proxmox keeps its ESPs with proxmox-boot-tool, which reads etc/kernel/cmdline"
+            // proxmox-boot-tool puts systemd-boot on UEFI ESPs, GRUB on legacy BIOS and with
+            // Secure Boot; GRUB never reads etc/kernel/cmdline (persistence.md).
+            let cmdline = Files.readIfPresent(host.path("/proc/cmdline")).map { String(decoding: $0, as: UTF8.self) }
+            let grubOnESP = (Files.list(host.path("/boot/efi/EFI/proxmox")) ?? []).contains { $0.hasPrefix("grub") || $0.hasPrefix("shim") }
+            let uefi = Files.isDirectory(host.path("/sys/firmware/efi"))
+            if grubOnESP {
+                setup = .proxmoxGrub; why = "etc/kernel/proxmox-boot-uuids exists and the ESP holds EFI/proxmox/grubx64.efi: proxmox-boot-tool runs GRUB (Secure Boot), which reads etc/default/grub"
+            } else if let cmdline, cmdline.split(separator: " ").contains(where: { $0.hasPrefix("BOOT_IMAGE=") }) {
+                setup = .proxmoxGrub; why = "etc/kernel/proxmox-boot-uuids exists and this boot came through GRUB (BOOT_IMAGE= on /proc/cmdline): proxmox-boot-tool runs GRUB, which reads etc/default/grub"
+            } else if !uefi && Files.isDirectory(host.path("/sys/firmware")) {
+                setup = .proxmoxGrub; why = "etc/kernel/proxmox-boot-uuids exists and there is no sys/firmware/efi (a legacy BIOS boot): proxmox-boot-tool runs GRUB, which reads etc/default/grub"
+            } else if uefi {
+                setup = .proxmox; why = "etc/kernel/proxmox-boot-uuids exists on a UEFI boot without GRUB on the ESP: proxmox-boot-tool runs systemd-boot, which reads etc/kernel/cmdline"
+            } else {
+                setup = .proxmox; why = "etc/kernel/proxmox-boot-uuids exists, but neither sys/firmware nor a GRUB boot line tells systemd-boot from GRUB: taking systemd-boot (etc/kernel/cmdline); give --loader proxmox-grub if this host boots GRUB"
+            }
         } else if Files.exists(host.path("/etc/kernelstub/configuration")) {
             setup = .kernelstub; why = "etc/kernelstub/configuration exists: Pop!_OS's kernelstub writes the boot entry from its kernel_options"
         } else if grubDefault.split(separator: "\n").contains(where: { String($0.filter { $0 != "\"" }).hasPrefix("GRUB_ENABLE_BLSCFG=true") }), !entries.isEmpty {

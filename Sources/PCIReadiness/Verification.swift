@@ -119,7 +119,7 @@ public enum Verification {
                         findings.append(Finding(.attention, "could not read the kernel command line (proc/cmdline)"))
                     } else if token == nil && !(driver.map(HostNames.passthroughDrivers.contains) ?? false) {
                         findings.append(Finding(.attention, "no hide parameter on the running kernel's command line covers it: the boot file edited is not the one this boot used, or it was not regenerated",
-                                                fix: "pcihide grub --default-file /etc/default/grub --write, then update-grub (or the command for this system's boot loader), and reboot"))
+                                                fix: "pcihide persist --write (it finds this system's boot loader and names the command that rebuilds its boot files), run that command, and reboot"))
                     }
                     if driver.map(HostNames.passthroughDrivers.contains) ?? false, token == nil, facts.commandLine != nil,
                        persistedBy(a, ids: ids, host: host, parse: parse) == nil {

@@ -31,7 +31,7 @@ struct Persist: ParsableCommand {
 
     @Option(help: "The passthrough driver: xen-pciback (Xen dom0) or vfio-pci (KVM). Default: xen-pciback on Xen setups, else vfio-pci.")
     var driver: PersistDriver?
-    @Option(help: "The boot setup, instead of detecting it: grub2, bls, systemd-boot, proxmox, kernelstub, xen-efi, grub-legacy.")
+    @Option(help: "The boot setup, instead of detecting it: grub2, bls, systemd-boot, proxmox (with systemd-boot), proxmox-grub, kernelstub, xen-efi, grub-legacy.")
     var loader: BootSetup?
     @Option(help: "The initramfs generator, instead of detecting it: initramfs-tools, dracut, mkinitcpio.")
     var initramfs: InitramfsTool?
@@ -134,6 +134,7 @@ struct PersistPlan {
         var out: [String] = []
         switch setup {
         case .grub2: out.append(Files.exists(host.path("/boot/grub2/grub.cfg")) ? "grub2-mkconfig -o /boot/grub2/grub.cfg" : "update-grub")
+        case .proxmoxGrub: out.append("proxmox-boot-tool refresh")
         case .systemdBoot:
             let kernels = (Files.list(host.path("/usr/lib/modules")) ?? []).sorted()
             out += kernels.isEmpty ? ["kernel-install add $(uname -r) /boot/vmlinuz-$(uname -r)"] : kernels.map { "kernel-install add \($0) /boot/vmlinuz-\($0)" }
@@ -172,7 +173,7 @@ struct PersistPlan {
             plan.edits.append(FileEdit(path: host.path(place), shown: place, old: old, new: new))
         }
         switch setup {
-        case .grub2:
+        case .grub2, .proxmoxGrub:
             try edit("/etc/default/grub") { old in
                 var t = old
                 for style in [BootStyle.vfio, .xenPciback] {
@@ -233,7 +234,7 @@ struct PersistPlan {
 
     static func make(setup: BootSetup, tool: InitramfsTool?, driver: PersistDriver, state: PCIHideState, tree: SysfsTree, host: HostRoot, remove: Bool = false) throws -> PersistPlan {
         var plan = PersistPlan()
-        let selections = state.hidden.map(\.selection)
+        var selections = state.hidden.map(\.selection)
         guard !selections.isEmpty && !remove else {
             // An empty set never reads as "nothing hides anything at boot": what pcihide wrote
             // earlier is taken out.
@@ -246,6 +247,19 @@ struct PersistPlan {
             return undo
         }
         let present = (try? tree.addresses()) ?? []
+        // An SR-IOV virtual function exists only once its PF's driver has created it, and that
+        // driver probes it before anything a boot line says: no boot file can hide it. Said, and
+        // left out, never claimed.
+        let functions = present.filter { a in selections.contains { $0.matches(a) } && Files.exists(tree.path(a, "physfn")) }
+        if !functions.isEmpty {
+            let why = functions.map(\.description).joined(separator: ", ") + (functions.count == 1 ? " is an SR-IOV virtual function" : " are SR-IOV virtual functions")
+                + ": it exists only after its PF's driver creates it at boot (sriov_numvfs) and that driver probes it first, so no boot line can hide it"
+            selections.removeAll { s in s.address.map(functions.contains) ?? false }
+            if selections.isEmpty {
+                throw Failure(.unavailable, "nothing to persist: \(why); at boot, write sriov_drivers_autoprobe=0 and sriov_numvfs on the PF (a systemd unit or udev rule), then pcihide hide --now; nothing was written")
+            }
+            plan.notes.append("NOT persisted: \(why); at boot, write sriov_drivers_autoprobe=0 and sriov_numvfs on the PF (a systemd unit or udev rule), then pcihide hide --now")
+        }
         let hiddenPresent = present.filter { a in selections.contains { $0.matches(a) } }
         // Never a boot line for a device that is not the one hidden (a card added renumbered the bus).
         for e in state.hidden {
@@ -312,7 +326,7 @@ struct PersistPlan {
         func keep(_ old: String?, _ place: String) -> [String] { BootFileEdit.keepingForeign(tokens, in: old, place: place, notes: &plan.notes) }
         // The kernel command line, where this setup reads it.
         switch setup {
-        case .grub2:
+        case .grub2, .proxmoxGrub:
             try add("/etc/default/grub") { old in
                 guard let old else { throw Failure(.noInput, "cannot read \(host.path("/etc/default/grub"))") }
                 let edit = try GrubDefaultFile.plan(old, style: driver == .vfio ? .vfio : .xenPciback, token: tokens.first { !$0.hasPrefix("intel_iommu") },
@@ -324,7 +338,12 @@ struct PersistPlan {
                 }
                 return text
             }
-            plan.commands.append(Files.exists(host.path("/boot/grub2/grub.cfg")) ? "grub2-mkconfig -o /boot/grub2/grub.cfg" : "update-grub")
+            if setup == .proxmoxGrub {
+                plan.commands.append("proxmox-boot-tool refresh")
+                plan.notes.append("proxmox-boot-tool refresh runs update-grub and copies the result to every ESP in etc/kernel/proxmox-boot-uuids")
+            } else {
+                plan.commands.append(Files.exists(host.path("/boot/grub2/grub.cfg")) ? "grub2-mkconfig -o /boot/grub2/grub.cfg" : "update-grub")
+            }
         case .bls:
             for name in (Files.list(host.path("/boot/loader/entries")) ?? []).filter({ $0.hasSuffix(".conf") }).sorted() {
                 try add("/boot/loader/entries/" + name) { old in BootFileEdit.blsEntry(old ?? "", tokens: keep(old, "/boot/loader/entries/" + name)) }

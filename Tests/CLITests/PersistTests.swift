@@ -41,6 +41,7 @@ struct PersistTests {
         ("debian-grub2", "boot loader: grub2: etc/default/grub and a generated grub.cfg exist", "now run: update-grub && update-initramfs -u -k all"),
         ("fedora-bls", "boot loader: bls: etc/default/grub sets GRUB_ENABLE_BLSCFG=true", "now run: dracut -f --regenerate-all"),
         ("proxmox", "boot loader: proxmox: etc/kernel/proxmox-boot-uuids exists", "now run: proxmox-boot-tool refresh && update-initramfs -u -k all"),
+        ("proxmox-grub", "boot loader: proxmox-grub: etc/kernel/proxmox-boot-uuids exists and this boot came through GRUB (BOOT_IMAGE= on /proc/cmdline)", "now run: proxmox-boot-tool refresh && update-initramfs -u -k all"),
         ("popos", "boot loader: kernelstub", "now run: kernelstub && update-initramfs -u -k all"),
         ("arch-systemd-boot", "boot loader: systemd-boot: the LoaderInfo EFI variable says systemd-boot 254.5", "now run: kernel-install add 6.6.1-arch1-1 /boot/vmlinuz-6.6.1-arch1-1 && mkinitcpio -P"),
         ("xen-efi", "boot loader: xen-efi: /boot/efi/EFI/debian/xen.cfg exists", "now run: update-initramfs -u -k all"),
@@ -224,5 +225,26 @@ struct PersistUndoTests {
         #expect(try cli.run(["hidden"]).stdout.contains("0000:01:00.0"), "--remove leaves the hidden set alone")
         let nothing = try CLI().run(["persist", "--remove"])
         #expect(nothing.status != 0)
+    }
+}
+
+extension PersistUndoTests {
+    /// A hidden SR-IOV VF cannot be hidden by a boot line (its PF's driver creates and probes
+    /// it): persist says so and leaves it out, and refuses when nothing else is left.
+    @Test func virtualFunctionsAreNeverClaimedPersisted() throws {
+        var cli = try CLI()
+        try HostRootFixture.writeFleetNode(to: cli.dir)
+        cli.environment["PCIHIDE_SYSFS"] = nil
+        cli.environment["PCIHIDE_STATE"] = nil
+        cli.environment["PCIHIDE_ROOT"] = cli.dir
+        try cli.write(cli.dir + "/etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n")
+        try cli.write(cli.dir + "/boot/grub/grub.cfg", "# generated\n")
+        #expect(try cli.run(["hide", "05:02.0"]).status == 0)
+        let only = try cli.run(["persist", "--driver", "xen-pciback"])
+        #expect(only.status == 69 && only.stderr.contains("0000:05:02.0 is an SR-IOV virtual function") && only.stdout.isEmpty, "\(only.stderr)")
+        #expect(try cli.run(["hide", "81:00.0"]).status == 0)
+        let both = try cli.run(["persist", "--driver", "xen-pciback"])
+        #expect(both.status == 0 && both.stderr.contains("NOT persisted: 0000:05:02.0 is an SR-IOV virtual function"), "\(both.stderr)")
+        #expect(both.stdout.contains("xen-pciback.hide=(0000:81:00.0)") && !both.stdout.contains("05:02.0"), "\(both.stdout)")
     }
 }
