@@ -65,6 +65,13 @@ struct Persist: ParsableCommand {
             let tree = try source.tree(host)
             let drv = driver ?? ([.xenEFI, .grubLegacy].contains(setup) || Files.exists(host.path("/proc/xen/capabilities")) ? .xenPciback : .vfio)
             try store.withLock { state in
+                // A persist --write killed part-way left its intent: the set is completed first.
+                let intent = store.path + ".persist-intent"
+                if write, let done = try PersistTransaction.recover(host: host, intent: intent) {
+                    note("completed an interrupted persist --write: " + done.files.joined(separator: "; "))
+                } else if !write, Files.exists(intent) {
+                    warn("an interrupted persist --write left \(intent): persist --write completes it before anything else")
+                }
                 let plan = try PersistPlan.make(setup: setup, tool: tool, driver: drv, state: state, tree: tree, host: host, remove: remove)
                 plan.notes.forEach { note($0) }
                 var changed = 0
@@ -79,7 +86,12 @@ struct Persist: ParsableCommand {
                     note("not written: add --write to apply these \(changed) change(s)")
                     return
                 } else {
-                    for e in plan.edits where e.old != e.new { try PersistPlan.write(e) }
+                    // The bytes each file holds now (not the text the editors read): what a
+                    // failure part-way puts back.
+                    let changes = try plan.edits.filter { $0.old != $0.new }.map { e in
+                        FileChange(shown: e.shown, old: try Files.readRegularIfPresent(e.path), new: e.new.map { Array($0.utf8) })
+                    }
+                    try PersistTransaction.apply(changes, host: host, intent: intent)
                     note("wrote \(changed) file(s); the first original of each is kept as FILE.pcihide-orig, the previous version as FILE.pcihide-bak")
                 }
                 guard !plan.commands.isEmpty else { return }
@@ -110,21 +122,6 @@ struct PersistPlan {
     var edits: [FileEdit] = []
     var commands: [String] = []
     var notes: [String] = []
-
-    static func write(_ e: FileEdit) throws {
-        if e.old != nil {
-            Files.removeStaleTemporaries(of: e.path)
-            let target = try Files.writeTarget(e.path)
-            if !Files.exists(target + ".pcihide-orig") && e.new != nil { try Files.backup(target, to: target + ".pcihide-orig") }
-            try Files.backup(target, to: target + ".pcihide-bak")
-        }
-        guard let new = e.new else {
-            // One of pcihide's own files: its last content stays beside it as FILE.pcihide-bak.
-            try Files.removeFile(e.path)
-            return
-        }
-        try Files.writeAtomically(e.path, Array(new.utf8))
-    }
 
     /// The files pcihide writes whole, which undoing removes.
     static let ownFiles = ["/etc/modprobe.d/pcihide.conf", "/etc/dracut.conf.d/90-pcihide.conf", "/etc/udev/rules.d/70-pcihide.rules"]
