@@ -70,14 +70,24 @@ public enum BootFileEdit {
         return out.joined(separator: "\n") + (text == nil || text!.endsWithNewline == false && rest.isEmpty ? "\n" : "")
     }
 
-    /// A BLS entry: the tokens on its first `options` line, hide tokens off the others.
+    /// A BLS entry: the tokens on its first `options` line (indented or not, a blank or a tab
+    /// after the key), hide tokens off the others; an entry without one gets one, since the
+    /// kernel would otherwise boot without the tokens and nothing would say so.
     public static func blsEntry(_ text: String, tokens: [String]) -> String {
         var first = true
-        return text.lineList.map { line -> String in
-            guard line.hasPrefix("options ") || line.hasPrefix("options\t") else { return String(line) }
+        let lines = text.lineList.map { line -> String in
+            let indent = line.prefix { $0 == " " || $0 == "\t" }
+            let rest = line.dropFirst(indent.count)
+            guard rest.hasPrefix("options ") || rest.hasPrefix("options\t") else { return String(line) }
             defer { first = false }
-            return "options " + commandLine(line.dropFirst(8), tokens: first ? tokens : [])
-        }.joined(separator: "\n")
+            return indent + "options " + commandLine(rest.dropFirst(8), tokens: first ? tokens : [])
+        }
+        guard first, !tokens.isEmpty else { return lines.joined(separator: "\n") }
+        // No options line: one after the others (before a final empty line, the file's end).
+        var out = lines
+        let at = out.last == "" ? out.count - 1 : out.count
+        out.insert("options " + tokens.joined(separator: " "), at: at)
+        return out.joined(separator: "\n")
     }
 
     /// xen.cfg: the dom0 arguments after the image of every `kernel=` line.
@@ -96,12 +106,14 @@ public enum BootFileEdit {
         return text.lineList.map { line -> String in
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if trimmed.hasPrefix("title") { firstModule = true }
-            guard trimmed.hasPrefix("module "), firstModule else { return String(line) }
+            guard trimmed.hasPrefix("module ") || trimmed.hasPrefix("module\t"), firstModule else { return String(line) }
             firstModule = false
             let indent = line.prefix { $0 == " " || $0 == "\t" }
-            let value = trimmed.dropFirst(7)
-            let image = value.prefix { $0 != " " }
-            return indent + "module " + image + " " + commandLine(value.dropFirst(image.count), tokens: tokens)
+            let value = trimmed.dropFirst(7).drop { $0 == " " || $0 == "\t" }
+            // The dom0 kernel's image, when the line has one (a parameter is not an image).
+            let first = value.prefix { $0 != " " && $0 != "\t" }
+            let image = first.contains("=") ? "" : first
+            return indent + "module " + (image.isEmpty ? "" : image + " ") + commandLine(value.dropFirst(image.count), tokens: tokens)
         }.joined(separator: "\n")
     }
 

@@ -357,7 +357,15 @@ public func unifiedDiff(old: String, new: String, oldName: String, newName: Stri
     func show(_ s: String) -> String {
         s.hasSuffix("\n") ? s : s + "\n\\ No newline at end of file\n"
     }
-    var out = "--- \(oldName)\n+++ \(newName)\n"
+    // A file name is the user's (a BLS entry's): a newline in it must not forge a header line.
+    func escaped(_ name: String) -> String {
+        var t = ""
+        for c in name.unicodeScalars {
+            if c.value < 0x20 || c.value == 0x7f { t += "\\x" + hex(c.value, 2) } else if c == "\\" { t += "\\\\" } else { t.unicodeScalars.append(c) }
+        }
+        return t
+    }
+    var out = "--- \(escaped(oldName))\n+++ \(escaped(newName))\n"
     let changed = ops.indices.filter { if case .same = ops[$0] { return false }; return true }
     var k = 0
     while k < changed.count {

@@ -370,6 +370,20 @@ struct PersistPlan {
         case .grubLegacy:
             try add("/boot/grub/menu.lst") { old in BootFileEdit.menuList(old ?? "", tokens: keep(old, "/boot/grub/menu.lst")) }
         }
+        // Another modprobe.d file that sets the same options: modprobe passes both, and the
+        // later one wins, so it is said.
+        for name in (Files.list(host.path("/etc/modprobe.d")) ?? []).sorted() where name.hasSuffix(".conf") && name != "pcihide.conf" {
+            let text = (try? Files.readRegularIfPresent(host.path("/etc/modprobe.d/" + name))).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            for line in text.split(separator: "\n") {
+                let w = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                guard w.count >= 3, w[0] == "options" else { continue }
+                let module = w[1].dashesAsUnderscores
+                let option = driver == .vfio ? (module == "vfio_pci" ? "ids=" : nil) : (module == "xen_pciback" || module == "pciback" ? "hide=" : nil)
+                if let option, w.dropFirst(2).contains(where: { $0.hasPrefix(option) }) {
+                    plan.notes.append("/etc/modprobe.d/\(name) also sets '\(line.trimmingBlanks)': modprobe passes both it and pcihide.conf's, and the one read last wins; make them agree or remove it")
+                }
+            }
+        }
         // modprobe.d: the options (for when the driver is a module) and the order against the
         // native drivers.
         try add("/etc/modprobe.d/pcihide.conf") { _ in

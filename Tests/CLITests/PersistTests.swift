@@ -248,3 +248,13 @@ extension PersistUndoTests {
         #expect(both.stdout.contains("xen-pciback.hide=(0000:81:00.0)") && !both.stdout.contains("05:02.0"), "\(both.stdout)")
     }
 }
+
+extension PersistUndoTests {
+    /// Another modprobe.d file setting the same options is said, not left to surprise.
+    @Test func otherModprobeOptionsAreNamed() throws {
+        let cli = try PersistTests.root("debian-grub2")
+        try cli.write(cli.dir + "/etc/modprobe.d/gpu.conf", "options vfio-pci ids=1002:67df disable_vga=1\n")
+        let r = try cli.run(["persist", "--driver", "vfio-pci"])
+        #expect(r.stderr.contains("/etc/modprobe.d/gpu.conf also sets 'options vfio-pci ids=1002:67df disable_vga=1'"), "\(r.stderr)")
+    }
+}

@@ -90,4 +90,20 @@ struct BootFileEditTests {
         #expect(BootFileEdit.kernelstub("{\"user\": {\"kernel_options\": [\"quiet\",]}}", tokens: Self.tokens) == nil)
         #expect(BootFileEdit.kernelstub("{\"user\": {\"kernel_options\": [1]}}", tokens: Self.tokens) == nil)
     }
+
+    /// BLS entries: an indented or tab-separated options line is the one edited; an entry with
+    /// none gets one (never skipped in silence). menu.lst's module with a tab.
+    @Test func blsEntriesWithoutOrWithOddOptionsLines() {
+        let tokens = ["vfio-pci.ids=10de:1b81"]
+        #expect(BootFileEdit.blsEntry("title x\n  options\troot=/dev/sda1 ro\n", tokens: tokens) == "title x\n  options root=/dev/sda1 ro vfio-pci.ids=10de:1b81\n")
+        #expect(BootFileEdit.blsEntry("title x\nlinux /vmlinuz\n", tokens: tokens) == "title x\nlinux /vmlinuz\noptions vfio-pci.ids=10de:1b81\n")
+        #expect(BootFileEdit.menuList("title Xen\nkernel /xen.gz\nmodule\t/vmlinuz-xen root=/dev/hda2\n", tokens: ["xen-pciback.hide=(0000:02:09.0)"])
+                == "title Xen\nkernel /xen.gz\nmodule /vmlinuz-xen root=/dev/hda2 xen-pciback.hide=(0000:02:09.0)\n")
+    }
+
+    /// A newline in a file's name cannot forge a diff header line.
+    @Test func diffNamesAreEscaped() {
+        let d = unifiedDiff(old: "a\n", new: "b\n", oldName: "/boot/loader/entries/x\n+++ evil.conf", newName: "y")
+        #expect(d.hasPrefix("--- /boot/loader/entries/x\\x0a+++ evil.conf\n+++ y\n"), "\(d)")
+    }
 }
