@@ -40,7 +40,9 @@ struct Assign: ParsableCommand {
             let runningNow = try handOver.map { h in try h.toolstack.running() } ?? []
             var lines: [String] = []
             var failures = 0
+            var handOff: (target: RunningDomain, given: [DeviceSelection])?
             let (outcomes, warnings) = try store.update { state in
+                handOff = nil
                 let before = state
                 let outcomes = try Ownership.assign(sels, to: domain, force: force, in: &state, now: Clock.nowRFC3339())
                 if let handOver {
@@ -57,9 +59,9 @@ struct Assign: ParsableCommand {
                         guard let target = runningNow.first(where: { $0.id == domain }) else {
                             throw Failure(.usage, "domain \(domain) is not running in \(handOver.toolstack.name), though the ledger says so: record it dead with 'pcihide domain kill \(domain)' first; nothing was changed")
                         }
-                        let r = handOver.attach(given, to: target, in: &state)
-                        lines += r.lines
-                        failures += r.failures
+                        // Attached once the lock is released (the owners are committed first,
+                        // so a second hand-over of the same device sees it taken).
+                        handOff = (target, given)
                     }
                 }
                 let splits = Ownership.splitGroups(in: state, present: present, groupOf: tree.iommuGroup)
@@ -68,6 +70,11 @@ struct Assign: ParsableCommand {
                 }
                 let groupWarnings = splits.map { $0 + " (--force): the guest that lacks the rest of the group will not start under VFIO" }
                 return (outcomes, Ownership.splitSlots(in: state) + groupWarnings)
+            }
+            if let handOver, let (target, given) = handOff {
+                let r = try handOver.attachOutsideTheLock(given, to: target, store: store)
+                lines += r.lines
+                failures += r.failures
             }
             for o in outcomes {
                 switch o {

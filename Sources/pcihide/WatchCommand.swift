@@ -81,12 +81,35 @@ struct Watch: ParsableCommand {
         let running = all.filter { !building.contains($0.id) }
         var log: [String] = []
         var started: [(domain: RunningDomain, name: String?, got: [DeviceSelection])] = []
+        // What the guests hold by the toolstack's own word, asked before the lock: after a crash
+        // or a timeout the ledger may say otherwise. nil when it cannot be asked (then nothing
+        // is completed, so nothing can be attached twice).
+        let held = try? handOver.toolstack.holders()
+        var unfinished: [(domain: RunningDomain, owned: [DeviceSelection])] = []
         // Under the lock: the deaths and the starts, with the owners the policy gives. No
         // toolstack command runs while it is held.
         try store.update { state in
             log = []
             started = []
+            unfinished = []
             let now = Clock.nowRFC3339()
+            if let held {
+                // A device a running guest holds that the ledger calls free (an attach that went
+                // through although pcihide saw it time out): recorded as that guest's.
+                for e in state.hidden where e.owner == nil {
+                    let holders = Set(held.filter { e.selection.matches($0.key) }.map(\.value))
+                    if holders.count == 1, let d = holders.first, state.domain(d) != nil, ids.contains(d) {
+                        state.update(e.selection) { $0.owner = d; $0.ownerSince = now }
+                        log.append("\(handOver.toolstack.name) says domain \(d) holds \(e.selection), which the ledger had free: recorded as its")
+                    }
+                }
+                // A device the ledger gives a running guest that it does not hold (a hand-over
+                // cut short by a crash): attached below, so that the ledger is what the guest has.
+                for r in running where state.domain(r.id) != nil {
+                    let owned = state.hidden.filter { e in e.owner == r.id && !held.contains { e.selection.matches($0.key) && $0.value == r.id } }.map(\.selection)
+                    if !owned.isEmpty { unfinished.append((r, owned)) }
+                }
+            }
             for d in state.domains where !ids.contains(d.id) {
                 let freed = try Ownership.kill(d.id, in: &state, now: now)
                 log.append("domain \(d.label) is gone" + (freed.isEmpty ? "" : "; freed " + freed.map(\.description).joined(separator: ", ")))
@@ -98,6 +121,10 @@ struct Watch: ParsableCommand {
             }
         }
         // Then the attaches, with the lock released; what fails is freed under it again.
+        for (r, owned) in unfinished {
+            log.append("domain \(r.id) owns \(owned.map(\.description).joined(separator: ", ")) in the ledger but does not hold it (a hand-over cut short): attaching it now")
+            log += try handOver.attachOutsideTheLock(owned, to: r, store: store).lines
+        }
         for (r, name, got) in started {
             let result = try handOver.attachOutsideTheLock(got, to: r, store: store)
             let owned = (try? store.load()).map { state in got.filter { state.entry(for: $0)?.owner == r.id } } ?? []

@@ -151,6 +151,26 @@ struct WatchTests {
         #expect(try w.run(["history", "--check"]).status == 0)
     }
 
+    /// assign --apply too: the owners are committed, the lock released, then xl runs.
+    @Test func assignApplyHoldsNoLockWhileAttaching() throws {
+        let w = try Self.world(events: "", running: "1 web\n")
+        try w.cli.addDevice("0000:03:00.0", vendor: "8086", device: "10d3")
+        #expect(try w.run(["policy", "02:09.0", "--manual"]).status == 0)
+        #expect(try w.run(["domain", "start", "1"]).status == 0)
+        try w.cli.write(w.dir + "/hang-attach", "")
+        let assign = try Child.start(CLI.binary, ["assign", "02:09.0", "--domain", "1", "--apply", "--toolstack", "xl", "--timeout", "8"], environment: w.cli.environment)
+        var attaching = false
+        for _ in 0..<100 where !attaching { usleep(100_000); attaching = w.calls().contains { $0.hasPrefix("xl pci-attach") } }
+        #expect(attaching, "the attach never started")
+        let began = Date()
+        let hide = try w.run(["hide", "03:00.0"])
+        #expect(hide.status == 0 && Date().timeIntervalSince(began) < 5, "hide waited for the toolstack: \(hide.stderr)")
+        let outcome = assign.finish(timeout: 60)
+        #expect(outcome.status == 69, "\(String(decoding: outcome.stdout, as: UTF8.self))")
+        #expect(try w.run(["owners"]).stdout.contains("free"), "the attach that timed out left it free")
+        #expect(try w.run(["history", "--check"]).status == 0)
+    }
+
     /// Two guests seen starting at once: the state lock and the id order decide; one attach.
     @Test func twoDomainsStartingTogetherNeverBothGetTheCard() throws {
         let w = try Self.world(events: "both 4 a 5 b\n")
@@ -170,6 +190,61 @@ struct WatchTests {
         #expect(r.stderr.contains("it stays free in the ledger"), "\(r.stderr)")
         let owners = try w.run(["owners", "--json"]).stdout
         #expect(owners.contains("\"owner\": null"), "\(owners)")
+    }
+
+    /// A hand-over killed while xl pci-attach runs leaves the ledger giving the card to a guest
+    /// that does not hold it; the next watch completes it (one attach, not two), and a card a
+    /// guest holds while the ledger says free (an attach seen to time out that went through) is
+    /// recorded as that guest's.
+    @Test func aHandOverCutShortIsCompletedAndNeverDoubled() throws {
+        let w = try Self.world(events: "", running: "1 web\n")
+        try w.cli.write(w.dir + "/hang-attach", "")
+        func killMidAttach() throws {
+            let start = try Child.start(CLI.binary, ["domain", "start", "1", "--apply", "--toolstack", "xl"], environment: w.cli.environment, capture: false)
+            var attaching = false
+            let before = w.calls().filter { $0.hasPrefix("xl pci-attach") }.count
+            for _ in 0..<100 where !attaching { usleep(100_000); attaching = w.calls().filter { $0.hasPrefix("xl pci-attach") }.count > before }
+            #expect(attaching, "the attach never started")
+            start.send(SIGKILL)
+            _ = start.finish(timeout: 30)
+        }
+        // Killed, and xl dies with it: the attach never happens.
+        try killMidAttach()
+        try w.cli.write(w.dir + "/abort-attach", "")
+        usleep(300_000)
+        try FileManager.default.removeItem(atPath: w.dir + "/hang-attach")
+        try FileManager.default.removeItem(atPath: w.dir + "/abort-attach")
+        #expect(try w.run(["owners"]).stdout.contains("domain 1"), "the ledger gave it to domain 1 before attaching")
+        let r = try w.run(["watch", "--toolstack", "xl"])
+        #expect(r.stderr.contains("domain 1 owns 0000:02:09.0 in the ledger but does not hold it"), "\(r.stderr)")
+        #expect(try w.run(["watch", "--toolstack", "xl"]).status == 0)
+        #expect(w.calls().filter { $0.hasPrefix("xl pci-attach") }.count == 2, "one cut short, one completed: \(w.calls())")
+        // Killed while xl goes on and attaches: the ledger already says so; nothing is attached again.
+        #expect(try w.run(["domain", "kill", "1"]).status == 0)
+        try w.cli.write(w.dir + "/attached", "")
+        try w.cli.write(w.dir + "/domains", "2 db\n")
+        try w.cli.write(w.dir + "/hang-attach", "")
+        let start = try Child.start(CLI.binary, ["domain", "start", "2", "--apply", "--toolstack", "xl"], environment: w.cli.environment, capture: false)
+        var attaching = false
+        for _ in 0..<100 where !attaching { usleep(100_000); attaching = w.calls().filter { $0.hasPrefix("xl pci-attach 2") }.count > 0 }
+        start.send(SIGKILL)
+        _ = start.finish(timeout: 30)
+        try FileManager.default.removeItem(atPath: w.dir + "/hang-attach")
+        for _ in 0..<50 where !(w.cli.file(w.dir + "/attached") ?? "").contains("2 ") { usleep(100_000) }
+        let quiet = try w.run(["watch", "--toolstack", "xl"])
+        #expect(!quiet.stderr.contains("attaching it now") && w.calls().filter { $0.hasPrefix("xl pci-attach 2") }.count == 1, "\(quiet.stderr)")
+        try w.cli.write(w.dir + "/domains", "1 web\n")
+        try w.cli.write(w.dir + "/attached", "")
+        _ = try w.run(["watch", "--toolstack", "xl"])
+        // The other way: the guest holds it, the ledger says free.
+        #expect(try w.run(["domain", "kill", "1"]).status == 0)
+        #expect(try w.run(["domain", "start", "1"]).status == 0)
+        #expect(try w.run(["release", "02:09.0"]).status == 0)
+        let attaches = w.calls().filter { $0.hasPrefix("xl pci-attach") }.count
+        let again = try w.run(["watch", "--toolstack", "xl"])
+        #expect(again.stderr.contains("xl says domain 1 holds 0000:02:09.0, which the ledger had free: recorded as its"), "\(again.stderr)")
+        #expect(w.calls().filter { $0.hasPrefix("xl pci-attach") }.count == attaches)
+        #expect(try w.run(["history", "--check"]).status == 0)
     }
 
     /// A restarted watcher resumes from the toolstack's view: a guest it already handed the card
