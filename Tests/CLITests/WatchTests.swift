@@ -137,18 +137,24 @@ struct WatchTests {
     @Test func aHangingAttachHoldsNoLock() throws {
         let w = try Self.world(events: "", running: "1 web\n")
         try w.cli.addDevice("0000:03:00.0", vendor: "8086", device: "10d3")
+        try Self.hideWhileAttachHangs(w, ["domain", "start", "1", "--apply", "--toolstack", "xl", "--timeout", "8"])
+    }
+
+    /// Runs `command` with xl pci-attach hanging, and a hide of 03:00.0 meanwhile: the hide must
+    /// not wait for the toolstack, the command ends at its timeout (69), the card stays free.
+    static func hideWhileAttachHangs(_ w: World, _ command: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
         try w.cli.write(w.dir + "/hang-attach", "")
-        let start = try Child.start(CLI.binary, ["domain", "start", "1", "--apply", "--toolstack", "xl", "--timeout", "8"], environment: w.cli.environment)
+        let child = try Child.start(CLI.binary, command, environment: w.cli.environment)
         var attaching = false
         for _ in 0..<100 where !attaching { usleep(100_000); attaching = w.calls().contains { $0.hasPrefix("xl pci-attach") } }
-        #expect(attaching, "the attach never started")
+        #expect(attaching, "the attach never started", sourceLocation: sourceLocation)
         let began = Date()
         let hide = try w.run(["hide", "03:00.0"])
-        #expect(hide.status == 0 && Date().timeIntervalSince(began) < 5, "hide waited for the toolstack: \(hide.stderr)")
-        let outcome = start.finish(timeout: 60)
-        #expect(outcome.status == 69, "\(String(decoding: outcome.stdout, as: UTF8.self))")
-        #expect(try w.run(["owners"]).stdout.contains("free"))
-        #expect(try w.run(["history", "--check"]).status == 0)
+        #expect(hide.status == 0 && Date().timeIntervalSince(began) < 5, "hide waited for the toolstack: \(hide.stderr)", sourceLocation: sourceLocation)
+        let outcome = child.finish(timeout: 60)
+        #expect(outcome.status == 69, "\(String(decoding: outcome.stdout, as: UTF8.self))", sourceLocation: sourceLocation)
+        #expect(try w.run(["owners"]).stdout.contains("free"), "the attach that timed out left it free", sourceLocation: sourceLocation)
+        #expect(try w.run(["history", "--check"]).status == 0, sourceLocation: sourceLocation)
     }
 
     /// assign --apply too: the owners are committed, the lock released, then xl runs.
@@ -157,18 +163,7 @@ struct WatchTests {
         try w.cli.addDevice("0000:03:00.0", vendor: "8086", device: "10d3")
         #expect(try w.run(["policy", "02:09.0", "--manual"]).status == 0)
         #expect(try w.run(["domain", "start", "1"]).status == 0)
-        try w.cli.write(w.dir + "/hang-attach", "")
-        let assign = try Child.start(CLI.binary, ["assign", "02:09.0", "--domain", "1", "--apply", "--toolstack", "xl", "--timeout", "8"], environment: w.cli.environment)
-        var attaching = false
-        for _ in 0..<100 where !attaching { usleep(100_000); attaching = w.calls().contains { $0.hasPrefix("xl pci-attach") } }
-        #expect(attaching, "the attach never started")
-        let began = Date()
-        let hide = try w.run(["hide", "03:00.0"])
-        #expect(hide.status == 0 && Date().timeIntervalSince(began) < 5, "hide waited for the toolstack: \(hide.stderr)")
-        let outcome = assign.finish(timeout: 60)
-        #expect(outcome.status == 69, "\(String(decoding: outcome.stdout, as: UTF8.self))")
-        #expect(try w.run(["owners"]).stdout.contains("free"), "the attach that timed out left it free")
-        #expect(try w.run(["history", "--check"]).status == 0)
+        try Self.hideWhileAttachHangs(w, ["assign", "02:09.0", "--domain", "1", "--apply", "--toolstack", "xl", "--timeout", "8"])
     }
 
     /// Two guests seen starting at once: the state lock and the id order decide; one attach.
