@@ -62,6 +62,7 @@ struct Assign: ParsableCommand {
                         // Attached once the lock is released (the owners are committed first,
                         // so a second hand-over of the same device sees it taken).
                         handOff = (target, given)
+                        try InFlight.mark(given, domain: domain, store: store)
                     }
                 }
                 let splits = Ownership.splitGroups(in: state, present: present, groupOf: tree.iommuGroup)

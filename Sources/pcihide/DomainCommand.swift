@@ -55,6 +55,7 @@ struct DomainStart: ParsableCommand {
             // The ledger decides under the lock; the toolstack runs after it is released.
             let (got, warnings): ([DeviceSelection], [String]) = try store.update { state in
                 let got = try Ownership.start(domain.id, name: name, in: &state, now: now)
+                if handOver != nil { try InFlight.mark(got, domain: domain.id, store: store) }
                 return (got, Ownership.splitSlots(in: state))
             }
             var lines: [String] = []

@@ -137,6 +137,8 @@ struct HandOver {
     /// the guest owns what it may not hold: the next hand-over asks the toolstack (`holders`).
     func attachOutsideTheLock(_ got: [DeviceSelection], to domain: RunningDomain, store: StateStore) throws -> (lines: [String], attached: [(DeviceSelection, Placement)], failures: Int) {
         guard !got.isEmpty else { return ([], [], 0) }
+        // The markers the caller wrote with the owners (InFlight) go once the attaches are done.
+        defer { InFlight.clear(got, store: store) }
         var scratch = try store.load()
         let r = attach(got, to: domain, in: &scratch)
         let freed = got.filter { s in scratch.entry(for: s)?.owner != domain.id }

@@ -105,9 +105,14 @@ struct Watch: ParsableCommand {
                 }
                 // A device the ledger gives a running guest that it does not hold (a hand-over
                 // cut short by a crash): attached below, so that the ledger is what the guest has.
+                // One whose attach another process is running now is left to it.
                 for r in running where state.domain(r.id) != nil {
-                    let owned = state.hidden.filter { e in e.owner == r.id && !held.contains { e.selection.matches($0.key) && $0.value == r.id } }.map(\.selection)
-                    if !owned.isEmpty { unfinished.append((r, owned)) }
+                    let owned = state.hidden.filter { e in e.owner == r.id && !held.contains { e.selection.matches($0.key) && $0.value == r.id } }
+                        .map(\.selection).filter { !InFlight.underWay($0, store: store) }
+                    if !owned.isEmpty {
+                        unfinished.append((r, owned))
+                        try InFlight.mark(owned, domain: r.id, store: store)
+                    }
                 }
             }
             for d in state.domains where !ids.contains(d.id) {
@@ -117,7 +122,9 @@ struct Watch: ParsableCommand {
             for r in running.sorted(by: { $0.id < $1.id }) where state.domain(r.id) == nil {
                 // A toolstack name pcihide cannot record (control characters) is left out.
                 let name = r.name.flatMap { (try? Ownership.validate(name: $0)) != nil ? $0 : nil }
-                started.append((r, name, try Ownership.start(r.id, name: name, in: &state, now: now)))
+                let got = try Ownership.start(r.id, name: name, in: &state, now: now)
+                try InFlight.mark(got, domain: r.id, store: store)
+                started.append((r, name, got))
             }
         }
         // Then the attaches, with the lock released; what fails is freed under it again.

@@ -157,6 +157,24 @@ struct WatchTests {
         #expect(try w.run(["history", "--check"]).status == 0, sourceLocation: sourceLocation)
     }
 
+    /// A watch look while domain start --apply's attach is still running: the device is owned and
+    /// not yet held, but its attach is under way (InFlight): the watch leaves it alone.
+    @Test func anAttachInFlightIsNotDoubled() throws {
+        let w = try Self.world(events: "", running: "1 web\n")
+        try w.cli.write(w.dir + "/hang-attach", "")
+        let start = try Child.start(CLI.binary, ["domain", "start", "1", "--apply", "--toolstack", "xl"], environment: w.cli.environment, capture: false)
+        var attaching = false
+        for _ in 0..<100 where !attaching { usleep(100_000); attaching = w.calls().contains { $0.hasPrefix("xl pci-attach") } }
+        #expect(attaching, "the attach never started")
+        let look = try w.run(["watch", "--toolstack", "xl"])
+        #expect(!look.stderr.contains("attaching it now"), "\(look.stderr)")
+        try FileManager.default.removeItem(atPath: w.dir + "/hang-attach")
+        #expect(start.finish(timeout: 60).status == 0)
+        #expect(w.calls().filter { $0.hasPrefix("xl pci-attach") }.count == 1, "\(w.calls())")
+        #expect(try w.run(["watch", "--toolstack", "xl"]).stderr.contains("attaching it now") == false)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: w.cli.statePath + ".attaching").isEmpty, "the marker is removed once attached")
+    }
+
     /// assign --apply too: the owners are committed, the lock released, then xl runs.
     @Test func assignApplyHoldsNoLockWhileAttaching() throws {
         let w = try Self.world(events: "", running: "1 web\n")
