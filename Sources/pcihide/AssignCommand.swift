@@ -105,19 +105,35 @@ struct Release: ParsableCommand {
             let handOver = try apply.make().map { HandOver(toolstack: $0, source: .sysfs(try SysfsTree.resolveRoot(option: nil, host: host)), refusal: HideSafety.handOverRefusal(host: host, tree: try SysfsTree.resolve(option: nil, host: host))) }
             let runningNow = try handOver.map { h in try h.toolstack.running() } ?? []
             var lines: [String] = []
-            let done = try stateOptions.store(host).update { state in
-                let before = state
-                let done = try Ownership.release(sels, in: &state, now: Clock.nowRFC3339())
-                // The guest that has a device lets go of it before the ledger says it is free.
-                if let handOver {
-                    for s in done {
-                        guard let owner = before.entry(for: s)?.owner, let guest = runningNow.first(where: { $0.id == owner }) else { continue }
-                        _ = try handOver.detach(s, from: guest, placed: try handOver.placements(of: owner, in: before))
-                        lines.append("detached \(s) from domain \(owner) (\(handOver.toolstack.name))")
+            let store = try stateOptions.store(host)
+            // The guest that has a device lets go of it before the ledger says it is free, with no
+            // lock held while the toolstack runs: under the lock, what would be released and from
+            // which running guest, marked in flight (so that watch does not attach it back); then
+            // the detaches; then, under the lock again, the release itself.
+            var detaching: [(DeviceSelection, RunningDomain, [Placement])] = []
+            if let handOver {
+                try store.update { state in
+                    var scratch = state
+                    detaching = []
+                    for s in try Ownership.release(sels, in: &scratch, now: Clock.nowRFC3339()) {
+                        guard let owner = state.entry(for: s)?.owner, let guest = runningNow.first(where: { $0.id == owner }) else { continue }
+                        detaching.append((s, guest, try handOver.placements(of: owner, in: state)))
                     }
+                    try InFlight.mark(detaching.map(\.0), domain: 0, store: store)
                 }
-                return done
+                defer { InFlight.clear(detaching.map(\.0), store: store) }
+                var detached: [DeviceSelection] = []
+                for (s, guest, placed) in detaching {
+                    do throws(Failure) { _ = try handOver.detach(s, from: guest, placed: placed) } catch {
+                        // What was detached before the failure is released, as the guests hold it.
+                        if !detached.isEmpty { _ = try? store.update { state in try Ownership.release(detached, in: &state, now: Clock.nowRFC3339()) } }
+                        throw Failure(error.exitStatus, error.message + (detached.isEmpty ? "" : "; released what was detached before it: " + detached.map(\.description).joined(separator: ", ")))
+                    }
+                    detached.append(s)
+                    lines.append("detached \(s) from domain \(guest.id) (\(handOver.toolstack.name))")
+                }
             }
+            let done = try store.update { state in try Ownership.release(sels, in: &state, now: Clock.nowRFC3339()) }
             done.forEach { print("\($0) released") }
             lines.forEach { print($0) }
         }

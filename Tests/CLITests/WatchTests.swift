@@ -157,6 +157,30 @@ struct WatchTests {
         #expect(try w.run(["history", "--check"]).status == 0, sourceLocation: sourceLocation)
     }
 
+    /// release --apply detaches with no lock held: a hide goes through meanwhile, and a detach
+    /// that times out leaves the ledger as the guest is (still its owner).
+    @Test func releaseApplyHoldsNoLockWhileDetaching() throws {
+        let w = try Self.world(events: "", running: "1 web\n")
+        try w.cli.addDevice("0000:03:00.0", vendor: "8086", device: "10d3")
+        #expect(try w.run(["domain", "start", "1", "--apply", "--toolstack", "xl"]).status == 0)
+        try w.cli.write(w.dir + "/hang-detach", "")
+        let release = try Child.start(CLI.binary, ["release", "02:09.0", "--apply", "--toolstack", "xl", "--timeout", "6"], environment: w.cli.environment)
+        var detaching = false
+        for _ in 0..<100 where !detaching { usleep(100_000); detaching = w.calls().contains { $0.hasPrefix("xl pci-detach") } }
+        #expect(detaching, "the detach never started")
+        let began = Date()
+        let hide = try w.run(["hide", "03:00.0"])
+        #expect(hide.status == 0 && Date().timeIntervalSince(began) < 4, "hide waited for the toolstack: \(hide.stderr)")
+        let look = try w.run(["watch", "--toolstack", "xl"])
+        #expect(!look.stderr.contains("attaching it now"), "watch must not attach back what is being detached: \(look.stderr)")
+        let outcome = release.finish(timeout: 60)
+        #expect(outcome.status == 69, "\(String(decoding: outcome.stderr, as: UTF8.self))")
+        #expect(try w.run(["owners"]).stdout.contains("domain 1"), "the detach did not finish: the guest still owns it")
+        try FileManager.default.removeItem(atPath: w.dir + "/hang-detach")
+        #expect(try w.run(["release", "02:09.0", "--apply", "--toolstack", "xl"]).status == 0)
+        #expect(try w.run(["owners"]).stdout.contains("free"))
+    }
+
     /// A watch look while domain start --apply's attach is still running: the device is owned and
     /// not yet held, but its attach is under way (InFlight): the watch leaves it alone.
     @Test func anAttachInFlightIsNotDoubled() throws {

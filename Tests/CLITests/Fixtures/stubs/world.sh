@@ -5,6 +5,7 @@
 #            build ID NAME (xl create: introduced paused and nameless, unpaused 1.5 s later) | hang
 #   fail-attach  when present, attaches fail as libxl/libvirt would
 #   hang-attach  when present, xl pci-attach hangs (up to 60 s) until it is removed
+#   hang-detach  when present, xl pci-detach hangs (up to 60 s) until it is removed
 #   abort-attach with hang-attach: the hanging xl pci-attach fails instead (died with its caller)
 #   fail-attach-function  holds 0x1 (say): virsh attaches of that function fail
 W=${STUB_WORLD:?STUB_WORLD is not set}
