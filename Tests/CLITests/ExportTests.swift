@@ -50,10 +50,10 @@ import Testing
         let good = try cli.run(["export", "--check", "--format", "proxmox"])
         #expect(good.status == 0, "\(good.stdout)")
         let cases: [(String, String, String)] = [
-            ("id=10de:24b0", "id=10DE:24B0", "'id' does not match for 'pcihide-10de-24b0' (10DE:24B0 != 10de:24b0)"),
+            ("id=10de:24b0", "id=10DE:24B0", "'id' does not match for 'pcihide-10de-24b0' (10de:24b0 != 10DE:24B0)"),
             (",subsystem-id=144d:a801", "", "missing expected property 'subsystem-id' for device '0000:81:00.0'"),
             (",iommugroup=21", "", "missing expected property 'iommugroup' for device '0000:05:02.0'"),
-            ("iommugroup=31", "iommugroup=7", "'iommugroup' does not match for 'pcihide-144d-a80a' (7 != 31)"),
+            ("iommugroup=31", "iommugroup=7", "'iommugroup' does not match for 'pcihide-144d-a80a' (31 != 7)"),
             ("path=0000:81:00.0", "path=81:00.0", "value does not match the regex pattern (path '81:00.0')"),
             (",id=144d:a80a", "", "id: property is missing and it is not optional"),
             ("path=0000:81:00.0,id=144d:a80a", "path=0000:82:00.0,id=144d:a80a", "maps 0000:82:00.0, which pcihide does not hide"),
@@ -78,7 +78,7 @@ import Testing
         var e = ProxmoxFormat.MapEntry(mapping: "m", node: "pve1", path: "0000:81:00.0", id: "144d:a80a", subsystemID: "144d:a801", iommuGroup: "31", mdev: false, head: d.address)
         #expect(ProxmoxFormat.assertValid(e, device: d) == [])
         e.mdev = true
-        #expect(ProxmoxFormat.assertValid(e, device: d) == ["'mdev' does not match for 'm' (1 != 0)"])
+        #expect(ProxmoxFormat.assertValid(e, device: d) == ["'mdev' does not match for 'm' (0 != 1)"], "the host's value first")
         e.mdev = false; e.path = "0000:81:00.0;0000:82:00.0"
         #expect(ProxmoxFormat.assertValid(e, device: d) == ["pci device '0000:81:00.0;0000:82:00.0' not found"])
         e.path = "0000:81:00"
@@ -88,8 +88,10 @@ import Testing
         e.path = "0000:81:00.0"; e.id = "144d-a80a"
         #expect(ProxmoxFormat.assertValid(e, device: d).first?.contains("regex") == true)
         e.id = "144d:a80a"; e.subsystemID = nil; e.iommuGroup = nil
-        #expect(ProxmoxFormat.assertValid(e, device: d) == ["missing expected property 'subsystem-id' for device '0000:81:00.0'",
-                                                           "missing expected property 'iommugroup' for device '0000:81:00.0'"])
+        #expect(ProxmoxFormat.assertValid(e, device: d) == ["missing expected property 'iommugroup' for device '0000:81:00.0'",
+                                                           "missing expected property 'subsystem-id' for device '0000:81:00.0'"])
+        #expect(ProxmoxFormat.assertValid(e, device: d, alternative: true) == ["missing expected property 'subsystem-id' for device '0000:81:00.0'"],
+                "a later path's group is not checked")
         var noIOMMU = d
         noIOMMU.iommuGroup = nil
         e.subsystemID = "144d:a801"; e.iommuGroup = "31"
@@ -244,5 +246,21 @@ extension ExportTests {
         #expect(r.stderr.contains("0000:83:00.0 is not hidden by pcihide"))
         let exported = try cli.run(["export", "--format", "proxmox"]).stdout
         for mapping in ["pcihide-8086-154c", "pcihide-10de-24b0"] { #expect(exported.contains(mapping + "\n")) }
+    }
+}
+
+extension ExportTests {
+    /// A device that offers mediated types gets `mdev 1` (Proxmox compares it at start), and the
+    /// check holds a mapping without it to Proxmox's rule.
+    @Test func mdevCapableDevicesAreMappedWithMdev() throws {
+        let cli = try Self.node()
+        try FileManager.default.createDirectory(atPath: Self.devicePath(cli, "0000:03:00.0") + "/mdev_supported_types/nvidia-35", withIntermediateDirectories: true)
+        let r = try cli.run(["export", "--format", "proxmox"])
+        #expect(r.stdout.contains("pcihide-10de-24b0\n\tdescription 10de:24b0 devices hidden by pcihide\n\tmdev 1\n\tmap node=pve1,path=0000:03:00,"), "\(r.stdout)")
+        try cli.write(cli.dir + "/etc/pve/mapping/pci.cfg", r.stdout)
+        #expect(try cli.run(["export", "--check", "--format", "proxmox"]).status == 0)
+        try cli.write(cli.dir + "/etc/pve/mapping/pci.cfg", r.stdout.replacingOccurrences(of: "\tmdev 1\n", with: ""))
+        let check = try cli.run(["export", "--check", "--format", "proxmox"])
+        #expect(check.status == 1 && check.stdout.contains("'mdev' does not match for 'pcihide-10de-24b0' (1 != 0)"), "\(check.stdout)")
     }
 }

@@ -93,28 +93,29 @@ public enum ProxmoxFormat: ExportFormat {
     }
 
     /// PVE::Mapping::PCI's `assert_valid` for one map entry, against the device as sysfs has it
-    /// now: its messages, in its order. Empty when Proxmox would accept the entry.
-    public static func assertValid(_ e: MapEntry, device: FleetDevice) -> [String] {
+    /// now: its messages, in its order (Proxmox stops at the first; all are listed here).
+    /// Empty when Proxmox would accept the entry. `alternative`: a later path of a `;` list,
+    /// whose IOMMU group Proxmox does not check.
+    public static func assertValid(_ e: MapEntry, device: FleetDevice, alternative: Bool = false) -> [String] {
         guard isPath(e.path) else { return ["value does not match the regex pattern (path '\(e.path)')"] }
         if e.id.isEmpty { return ["id: property is missing and it is not optional"] }
         guard isID(e.id), e.subsystemID.map(isID) ?? true else { return ["value does not match the regex pattern (id)"] }
         let full = e.path.contains(".") ? e.path : e.path + ".0"
         guard let now = device.now, device.address.description == full else { return ["pci device '\(full)' not found"] }
         var errors: [String] = []
-        let expected: [(String, String?, String?)] = [
-            ("id", PCIIds(vendor: now.vendor, device: now.device).description, e.id),
-            ("subsystem-id", now.subsystem?.description, e.subsystemID),
-            ("iommugroup", device.iommuGroup, e.iommuGroup),
-        ]
+        // In Proxmox's order (its properties sorted by name), the host's value first.
+        var expected: [(String, String?, String?)] = [("id", PCIIds(vendor: now.vendor, device: now.device).description, e.id)]
+        if !alternative { expected.append(("iommugroup", device.iommuGroup, e.iommuGroup)) }
+        expected.append(("subsystem-id", now.subsystem?.description, e.subsystemID))
         for (key, actual, configured) in expected {
             switch (actual, configured) {
             case (_?, nil): errors.append("missing expected property '\(key)' for device '\(full)'")
             case (nil, _?): errors.append("unexpected property '\(key)' configured for device '\(full)'")
-            case (let a?, let c?) where a != c: errors.append("'\(key)' does not match for '\(e.mapping)' (\(c) != \(a))")
+            case (let a?, let c?) where a != c: errors.append("'\(key)' does not match for '\(e.mapping)' (\(a) != \(c))")
             default: break
             }
         }
-        if e.mdev != device.mdev { errors.append("'mdev' does not match for '\(e.mapping)' (\(e.mdev ? 1 : 0) != \(device.mdev ? 1 : 0))") }
+        if e.mdev != device.mdev { errors.append("'mdev' does not match for '\(e.mapping)' (\(device.mdev ? 1 : 0) != \(e.mdev ? 1 : 0))") }
         return errors
     }
 

@@ -69,14 +69,14 @@ extension ProxmoxFormat {
         for section in file.sections {
             for (line, pairs) in section.maps where pairs["node"] == inventory.node {
                 let path = pairs["path"] ?? ""
-                for alternative in path.split(separator: ";").map(String.init) {
+                for (index, alternative) in path.split(separator: ";").map(String.init).enumerated() {
                     let full = alternative.contains(".") ? alternative : alternative + ".0"
                     let entry = MapEntry(mapping: section.id, node: inventory.node, path: alternative, id: pairs["id"] ?? "",
                                          subsystemID: pairs["subsystem-id"], iommuGroup: pairs["iommugroup"], mdev: section.mdev,
                                          head: PCIAddress(sysfsName: full) ?? PCIAddress(bus: 0, device: 0, function: 0))
                     let address = PCIAddress(sysfsName: full)
                     let device = address.flatMap(inventory.describe)
-                    let problems = device.map { assertValid(entry, device: $0) }
+                    let problems = device.map { assertValid(entry, device: $0, alternative: index > 0) }
                         ?? [isPath(alternative) ? "pci device '\(full)' not found" : "value does not match the regex pattern (path '\(alternative.visible)')"]
                     for p in problems {
                         out.append(Finding(.attention, "\(mappingFile) line \(line) (\(section.id)): Proxmox refuses it at guest start: '\(p)'",
