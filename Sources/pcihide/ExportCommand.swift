@@ -65,7 +65,11 @@ struct Export: ParsableCommand {
             try tree.requireReadable()
             let state = try stateOptions.store(host).load()
             let only = specs.isEmpty ? nil : try selections(try IDSelection.expand(specs, tree: tree, one: false))
-            let nodeName = try FleetInventory.nodeName(option: node, host: host) { Self.kernelNodeName() }
+            // The node's name goes into what is exported, and the Proxmox check finds this
+            // node's entries by it; the other checks do without.
+            let needsName = !check || self.format == ProxmoxFormat.name || node != nil
+            let nodeName = needsName ? try FleetInventory.nodeName(option: node, host: host) { Self.kernelNodeName() }
+                : (try? FleetInventory.nodeName(option: nil, host: host) { Self.kernelNodeName() }) ?? "this node"
             let inventory = try FleetInventory.read(state: state, tree: tree, host: host, node: nodeName, only: only)
             let format = self.format.flatMap(ExportFormats.named)
             var options = ExportOptions()

@@ -67,15 +67,7 @@ struct FailClosedTests {
         var (cli, needed, _) = try Self.host(name)
         let disk = try #require(needed.first)
         #expect(try cli.run(["hide", "--force", disk]).status == 0)
-        let bin = cli.dir + "/bin"
-        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-        for name in ["xl", "xenstore-watch", "world.sh"] {
-            try cli.write(bin + "/" + name, try String(contentsOfFile: WatchTests.stubs + "/" + name, encoding: .utf8))
-            chmod(bin + "/" + name, 0o755)
-        }
-        for (f, text) in [("domains", "1 web\n"), ("events", "start 2 db\n"), ("calls", "")] { try cli.write(cli.dir + "/world/" + f, text) }
-        cli.environment["PATH"] = bin + ":" + (cli.environment["PATH"] ?? "/usr/bin:/bin")
-        cli.environment["STUB_WORLD"] = cli.dir + "/world"
+        try Self.stubXL(&cli)
         let start = try cli.run(["domain", "start", "1", "--apply", "--toolstack", "xl"])
         #expect(start.stdout.contains("refusing to attach 0000:\(disk) to domain 1: the host needs it: "), "\(name): \(start.stdout)\(start.stderr)")
         if name == "btrfs" { #expect(start.stdout.contains("it holds mounted file systems (/, /home); it stays free"), "\(start.stdout)") }
@@ -89,6 +81,36 @@ struct FailClosedTests {
         let calls = cli.file(cli.dir + "/world/calls") ?? ""
         #expect(!calls.contains("pci-attach"), "\(calls)")
         #expect(try cli.run(["owners"]).stdout.contains("free"), "the disk is not free in the ledger")
+    }
+
+    /// The stub xl world of WatchTests: domain 1 runs, domain 2 starts on the next watch.
+    static func stubXL(_ cli: inout CLI) throws {
+        let bin = cli.dir + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        for name in ["xl", "xenstore-watch", "world.sh"] {
+            try cli.write(bin + "/" + name, try String(contentsOfFile: WatchTests.stubs + "/" + name, encoding: .utf8))
+            chmod(bin + "/" + name, 0o755)
+        }
+        for (f, text) in [("domains", "1 web\n"), ("events", "start 2 db\n"), ("calls", "")] { try cli.write(cli.dir + "/world/" + f, text) }
+        cli.environment["PATH"] = bin + ":" + (cli.environment["PATH"] ?? "/usr/bin:/bin")
+        cli.environment["STUB_WORLD"] = cli.dir + "/world"
+    }
+
+    /// A mount traced to no device: the hand-over fails closed too. The spare X710, hidden but
+    /// still on i40e, is not attached by domain start --apply or watch while /srv is untraced.
+    @Test func anUntracedMountStopsTheHandOver() throws {
+        var (cli, _, _) = try Self.host("untraced")
+        let hide = try cli.run(["hide", "05:00.0"])
+        #expect(hide.status == 0 && hide.stderr.contains("could not trace /dev/nbd0 mounted at /srv"), "\(hide.stderr)")
+        try Self.stubXL(&cli)
+        let start = try cli.run(["domain", "start", "1", "--apply", "--toolstack", "xl"])
+        #expect(start.stdout.contains("refusing to attach 0000:05:00.0 to domain 1: it is on i40e and could not trace /dev/nbd0 mounted at /srv"), "\(start.stdout)\(start.stderr)")
+        #expect(try cli.run(["domain", "kill", "1"]).status == 0)
+        let watch = try cli.run(["watch", "--toolstack", "xl"])
+        #expect(watch.stderr.contains("refusing to attach 0000:05:00.0 to domain 2"), "\(watch.stderr)")
+        #expect(!(cli.file(cli.dir + "/world/calls") ?? "").contains("pci-attach"))
+        let export = try cli.run(["export", "--check", "--format", "kubevirt"])
+        #expect(export.status == 1 && export.stdout.contains("it is on i40e, not vfio-pci"), "\(export.stdout)")
     }
 
     /// persist for the spare NVMe of the btrfs host: its twin (same ids) holds / and /home, so
