@@ -41,17 +41,36 @@ struct Assign: ParsableCommand {
             var lines: [String] = []
             var failures = 0
             var handOff: (target: RunningDomain, given: [DeviceSelection])?
+            // A device taken from a running guest (--force) leaves it first, with no lock held
+            // while the toolstack runs: which ones is decided under the lock on a copy and marked
+            // in flight; the detaches follow; then the ledger, under the lock again.
+            if let handOver, force {
+                var taking: [(DeviceSelection, RunningDomain, [Placement])] = []
+                try store.update { state in
+                    var scratch = state
+                    taking = []
+                    for case .taken(let s, let from) in try Ownership.assign(sels, to: domain, force: force, in: &scratch, now: Clock.nowRFC3339()) {
+                        guard let guest = runningNow.first(where: { $0.id == from }) else { continue }
+                        taking.append((s, guest, try handOver.placements(of: from, in: state)))
+                    }
+                    try InFlight.mark(taking.map(\.0), domain: domain, store: store)
+                }
+                defer { InFlight.clear(taking.map(\.0), store: store) }
+                var detached: [DeviceSelection] = []
+                for (s, guest, placed) in taking {
+                    do throws(Failure) { _ = try handOver.detach(s, from: guest, placed: placed) } catch {
+                        // What left its guest before the failure is free, as the hardware is.
+                        if !detached.isEmpty { _ = try? store.update { state in try Ownership.release(detached, in: &state, now: Clock.nowRFC3339()) } }
+                        throw Failure(error.exitStatus, error.message + (detached.isEmpty ? "" : "; freed what was detached before it: " + detached.map(\.description).joined(separator: ", ")))
+                    }
+                    detached.append(s)
+                    lines.append("detached \(s) from domain \(guest.id) (\(handOver.toolstack.name))")
+                }
+            }
             let (outcomes, warnings) = try store.update { state in
                 handOff = nil
-                let before = state
                 let outcomes = try Ownership.assign(sels, to: domain, force: force, in: &state, now: Clock.nowRFC3339())
                 if let handOver {
-                    // A device taken from a running guest leaves it first; then the new owner gets it.
-                    for case .taken(let s, let from) in outcomes {
-                        guard let guest = runningNow.first(where: { $0.id == from }) else { continue }
-                        _ = try handOver.detach(s, from: guest, placed: try handOver.placements(of: from, in: before))
-                        lines.append("detached \(s) from domain \(from) (\(handOver.toolstack.name))")
-                    }
                     let given = outcomes.compactMap { o -> DeviceSelection? in
                         switch o { case .given(let s), .taken(let s, _): return state.entry(for: s)?.owner == domain ? s : nil; case .reserved: return nil }
                     }
