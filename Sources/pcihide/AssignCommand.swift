@@ -56,16 +56,7 @@ struct Assign: ParsableCommand {
                     try InFlight.mark(taking.map(\.0), domain: domain, store: store)
                 }
                 defer { InFlight.clear(taking.map(\.0), store: store) }
-                var detached: [DeviceSelection] = []
-                for (s, guest, placed) in taking {
-                    do throws(Failure) { _ = try handOver.detach(s, from: guest, placed: placed) } catch {
-                        // What left its guest before the failure is free, as the hardware is.
-                        if !detached.isEmpty { _ = try? store.update { state in try Ownership.release(detached, in: &state, now: Clock.nowRFC3339()) } }
-                        throw Failure(error.exitStatus, error.message + (detached.isEmpty ? "" : "; freed what was detached before it: " + detached.map(\.description).joined(separator: ", ")))
-                    }
-                    detached.append(s)
-                    lines.append("detached \(s) from domain \(guest.id) (\(handOver.toolstack.name))")
-                }
+                lines += try handOver.detachAll(taking, store: store)
             }
             let (outcomes, warnings) = try store.update { state in
                 handOff = nil
@@ -141,16 +132,7 @@ struct Release: ParsableCommand {
                     try InFlight.mark(detaching.map(\.0), domain: 0, store: store)
                 }
                 defer { InFlight.clear(detaching.map(\.0), store: store) }
-                var detached: [DeviceSelection] = []
-                for (s, guest, placed) in detaching {
-                    do throws(Failure) { _ = try handOver.detach(s, from: guest, placed: placed) } catch {
-                        // What was detached before the failure is released, as the guests hold it.
-                        if !detached.isEmpty { _ = try? store.update { state in try Ownership.release(detached, in: &state, now: Clock.nowRFC3339()) } }
-                        throw Failure(error.exitStatus, error.message + (detached.isEmpty ? "" : "; released what was detached before it: " + detached.map(\.description).joined(separator: ", ")))
-                    }
-                    detached.append(s)
-                    lines.append("detached \(s) from domain \(guest.id) (\(handOver.toolstack.name))")
-                }
+                lines += try handOver.detachAll(detaching, store: store)
             }
             let done = try store.update { state in try Ownership.release(sels, in: &state, now: Clock.nowRFC3339()) }
             done.forEach { print("\($0) released") }

@@ -173,6 +173,23 @@ struct HandOver {
         return mine
     }
 
+    /// Detaches devices from their running guests with no lock held (the caller marked them in
+    /// flight under it). A failure frees in the ledger what left its guest before it (as the
+    /// hardware is) and throws; the rest of the ledger is left as it was.
+    func detachAll(_ items: [(DeviceSelection, RunningDomain, [Placement])], store: StateStore) throws(Failure) -> [String] {
+        var lines: [String] = []
+        var detached: [DeviceSelection] = []
+        for (s, guest, placed) in items {
+            do throws(Failure) { _ = try detach(s, from: guest, placed: placed) } catch {
+                if !detached.isEmpty { _ = try? store.update { state in try Ownership.release(detached, in: &state, now: Clock.nowRFC3339()) } }
+                throw Failure(error.exitStatus, error.message + (detached.isEmpty ? "" : "; freed what was detached before it: " + detached.map(\.description).joined(separator: ", ")))
+            }
+            detached.append(s)
+            lines.append("detached \(s) from domain \(guest.id) (\(toolstack.name))")
+        }
+        return lines
+    }
+
     /// Takes back attaches whose ledger change could not be written.
     func undo(_ attached: [(DeviceSelection, Placement)], from domain: RunningDomain) {
         for (_, p) in attached.reversed() {
