@@ -35,8 +35,9 @@ let package = Package(
         .target(name: "PCICapabilities", dependencies: ["PCIModel"]),
         // The toolstacks that run guests: xl and libvirt (queries, attach and detach, events).
         .target(name: "PCIToolstacks", dependencies: ["PCIModel", "PCIState", "SystemIO"]),
-        // Boot loaders and initramfs generators: detection and the edits that make hiding persist.
-        .target(name: "PCIPersistence", dependencies: ["PCIModel", "PCISpec", "PCIState", "SystemIO"]),
+        // Boot loaders and initramfs generators: detection, the edits, the persist plan and its
+        // transaction (the CLI only prints and applies).
+        .target(name: "PCIPersistence", dependencies: ["PCIModel", "PCISpec", "PCIState", "PCIInventory", "PCIReadiness", "SystemIO"]),
         // Whether a guest start will work: groups, isolation, reset, framebuffers, holders.
         .target(name: "PCIReadiness", dependencies: ["PCIBinding", "PCICapabilities", "PCIInventory", "PCIModel", "PCISpec", "PCIState", "SystemIO"]),
         .target(name: "PCIInventory", dependencies: ["PCIModel", "SystemIO", "CLibPCI", "CPCIShim", "PCICapabilities"]),

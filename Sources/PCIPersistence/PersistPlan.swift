@@ -1,0 +1,349 @@
+import PCIInventory
+import PCIModel
+import PCIReadiness
+import PCISpec
+import PCIState
+import SystemIO
+
+/// The passthrough driver the boot files hand the hidden devices to.
+public enum PersistDriver: String, CaseIterable, Sendable {
+    case xenPciback = "xen-pciback", vfio = "vfio-pci"
+}
+
+/// One file as it is and as it should be.
+public struct FileEdit: Sendable {
+    public var path: String
+    /// The path as the user knows it (without the host root).
+    public var shown: String
+    public var old: String?
+    /// nil: the file goes (one pcihide wrote whole, when undoing).
+    public var new: String?
+}
+
+/// What a boot setup needs for the hidden set.
+public struct PersistPlan: Sendable {
+    public var edits: [FileEdit] = []
+    public var commands: [String] = []
+    public var notes: [String] = []
+
+    /// The files pcihide writes whole, which undoing removes.
+    public static let ownFiles = ["/etc/modprobe.d/pcihide.conf", "/etc/dracut.conf.d/90-pcihide.conf", "/etc/udev/rules.d/70-pcihide.rules"]
+
+    /// What the setup's tools must run after its files change.
+    public static func rebuildCommands(setup: BootSetup, tool: InitramfsTool?, host: HostRoot) -> [String] {
+        var out: [String] = []
+        switch setup {
+        case .grub2: out.append(Files.exists(host.path("/boot/grub2/grub.cfg")) ? "grub2-mkconfig -o /boot/grub2/grub.cfg" : "update-grub")
+        case .proxmoxGrub: out.append("proxmox-boot-tool refresh")
+        case .systemdBoot:
+            let kernels = (Files.list(host.path("/usr/lib/modules")) ?? []).sorted()
+            out += kernels.isEmpty ? ["kernel-install add $(uname -r) /boot/vmlinuz-$(uname -r)"] : kernels.map { "kernel-install add \($0) /boot/vmlinuz-\($0)" }
+        case .proxmox: out.append("proxmox-boot-tool refresh")
+        case .kernelstub: out.append("kernelstub")
+        case .bls, .xenEFI, .grubLegacy: break
+        }
+        switch tool {
+        case .initramfsTools?: out.append("update-initramfs -u -k all")
+        case .dracut?: out.append("dracut -f --regenerate-all")
+        case .mkinitcpio?: out.append("mkinitcpio -P")
+        case nil: break
+        }
+        return out
+    }
+
+    /// Undo: what pcihide added to each file of the setup taken out again. A file's hide tokens
+    /// go back to those of its original (FILE.pcihide-orig, kept at the first write): what an
+    /// administrator had there before pcihide stays. pcihide's own files are removed; the
+    /// initramfs modules it added are taken out. intel_iommu=on is left (said).
+    public static func removal(setup: BootSetup, tool: InitramfsTool?, host: HostRoot) throws -> PersistPlan {
+        var plan = PersistPlan()
+        func text(_ path: String) throws -> String? { try Files.readRegularIfPresent(path).map { String(decoding: $0, as: UTF8.self) } }
+        func original(_ place: String) throws -> String? { try text(host.path(place) + ".pcihide-orig") }
+        func originalTokens(_ place: String) throws -> [String] {
+            try original(place).map { o in
+                o.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\"" || $0 == "'" }).filter { BootFragment.isHideToken($0) }.map(String.init)
+            } ?? []
+        }
+        // intel_iommu=on goes too where pcihide added it (the original did not have it).
+        func edit(_ place: String, _ make: (String) throws -> String?) throws {
+            guard let old = try text(host.path(place)), var new = try make(old) else { return }
+            if !(try original(place) ?? "").contains("intel_iommu=on") && place != "/etc/kernelstub/configuration" {
+                new = BootFileEdit.removingWord(new, "intel_iommu=on")
+            }
+            plan.edits.append(FileEdit(path: host.path(place), shown: place, old: old, new: new))
+        }
+        switch setup {
+        case .grub2, .proxmoxGrub:
+            try edit("/etc/default/grub") { old in
+                var t = old
+                for style in [BootStyle.vfio, .xenPciback] {
+                    let family = style == .vfio ? "vfio_pci.ids" : "xen_pciback.hide"
+                    let mine = try originalTokens("/etc/default/grub").first { BootFileEdit.name($0[...]) == family }
+                    t = try GrubDefaultFile.plan(t, style: style, token: mine).text
+                }
+                return t
+            }
+        case .bls:
+            for name in (Files.list(host.path("/boot/loader/entries")) ?? []).filter({ $0.hasSuffix(".conf") }).sorted() {
+                let place = "/boot/loader/entries/" + name
+                try edit(place) { BootFileEdit.blsEntry($0, tokens: try originalTokens(place)) }
+            }
+            try edit("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: "", tokens: try originalTokens("/etc/kernel/cmdline")) }
+        case .systemdBoot, .proxmox:
+            try edit("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: "", tokens: try originalTokens("/etc/kernel/cmdline")) }
+        case .kernelstub:
+            let addedIOMMU: Set<String> = (try original("/etc/kernelstub/configuration") ?? "").contains("intel_iommu=on") ? [] : ["intel_iommu=on"]
+            try edit("/etc/kernelstub/configuration") { BootFileEdit.kernelstub($0, tokens: try originalTokens("/etc/kernelstub/configuration"), removing: addedIOMMU) }
+        case .xenEFI:
+            if let cfg = SetupDetector.xenConfig(host) {
+                let place = String(cfg.dropFirst(host.prefix.count))
+                try edit(place) { BootFileEdit.xenConfig($0, tokens: try originalTokens(place)) }
+            }
+        case .grubLegacy:
+            try edit("/boot/grub/menu.lst") { BootFileEdit.menuList($0, tokens: try originalTokens("/boot/grub/menu.lst")) }
+        }
+        for f in ownFiles { if let old = try text(host.path(f)) { plan.edits.append(FileEdit(path: host.path(f), shown: f, old: old, new: nil)) } }
+        let added = ["xen-pciback", "xen_pciback", "vfio_pci", "vfio", "vfio_iommu_type1"]
+        switch tool {
+        case .initramfsTools?:
+            let kept = try original("/etc/initramfs-tools/modules") ?? ""
+            try edit("/etc/initramfs-tools/modules") { BootFileEdit.removingInitramfsModules($0, added.filter { !kept.contains($0) }) }
+        case .mkinitcpio?:
+            let kept = try original("/etc/mkinitcpio.conf") ?? ""
+            try edit("/etc/mkinitcpio.conf") { BootFileEdit.mkinitcpio($0, modules: added.filter { !kept.contains($0) }, removing: true) }
+        case .dracut?, nil: break
+        }
+        if Files.list(host.path("/etc/driverctl.d"))?.contains(where: { $0.hasPrefix("pci-") }) == true {
+            plan.notes.append("driverctl overrides in /etc/driverctl.d are left as they are: remove one with driverctl unset-override ADDRESS")
+        }
+        plan.commands = rebuildCommands(setup: setup, tool: tool, host: host)
+        return plan
+    }
+
+    /// The files an earlier `persist --write` left: pcihide's own files and the originals it kept.
+    public static func earlierWrites(host: HostRoot) -> [String] {
+        var out: [String] = []
+        for f in ["/etc/modprobe.d/pcihide.conf", "/etc/dracut.conf.d/90-pcihide.conf", "/etc/udev/rules.d/70-pcihide.rules"] where Files.exists(host.path(f)) { out.append(f) }
+        for dir in ["/etc/default", "/etc/kernel", "/etc/initramfs-tools", "/etc", "/boot/loader/entries", "/etc/kernelstub", "/boot/grub"] {
+            for name in (Files.list(host.path(dir)) ?? []).sorted() where name.hasSuffix(".pcihide-orig") {
+                out.append(dir + "/" + name.dropLast(".pcihide-orig".count) + " (original: " + name + ")")
+            }
+        }
+        return out
+    }
+
+    /// The plan for the hidden set on this setup (or, with the set empty or `remove`, the way
+    /// back). `hostNeeds(a, onlyHolders)`: why the host cannot do without `a` (nil: it can).
+    public static func make(setup: BootSetup, tool: InitramfsTool?, driver: PersistDriver, state: PCIHideState, tree: SysfsTree, host: HostRoot,
+                            remove: Bool = false, hostNeeds: (_ onlyHolders: Bool) -> (PCIAddress) -> String?) throws -> PersistPlan {
+        var plan = PersistPlan()
+        var selections = state.hidden.map(\.selection)
+        guard !selections.isEmpty && !remove else {
+            // An empty set never reads as "nothing hides anything at boot": what pcihide wrote
+            // earlier is taken out.
+            if PersistPlan.earlierWrites(host: host).isEmpty {
+                throw Failure(.usage, remove ? "pcihide persist wrote nothing here to remove (no pcihide files, no FILE.pcihide-orig)"
+                                             : "the hidden set is empty: there is nothing to persist (add devices with 'pcihide hide SPEC')")
+            }
+            var undo = try removal(setup: setup, tool: tool, host: host)
+            undo.notes.insert(remove ? "--remove: taking out what pcihide persist wrote" : "the hidden set is empty: taking out what pcihide persist wrote earlier", at: 0)
+            return undo
+        }
+        let present = (try? tree.addresses()) ?? []
+        // An SR-IOV virtual function exists only once its PF's driver has created it, and that
+        // driver probes it before anything a boot line says: no boot file can hide it. Said, and
+        // left out, never claimed.
+        let functions = present.filter { a in selections.contains { $0.matches(a) } && Files.exists(tree.path(a, "physfn")) }
+        if !functions.isEmpty {
+            let why = functions.map(\.description).joined(separator: ", ") + (functions.count == 1 ? " is an SR-IOV virtual function" : " are SR-IOV virtual functions")
+                + ": it exists only after its PF's driver creates it at boot (sriov_numvfs) and that driver probes it first, so no boot line can hide it"
+            selections.removeAll { s in s.address.map(functions.contains) ?? false }
+            if selections.isEmpty {
+                throw Failure(.unavailable, "nothing to persist: \(why); at boot, write sriov_drivers_autoprobe=0 and sriov_numvfs on the PF (a systemd unit or udev rule), then pcihide hide --now; nothing was written")
+            }
+            plan.notes.append("NOT persisted: \(why); at boot, write sriov_drivers_autoprobe=0 and sriov_numvfs on the PF (a systemd unit or udev rule), then pcihide hide --now")
+        }
+        let hiddenPresent = present.filter { a in selections.contains { $0.matches(a) } }
+        // Never a boot line for a device that is not the one hidden (a card added renumbered the bus).
+        for e in state.hidden {
+            guard let was = e.identity, let a = e.selection.address, let now = tree.identity(a), !was.matches(now) else { continue }
+            throw Failure(.usage, "\(a) is now \(now.summary), not the \(was.summary) hidden there: a boot line would hide the wrong device; pcihide hide --remap \(a) moves the entry first; nothing was written")
+        }
+        // Never a boot line that takes what the host needs (a device hidden with --force while it
+        // still holds a mount, the network or the console): the next boot would start without it.
+        let needs = hostNeeds(true)
+        let needed = hiddenPresent.compactMap { a in needs(a).map { "\(a): \($0)" } }
+        if !needed.isEmpty {
+            throw Failure(.usage, "refusing to persist: " + needed.joined(separator: "; ") + "; the next boot would take it from the host before anything runs; nothing was written (move what it holds first, or pcihide unhide it)")
+        }
+        func file(_ path: String) throws -> FileEdit {
+            FileEdit(path: host.path(path), shown: path, old: try Files.readRegularIfPresent(host.path(path)).map { String(decoding: $0, as: UTF8.self) }, new: "")
+        }
+        func add(_ path: String, _ make: (String?) throws -> String) throws {
+            var e = try file(path)
+            // A file written on Windows (every line ending in CR LF) is edited as LF and written
+            // back as CR LF: tokens go before the CR, never after it.
+            if let old = e.old, old.contains("\r\n"), !old.replacing("\r\n", with: "").contains("\n") {
+                e.new = try make(old.replacing("\r\n", with: "\n")).replacing("\n", with: "\r\n")
+            } else {
+                e.new = try make(e.old)
+            }
+            plan.edits.append(e)
+        }
+        let facts = HostFacts.read(host)
+        // The command-line tokens.
+        var tokens: [String] = []
+        var perAddress: [PCIAddress] = []
+        var modules: [String]
+        var natives = Set<String>()
+        for a in hiddenPresent { if let d = tree.driver(a), !HostNames.passthroughDrivers.contains(d) { natives.insert(d) } }
+        switch driver {
+        case .xenPciback:
+            tokens = [try BootFragment.token(style: .xenPciback, selections: selections)]
+            modules = ["xen-pciback"]
+        case .vfio:
+            if [.xenEFI, .grubLegacy].contains(setup) { throw Failure(.usage, "\(setup.rawValue) boots Xen: its dom0 takes xen-pciback, not vfio-pci (--driver xen-pciback)") }
+            // vfio-pci.ids claims every card with those ids: a card not hidden that shares them
+            // makes the ids unusable, and those devices are bound by address instead.
+            var ids: [PCIIds] = []
+            for a in hiddenPresent {
+                guard let i = tree.ids(a) else { continue }
+                let twins = present.filter { $0 != a && tree.ids($0) == i && !hiddenPresent.contains($0) }
+                if twins.isEmpty { ids.append(i) } else {
+                    perAddress.append(a)
+                    // Name what the host needs among them: vfio-pci.ids would unbind it at boot.
+                    let needs = hostNeeds(false)
+                    let named = twins.map { t in needs(t).map { "\(t) (\($0))" } ?? t.description }
+                    plan.notes.append("\(a) has the ids \(i) of \(named.joined(separator: ", ")), which is not hidden: vfio-pci.ids would take both, so it is bound by address (driver_override) instead")
+                }
+            }
+            if !ids.isEmpty { tokens = [try BootFragment.token(style: .vfio, selections: selections, ids: ids)] }
+            if facts.cpuVendor == "GenuineIntel" && facts.parameter("intel_iommu") != "on" {
+                tokens.append("intel_iommu=on")
+                plan.notes.append("intel_iommu=on is added: this Intel kernel does not turn the IOMMU on by itself, and vfio-pci needs it")
+            }
+            modules = ["vfio_pci", "vfio", "vfio_iommu_type1"]
+        }
+        let running = (facts.commandLineWords ?? []).joined(separator: " ")
+        // Hide tokens already in a file that pcihide would replace: merged or kept, never dropped.
+        func keep(_ old: String?, _ place: String) -> [String] { BootFileEdit.keepingForeign(tokens, in: old, place: place, notes: &plan.notes) }
+        // The kernel command line, where this setup reads it.
+        switch setup {
+        case .grub2, .proxmoxGrub:
+            try add("/etc/default/grub") { old in
+                guard let old else { throw Failure(.noInput, "cannot read \(host.path("/etc/default/grub"))") }
+                let edit = try GrubDefaultFile.plan(old, style: driver == .vfio ? .vfio : .xenPciback, token: tokens.first { !$0.hasPrefix("intel_iommu") },
+                                                    path: "/etc/default/grub")
+                plan.notes += edit.notes
+                var text = edit.text
+                if tokens.contains("intel_iommu=on") && !text.contains("intel_iommu=on") {
+                    text = BootFileEdit.grubVariable(text, variable: "GRUB_CMDLINE_LINUX_DEFAULT", add: "intel_iommu=on")
+                }
+                return text
+            }
+            if setup == .proxmoxGrub {
+                plan.commands.append("proxmox-boot-tool refresh")
+                plan.notes.append("proxmox-boot-tool refresh runs update-grub and copies the result to every ESP in etc/kernel/proxmox-boot-uuids")
+            } else {
+                plan.commands.append(Files.exists(host.path("/boot/grub2/grub.cfg")) ? "grub2-mkconfig -o /boot/grub2/grub.cfg" : "update-grub")
+            }
+        case .bls:
+            for name in (Files.list(host.path("/boot/loader/entries")) ?? []).filter({ $0.hasSuffix(".conf") }).sorted() {
+                try add("/boot/loader/entries/" + name) { old in BootFileEdit.blsEntry(old ?? "", tokens: keep(old, "/boot/loader/entries/" + name)) }
+            }
+            // New kernels take their options from here (20-grub.install).
+            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: keep($0, "/etc/kernel/cmdline")) }
+            if driver == .xenPciback { plan.notes.append("on BLS systems the Xen hypervisor line comes from GRUB_CMDLINE_XEN* and grub2-mkconfig (grubby cannot edit it); the dom0 line is in the entries") }
+            plan.notes.append("the entries and /etc/kernel/cmdline are edited directly, as grubby --update-kernel=ALL --args would")
+        case .systemdBoot:
+            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: keep($0, "/etc/kernel/cmdline")) }
+            let kernels = (Files.list(host.path("/usr/lib/modules")) ?? []).sorted()
+            plan.commands += kernels.isEmpty ? ["kernel-install add $(uname -r) /boot/vmlinuz-$(uname -r)"] : kernels.map { "kernel-install add \($0) /boot/vmlinuz-\($0)" }
+        case .proxmox:
+            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: keep($0, "/etc/kernel/cmdline")) }
+            plan.commands.append("proxmox-boot-tool refresh")
+        case .kernelstub:
+            try add("/etc/kernelstub/configuration") { old in
+                guard let old, let new = BootFileEdit.kernelstub(old, tokens: keep(old, "/etc/kernelstub/configuration")) else {
+                    throw Failure(.dataError, "\(host.path("/etc/kernelstub/configuration")) is not JSON with a \"user\": {\"kernel_options\": [strings]} list; nothing was changed")
+                }
+                return new
+            }
+            plan.commands.append("kernelstub")
+        case .xenEFI:
+            guard let cfg = SetupDetector.xenConfig(host) else { throw Failure(.noInput, "no xen.cfg under \(host.path("/boot/efi/EFI"))") }
+            try add(String(cfg.dropFirst(host.prefix.count))) { old in BootFileEdit.xenConfig(old ?? "", tokens: keep(old, String(cfg.dropFirst(host.prefix.count)))) }
+        case .grubLegacy:
+            try add("/boot/grub/menu.lst") { old in BootFileEdit.menuList(old ?? "", tokens: keep(old, "/boot/grub/menu.lst")) }
+        }
+        // Another modprobe.d file that sets the same options: modprobe passes both, and the
+        // later one wins, so it is said.
+        for name in (Files.list(host.path("/etc/modprobe.d")) ?? []).sorted() where name.hasSuffix(".conf") && name != "pcihide.conf" {
+            let text = (try? Files.readRegularIfPresent(host.path("/etc/modprobe.d/" + name))).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            for line in text.split(separator: "\n") {
+                let w = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                guard w.count >= 3, w[0] == "options" else { continue }
+                let module = w[1].dashesAsUnderscores
+                let option = driver == .vfio ? (module == "vfio_pci" ? "ids=" : nil) : (module == "xen_pciback" || module == "pciback" ? "hide=" : nil)
+                if let option, w.dropFirst(2).contains(where: { $0.hasPrefix(option) }) {
+                    plan.notes.append("/etc/modprobe.d/\(name) also sets '\(line.trimmingBlanks)': modprobe passes both it and pcihide.conf's, and the one read last wins; make them agree or remove it")
+                }
+            }
+        }
+        // modprobe.d: the options (for when the driver is a module) and the order against the
+        // native drivers.
+        try add("/etc/modprobe.d/pcihide.conf") { _ in
+            var text = "# Written by pcihide persist: the passthrough driver claims the hidden devices first.\n"
+            if let t = tokens.first(where: { !$0.hasPrefix("intel_iommu") }) {
+                let value = t.split(separator: "=", maxSplits: 1)[1]
+                text += driver == .vfio ? "options vfio-pci ids=\(value)\n" : "options xen-pciback hide=\(value)\n"
+            }
+            for n in natives.sorted() { text += "softdep \(n) pre: \(driver == .vfio ? "vfio-pci" : "xen-pciback")\n" }
+            return text
+        }
+        // The initramfs, so that the stub driver is there before the native one.
+        switch tool {
+        case .initramfsTools?:
+            try add("/etc/initramfs-tools/modules") { BootFileEdit.initramfsModules($0, modules: modules) }
+            plan.commands.append("update-initramfs -u -k all")
+        case .dracut?:
+            try add("/etc/dracut.conf.d/90-pcihide.conf") { _ in
+                "# Written by pcihide persist: load the passthrough driver before udev.\nforce_drivers+=\" \(modules.joined(separator: " ")) \"\n"
+                    + (perAddress.isEmpty ? "" : "install_items+=\" /etc/udev/rules.d/70-pcihide.rules \"\n")
+            }
+            plan.commands.append("dracut -f --regenerate-all")
+        case .mkinitcpio?:
+            try add("/etc/mkinitcpio.conf") { old in
+                guard let old else { throw Failure(.noInput, "cannot read \(host.path("/etc/mkinitcpio.conf"))") }
+                guard let new = BootFileEdit.mkinitcpio(old, modules: modules.map(\.dashesAsUnderscores)) else {
+                    throw Failure(.dataError, "\(host.path("/etc/mkinitcpio.conf")): its MODULES assignment is shell code pcihide cannot extend safely (a substitution, an escape or an unclosed array); add \(modules.map(\.dashesAsUnderscores).joined(separator: " ")) to it by hand; nothing was changed")
+                }
+                return new
+            }
+            plan.commands.append("mkinitcpio -P")
+        case nil:
+            break
+        }
+        // Identical cards: bound by address, guarded by their ids. driverctl's own files where
+        // driverctl is installed, else a udev rule numbered before 80-drivers.
+        if !perAddress.isEmpty {
+            let driverctl = Files.exists(host.path("/usr/sbin/driverctl")) || Files.exists(host.path("/usr/bin/driverctl"))
+            if driverctl {
+                for a in perAddress { try add("/etc/driverctl.d/pci-\(a)") { _ in "vfio-pci\n" } }
+                plan.notes.append("driverctl is installed: its driverctl@ service binds each device by address after boot (it rebinds after the native driver)")
+            } else {
+                try add("/etc/udev/rules.d/70-pcihide.rules") { _ in
+                    "# Written by pcihide persist: identical cards, bound by address. The rule wins only while the\n# native driver is not loaded yet (the softdep and the initramfs see to that).\n"
+                        + perAddress.map { a in
+                            let i = tree.ids(a)!
+                            return "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"\(a)\", ATTR{vendor}==\"0x\(hex(i.vendor, 4))\", ATTR{device}==\"0x\(hex(i.device, 4))\", ATTR{driver_override}=\"vfio-pci\"\n"
+                        }.joined()
+                }
+                plan.notes.append("a udev rule binds each of them by address, guarded by its ids (70-pcihide.rules, before 80-drivers)")
+            }
+        }
+        return plan
+    }
+}
+
+
