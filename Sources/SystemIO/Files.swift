@@ -207,12 +207,6 @@ public enum Files {
         return real
     }
 
-    /// Replaces `path` atomically: the bytes go to an unpredictable temporary in the same
-    /// directory (created with O_EXCL, so a planted file or link is never followed or reused),
-    /// are synced, and renamed over it. The new file keeps the mode, owner and group of the one
-    /// it replaces (or of `like`, for a backup), whatever the umask; a new file gets `mode`.
-    /// A symbolic link at `path` is kept and its target replaced; the target is returned.
-    @discardableResult
     /// Removes a file (not a directory); a failure other than "not there" is an error naming it.
     public static func removeFile(_ path: String) throws(Failure) {
         try injected(path)
@@ -222,6 +216,12 @@ public enum Files {
         }
     }
 
+    /// Replaces `path` atomically: the bytes go to an unpredictable temporary in the same
+    /// directory (created with O_EXCL, so a planted file or link is never followed or reused),
+    /// are synced, and renamed over it. The new file keeps the mode, owner and group of the one
+    /// it replaces (or of `like`, for a backup), whatever the umask; a new file gets `mode`.
+    /// A symbolic link at `path` is kept and its target replaced; the target is returned.
+    @discardableResult
     public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, like: String? = nil) throws(Failure) -> String {
         try injected(path)
         let target = try writeTarget(path)
