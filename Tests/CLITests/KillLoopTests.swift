@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import PCIFixtures
 import Testing
 
 /// pcihide killed at random moments while it writes: every file is its old or its new content,
@@ -23,7 +24,9 @@ struct KillLoopTests {
         let grub = cli.dir + "/etc/default/grub"
         try cli.write(grub, Self.distribution)
         var grubVersions: Set<String> = [Self.distribution]
-        var generator = SystemRandomNumberGenerator()
+        // Seeded, so that a failure can be run again as it was (the seed is in the message).
+        let seed: UInt64 = ProcessInfo.processInfo.environment["PCIHIDE_KILL_SEED"].flatMap { UInt64($0) } ?? 0x2005_0209
+        var generator = SplitMix(seed: seed)
         // Commands that write the state (with history) or the grub file, in turn.
         func command(_ k: Int) -> [String] {
             let device = String(format: "%02x:%02x.%x", (k / 7) % 8 + 1, (k / 3) % 32, k % 8)
@@ -54,7 +57,7 @@ struct KillLoopTests {
 
             // The state is whole, and its history arrives at it.
             let check = try cli.run(["history", "--check"])
-            #expect(check.status == 0, "after \(args): \(check.stderr)")
+            #expect(check.status == 0, "after \(args) (PCIHIDE_KILL_SEED=\(seed)): \(check.stderr)")
             // The grub file is its old content or a complete new one.
             let now = try #require(cli.file(grub))
             if now != before {
