@@ -39,7 +39,7 @@ struct Export: ParsableCommand {
     @Flag(help: "proxmox: print pvesh create commands instead of pci.cfg sections.")
     var api = false
 
-    @Option(help: ArgumentHelp("kubevirt: the resource names' domain (default pcihide).", valueName: "domain"))
+    @Option(help: ArgumentHelp("kubevirt: the resource names' domain.", valueName: "domain"))
     var resourcePrefix = "pcihide"
 
     @Flag(help: "Print JSON.") var json = false
