@@ -41,7 +41,7 @@ public enum ExportCheck {
         var out: [Finding] = []
         if let recorded = d.recorded {
             if !recorded.matches(now) {
-                out.append(Finding(.critical, "the device at \(a) is now \(now.summary), not the recorded \(recorded.summary): a swapped card or renumbered buses; the cluster would hand a guest the wrong device",
+                out.append(Finding(.critical, Renumbering(address: a, recorded: recorded, now: now).text + "; the cluster would hand a guest the wrong device",
                                    fix: "pcihide verify, then unhide \(a) and hide the recorded card where it is now"))
             }
         } else {

@@ -166,8 +166,8 @@ public struct PersistPlan: Sendable {
         let hiddenPresent = present.filter { a in selections.contains { $0.matches(a) } }
         // Never a boot line for a device that is not the one hidden (a card added renumbered the bus).
         for e in state.hidden {
-            guard let was = e.identity, let a = e.selection.address, let now = tree.identity(a), !was.matches(now) else { continue }
-            throw Failure(.usage, "\(a) is now \(now.summary), not the \(was.summary) hidden there: a boot line would hide the wrong device; pcihide hide --remap \(a) moves the entry first; nothing was written")
+            guard let r = tree.renumbering(at: e.selection.address, recorded: e.identity) else { continue }
+            throw Failure(.usage, "\(r.text): a boot line would hide the wrong device; pcihide hide --remap \(r.address) moves the entry first; nothing was written")
         }
         // Never a boot line that takes what the host needs (a device hidden with --force while it
         // still holds a mount, the network or the console): the next boot would start without it.

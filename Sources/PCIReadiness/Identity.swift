@@ -29,3 +29,30 @@ extension SysfsTree {
         return (matches.count == 1 ? matches[0] : nil, matches.count)
     }
 }
+
+/// A hidden address that now holds another device than the one recorded at hide time (a card
+/// added or moved renumbered the bus, or a card was swapped): one check and one wording for
+/// every command that would act on it (check, hide --now, persist, the hand-over, verify, export).
+public struct Renumbering: Equatable, Sendable {
+    public var address: PCIAddress
+    public var recorded: DeviceIdentity
+    public var now: DeviceIdentity
+
+    public init(address: PCIAddress, recorded: DeviceIdentity, now: DeviceIdentity) {
+        self.address = address; self.recorded = recorded; self.now = now
+    }
+
+    /// `the device at A is now X, not the recorded Y (a card was added, moved or swapped)`.
+    public var text: String {
+        "the device at \(address) is now \(now.summary), not the recorded \(recorded.summary) (a card was added, moved or swapped)"
+    }
+}
+
+extension SysfsTree {
+    /// The renumbering at `a`, when a device is there and it is not `recorded`; nil otherwise
+    /// (nothing recorded, nothing there, or the recorded device itself).
+    public func renumbering(at a: PCIAddress?, recorded: DeviceIdentity?) -> Renumbering? {
+        guard let a, let recorded, let now = identity(a), !recorded.matches(now) else { return nil }
+        return Renumbering(address: a, recorded: recorded, now: now)
+    }
+}

@@ -128,9 +128,9 @@ public struct ReadinessInspector {
         r.interruptRemapping = facts.interruptRemappingSupported
         r.acsOverride = facts.acsOverride
         var findings: [Finding] = s.refusals.map { Finding(.critical, $0) }
-        if let was = recorded(a), let now = tree.identity(a), !was.matches(now) {
-            let moved = tree.find(was, among: present).unique
-            findings.append(Finding(.critical, "the device here is \(now.summary), not the \(was.summary) that was hidden at this address (a card added renumbered the bus)",
+        if let r = tree.renumbering(at: a, recorded: recorded(a)) {
+            let moved = tree.find(r.recorded, among: present).unique
+            findings.append(Finding(.critical, r.text + ": pcihide will not bind or hand it over",
                                     fix: moved.map { "the hidden device is now at \($0): pcihide unhide \(a) && pcihide hide \($0)" } ?? "unhide \(a) and hide the card at its new address"))
         }
 

@@ -112,7 +112,7 @@ public enum Verification {
                     findings.append(Finding(.attention, "no device at \(a)" + (moved.map { "; the recorded device \(e.identity!.summary) is now at \($0)" } ?? ""),
                                             fix: moved.map { "pcihide unhide \(a) && pcihide hide \($0) (nothing is handed over meanwhile)" } ?? "check that the card is fitted, or unhide \(a)"))
                 case .changed(let now, let moved):
-                    findings.append(Finding(.critical, "the device at \(a) is now \(now.summary), not the recorded \(e.identity!.summary): a card was added or moved and the bus numbers changed; pcihide will not bind or hand it over",
+                    findings.append(Finding(.critical, Renumbering(address: a, recorded: e.identity!, now: now).text + ": pcihide will not bind or hand it over",
                                             fix: moved.map { "the recorded device is now at \($0): pcihide unhide \(a) && pcihide hide \($0)" } ?? "unhide \(a) and hide the card at its new address"))
                 case .matches, .notRecorded:
                     if facts.commandLine == nil {

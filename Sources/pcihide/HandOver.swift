@@ -76,9 +76,9 @@ struct HandOver {
             let mine = placed.filter { s.matches($0.host) }
             guard let first = mine.first else { continue }
             // Never hand over a device that is not the one hidden (a card added renumbered the bus).
-            if let recorded = state.entry(for: s)?.identity, let a = s.address, let now = tree.identity(a), !recorded.matches(now) {
+            if let r = tree.renumbering(at: s.address, recorded: state.entry(for: s)?.identity) {
                 state.update(s) { $0.owner = nil }
-                lines.append("refusing to attach \(s): the device there is now \(now.summary), not the recorded \(recorded.summary); it stays free (pcihide verify says where the recorded one is)")
+                lines.append("refusing to attach \(s): \(r.text); it stays free (pcihide verify says where the recorded one is)")
                 continue
             }
             // Never hand over what the host still uses (a device hidden with --force, or one that

@@ -87,8 +87,8 @@ struct Hide: ParsableCommand {
             // A device already hidden whose address now holds another one is not bound.
             if runtime.now {
                 for a in targets {
-                    if let was = current.entry(for: DeviceSelection(a))?.identity, let now = tree.identity(a), !was.matches(now) {
-                        throw Failure(.usage, "\(a) is now \(now.summary), not the \(was.summary) hidden at this address (a card added renumbered the bus): pcihide verify says where it is; nothing was changed")
+                    if let r = tree.renumbering(at: a, recorded: current.entry(for: DeviceSelection(a))?.identity) {
+                        throw Failure(.usage, "\(r.text): pcihide will not bind it; pcihide verify says where the recorded one is; nothing was changed")
                     }
                 }
             }

@@ -327,7 +327,7 @@ struct WatchTests {
         let vendor = try #require(FileManager.default.destinationOfSymbolicLinkIfPresent(w.cli.dir + "/sys/devices/0000:02:09.0")) + "/vendor"
         try w.cli.write(vendor, "0x1b21\n")
         let r = try w.run(["domain", "start", "1", "--apply", "--toolstack", "xl"])
-        #expect(r.stdout.contains("refusing to attach 0000:02:09.0: the device there is now 1b21:1229"), "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("refusing to attach 0000:02:09.0: the device at 0000:02:09.0 is now 1b21:1229"), "\(r.stdout)\(r.stderr)")
         #expect(w.calls().filter { $0.hasPrefix("xl pci-attach") }.isEmpty)
     }
 
