@@ -29,6 +29,14 @@ public struct PersistPlan: Sendable {
     /// The files pcihide writes whole, which undoing removes.
     public static let ownFiles = ["/etc/modprobe.d/pcihide.conf", "/etc/dracut.conf.d/90-pcihide.conf", "/etc/udev/rules.d/70-pcihide.rules"]
 
+    /// The initramfs rebuild before the loader's refresh: proxmox-boot-tool and kernel-install
+    /// copy the initramfs that exists when they run (persistence.md), so it must be the new one.
+    static func initramfsFirst(_ commands: [String]) -> [String] {
+        let initramfs = ["update-initramfs ", "dracut ", "mkinitcpio "]
+        let first = commands.filter { c in initramfs.contains { c.hasPrefix($0) } }
+        return first + commands.filter { c in !initramfs.contains { c.hasPrefix($0) } }
+    }
+
     /// What the setup's tools must run after its files change.
     public static func rebuildCommands(setup: BootSetup, tool: InitramfsTool?, host: HostRoot) -> [String] {
         var out: [String] = []
@@ -116,7 +124,7 @@ public struct PersistPlan: Sendable {
         if Files.list(host.path("/etc/driverctl.d"))?.contains(where: { $0.hasPrefix("pci-") }) == true {
             plan.notes.append("driverctl overrides in /etc/driverctl.d are left as they are: remove one with driverctl unset-override ADDRESS")
         }
-        plan.commands = rebuildCommands(setup: setup, tool: tool, host: host)
+        plan.commands = initramfsFirst(rebuildCommands(setup: setup, tool: tool, host: host))
         return plan
     }
 
@@ -342,6 +350,7 @@ public struct PersistPlan: Sendable {
                 plan.notes.append("a udev rule binds each of them by address, guarded by its ids (70-pcihide.rules, before 80-drivers)")
             }
         }
+        plan.commands = initramfsFirst(plan.commands)
         return plan
     }
 }

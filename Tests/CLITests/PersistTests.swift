@@ -38,12 +38,12 @@ struct PersistTests {
     }
 
     @Test(arguments: [
-        ("debian-grub2", "boot loader: grub2: etc/default/grub and a generated grub.cfg exist", "now run: update-grub && update-initramfs -u -k all"),
+        ("debian-grub2", "boot loader: grub2: etc/default/grub and a generated grub.cfg exist", "now run: update-initramfs -u -k all && update-grub"),
         ("fedora-bls", "boot loader: bls: etc/default/grub sets GRUB_ENABLE_BLSCFG=true", "now run: dracut -f --regenerate-all"),
-        ("proxmox", "boot loader: proxmox: etc/kernel/proxmox-boot-uuids exists", "now run: proxmox-boot-tool refresh && update-initramfs -u -k all"),
-        ("proxmox-grub", "boot loader: proxmox-grub: etc/kernel/proxmox-boot-uuids exists and this boot came through GRUB (BOOT_IMAGE= on /proc/cmdline)", "now run: proxmox-boot-tool refresh && update-initramfs -u -k all"),
-        ("popos", "boot loader: kernelstub", "now run: kernelstub && update-initramfs -u -k all"),
-        ("arch-systemd-boot", "boot loader: systemd-boot: the LoaderInfo EFI variable says systemd-boot 254.5", "now run: kernel-install add 6.6.1-arch1-1 /boot/vmlinuz-6.6.1-arch1-1 && mkinitcpio -P"),
+        ("proxmox", "boot loader: proxmox: etc/kernel/proxmox-boot-uuids exists", "now run: update-initramfs -u -k all && proxmox-boot-tool refresh"),
+        ("proxmox-grub", "boot loader: proxmox-grub: etc/kernel/proxmox-boot-uuids exists and this boot came through GRUB (BOOT_IMAGE= on /proc/cmdline)", "now run: update-initramfs -u -k all && proxmox-boot-tool refresh"),
+        ("popos", "boot loader: kernelstub", "now run: update-initramfs -u -k all && kernelstub"),
+        ("arch-systemd-boot", "boot loader: systemd-boot: the LoaderInfo EFI variable says systemd-boot 254.5", "now run: mkinitcpio -P && kernel-install add 6.6.1-arch1-1 /boot/vmlinuz-6.6.1-arch1-1"),
         ("xen-efi", "boot loader: xen-efi: /boot/efi/EFI/debian/xen.cfg exists", "now run: update-initramfs -u -k all"),
         ("grub-legacy-xen", "boot loader: grub-legacy: boot/grub/menu.lst exists", ""),
     ])
