@@ -15,7 +15,8 @@ public enum BootFileEdit {
     /// of the parameters they set.
     public static func commandLine(_ line: Substring, tokens: [String]) -> String {
         let names = Set(tokens.map { name($0[...]) })
-        let words = KernelCommandLine.balanced(line) ? KernelCommandLine.words(line) : line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        let words = KernelCommandLine.balanced(line) ? KernelCommandLine.words(line)
+            : line.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { Substring($0) }
         // Tokens go before a bare `--`: what follows it is init's, not the kernel's.
         let end = words.firstIndex(of: "--") ?? words.endIndex
         let kept = words[..<end].filter { !BootFragment.isHideToken($0) && !names.contains(name($0)) }
@@ -234,7 +235,7 @@ public enum BootFileEdit {
         // A bare word (or nothing): becomes an array holding it.
         var i = v
         while i < scalars.count, !" \t\n;#".unicodeScalars.contains(scalars[i]) {
-            if scalars[i] == "$" || scalars[i] == "`" || scalars[i] == "\\" || scalars[i] == "\"" || scalars[i] == "'" { return nil }
+            if "$`\\\"'()|&<>".unicodeScalars.contains(scalars[i]) { return nil }
             i += 1
         }
         let words = i > v ? [string(v..<i)] : []

@@ -73,7 +73,7 @@ struct BootFileEditTests {
         #expect(BootFileEdit.mkinitcpio(text, modules: ["vfio_pci", "vfio"]) == expected)
     }
 
-    @Test(arguments: ["MODULES=($(cat /etc/mods))\n", "MODULES=(nvme\n", "MODULES=\"$EXTRA nvme\"\n", "MODULES=(nvme\\ btrfs)\n", "MODULES=('nvme)\n"])
+    @Test(arguments: ["MODULES=dev)\n", "MODULES=($(cat /etc/mods))\n", "MODULES=(nvme\n", "MODULES=\"$EXTRA nvme\"\n", "MODULES=(nvme\\ btrfs)\n", "MODULES=('nvme)\n"])
     func mkinitcpioShellCodeIsRefused(text: String) {
         #expect(BootFileEdit.mkinitcpio(text, modules: ["vfio_pci"]) == nil)
     }
