@@ -254,10 +254,7 @@ public struct SafetyInspector {
     }
 
     /// The host bridge or a bridge to another bus (by class or header type): never a companion.
-    public func isBridge(_ a: PCIAddress) -> Bool {
-        let cls = UInt16(truncatingIfNeeded: (tree.hexAttribute(a, "class") ?? 0) >> 8)
-        return cls == PCIClass.hostBridge || PCIClass.isBridge(cls, headerType: headerType(a))
-    }
+    public func isBridge(_ a: PCIAddress) -> Bool { tree.isBridge(a) }
 
     func physicalFunction(of a: PCIAddress) -> PCIAddress? {
         Files.readLink(tree.path(a, "physfn")).flatMap { PCIAddress(sysfsName: Files.baseName($0)) }
@@ -272,8 +269,5 @@ public struct SafetyInspector {
         return links.compactMap { Files.readLink(tree.path(a, $0.1)).flatMap { PCIAddress(sysfsName: Files.baseName($0)) } }
     }
 
-    func headerType(_ a: PCIAddress) -> UInt8? {
-        guard let c = Files.readIfPresent(tree.path(a, "config")), c.count > 0x0e else { return nil }
-        return c[0x0e] & 0x7f
-    }
+    func headerType(_ a: PCIAddress) -> UInt8? { tree.headerType(a) }
 }

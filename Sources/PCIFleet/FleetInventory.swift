@@ -110,7 +110,7 @@ public struct FleetInventory: Sendable {
         if group != nil {
             for name in (Files.list(tree.path(a, "iommu_group/devices")) ?? []).sorted() {
                 guard let m = PCIAddress(sysfsName: name), m != a else { continue }
-                mates.append(GroupMate(address: m, driver: tree.driver(m), hidden: isHidden(m), isBridge: isBridge(m, tree)))
+                mates.append(GroupMate(address: m, driver: tree.driver(m), hidden: isHidden(m), isBridge: tree.isBridge(m)))
             }
         }
         let slotFunctions = present.filter { $0.slot == a.slot && !Files.exists(tree.path($0, "physfn")) }
@@ -123,20 +123,12 @@ public struct FleetInventory: Sendable {
             wholeSlot: !slotFunctions.isEmpty && slotFunctions.allSatisfy(exported.contains))
     }
 
-    /// A bridge by class or header type: it stays with the host and never counts as a companion.
-    static func isBridge(_ a: PCIAddress, _ tree: SysfsTree) -> Bool {
-        let cls = UInt16(truncatingIfNeeded: (tree.hexAttribute(a, "class") ?? 0) >> 8)
-        let config = Files.readIfPresent(tree.path(a, "config"))
-        let header = config.flatMap { $0.count > 0x0e ? $0[0x0e] & 0x7f : nil }
-        return cls == PCIClass.hostBridge || PCIClass.isBridge(cls, headerType: header)
-    }
-
     /// The node's name: `--node`, else the host root's /etc/hostname, else (on the live
     /// system only) the kernel's. A name that cannot be a cluster node name is refused.
     public static func nodeName(option: String?, host: HostRoot, kernelName: () -> String?) throws(Failure) -> String {
         var name = option
         if name == nil, let bytes = Files.readIfPresent(host.path("/etc/hostname")) {
-            name = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first.map { String($0).trimmingSpaces }
+            name = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first.map { $0.trimmingBlanks }
         }
         if name == nil || name == "", host.isLive { name = kernelName() }
         guard let name, !name.isEmpty else {
@@ -164,11 +156,4 @@ extension Unicode.Scalar {
 extension String {
     /// The text with control and non-ASCII characters as `?`, safe to reach a terminal.
     var visible: String { String(unicodeScalars.map { $0.value >= 0x20 && $0.value < 0x7f ? Character($0) : "?" }) }
-
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
-        return String(s)
-    }
 }

@@ -59,6 +59,19 @@ public struct SysfsTree: Sendable {
         return parseHex(t)
     }
 
+    /// The header type from the config space (bit 7, multi-function, masked off), or nil.
+    public func headerType(_ a: PCIAddress) -> UInt8? {
+        guard let c = Files.readIfPresent(path(a, "config")), c.count > 0x0e else { return nil }
+        return c[0x0e] & 0x7f
+    }
+
+    /// The host bridge or a bridge to another bus (by class or header type): it stays with the
+    /// host and is never a companion.
+    public func isBridge(_ a: PCIAddress) -> Bool {
+        let cls = UInt16(truncatingIfNeeded: (hexAttribute(a, "class") ?? 0) >> 8)
+        return cls == PCIClass.hostBridge || PCIClass.isBridge(cls, headerType: headerType(a))
+    }
+
     public func ids(_ a: PCIAddress) -> PCIIds? {
         guard let v = hexAttribute(a, "vendor"), let d = hexAttribute(a, "device"), v <= 0xffff, d <= 0xffff else { return nil }
         return PCIIds(vendor: UInt16(v), device: UInt16(d))
