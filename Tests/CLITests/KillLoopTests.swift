@@ -53,7 +53,11 @@ struct KillLoopTests {
             let child = try Child.start(CLI.binary, args, environment: cli.environment, capture: false)
             usleep(UInt32(Double.random(in: 0...(duration[(k + 6) % 6] * 1.2), using: &generator) * 1_000_000))
             child.send(SIGKILL)
-            if child.finish(timeout: 30).status == 128 + SIGKILL { killedMidway += 1 }
+            if child.finish(timeout: 30).status == 128 + SIGKILL { killedMidway += 1 } else {
+                // It had finished: the first measurement (cold caches) was too long for this
+                // machine now, so the kills of this kind are drawn over a shorter span.
+                duration[(k + 6) % 6] *= 0.9
+            }
 
             // The state is whole, and its history arrives at it.
             let check = try cli.run(["history", "--check"])
