@@ -39,17 +39,7 @@ public struct PersistPlan: Sendable {
 
     /// What the setup's tools must run after its files change.
     public static func rebuildCommands(setup: BootSetup, tool: InitramfsTool?, host: HostRoot) -> [String] {
-        var out: [String] = []
-        switch setup {
-        case .grub2: out.append(Files.exists(host.path("/boot/grub2/grub.cfg")) ? "grub2-mkconfig -o /boot/grub2/grub.cfg" : "update-grub")
-        case .proxmoxGrub: out.append("proxmox-boot-tool refresh")
-        case .systemdBoot:
-            let kernels = (Files.list(host.path("/usr/lib/modules")) ?? []).sorted()
-            out += kernels.isEmpty ? ["kernel-install add $(uname -r) /boot/vmlinuz-$(uname -r)"] : kernels.map { "kernel-install add \($0) /boot/vmlinuz-\($0)" }
-        case .proxmox: out.append("proxmox-boot-tool refresh")
-        case .kernelstub: out.append("kernelstub")
-        case .bls, .xenEFI, .grubLegacy: break
-        }
+        var out = setup.definition.refreshCommands(host)
         switch tool {
         case .initramfsTools?: out.append("update-initramfs -u -k all")
         case .dracut?: out.append("dracut -f --regenerate-all")
@@ -64,53 +54,12 @@ public struct PersistPlan: Sendable {
     /// administrator had there before pcihide stays. pcihide's own files are removed; the
     /// initramfs modules it added are taken out. intel_iommu=on is left (said).
     public static func removal(setup: BootSetup, tool: InitramfsTool?, host: HostRoot) throws -> PersistPlan {
-        var plan = PersistPlan()
-        func text(_ path: String) throws -> String? { try Files.readRegularIfPresent(path).map { String(decoding: $0, as: UTF8.self) } }
-        func original(_ place: String) throws -> String? { try text(host.path(place) + ".pcihide-orig") }
-        func originalTokens(_ place: String) throws -> [String] {
-            try original(place).map { o in
-                o.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\"" || $0 == "'" }).filter { BootFragment.isHideToken($0) }.map(String.init)
-            } ?? []
-        }
-        // intel_iommu=on goes too where pcihide added it (the original did not have it).
-        func edit(_ place: String, _ make: (String) throws -> String?) throws {
-            guard let old = try text(host.path(place)), var new = try make(old) else { return }
-            if !(try original(place) ?? "").contains("intel_iommu=on") && place != "/etc/kernelstub/configuration" {
-                new = BootFileEdit.removingWord(new, "intel_iommu=on")
-            }
-            plan.edits.append(FileEdit(path: host.path(place), shown: place, old: old, new: new))
-        }
-        switch setup {
-        case .grub2, .proxmoxGrub:
-            try edit("/etc/default/grub") { old in
-                var t = old
-                for style in [BootStyle.vfio, .xenPciback] {
-                    let family = style == .vfio ? "vfio_pci.ids" : "xen_pciback.hide"
-                    let mine = try originalTokens("/etc/default/grub").first { BootFileEdit.name($0[...]) == family }
-                    t = try GrubDefaultFile.plan(t, style: style, token: mine).text
-                }
-                return t
-            }
-        case .bls:
-            for name in (Files.list(host.path("/boot/loader/entries")) ?? []).filter({ $0.hasSuffix(".conf") }).sorted() {
-                let place = "/boot/loader/entries/" + name
-                try edit(place) { BootFileEdit.blsEntry($0, tokens: try originalTokens(place)) }
-            }
-            try edit("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: "", tokens: try originalTokens("/etc/kernel/cmdline")) }
-        case .systemdBoot, .proxmox:
-            try edit("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: "", tokens: try originalTokens("/etc/kernel/cmdline")) }
-        case .kernelstub:
-            let addedIOMMU: Set<String> = (try original("/etc/kernelstub/configuration") ?? "").contains("intel_iommu=on") ? [] : ["intel_iommu=on"]
-            try edit("/etc/kernelstub/configuration") { BootFileEdit.kernelstub($0, tokens: try originalTokens("/etc/kernelstub/configuration"), removing: addedIOMMU) }
-        case .xenEFI:
-            if let cfg = SetupDetector.xenConfig(host) {
-                let place = String(cfg.dropFirst(host.prefix.count))
-                try edit(place) { BootFileEdit.xenConfig($0, tokens: try originalTokens(place)) }
-            }
-        case .grubLegacy:
-            try edit("/boot/grub/menu.lst") { BootFileEdit.menuList($0, tokens: try originalTokens("/boot/grub/menu.lst")) }
-        }
-        for f in ownFiles { if let old = try text(host.path(f)) { plan.edits.append(FileEdit(path: host.path(f), shown: f, old: old, new: nil)) } }
+        let planner = BootFilePlanner(host: host, driver: .vfio)
+        try setup.definition.takeOut(planner)
+        func text(_ place: String) throws -> String? { try planner.text(place) }
+        func original(_ place: String) throws -> String? { try planner.original(place) }
+        func edit(_ place: String, _ make: (String) throws -> String?) throws { try planner.takeOut(place, make) }
+        for f in ownFiles { if let old = try text(f) { planner.plan.edits.append(FileEdit(path: host.path(f), shown: f, old: old, new: nil)) } }
         let added = ["xen-pciback", "xen_pciback", "vfio_pci", "vfio", "vfio_iommu_type1"]
         switch tool {
         case .initramfsTools?:
@@ -122,10 +71,10 @@ public struct PersistPlan: Sendable {
         case .dracut?, nil: break
         }
         if Files.list(host.path("/etc/driverctl.d"))?.contains(where: { $0.hasPrefix("pci-") }) == true {
-            plan.notes.append("driverctl overrides in /etc/driverctl.d are left as they are: remove one with driverctl unset-override ADDRESS")
+            planner.plan.notes.append("driverctl overrides in /etc/driverctl.d are left as they are: remove one with driverctl unset-override ADDRESS")
         }
-        plan.commands = initramfsFirst(rebuildCommands(setup: setup, tool: tool, host: host))
-        return plan
+        planner.plan.commands = initramfsFirst(rebuildCommands(setup: setup, tool: tool, host: host))
+        return planner.plan
     }
 
     /// The files an earlier `persist --write` left: pcihide's own files and the originals it kept.
@@ -184,20 +133,6 @@ public struct PersistPlan: Sendable {
         if !needed.isEmpty {
             throw Failure(.usage, "refusing to persist: " + needed.joined(separator: "; ") + "; the next boot would take it from the host before anything runs; nothing was written (move what it holds first, or pcihide unhide it)")
         }
-        func file(_ path: String) throws -> FileEdit {
-            FileEdit(path: host.path(path), shown: path, old: try Files.readRegularIfPresent(host.path(path)).map { String(decoding: $0, as: UTF8.self) }, new: "")
-        }
-        func add(_ path: String, _ make: (String?) throws -> String) throws {
-            var e = try file(path)
-            // A file written on Windows (every line ending in CR LF) is edited as LF and written
-            // back as CR LF: tokens go before the CR, never after it.
-            if let old = e.old, old.contains("\r\n"), !old.replacing("\r\n", with: "").contains("\n") {
-                e.new = try make(old.replacing("\r\n", with: "\n")).replacing("\n", with: "\r\n")
-            } else {
-                e.new = try make(e.old)
-            }
-            plan.edits.append(e)
-        }
         let facts = HostFacts.read(host)
         // The command-line tokens.
         var tokens: [String] = []
@@ -210,7 +145,7 @@ public struct PersistPlan: Sendable {
             tokens = [try BootFragment.token(style: .xenPciback, selections: selections)]
             modules = ["xen-pciback"]
         case .vfio:
-            if [.xenEFI, .grubLegacy].contains(setup) { throw Failure(.usage, "\(setup.rawValue) boots Xen: its dom0 takes xen-pciback, not vfio-pci (--driver xen-pciback)") }
+            if setup.bootsXen { throw Failure(.usage, "\(setup.rawValue) boots Xen: its dom0 takes xen-pciback, not vfio-pci (--driver xen-pciback)") }
             // vfio-pci.ids claims every card with those ids: a card not hidden that shares them
             // makes the ids unusable, and those devices are bound by address instead.
             var ids: [PCIIds] = []
@@ -233,57 +168,11 @@ public struct PersistPlan: Sendable {
             modules = ["vfio_pci", "vfio", "vfio_iommu_type1"]
         }
         let running = (facts.commandLineWords ?? []).joined(separator: " ")
-        // Hide tokens already in a file that pcihide would replace: merged or kept, never dropped.
-        func keep(_ old: String?, _ place: String) -> [String] { BootFileEdit.keepingForeign(tokens, in: old, place: place, notes: &plan.notes) }
+        let planner = BootFilePlanner(host: host, driver: driver, tokens: tokens, running: running)
+        planner.plan = plan
+        func add(_ place: String, _ make: (String?) throws -> String) throws { try planner.add(place, make) }
         // The kernel command line, where this setup reads it.
-        switch setup {
-        case .grub2, .proxmoxGrub:
-            try add("/etc/default/grub") { old in
-                guard let old else { throw Failure(.noInput, "cannot read \(host.path("/etc/default/grub"))") }
-                let edit = try GrubDefaultFile.plan(old, style: driver == .vfio ? .vfio : .xenPciback, token: tokens.first { !$0.hasPrefix("intel_iommu") },
-                                                    path: "/etc/default/grub")
-                plan.notes += edit.notes
-                var text = edit.text
-                if tokens.contains("intel_iommu=on") && !text.contains("intel_iommu=on") {
-                    text = BootFileEdit.grubVariable(text, variable: "GRUB_CMDLINE_LINUX_DEFAULT", add: "intel_iommu=on")
-                }
-                return text
-            }
-            if setup == .proxmoxGrub {
-                plan.commands.append("proxmox-boot-tool refresh")
-                plan.notes.append("proxmox-boot-tool refresh runs update-grub and copies the result to every ESP in etc/kernel/proxmox-boot-uuids")
-            } else {
-                plan.commands.append(Files.exists(host.path("/boot/grub2/grub.cfg")) ? "grub2-mkconfig -o /boot/grub2/grub.cfg" : "update-grub")
-            }
-        case .bls:
-            for name in (Files.list(host.path("/boot/loader/entries")) ?? []).filter({ $0.hasSuffix(".conf") }).sorted() {
-                try add("/boot/loader/entries/" + name) { old in BootFileEdit.blsEntry(old ?? "", tokens: keep(old, "/boot/loader/entries/" + name)) }
-            }
-            // New kernels take their options from here (20-grub.install).
-            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: keep($0, "/etc/kernel/cmdline")) }
-            if driver == .xenPciback { plan.notes.append("on BLS systems the Xen hypervisor line comes from GRUB_CMDLINE_XEN* and grub2-mkconfig (grubby cannot edit it); the dom0 line is in the entries") }
-            plan.notes.append("the entries and /etc/kernel/cmdline are edited directly, as grubby --update-kernel=ALL --args would")
-        case .systemdBoot:
-            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: keep($0, "/etc/kernel/cmdline")) }
-            let kernels = (Files.list(host.path("/usr/lib/modules")) ?? []).sorted()
-            plan.commands += kernels.isEmpty ? ["kernel-install add $(uname -r) /boot/vmlinuz-$(uname -r)"] : kernels.map { "kernel-install add \($0) /boot/vmlinuz-\($0)" }
-        case .proxmox:
-            try add("/etc/kernel/cmdline") { BootFileEdit.kernelCmdline($0, fallback: running, tokens: keep($0, "/etc/kernel/cmdline")) }
-            plan.commands.append("proxmox-boot-tool refresh")
-        case .kernelstub:
-            try add("/etc/kernelstub/configuration") { old in
-                guard let old, let new = BootFileEdit.kernelstub(old, tokens: keep(old, "/etc/kernelstub/configuration")) else {
-                    throw Failure(.dataError, "\(host.path("/etc/kernelstub/configuration")) is not JSON with a \"user\": {\"kernel_options\": [strings]} list; nothing was changed")
-                }
-                return new
-            }
-            plan.commands.append("kernelstub")
-        case .xenEFI:
-            guard let cfg = SetupDetector.xenConfig(host) else { throw Failure(.noInput, "no xen.cfg under \(host.path("/boot/efi/EFI"))") }
-            try add(String(cfg.dropFirst(host.prefix.count))) { old in BootFileEdit.xenConfig(old ?? "", tokens: keep(old, String(cfg.dropFirst(host.prefix.count)))) }
-        case .grubLegacy:
-            try add("/boot/grub/menu.lst") { old in BootFileEdit.menuList(old ?? "", tokens: keep(old, "/boot/grub/menu.lst")) }
-        }
+        try setup.definition.carry(planner)
         // Another modprobe.d file that sets the same options: modprobe passes both, and the
         // later one wins, so it is said.
         for name in (Files.list(host.path("/etc/modprobe.d")) ?? []).sorted() where name.hasSuffix(".conf") && name != "pcihide.conf" {
@@ -294,7 +183,7 @@ public struct PersistPlan: Sendable {
                 let module = w[1].dashesAsUnderscores
                 let option = driver == .vfio ? (module == "vfio_pci" ? "ids=" : nil) : (module == "xen_pciback" || module == "pciback" ? "hide=" : nil)
                 if let option, w.dropFirst(2).contains(where: { $0.hasPrefix(option) }) {
-                    plan.notes.append("/etc/modprobe.d/\(name) also sets '\(line.trimmingBlanks)': modprobe passes both it and pcihide.conf's, and the one read last wins; make them agree or remove it")
+                    planner.plan.notes.append("/etc/modprobe.d/\(name) also sets '\(line.trimmingBlanks)': modprobe passes both it and pcihide.conf's, and the one read last wins; make them agree or remove it")
                 }
             }
         }
@@ -313,13 +202,13 @@ public struct PersistPlan: Sendable {
         switch tool {
         case .initramfsTools?:
             try add("/etc/initramfs-tools/modules") { BootFileEdit.initramfsModules($0, modules: modules) }
-            plan.commands.append("update-initramfs -u -k all")
+            planner.plan.commands.append("update-initramfs -u -k all")
         case .dracut?:
             try add("/etc/dracut.conf.d/90-pcihide.conf") { _ in
                 "# Written by pcihide persist: load the passthrough driver before udev.\nforce_drivers+=\" \(modules.joined(separator: " ")) \"\n"
                     + (perAddress.isEmpty ? "" : "install_items+=\" /etc/udev/rules.d/70-pcihide.rules \"\n")
             }
-            plan.commands.append("dracut -f --regenerate-all")
+            planner.plan.commands.append("dracut -f --regenerate-all")
         case .mkinitcpio?:
             try add("/etc/mkinitcpio.conf") { old in
                 guard let old else { throw Failure(.noInput, "cannot read \(host.path("/etc/mkinitcpio.conf"))") }
@@ -328,7 +217,7 @@ public struct PersistPlan: Sendable {
                 }
                 return new
             }
-            plan.commands.append("mkinitcpio -P")
+            planner.plan.commands.append("mkinitcpio -P")
         case nil:
             break
         }
@@ -338,7 +227,7 @@ public struct PersistPlan: Sendable {
             let driverctl = Files.exists(host.path("/usr/sbin/driverctl")) || Files.exists(host.path("/usr/bin/driverctl"))
             if driverctl {
                 for a in perAddress { try add("/etc/driverctl.d/pci-\(a)") { _ in "vfio-pci\n" } }
-                plan.notes.append("driverctl is installed: its driverctl@ service binds each device by address after boot (it rebinds after the native driver)")
+                planner.plan.notes.append("driverctl is installed: its driverctl@ service binds each device by address after boot (it rebinds after the native driver)")
             } else {
                 try add("/etc/udev/rules.d/70-pcihide.rules") { _ in
                     "# Written by pcihide persist: identical cards, bound by address. The rule wins only while the\n# native driver is not loaded yet (the softdep and the initramfs see to that).\n"
@@ -347,11 +236,11 @@ public struct PersistPlan: Sendable {
                             return "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"\(a)\", ATTR{vendor}==\"0x\(hex(i.vendor, 4))\", ATTR{device}==\"0x\(hex(i.device, 4))\", ATTR{driver_override}=\"vfio-pci\"\n"
                         }.joined()
                 }
-                plan.notes.append("a udev rule binds each of them by address, guarded by its ids (70-pcihide.rules, before 80-drivers)")
+                planner.plan.notes.append("a udev rule binds each of them by address, guarded by its ids (70-pcihide.rules, before 80-drivers)")
             }
         }
-        plan.commands = initramfsFirst(plan.commands)
-        return plan
+        planner.plan.commands = initramfsFirst(planner.plan.commands)
+        return planner.plan
     }
 }
 

@@ -15,9 +15,8 @@ extension PersistDriver: ExpressibleByArgument {}
 struct Persist: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make the hidden set survive reboots on the boot setup this root uses, and say what to run.",
-        discussion: """
-            Detects the boot loader (GRUB 2, GRUB with BLS entries, systemd-boot, Proxmox, kernelstub, \
-            Xen EFI xen.cfg, GRUB legacy) and the initramfs generator (initramfs-tools, dracut, \
+        discussion: "Detects the boot loader (" + BootSetups.all.compactMap { $0.title }.joined(separator: ", ") + """
+            ) and the initramfs generator (initramfs-tools, dracut, \
             mkinitcpio) under the host root, says what it found and why, and shows as a diff what \
             they need for the hidden set: the kernel command line in the right file, \
             modprobe.d options and softdeps, the passthrough driver in the initramfs, and for \
@@ -29,7 +28,7 @@ struct Persist: ParsableCommand {
 
     @Option(help: "The passthrough driver: xen-pciback (Xen dom0) or vfio-pci (KVM). Default: xen-pciback on Xen setups, else vfio-pci.")
     var driver: PersistDriver?
-    @Option(help: "The boot setup, instead of detecting it: grub2, bls, systemd-boot, proxmox (with systemd-boot), proxmox-grub, kernelstub, xen-efi, grub-legacy.")
+    @Option(help: ArgumentHelp("The boot setup, instead of detecting it: " + BootSetups.all.map { $0.helpName }.joined(separator: ", ") + "."))
     var loader: BootSetup?
     @Option(help: "The initramfs generator, instead of detecting it: initramfs-tools, dracut, mkinitcpio.")
     var initramfs: InitramfsTool?
@@ -61,7 +60,7 @@ struct Persist: ParsableCommand {
             note(tool.map { "initramfs: \($0.rawValue)" + (initramfs != nil ? " (--initramfs)" : ": " + detected.initramfsWhy) } ?? "initramfs: none found (\(detected.initramfsWhy)); the stub driver must then be built into the kernel")
             let store = try stateOptions.store(host)
             let tree = try source.tree(host)
-            let drv = driver ?? ([.xenEFI, .grubLegacy].contains(setup) || Files.exists(host.path("/proc/xen/capabilities")) ? .xenPciback : .vfio)
+            let drv = driver ?? (setup.bootsXen || Files.exists(host.path("/proc/xen/capabilities")) ? .xenPciback : .vfio)
             try store.withLock { state in
                 // A persist --write killed part-way left its intent: the set is completed first.
                 let intent = store.path + ".persist-intent"

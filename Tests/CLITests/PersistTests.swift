@@ -1,5 +1,6 @@
 import Foundation
 import PCIFixtures
+import PCIPersistence
 import Testing
 
 /// `pcihide persist` on the fixture roots of the common boot setups: a golden diff for each
@@ -17,7 +18,7 @@ struct PersistTests {
 
     /// Every setup with xen-pciback, and the ones that boot Linux alone with vfio-pci too.
     static let cases: [(String, String)] = PersistenceRoots.names.flatMap { n -> [(String, String)] in
-        (n == "xen-efi" || n == "grub-legacy-xen") ? [(n, "xen-pciback")] : [(n, "xen-pciback"), (n, "vfio-pci")]
+        PersistenceRoots.describe(n)!.bootsXenOnly ? [(n, "xen-pciback")] : [(n, "xen-pciback"), (n, "vfio-pci")]
     }
 
     @Test(arguments: cases)
@@ -37,21 +38,30 @@ struct PersistTests {
         }
     }
 
-    @Test(arguments: [
-        ("debian-grub2", "boot loader: grub2: etc/default/grub and a generated grub.cfg exist", "now run: update-initramfs -u -k all && update-grub"),
-        ("fedora-bls", "boot loader: bls: etc/default/grub sets GRUB_ENABLE_BLSCFG=true", "now run: dracut -f --regenerate-all"),
-        ("proxmox", "boot loader: proxmox: etc/kernel/proxmox-boot-uuids exists", "now run: update-initramfs -u -k all && proxmox-boot-tool refresh"),
-        ("proxmox-grub", "boot loader: proxmox-grub: etc/kernel/proxmox-boot-uuids exists and this boot came through GRUB (BOOT_IMAGE= on /proc/cmdline)", "now run: update-initramfs -u -k all && proxmox-boot-tool refresh"),
-        ("popos", "boot loader: kernelstub", "now run: update-initramfs -u -k all && kernelstub"),
-        ("arch-systemd-boot", "boot loader: systemd-boot: the LoaderInfo EFI variable says systemd-boot 254.5", "now run: mkinitcpio -P && kernel-install add 6.6.1-arch1-1 /boot/vmlinuz-6.6.1-arch1-1"),
-        ("xen-efi", "boot loader: xen-efi: /boot/efi/EFI/debian/xen.cfg exists", "now run: update-initramfs -u -k all"),
-        ("grub-legacy-xen", "boot loader: grub-legacy: boot/grub/menu.lst exists", ""),
-    ])
-    func detectionSaysWhatAndWhy(root name: String, detected: String, commands: String) throws {
+    @Test(arguments: PersistenceRoots.names)
+    func detectionSaysWhatAndWhy(root name: String) throws {
+        let (_, _, detected, commands) = PersistenceRoots.describe(name)!
         let cli = try Self.root(name)
         let r = try cli.run(["persist", "--write"])
         #expect(r.status == 0 && r.stderr.contains(detected), "\(r.stderr)")
         if !commands.isEmpty { #expect(r.stderr.contains(commands), "\(r.stderr)") }
+    }
+
+    /// Every boot setup in the registry has a fixture root that detection takes for it, and
+    /// persist's help names each: a setup added without its root, or a root its detection
+    /// misses, fails here.
+    @Test func everyBootSetupHasAFixtureRoot() throws {
+        let help = try CLI().run(["persist", "--help"])
+        for setup in BootSetups.all {
+            let roots = PersistenceRoots.names.filter { PersistenceRoots.describe($0)!.setup == setup.name }
+            #expect(!roots.isEmpty, "boot setup \(setup.name) has no fixture root in PCIFixtures/PersistenceRoots")
+            for name in roots {
+                let r = try Self.root(name).run(["persist"])
+                #expect(r.stderr.contains("boot loader: \(setup.name): "), "\(name): \(r.stderr)")
+                #expect(PersistenceRoots.describe(name)!.bootsXenOnly == setup.bootsXen, "\(name): only xen-pciback exactly when \(setup.name) boots Xen")
+            }
+            #expect(help.stdout.contains(setup.helpName), "\(setup.name) is not in persist --help")
+        }
     }
 
     /// Two identical GPUs, one hidden: vfio-pci.ids would take both, so the hidden one is bound by
