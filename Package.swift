@@ -70,6 +70,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),
         .testTarget(name: "PCIStateTests", dependencies: ["PCIState", "PCIModel", "SystemIO",
             .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "PCIReadinessTests", dependencies: ["PCIReadiness", "PCIBinding", "PCIFixtures", "PCIInventory", "PCIModel", "SystemIO"]),
         .testTarget(name: "PCIOwnershipTests", dependencies: ["PCIOwnership", "PCIState", "PCIModel"]),
         .testTarget(name: "PCIEmulationTests", dependencies: ["PCIEmulation",
             .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),

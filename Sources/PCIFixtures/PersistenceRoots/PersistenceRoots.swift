@@ -24,7 +24,9 @@ public enum PersistenceRoots {
         all.first { $0.name == name }.map { ($0.setup, $0.bootsXenOnly, $0.detected, $0.commands) }
     }
 
-    static func pci(twin: Bool = false) -> SysfsFixture {
+    /// A GPU and its audio function behind a root port, in one IOMMU group (and, with `twin`,
+    /// the same GPU in a second slot that the host keeps).
+    public static func pci(twin: Bool = false) -> SysfsFixture {
         var f = SysfsFixture()
         f.functions.append(SysfsFixture.fn("0000:00:00.0", 0x8086, 0x3e30, 0x060000, driver: nil, group: 0))
         var port = SysfsFixture.fn("0000:00:01.0", 0x8086, 0x1901, 0x060400, driver: "pcieport", group: 1)
