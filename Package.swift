@@ -47,6 +47,9 @@ let package = Package(
         // devices, one file per format, and the node-side check they run before scheduling.
         .target(name: "PCIFleet", dependencies: ["PCIModel", "SystemIO", "PCIInventory", "PCIReadiness", "PCIState"]),
         // Shell-completion candidates (devices, hidden devices, domain ids), answered before the parser.
+        // What the commands do, as library code: hide and unhide with their safety review, runtime
+        // binding, remap, the hand-over through a toolstack, the boot fragment, JSON documents.
+        .target(name: "PCIActions", dependencies: ["PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIOwnership", "PCIInventory", "PCIBinding", "PCIReadiness", "PCIToolstacks", "PCICapabilities", "PCIPersistence", "PCIEmulation", "PCIFleet"]),
         .target(name: "PCICompletion", dependencies: ["PCIModel", "SystemIO", "PCIInventory", "PCIState"]),
         // Generated sysfs trees for tests and benchmarks.
         .target(name: "PCIFixtures", dependencies: ["PCIModel", "SystemIO", "PCIInventory", "PCIBinding"]),
@@ -56,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "pcihide",
             dependencies: [
-                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding", "PCICompletion", "PCICapabilities", "PCIReadiness", "PCIToolstacks", "PCIPersistence", "PCIFleet",
+                "PCIModel", "SystemIO", "PCISpec", "PCIState", "PCIInventory", "PCIOwnership", "PCIEmulation", "PCIBinding", "PCICompletion", "PCICapabilities", "PCIReadiness", "PCIToolstacks", "PCIPersistence", "PCIFleet", "PCIActions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

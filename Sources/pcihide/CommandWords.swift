@@ -1,4 +1,6 @@
 #if canImport(Glibc)
+import SystemIO
+import PCIActions
 import Glibc
 #endif
 import ArgumentParser

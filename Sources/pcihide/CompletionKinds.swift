@@ -1,3 +1,5 @@
+import SystemIO
+import PCIActions
 import ArgumentParser
 import PCICompletion
 

@@ -1,3 +1,4 @@
+import PCIActions
 import ArgumentParser
 import PCIFleet
 import PCIModel

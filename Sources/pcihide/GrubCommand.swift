@@ -1,3 +1,4 @@
+import PCIActions
 import ArgumentParser
 import PCIModel
 import PCIPersistence
@@ -49,7 +50,7 @@ struct Grub: ParsableCommand {
     func run() throws {
         try reporting {
             let host = try self.host.resolve()
-            let plan = BootPlan(options: boot, tree: try source.tree(host))
+            let plan = BootPlan(style: boot.style, loader: boot.loader, kernel: boot.kernel, append: boot.append, tree: try source.tree(host))
             let store = try stateOptions.store(host)
             guard let path = try grubPath(host) else {
                 print(try plan.render(try store.load()))

@@ -1,3 +1,5 @@
+import SystemIO
+import PCIActions
 import ArgumentParser
 import PCIBinding
 import PCIModel
@@ -129,7 +131,7 @@ struct Hide: ParsableCommand {
             for k in entries.indices {
                 if let a = entries[k].selection.address, presentSet.contains(a) { entries[k].identity = tree.identity(a) }
             }
-            let plan = BootPlan(options: boot, tree: tree)
+            let plan = BootPlan(style: boot.style, loader: boot.loader, kernel: boot.kernel, append: boot.append, tree: tree)
             var bound: [BindingChange] = []
             let messages: [String], fragment: String?
             do {

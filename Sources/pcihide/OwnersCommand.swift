@@ -1,3 +1,4 @@
+import PCIActions
 import ArgumentParser
 import PCIInventory
 import PCIModel

@@ -1,3 +1,4 @@
+import PCIActions
 import ArgumentParser
 import PCIInventory
 import PCIModel
@@ -17,13 +18,7 @@ func reporting(_ body: () throws -> Void) throws {
     }
 }
 
-func warn(_ message: String) {
-    StandardError.write("pcihide: warning: \(message)\n")
-}
 
-func note(_ message: String) {
-    StandardError.write("pcihide: \(message)\n")
-}
 
 /// Writes a listing to standard output; where libpci stopped it, what came before (as lspci's
 /// output ends there) and then the failure.
@@ -33,18 +28,5 @@ func writeListing(_ listing: LspciListing) throws(Failure) {
     } catch {
         writeStandardOutput(error.printed)
         throw error.failure
-    }
-}
-
-/// Writes text to standard output in one go (print() per line is slow for large listings).
-func writeStandardOutput(_ text: String) {
-    var text = text
-    text.withUTF8 { buf in
-        var off = 0
-        while off < buf.count {
-            let n = write(1, buf.baseAddress! + off, buf.count - off)
-            if n <= 0 { if errno == EINTR { continue }; break }
-            off += n
-        }
     }
 }

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import PCIActions
 import Glibc
 #endif
 import ArgumentParser

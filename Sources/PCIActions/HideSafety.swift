@@ -8,13 +8,13 @@ import SystemIO
 /// The refusals and warnings `hide` applies before anything is recorded or bound. Every
 /// device the command would hide passes the same refusals, whether it was named, matched by a
 /// wildcard or added by --group: the host's disk, console and network never leave by a side door.
-enum HideSafety {
+public enum HideSafety {
     /// Refuses what the host needs (host bridge, bridges, boot VGA, mounted file systems, the
     /// network it uses) unless `force` (for the devices the command line names); warns about
     /// IOMMU-group companions and sibling functions left behind, or with `group` adds them to
     /// `entries` and `targets` after inspecting each. A refused companion refuses the whole
     /// command: `--force` never reaches a device the user did not name.
-    static func review(_ entries: inout [HiddenEntry], _ targets: inout [PCIAddress], inspector: SafetyInspector,
+    public static func review(_ entries: inout [HiddenEntry], _ targets: inout [PCIAddress], inspector: SafetyInspector,
                        force: Bool, group: Bool) throws(Failure) {
         var refused: [String] = []
         var added: [PCIAddress] = []
@@ -83,7 +83,7 @@ enum HideSafety {
 
     /// Fail closed: a device is not unbound now while any mount or swap area of the host could
     /// not be traced, since it might hang from that device (--force after checking by hand).
-    static func reviewUntraced(_ inspector: SafetyInspector, targets: [PCIAddress], now: Bool, force: Bool) throws(Failure) {
+    public static func reviewUntraced(_ inspector: SafetyInspector, targets: [PCIAddress], now: Bool, force: Bool) throws(Failure) {
         guard now, !targets.isEmpty, !inspector.untracedHolders.isEmpty else { return }
         let what = inspector.untracedHolders.joined(separator: "; ")
         if force { warn("binding \(targets.map(\.description).joined(separator: ", ")) although \(what) (--force)"); return }
@@ -92,7 +92,7 @@ enum HideSafety {
 
     /// Without an IOMMU a guest can reach all host memory by DMA: vfio-pci is refused (it
     /// cannot bind safely), pciback is warned about.
-    static func reviewIOMMU(_ inspector: SafetyInspector, driver: PassthroughDriver?) throws(Failure) {
+    public static func reviewIOMMU(_ inspector: SafetyInspector, driver: PassthroughDriver?) throws(Failure) {
         if let xen = inspector.xen {
             if driver == .vfio {
                 throw Failure(.unavailable, "vfio-pci cannot take devices in a Xen dom0 (Xen owns the IOMMU, and the kernel has no groups): use --driver pciback; nothing was changed")
@@ -112,7 +112,7 @@ enum HideSafety {
     /// it is on a driver of its own while some mount could not be traced. A device already on
     /// pciback or vfio-pci was released by `hide --now` (with --force where needed) and may go.
     /// Read afresh at each hand-over: `watch` runs for months while mounts come and go.
-    static func handOverRefusal(host: HostRoot, tree: SysfsTree, onlyHolders: Bool = false) -> (PCIAddress) -> String? {
+    public static func handOverRefusal(host: HostRoot, tree: SysfsTree, onlyHolders: Bool = false) -> (PCIAddress) -> String? {
         { a in
             guard let present = try? tree.addresses() else { return "the PCI devices under \(tree.root) could not be read" }
             if let d = tree.driver(a), HostNames.passthroughDrivers.contains(d) { return nil }

@@ -11,24 +11,24 @@ import SystemIO
 /// owner, and removed after the attach. A look that finds a device owned but not held skips it
 /// while its marker's process lives (the attach is under way: never attached twice), and completes
 /// it once that process is gone (a hand-over cut short by a crash).
-enum InFlight {
-    static func directory(_ store: StateStore) -> String { store.path + ".attaching" }
+public enum InFlight {
+    public static func directory(_ store: StateStore) -> String { store.path + ".attaching" }
 
-    static func file(_ s: DeviceSelection, _ store: StateStore) -> String {
+    public static func file(_ s: DeviceSelection, _ store: StateStore) -> String {
         directory(store) + "/" + s.description.replacing(":", with: "-").replacing("*", with: "x")
     }
 
     /// Called under the lock, with the owners just given.
-    static func mark(_ sels: [DeviceSelection], domain: Int, store: StateStore) throws(Failure) {
+    public static func mark(_ sels: [DeviceSelection], domain: Int, store: StateStore) throws(Failure) {
         for s in sels { try Files.writeAtomically(file(s, store), Array("\(getpid()) \(domain)\n".utf8)) }
     }
 
-    static func clear(_ sels: [DeviceSelection], store: StateStore) {
+    public static func clear(_ sels: [DeviceSelection], store: StateStore) {
         for s in sels { try? Files.removeFile(file(s, store)) }
     }
 
     /// Another living process is attaching `s` now.
-    static func underWay(_ s: DeviceSelection, store: StateStore) -> Bool {
+    public static func underWay(_ s: DeviceSelection, store: StateStore) -> Bool {
         guard let bytes = try? Files.readRegularIfPresent(file(s, store)),
               let pid = String(decoding: bytes, as: UTF8.self).split(separator: " ").first.flatMap({ Int32($0) }), pid > 0 else { return false }
         if pid == getpid() { return false }

@@ -1,4 +1,3 @@
-import ArgumentParser
 import PCIInventory
 import PCIModel
 import PCIOwnership
@@ -7,40 +6,22 @@ import PCIState
 import PCIToolstacks
 import SystemIO
 
-enum ToolstackName: String, ExpressibleByArgument, CaseIterable { case xl, libvirt }
-
-/// `--apply --toolstack xl|libvirt`: carry out what the ledger decided through a toolstack.
-struct ToolstackOptions: ParsableArguments {
-    @Flag(help: "Carry out the hand-over through the toolstack (attach or detach the devices), not only in the ledger.")
-    var apply = false
-
-    @Option(help: "The toolstack for --apply: xl (xl pci-attach/pci-detach) or libvirt (virsh attach-device/detach-device --live).")
-    var toolstack: ToolstackName?
-
-    @OptionGroup var timeouts: TimeoutOptions
-
-    func validate() throws {
-        if apply && toolstack == nil { throw ValidationError("--apply needs --toolstack xl or --toolstack libvirt") }
-        if toolstack != nil && !apply { throw ValidationError("--toolstack goes with --apply") }
-    }
-
-    /// The toolstack to apply through, nil without --apply.
-    func make() throws -> Toolstack? {
-        try timeouts.apply()
-        guard apply, let toolstack else { return nil }
-        return try HandOver.toolstack(toolstack)
-    }
-}
+/// The toolstacks a hand-over can go through.
+public enum ToolstackName: String, CaseIterable, Sendable { case xl, libvirt }
 
 /// Attaches and detaches what the ledger decided, keeping ledger and toolstack in agreement: a
 /// device whose attach fails stays free in the ledger, and the message says what to do.
-struct HandOver {
-    let toolstack: Toolstack
-    let source: InventorySource
+public struct HandOver {
+    public let toolstack: Toolstack
+    public let source: InventorySource
     /// Why a device must not be attached now (HideSafety.handOverRefusal); nil: it may.
-    var refusal: (PCIAddress) -> String? = { _ in nil }
+    public var refusal: (PCIAddress) -> String? = { _ in nil }
 
-    static func toolstack(_ name: ToolstackName) throws -> Toolstack {
+    public init(toolstack: Toolstack, source: InventorySource, refusal: @escaping (PCIAddress) -> String? = { _ in nil }) {
+        self.toolstack = toolstack; self.source = source; self.refusal = refusal
+    }
+
+    public static func toolstack(_ name: ToolstackName) throws -> Toolstack {
         switch name {
         case .xl: return XL()
         case .libvirt: return Virsh()
@@ -48,13 +29,13 @@ struct HandOver {
     }
 
     /// The toolstack's running domain with this id (nil when it does not run there).
-    func running(_ id: Int) throws(Failure) -> RunningDomain? {
+    public func running(_ id: Int) throws(Failure) -> RunningDomain? {
         try toolstack.running().first { $0.id == id }
     }
 
     /// Attaches the entries `received` now owned by `domain` at the guest addresses emu shows;
     /// an entry that cannot be attached goes back to free. Returns one line per device.
-    func attach(_ received: [DeviceSelection], to domain: RunningDomain, in state: inout PCIHideState) -> (lines: [String], attached: [(DeviceSelection, Placement)], failures: Int) {
+    public func attach(_ received: [DeviceSelection], to domain: RunningDomain, in state: inout PCIHideState) -> (lines: [String], attached: [(DeviceSelection, Placement)], failures: Int) {
         guard !received.isEmpty else { return ([], [], 0) }
         var failures = 0
         var lines: [String] = []
@@ -135,7 +116,7 @@ struct HandOver {
     /// sees it taken); the attaches run against a copy; what could not be attached is freed under
     /// the lock again, if that domain still owns it. A crash in between leaves the ledger saying
     /// the guest owns what it may not hold: the next hand-over asks the toolstack (`holders`).
-    func attachOutsideTheLock(_ got: [DeviceSelection], to domain: RunningDomain, store: StateStore) throws -> (lines: [String], attached: [(DeviceSelection, Placement)], failures: Int) {
+    public func attachOutsideTheLock(_ got: [DeviceSelection], to domain: RunningDomain, store: StateStore) throws -> (lines: [String], attached: [(DeviceSelection, Placement)], failures: Int) {
         guard !got.isEmpty else { return ([], [], 0) }
         // The markers the caller wrote with the owners (InFlight) go once the attaches are done.
         defer { InFlight.clear(got, store: store) }
@@ -156,14 +137,14 @@ struct HandOver {
     }
 
     /// Where the devices of `domain` sit in its guest, as emu places them from the ledger.
-    func placements(of domain: Int, in state: PCIHideState) throws -> [Placement] {
+    public func placements(of domain: Int, in state: PCIHideState) throws -> [Placement] {
         let entries = state.hidden.filter { $0.owner == domain }
         guard !entries.isEmpty else { return [] }
         return GuestConfig.placements(try Guest(wanted: entries.map { ($0.selection, $0.vslot, $0.permissive ?? false) }, source: source, idsFile: nil))
     }
 
     /// Detaches a device from the running guest that has it; throws with the toolstack's reason.
-    func detach(_ s: DeviceSelection, from domain: RunningDomain, placed: [Placement]) throws(Failure) -> [Placement] {
+    public func detach(_ s: DeviceSelection, from domain: RunningDomain, placed: [Placement]) throws(Failure) -> [Placement] {
         let mine = placed.filter { s.matches($0.host) }
         for p in mine {
             do { try toolstack.detach(p.host, from: domain, hostdevXML: GuestConfig.libvirt([p])) } catch {
@@ -176,7 +157,7 @@ struct HandOver {
     /// Detaches devices from their running guests with no lock held (the caller marked them in
     /// flight under it). A failure frees in the ledger what left its guest before it (as the
     /// hardware is) and throws; the rest of the ledger is left as it was.
-    func detachAll(_ items: [(DeviceSelection, RunningDomain, [Placement])], store: StateStore) throws(Failure) -> [String] {
+    public func detachAll(_ items: [(DeviceSelection, RunningDomain, [Placement])], store: StateStore) throws(Failure) -> [String] {
         var lines: [String] = []
         var detached: [DeviceSelection] = []
         for (s, guest, placed) in items {
@@ -191,7 +172,7 @@ struct HandOver {
     }
 
     /// Takes back attaches whose ledger change could not be written.
-    func undo(_ attached: [(DeviceSelection, Placement)], from domain: RunningDomain) {
+    public func undo(_ attached: [(DeviceSelection, Placement)], from domain: RunningDomain) {
         for (_, p) in attached.reversed() {
             try? toolstack.detach(p.host, from: domain, hostdevXML: GuestConfig.libvirt([p]))
         }

@@ -6,13 +6,13 @@ import SystemIO
 
 /// `hide --now`: binds every target to the passthrough driver; a failure part-way gives the
 /// devices bound earlier in the same command back to their drivers.
-struct RuntimeHide {
-    let entries: [HiddenEntry]
-    let targets: [PCIAddress]
-    let binder: RuntimeBinder
-    let driver: PassthroughDriver
+public struct RuntimeHide {
+    public let entries: [HiddenEntry]
+    public let targets: [PCIAddress]
+    public let binder: RuntimeBinder
+    public let driver: PassthroughDriver
 
-    init(entries: [HiddenEntry], targets: [PCIAddress], tree: SysfsTree, binder: RuntimeBinder, driver: PassthroughDriver) throws(Failure) {
+    public init(entries: [HiddenEntry], targets: [PCIAddress], tree: SysfsTree, binder: RuntimeBinder, driver: PassthroughDriver) throws(Failure) {
         for e in entries where !targets.contains(where: { e.selection.matches($0) }) {
             throw Failure(.usage, "cannot bind \(e.selection) now: no such device in \(tree.devicesDirectory); nothing was changed")
         }
@@ -23,7 +23,7 @@ struct RuntimeHide {
     }
 
     /// One exact entry per bound device (a wildcard given with --now is recorded device by device).
-    var perAddressEntries: [HiddenEntry] {
+    public var perAddressEntries: [HiddenEntry] {
         targets.map { a in
             var e = entries.first { $0.selection.matches(a) }!
             e.selection = DeviceSelection(a)
@@ -32,7 +32,7 @@ struct RuntimeHide {
     }
 
     @discardableResult
-    func bindAll() throws(BindingError) -> [BindingChange] {
+    public func bindAll() throws(BindingError) -> [BindingChange] {
         var done: [BindingChange] = []
         for a in targets {
             do {
@@ -49,7 +49,7 @@ struct RuntimeHide {
 
     /// Gives back devices bound in a command whose state change could not be written, so
     /// that the hardware agrees with the state; the error says which happened.
-    static func undo(_ changes: [BindingChange], binder: RuntimeBinder, after message: String, status: ExitStatus) -> Failure {
+    public static func undo(_ changes: [BindingChange], binder: RuntimeBinder, after message: String, status: ExitStatus) -> Failure {
         let (restored, stuck) = giveBack(changes, binder: binder)
         var message = message
         if !restored.isEmpty { message += "; the binding was rolled back: \(restored.joined(separator: ", ")) went back to their drivers" }
@@ -59,7 +59,7 @@ struct RuntimeHide {
 
     /// Undoes `changes`, newest first: each device goes back to the driver it had. Returns the
     /// devices given back and, described, those that could not be.
-    static func giveBack(_ changes: [BindingChange], binder: RuntimeBinder) -> (restored: [String], stuck: [String]) {
+    public static func giveBack(_ changes: [BindingChange], binder: RuntimeBinder) -> (restored: [String], stuck: [String]) {
         var restored: [String] = [], stuck: [String] = []
         for c in changes.reversed() where c.before != c.after {
             if (try? binder.unbind(c.address, restoring: c.before)) != nil { restored.append(c.address.description) }
@@ -69,7 +69,7 @@ struct RuntimeHide {
     }
 
     /// Binds and records in `state` what each device was bound to before.
-    func bindAll(recordingIn state: inout PCIHideState) throws(BindingError) -> ([BindingChange], [String]) {
+    public func bindAll(recordingIn state: inout PCIHideState) throws(BindingError) -> ([BindingChange], [String]) {
         let changes = try bindAll()
         return (changes, changes.map { c in
             state.update(DeviceSelection(c.address)) { e in

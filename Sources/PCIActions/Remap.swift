@@ -7,8 +7,8 @@ import SystemIO
 
 /// `hide --remap ADDR...`: a hidden device renumbered by a card added is found by its recorded
 /// identity and its entry moved there, keeping what is recorded on it (owner, policy, xl options).
-enum Remap {
-    static func run(specs: [String], tree: SysfsTree, store: StateStore, confirmed: Bool) throws {
+public enum Remap {
+    public static func run(specs: [String], tree: SysfsTree, store: StateStore, confirmed: Bool) throws {
         let selections = try HiddenSetChange.entries(from: SpecParser.parseAll(specs)).map(\.selection)
         let present = try tree.addresses()
         let moves = try store.update { state -> [(DeviceSelection, PCIAddress)] in

@@ -5,9 +5,9 @@ import PCIState
 import SystemIO
 
 /// The steps hide and unhide share: specs to entries, presence warnings, messages.
-enum HiddenSetChange {
+public enum HiddenSetChange {
     /// One entry per selection; a spec that names a device only by `name=` cannot be hidden.
-    static func entries(from specs: [DeviceSpec]) throws(SpecErrors) -> [HiddenEntry] {
+    public static func entries(from specs: [DeviceSpec]) throws(SpecErrors) -> [HiddenEntry] {
         var errors: [SpecError] = []
         var out: [HiddenEntry] = []
         var seen = Set<DeviceSelection>()
@@ -36,7 +36,7 @@ enum HiddenSetChange {
     /// Warns about selections that match no device on the current source (a typo, or a bus
     /// number that moved). Hiding them is still allowed: the card may not be fitted yet.
     /// `present`: the tree's addresses, nil when the tree cannot be read (then nothing is said).
-    static func warnAbsent(_ selections: [DeviceSelection], present: [PCIAddress]?, tree: SysfsTree) {
+    public static func warnAbsent(_ selections: [DeviceSelection], present: [PCIAddress]?, tree: SysfsTree) {
         guard let present else { return }
         let matched = PresentSet(present)
         for s in selections where !matched.containsAny(s) {
@@ -45,7 +45,7 @@ enum HiddenSetChange {
     }
 
     /// Hides the entries in order; the first refusal stops the command (nothing is written).
-    static func hide(_ entries: [HiddenEntry], in state: inout PCIHideState) throws(Failure) -> [String] {
+    public static func hide(_ entries: [HiddenEntry], in state: inout PCIHideState) throws(Failure) -> [String] {
         var messages: [String] = []
         messages.reserveCapacity(entries.count)
         for (entry, result) in zip(entries, state.hide(entries)) {
@@ -65,7 +65,7 @@ enum HiddenSetChange {
     }
 
     /// `permissive 0 -> 1, msitranslate - -> 0`, for the options `new` gives that differ; nil when none.
-    static func optionChange(from old: HiddenEntry, to new: HiddenEntry) -> String? {
+    public static func optionChange(from old: HiddenEntry, to new: HiddenEntry) -> String? {
         var parts: [String] = []
         func show(_ v: String?) -> String { v ?? "-" }
         if let v = new.vslot, v != old.vslot { parts.append("vslot \(show(old.vslot.map { hex($0, 2) })) -> \(hex(v, 2))") }
@@ -74,7 +74,7 @@ enum HiddenSetChange {
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 
-    static func message(_ entry: HiddenEntry, _ result: PCIHideState.HideResult, in state: PCIHideState) throws(Failure) -> String {
+    public static func message(_ entry: HiddenEntry, _ result: PCIHideState.HideResult, in state: PCIHideState) throws(Failure) -> String {
         switch result {
         case .added: return "hidden \(entry.selection)"
         case .alreadyHidden: return "\(entry.selection) is already hidden"
@@ -88,7 +88,7 @@ enum HiddenSetChange {
     }
 
     /// What is recorded on an entry, for a refusal.
-    static func recordText(_ e: HiddenEntry, in state: PCIHideState) -> String {
+    public static func recordText(_ e: HiddenEntry, in state: PCIHideState) -> String {
         var parts: [String] = []
         if let o = e.owner { parts.append("owned by domain \(state.domain(o)?.label ?? String(o))") }
         if let r = e.reservedFor { parts.append("reserved for domain \(r)") } else if e.policy == .manual { parts.append("policy manual") }
@@ -98,7 +98,7 @@ enum HiddenSetChange {
         return parts.joined(separator: ", ")
     }
 
-    static func unhide(_ s: DeviceSelection, force: Bool, in state: inout PCIHideState) throws(Failure) -> String {
+    public static func unhide(_ s: DeviceSelection, force: Bool, in state: inout PCIHideState) throws(Failure) -> String {
         if let e = state.entry(for: s), let o = e.owner, !force {
             throw Failure(.usage, "\(s) is owned by domain \(state.domain(o)?.label ?? String(o)); release it first or add --force")
         }

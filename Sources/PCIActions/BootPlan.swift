@@ -2,17 +2,26 @@ import PCIInventory
 import PCIModel
 import PCISpec
 import PCIState
+import SystemIO
 
 /// Turns a hidden set into the boot-loader text the user asked for.
-struct BootPlan {
-    var options: BootOptions
-    var tree: SysfsTree
+public struct BootPlan {
+    public var style: BootStyle
+    public var loader: BootLoader
+    /// With the legacy loader: the kernel image and the arguments before the fragment.
+    public var kernel: String?
+    public var append: String?
+    public var tree: SysfsTree
+
+    public init(style: BootStyle, loader: BootLoader, kernel: String?, append: String?, tree: SysfsTree) {
+        self.style = style; self.loader = loader; self.kernel = kernel; self.append = append; self.tree = tree
+    }
 
     /// The kernel-argument token for the whole hidden set, with warnings for vfio's id matching.
-    func token(for state: PCIHideState) throws -> String {
+    public func token(for state: PCIHideState) throws -> String {
         let selections = state.hidden.map(\.selection)
         var ids: [PCIIds] = []
-        if options.style == .vfio {
+        if style == .vfio {
             // Ids come from the inventory (libpci), as lspci shows them.
             let inventory = try Inventory(source: .sysfs(tree.root))
             let present = inventory.devices
@@ -28,16 +37,16 @@ struct BootPlan {
                 warn("vfio-pci.ids claims every card with these ids, so it also takes \(alsoClaimed.map(\.address.description).joined(separator: ", ")), which is not in the hidden set")
             }
         }
-        return try BootFragment.token(style: options.style, selections: selections, ids: ids)
+        return try BootFragment.token(style: style, selections: selections, ids: ids)
     }
 
     /// The text to print: the token alone, a menu.lst line, or an /etc/default/grub assignment.
-    func render(_ state: PCIHideState) throws -> String {
+    public func render(_ state: PCIHideState) throws -> String {
         let token = try token(for: state)
-        switch options.loader {
+        switch loader {
         case .none: return token
-        case .legacy: return BootFragment.legacyLine(style: options.style, token: token, kernel: options.kernel ?? "", append: options.append)
-        case .grub2: return BootFragment.grub2Assignment(style: options.style, token: token)
+        case .legacy: return BootFragment.legacyLine(style: style, token: token, kernel: kernel ?? "", append: append)
+        case .grub2: return BootFragment.grub2Assignment(style: style, token: token)
         }
     }
 }

@@ -5,9 +5,9 @@ import SystemIO
 /// Devices chosen by what they are rather than where: `10de:1b81`, or with the subsystem
 /// `10de:1b81:1043:8599`. A pair of four-digit hex numbers is never an address (`BB:DD.F`
 /// has a dot), so the forms do not collide.
-enum IDSelection {
+public enum IDSelection {
     /// The ids a spec names, or nil when it is not of this form.
-    static func ids(_ spec: String) -> (PCIIds, PCIIds?)? {
+    public static func ids(_ spec: String) -> (PCIIds, PCIIds?)? {
         let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 || parts.count == 4, parts.allSatisfy({ $0.count == 4 && $0.allSatisfy(\.isHexDigit) }) else { return nil }
         let n = parts.map { UInt16($0, radix: 16)! }
@@ -16,7 +16,7 @@ enum IDSelection {
 
     /// The specs with each id form replaced by the addresses of the present devices it selects
     /// (said on standard error); `one`: an id form must select exactly one.
-    static func expand(_ specs: [String], tree: SysfsTree, one: Bool) throws -> [String] {
+    public static func expand(_ specs: [String], tree: SysfsTree, one: Bool) throws -> [String] {
         guard specs.contains(where: { ids($0) != nil }) else { return specs }
         let present = try tree.addresses()
         var out: [String] = []
