@@ -38,66 +38,10 @@ struct Assign: ParsableCommand {
             }
             let store = try stateOptions.store(host)
             let handOver = try apply.make().map { HandOver(toolstack: $0, source: .sysfs(tree.root), refusal: HideSafety.handOverRefusal(host: host, tree: tree)) }
-            let runningNow = try handOver.map { h in try h.toolstack.running() } ?? []
-            var lines: [String] = []
-            var failures = 0
-            var handOff: (target: RunningDomain, given: [DeviceSelection])?
-            // A device taken from a running guest (--force) leaves it first, with no lock held
-            // while the toolstack runs: which ones is decided under the lock on a copy and marked
-            // in flight; the detaches follow; then the ledger, under the lock again.
-            if let handOver, force {
-                var taking: [(DeviceSelection, RunningDomain, [Placement])] = []
-                try store.update { state in
-                    var scratch = state
-                    taking = []
-                    for case .taken(let s, let from) in try Ownership.assign(sels, to: domain, force: force, in: &scratch, now: Clock.nowRFC3339()) {
-                        guard let guest = runningNow.first(where: { $0.id == from }) else { continue }
-                        taking.append((s, guest, try handOver.placements(of: from, in: state)))
-                    }
-                    try InFlight.mark(taking.map(\.0), domain: domain, store: store)
-                }
-                defer { InFlight.clear(taking.map(\.0), store: store) }
-                lines += try handOver.detachAll(taking, store: store)
-            }
-            let (outcomes, warnings) = try store.update { state in
-                handOff = nil
-                let outcomes = try Ownership.assign(sels, to: domain, force: force, in: &state, now: Clock.nowRFC3339())
-                if let handOver {
-                    let given = outcomes.compactMap { o -> DeviceSelection? in
-                        switch o { case .given(let s), .taken(let s, _): return state.entry(for: s)?.owner == domain ? s : nil; case .reserved: return nil }
-                    }
-                    if !given.isEmpty {
-                        guard let target = runningNow.first(where: { $0.id == domain }) else {
-                            throw Failure(.usage, "domain \(domain) is not running in \(handOver.toolstack.name), though the ledger says so: record it dead with 'pcihide domain kill \(domain)' first; nothing was changed")
-                        }
-                        // Attached once the lock is released (the owners are committed first,
-                        // so a second hand-over of the same device sees it taken).
-                        handOff = (target, given)
-                        try InFlight.mark(given, domain: domain, store: store)
-                    }
-                }
-                let splits = Ownership.splitGroups(in: state, present: present, groupOf: tree.iommuGroup)
-                if !splits.isEmpty && !force {
-                    throw Failure(.usage, "refusing: " + splits.joined(separator: "; ") + "; a group goes to one guest (VFIO refuses to start a guest given part of a group: 'group is not viable'); nothing was changed (--force assigns it anyway)")
-                }
-                let groupWarnings = splits.map { $0 + " (--force): the guest that lacks the rest of the group will not start under VFIO" }
-                return (outcomes, Ownership.splitSlots(in: state) + groupWarnings)
-            }
-            if let handOver, let (target, given) = handOff {
-                let r = try handOver.attachOutsideTheLock(given, to: target, store: store)
-                lines += r.lines
-                failures += r.failures
-            }
-            for o in outcomes {
-                switch o {
-                case .given(let s): print("\(s) assigned to domain \(domain)")
-                case .reserved(let s): print("\(s) reserved for domain \(domain) (it gets it when it starts)")
-                case .taken(let s, let from): print("\(s) taken from domain \(from) and assigned to domain \(domain)")
-                }
-            }
-            lines.forEach { print($0) }
-            warnings.forEach { warn($0) }
-            if failures > 0 { throw ExitCode(ExitStatus.unavailable.rawValue) }
+            let r = try Assignment.assign(sels, to: domain, force: force, handOver: handOver, store: store, tree: tree, present: present)
+            r.lines.forEach { print($0) }
+            r.warnings.forEach { warn($0) }
+            if r.failures > 0 { throw ExitCode(ExitStatus.unavailable.rawValue) }
         }
     }
 }
@@ -114,30 +58,8 @@ struct Release: ParsableCommand {
             let sels = try selections(specs)
             let host = try self.host.resolve()
             let handOver = try apply.make().map { HandOver(toolstack: $0, source: .sysfs(try SysfsTree.resolveRoot(option: nil, host: host)), refusal: HideSafety.handOverRefusal(host: host, tree: try SysfsTree.resolve(option: nil, host: host))) }
-            let runningNow = try handOver.map { h in try h.toolstack.running() } ?? []
-            var lines: [String] = []
             let store = try stateOptions.store(host)
-            // The guest that has a device lets go of it before the ledger says it is free, with no
-            // lock held while the toolstack runs: under the lock, what would be released and from
-            // which running guest, marked in flight (so that watch does not attach it back); then
-            // the detaches; then, under the lock again, the release itself.
-            var detaching: [(DeviceSelection, RunningDomain, [Placement])] = []
-            if let handOver {
-                try store.update { state in
-                    var scratch = state
-                    detaching = []
-                    for s in try Ownership.release(sels, in: &scratch, now: Clock.nowRFC3339()) {
-                        guard let owner = state.entry(for: s)?.owner, let guest = runningNow.first(where: { $0.id == owner }) else { continue }
-                        detaching.append((s, guest, try handOver.placements(of: owner, in: state)))
-                    }
-                    try InFlight.mark(detaching.map(\.0), domain: 0, store: store)
-                }
-                defer { InFlight.clear(detaching.map(\.0), store: store) }
-                lines += try handOver.detachAll(detaching, store: store)
-            }
-            let done = try store.update { state in try Ownership.release(sels, in: &state, now: Clock.nowRFC3339()) }
-            done.forEach { print("\($0) released") }
-            lines.forEach { print($0) }
+            try Assignment.release(sels, handOver: handOver, store: store).forEach { print($0) }
         }
     }
 }

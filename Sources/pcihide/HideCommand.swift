@@ -71,98 +71,16 @@ struct Hide: ParsableCommand {
                 try Remap.run(specs: specs, tree: tree, store: store, confirmed: yes)
                 return
             }
-            // VENDOR:DEVICE[:SUBVENDOR:SUBDEVICE] selects the devices with those ids, whatever
-            // their address; each is then hidden by address like any other spec.
-            let specs = try IDSelection.expand(self.specs, tree: tree, one: one)
-            let parsed = try SpecParser.parseAll(specs)
-            var entries = try HiddenSetChange.entries(from: parsed)
-            // Safety checks that read nothing would pass everything: the tree must be there.
-            try tree.requireReadable()
-            let present = try tree.addresses()
-            HiddenSetChange.warnAbsent(entries.map(\.selection), present: present, tree: tree)
-            let named = SelectionIndex(entries.map(\.selection))
-            var targets = present.filter(named.matches)
-
-            let binder = RuntimeBinder(tree: tree, io: runtime.io())
-            // Read once for the checks below; the transaction reads it again under the lock.
-            let current = try store.load()
-            // A device already hidden whose address now holds another one is not bound.
-            if runtime.now {
-                for a in targets {
-                    if let r = tree.renumbering(at: a, recorded: current.entry(for: DeviceSelection(a))?.identity) {
-                        throw Failure(.usage, "\(r.text): pcihide will not bind it; pcihide verify says where the recorded one is; nothing was changed")
-                    }
-                }
-            }
-            // What the host needs is refused first; then the driver is settled (loaded on the
-            // live host when missing), before any write, a dry run included.
-            let inspector = targets.isEmpty ? nil : try safety.inspector(host: host, tree: tree, present: present, state: current)
-            if let inspector {
-                try HideSafety.review(&entries, &targets, inspector: inspector, force: force, group: group)
-                try HideSafety.reviewUntraced(inspector, targets: targets, now: runtime.now, force: force)
-            }
-            let chosen: PassthroughDriver? = runtime.now ? try (driver.map(binder.require) ?? binder.defaultDriver()) : nil
-            if let inspector { try HideSafety.reviewIOMMU(inspector, driver: chosen) }
-            var bind: RuntimeHide?
-            // Runtime bindings are recorded per function: a wildcard already in the set that
-            // covers a device bound now is recorded device by device (its present functions).
-            var splitting: [HiddenEntry] = []
-            if let chosen {
-                for a in targets where current.entry(for: DeviceSelection(a)) == nil {
-                    guard let w = current.covering(DeviceSelection(a)), !splitting.contains(where: { $0.selection == w.selection }) else { continue }
-                    if w.carriesRecords {
-                        throw Failure(.usage, "\(a) is hidden by \(w.selection) (\(HiddenSetChange.recordText(w, in: current))), which cannot record a binding per device; bind it by naming the wildcard's devices after 'pcihide release \(w.selection)', or use hide --now before the wildcard is handed over; nothing was changed")
-                    }
-                    splitting.append(w)
-                }
-                let r = try RuntimeHide(entries: entries, targets: targets, tree: tree, binder: binder, driver: chosen)
-                if runtime.dryRun {
-                    try r.bindAll()
-                    runtime.printDryRun(r.binder.io)
-                    return
-                }
-                // Bound devices are recorded one by one, with the driver each had before.
-                entries = r.perAddressEntries
-                bind = r
-            }
-            // What each device hidden by address is (companions and bound devices included), so
-            // that a later renumbering is noticed (verify, domain start --apply, watch).
-            let presentSet = Set(present)
-            for k in entries.indices {
-                if let a = entries[k].selection.address, presentSet.contains(a) { entries[k].identity = tree.identity(a) }
-            }
-            let plan = BootPlan(style: boot.style, loader: boot.loader, kernel: boot.kernel, append: boot.append, tree: tree)
-            var bound: [BindingChange] = []
-            let messages: [String], fragment: String?
-            do {
-                (messages, fragment) = try store.update { state -> ([String], String?) in
-                    var messages: [String] = []
-                    for w in splitting {
-                        state.unhide(w.selection)
-                        let covered = present.filter { w.selection.matches($0) }
-                        for a in covered { state.hide(HiddenEntry(selection: DeviceSelection(a), since: w.since)) }
-                        messages.append("\(w.selection) is now recorded device by device (\(covered.map(\.description).joined(separator: ", "))), so that each binding is recorded with the driver it had")
-                    }
-                    messages += try HiddenSetChange.hide(entries, in: &state)
-                    if let bind {
-                        let (changes, lines) = try bind.bindAll(recordingIn: &state)
-                        bound = changes
-                        messages += lines
-                    }
-                    // Render inside the transaction: a set the style cannot express records nothing.
-                    return (messages, grub ? try plan.render(state) : nil)
-                }
-            } catch {
-                // Nothing was recorded (state and history are written as a pair, or not at
-                // all): the hardware goes back to what the state says, and the message says so.
-                if bound.isEmpty { throw error }
-                let status = (error as? PCIHideError)?.exitStatus ?? .software
-                throw RuntimeHide.undo(bound, binder: binder, after: "\(error)", status: status)
-            }
-            if let fragment {
+            let request = HideRequest(specs: specs, one: one, now: runtime.now, dryRun: runtime.dryRun, io: runtime.io(), driver: driver, force: force, group: group,
+                                      fragment: grub ? BootPlan(style: boot.style, loader: boot.loader, kernel: boot.kernel, append: boot.append, tree: tree) : nil,
+                                      inspector: { present, state in try safety.inspector(host: host, tree: tree, present: present, state: state) })
+            switch try HideAction.run(request, tree: tree, store: store) {
+            case .dryRun(let writes):
+                writes.forEach { print($0) }
+            case .done(let messages, let fragment?):
                 messages.forEach { note($0) }
                 print(fragment)
-            } else {
+            case .done(let messages, nil):
                 messages.forEach { print($0) }
             }
         }
