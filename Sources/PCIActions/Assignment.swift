@@ -105,4 +105,25 @@ public enum Assignment {
         let done = try store.update { state in try Ownership.release(sels, in: &state, now: Clock.nowRFC3339()) }
         return done.map { "\($0) released" } + lines
     }
+
+    /// `domain start`: the domain recorded as running with the free devices its policy gives it,
+    /// under the lock; with a toolstack, attached to `target` after the lock is released.
+    public static func start(_ domain: Int, name: String?, handOver: HandOver?, target: RunningDomain?, store: StateStore, now: String) throws -> AssignmentResult {
+        // The ledger decides under the lock; the toolstack runs after it is released.
+        let (got, warnings): ([DeviceSelection], [String]) = try store.update { state in
+            let got = try Ownership.start(domain, name: name, in: &state, now: now)
+            if handOver != nil { try InFlight.mark(got, domain: domain, store: store) }
+            return (got, Ownership.splitSlots(in: state))
+        }
+        var lines: [String] = []
+        var failures = 0
+        if let handOver, let target {
+            let r = try handOver.attachOutsideTheLock(got, to: target, store: store)
+            lines = r.lines
+            failures = r.failures
+        }
+        let received = (try? store.load()).map { state in got.filter { state.entry(for: $0)?.owner == domain } } ?? got
+        let printed = ["domain \(domain) started" + (received.isEmpty ? "; it received no device" : "; it received:")] + received.map { "  \($0)" }
+        return AssignmentResult(lines: printed + lines, warnings: warnings, failures: failures)
+    }
 }

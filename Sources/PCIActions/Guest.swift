@@ -1,6 +1,8 @@
 import PCIEmulation
 import PCIInventory
 import PCIModel
+import PCIOwnership
+import PCISpec
 import PCIState
 import SystemIO
 
@@ -57,5 +59,49 @@ public struct Guest {
         presentFunctions = counts
         names = PCINames(device: { inventory.knownName(vendor: $0, device: $1) }, className: { inventory.knownClassName($0) })
     }
-}
 
+    /// The selections a guest gets, with their guest slot and permissive option: `devices`
+    /// (xl-style specs), or the devices `domain` owns or is reserved (each of `devices` must then
+    /// be one of them).
+    public static func wanted(devices: [String], domain: Int?, state: () throws -> PCIHideState) throws -> [(DeviceSelection, UInt8?, Bool)] {
+        var wanted: [(DeviceSelection, UInt8?, Bool)] = []
+        for spec in try SpecParser.parseAll(devices) {
+            for s in spec.selections { wanted.append((s, spec.options.vslot, spec.options.permissive ?? false)) }
+            if spec.selections.isEmpty { throw Failure(.usage, "--device \(spec.input): a device named only by name= cannot be previewed; give its address") }
+        }
+        if let id = domain {
+            try Ownership.validate(domain: id)
+            let state = try state()
+            let entries = state.hidden.filter { $0.owner == id || $0.reservedFor == id }
+            if state.domain(id) == nil && entries.isEmpty {
+                throw Failure(.usage, "domain \(id) is unknown: it is not running and nothing is reserved for it (pcihide owners, pcihide domain list)")
+            }
+            if wanted.isEmpty {
+                wanted = entries.map { ($0.selection, $0.vslot, $0.permissive ?? false) }
+                if wanted.isEmpty { throw Failure(.usage, "domain \(id) owns no hidden device, so its guest would see only the bridges") }
+            } else {
+                // --device with --domain: each must be one of the domain's.
+                for (s, _, _) in wanted {
+                    guard let e = state.entry(for: s) ?? state.covering(s) else {
+                        throw Failure(.usage, "\(s) is not hidden; hide it first with 'pcihide hide \(s)'")
+                    }
+                    guard e.owner == id || e.reservedFor == id else {
+                        throw Failure(.usage, "\(s) is not owned by domain \(id) (\(Ownership.ownerText(e, in: state)))")
+                    }
+                }
+            }
+        }
+        return wanted
+    }
+
+    /// Parses `00:09.0` (guest bus 0 only) and hex offsets such as `0x3c`.
+    public static func address(_ text: String) throws -> (UInt8, UInt8) {
+        let spec: DeviceSpec
+        do { spec = try SpecParser.parse(text) } catch { throw Failure(.usage, error.description) }
+        guard spec.form == .address, let a = spec.selections.first?.address else {
+            throw Failure(.usage, "'\(text)' is not a guest address such as 00:09.0")
+        }
+        guard a.domain == 0, a.bus == 0 else { throw Failure(.usage, "the guest has only domain 0, bus 0; '\(text)' is elsewhere") }
+        return (a.device, a.function)
+    }
+}

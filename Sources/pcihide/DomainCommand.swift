@@ -53,26 +53,11 @@ struct DomainStart: ParsableCommand {
                 handOver = h
                 target = RunningDomain(id: running.id, name: name ?? running.name)
             }
-            // The ledger decides under the lock; the toolstack runs after it is released.
-            let (got, warnings): ([DeviceSelection], [String]) = try store.update { state in
-                let got = try Ownership.start(domain.id, name: name, in: &state, now: now)
-                if handOver != nil { try InFlight.mark(got, domain: domain.id, store: store) }
-                return (got, Ownership.splitSlots(in: state))
-            }
-            var lines: [String] = []
-            var failures = 0
-            if let handOver, let target {
-                let r = try handOver.attachOutsideTheLock(got, to: target, store: store)
-                lines = r.lines
-                failures = r.failures
-            }
-            let received = (try? store.load()).map { state in got.filter { state.entry(for: $0)?.owner == domain.id } } ?? got
-            print("domain \(domain.id) started" + (received.isEmpty ? "; it received no device" : "; it received:"))
-            received.forEach { print("  \($0)") }
-            lines.forEach { print($0) }
-            warnings.forEach { warn($0) }
+            let r = try Assignment.start(domain.id, name: name, handOver: handOver, target: target, store: store, now: now)
+            r.lines.forEach { print($0) }
+            r.warnings.forEach { warn($0) }
             // The ledger says what the guest holds; the exit says that not all went over.
-            if failures > 0 { throw ExitCode(ExitStatus.unavailable.rawValue) }
+            if r.failures > 0 { throw ExitCode(ExitStatus.unavailable.rawValue) }
         }
     }
 }

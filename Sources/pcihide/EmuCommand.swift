@@ -28,33 +28,7 @@ struct GuestOptions: ParsableArguments {
 extension Guest {
     /// The guest of --domain (its owned or reserved devices) or of --device.
     init(_ options: GuestOptions) throws {
-        var wanted: [(DeviceSelection, UInt8?, Bool)] = []
-        for spec in try SpecParser.parseAll(options.devices) {
-            for s in spec.selections { wanted.append((s, spec.options.vslot, spec.options.permissive ?? false)) }
-            if spec.selections.isEmpty { throw Failure(.usage, "--device \(spec.input): a device named only by name= cannot be previewed; give its address") }
-        }
-        if let id = options.domain {
-            try Ownership.validate(domain: id)
-            let state = try options.stateOptions.store(try options.host.resolve()).load()
-            let entries = state.hidden.filter { $0.owner == id || $0.reservedFor == id }
-            if state.domain(id) == nil && entries.isEmpty {
-                throw Failure(.usage, "domain \(id) is unknown: it is not running and nothing is reserved for it (pcihide owners, pcihide domain list)")
-            }
-            if wanted.isEmpty {
-                wanted = entries.map { ($0.selection, $0.vslot, $0.permissive ?? false) }
-                if wanted.isEmpty { throw Failure(.usage, "domain \(id) owns no hidden device, so its guest would see only the bridges") }
-            } else {
-                // --device with --domain: each must be one of the domain's.
-                for (s, _, _) in wanted {
-                    guard let e = state.entry(for: s) ?? state.covering(s) else {
-                        throw Failure(.usage, "\(s) is not hidden; hide it first with 'pcihide hide \(s)'")
-                    }
-                    guard e.owner == id || e.reservedFor == id else {
-                        throw Failure(.usage, "\(s) is not owned by domain \(id) (\(Ownership.ownerText(e, in: state)))")
-                    }
-                }
-            }
-        }
+        let wanted = try Guest.wanted(devices: options.devices, domain: options.domain) { try options.stateOptions.store(try options.host.resolve()).load() }
         try self.init(wanted: wanted, source: try options.inventoryOptions.source(try options.host.resolve()), idsFile: options.inventoryOptions.idsFile)
     }
 }
@@ -64,17 +38,6 @@ struct Emu: ParsableCommand {
         abstract: "Dry-run a guest's PCI bus: what it reads through ports 0xCF8/0xCFC (nothing touches hardware).",
         subcommands: [EmuRead.self, EmuTrace.self, EmuDump.self, EmuLspci.self, EmuProcPCI.self]
     )
-}
-
-/// Parses `00:09.0` (guest bus 0 only) and hex offsets such as `0x3c`.
-func guestAddress(_ text: String) throws -> (UInt8, UInt8) {
-    let spec: DeviceSpec
-    do { spec = try SpecParser.parse(text) } catch { throw Failure(.usage, error.description) }
-    guard spec.form == .address, let a = spec.selections.first?.address else {
-        throw Failure(.usage, "'\(text)' is not a guest address such as 00:09.0")
-    }
-    guard a.domain == 0, a.bus == 0 else { throw Failure(.usage, "the guest has only domain 0, bus 0; '\(text)' is elsewhere") }
-    return (a.device, a.function)
 }
 
 struct EmuRead: ParsableCommand {
@@ -96,7 +59,7 @@ struct EmuRead: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let (slot, function) = try guestAddress(address)
+            let (slot, function) = try Guest.address(address)
             let lower = offset.lowercased()
             guard let off = Int(lower.hasPrefix("0x") ? String(lower.dropFirst(2)) : lower, radix: 16) else {
                 throw Failure(.usage, "'\(offset)' is not a register offset (hex, e.g. 0x3c)")
