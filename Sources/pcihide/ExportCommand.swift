@@ -66,37 +66,14 @@ struct Export: ParsableCommand {
             try tree.requireReadable()
             let state = try stateOptions.store(host).load()
             let only = specs.isEmpty ? nil : try selections(try IDSelection.expand(specs, tree: tree, one: false))
-            // The node's name goes into what is exported, and the Proxmox check finds this
-            // node's entries by it; the other checks do without.
-            let needsName = !check || self.format == ProxmoxFormat.name || node != nil
-            let nodeName = needsName ? try FleetInventory.nodeName(option: node, host: host) { Self.kernelNodeName() }
-                : (try? FleetInventory.nodeName(option: nil, host: host) { Self.kernelNodeName() }) ?? "this node"
-            let inventory = try FleetInventory.read(state: state, tree: tree, host: host, node: nodeName, only: only)
-            let format = self.format.flatMap(ExportFormats.named)
             var options = ExportOptions()
             options.api = api
             options.resourcePrefix = resourcePrefix
-            if check {
-                let result = ExportCheck.run(inventory, format: format, options: options)
-                writeStandardOutput(json ? ExportReport.json(result, format: format, node: nodeName) : ExportReport.text(result, format: format, node: nodeName))
-                if !result.ready { throw ExitCode(ExitStatus.failure.rawValue) }
-                return
-            }
-            let rendering = format!.render(inventory, options: options)
-            if !rendering.refusals.isEmpty {
-                rendering.refusals.forEach { StandardError.write("pcihide: \($0)\n") }
-                throw ExitCode(ExitStatus.dataError.rawValue)
-            }
-            rendering.notes.forEach { note($0) }
-            writeStandardOutput(json ? ExportReport.json(rendering, format: format!, inventory: inventory) : rendering.text)
+            let result = try ExportAction.run(format: format, check: check, node: node, json: json, options: options, only: only, state: state, tree: tree, host: host)
+            result.refusals.forEach { StandardError.write("pcihide: \($0)\n") }
+            result.notes.forEach { note($0) }
+            writeStandardOutput(result.output)
+            if let status = result.failure { throw ExitCode(status.rawValue) }
         }
     }
-
-    static func kernelNodeName() -> String? {
-        var buf = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buf, buf.count) == 0 else { return nil }
-        let name = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return name.split(separator: ".").first.map(String.init)
-    }
 }
-

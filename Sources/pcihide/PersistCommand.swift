@@ -52,57 +52,8 @@ struct Persist: ParsableCommand {
             try timeouts.apply()
             let host = try self.host.resolve()
             if applyNow && !host.isLive { throw Failure(.usage, "--apply-now runs the boot tools of this machine; with --root, run them inside that system") }
-            let detected = SetupDetector.detect(host)
-            guard let setup = loader ?? detected.setup else {
-                throw Failure(.unavailable, "no boot setup recognised under \(host): looked for " + Detection.lookedFor.joined(separator: "; ") + "; give --loader to choose one")
-            }
-            note(loader != nil ? "boot loader: \(setup.rawValue) (--loader)" : "boot loader: \(setup.rawValue): \(detected.setupWhy)")
-            let tool = initramfs ?? detected.initramfs
-            note(tool.map { "initramfs: \($0.rawValue)" + (initramfs != nil ? " (--initramfs)" : ": " + detected.initramfsWhy) } ?? "initramfs: none found (\(detected.initramfsWhy)); the stub driver must then be built into the kernel")
-            let store = try stateOptions.store(host)
-            let tree = try source.tree(host)
-            let drv = driver ?? (setup.bootsXen || Files.exists(host.path("/proc/xen/capabilities")) ? .xenPciback : .vfio)
-            try store.withLock { state in
-                // A persist --write killed part-way left its intent: the set is completed first.
-                let intent = store.path + ".persist-intent"
-                if write, let done = try PersistTransaction.recover(host: host, intent: intent) {
-                    note("completed an interrupted persist --write: " + done.files.joined(separator: "; "))
-                } else if !write, Files.exists(intent) {
-                    warn("an interrupted persist --write left \(intent): persist --write completes it before anything else")
-                }
-                let plan = try PersistPlan.make(setup: setup, tool: tool, driver: drv, state: state, tree: tree, host: host, remove: remove) { onlyHolders in
-                    HideSafety.handOverRefusal(host: host, tree: tree, onlyHolders: onlyHolders)
-                }
-                plan.notes.forEach { note($0) }
-                var changed = 0
-                for e in plan.edits where e.old != e.new {
-                    changed += 1
-                    print(unifiedDiff(old: e.old ?? "", new: e.new ?? "", oldName: e.old == nil ? "/dev/null" : e.shown,
-                                      newName: e.new == nil ? "/dev/null" : e.shown + " (pcihide)"), terminator: "")
-                }
-                if changed == 0 {
-                    note("every file already says this; nothing to change")
-                } else if !write {
-                    note("not written: add --write to apply these \(changed) change(s)")
-                    return
-                } else {
-                    // The bytes each file holds now (not the text the editors read): what a
-                    // failure part-way puts back.
-                    let changes = try plan.edits.filter { $0.old != $0.new }.map { e in
-                        FileChange(shown: e.shown, old: try Files.readRegularIfPresent(e.path), new: e.new.map { Array($0.utf8) })
-                    }
-                    try PersistTransaction.apply(changes, host: host, intent: intent)
-                    note("wrote \(changed) file(s); the first original of each is kept as FILE.pcihide-orig, the previous version as FILE.pcihide-bak")
-                }
-                guard !plan.commands.isEmpty else { return }
-                if applyNow {
-                    for c in plan.commands {
-                        do { _ = try Command.output(["/bin/sh", "-c", c], timeout: max(Command.defaultTimeout, 1800)); note("ran: \(c) (exit status 0)") } catch { note("\(c): \(error)") }
-                    }
-                } else {
-                    note("now run: " + plan.commands.joined(separator: " && "))
-                }
-            }
+            try PersistAction.run(loader: loader, initramfs: initramfs, driver: driver, write: write, remove: remove, applyNow: applyNow,
+                                  host: host, store: try stateOptions.store(host), tree: try source.tree(host))
         }
     }
 }

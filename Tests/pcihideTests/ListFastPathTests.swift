@@ -1,6 +1,7 @@
 import ArgumentParser
 import Testing
 @testable import pcihide
+import PCIActions
 
 /// `list` is read without ArgumentParser for its plain forms; what it reads must be what
 /// ArgumentParser reads, and whatever it does not read in full must be left to ArgumentParser.
