@@ -1,12 +1,28 @@
 import SystemIO
 import PCIBinding
 import PCICapabilities
+import PCIInventory
 import PCIModel
 import PCIReadiness
 import PCISpec
 import PCIState
 
 public enum CheckReport {
+    /// `check`: the readiness of every present device the selections name (each must name one).
+    /// Returns the reports and the state they were read against.
+    public static func inspect(_ selections: [DeviceSelection], tree: SysfsTree, host: HostRoot, present: [PCIAddress], store: StateStore,
+                               inspector: (PCIHideState) throws -> SafetyInspector) throws -> ([ReadinessReport], PCIHideState) {
+        for s in selections where !present.contains(where: { s.matches($0) }) {
+            throw Failure(.noInput, "\(s) is not present in \(tree.devicesDirectory); check the address (lspci -D lists them)")
+        }
+        let state = try store.load()
+        let readiness = ReadinessInspector(safety: try inspector(state), tree: tree, host: host, present: present,
+                                           isHidden: { state.entry(hiding: $0) != nil }, recorded: { state.entry(for: DeviceSelection($0))?.identity })
+        let named = SelectionIndex(selections)
+        let reports = present.filter(named.matches).map(readiness.inspect)
+        return (reports, state)
+    }
+
     public static func related(_ d: RelatedDevice) -> String {
         "\(d.address) (\(d.driver ?? "no driver"), " + (d.isBridge ? "bridge, stays with the host)" : "\(d.hidden ? "hidden" : "not hidden"))")
     }

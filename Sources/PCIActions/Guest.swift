@@ -104,4 +104,34 @@ public struct Guest {
         guard a.domain == 0, a.bus == 0 else { throw Failure(.usage, "the guest has only domain 0, bus 0; '\(text)' is elsewhere") }
         return (a.device, a.function)
     }
+
+    /// `emu read`: one register as the guest reads it, and whether it is emulated or the host's
+    /// (text or JSON).
+    public func readRegister(slot: UInt8, function: UInt8, offset: Int, width: Int, json: Bool) throws -> String {
+        let g = self
+        do {
+            let v = try g.bus.read(slot: slot, function: function, offset: offset, width: width)
+            let digits = String(v, radix: 16)
+            let value = "0x" + String(repeating: "0", count: max(0, width * 2 - digits.count)) + digits
+            guard g.bus.isPresent(slot: slot, function: function) else {
+                // What a guest reads from an empty slot: the bus answers all ones.
+                if json { return Self.document(slot: slot, function: function, offset: offset, width: width, value: v, present: false, emulated: nil) }
+                return "\(value) (no device at 00:\(hex(slot, 2)).\(function): the guest reads all ones)\n"
+            }
+            let emulated = try g.bus.isEmulated(slot: slot, function: function, offset: offset, width: width)
+            if json { return Self.document(slot: slot, function: function, offset: offset, width: width, value: v, present: true, emulated: emulated) }
+            return value + " (\(emulated ? "emulated" : "shone through"))\n"
+        } catch let error as EmulationError {
+            throw Failure(.usage, error.message)
+        }
+    }
+
+    /// The one read as a JSON document.
+    static func document(slot: UInt8, function: UInt8, offset: Int, width: Int, value: UInt32, present: Bool, emulated: Bool?) -> String {
+        JSONDocument.render("emu read", "reads", [.object([
+            ("guestAddress", .string("0000:00:\(hex(slot, 2)).\(function)")), ("offset", .number(Double(offset))),
+            ("width", .number(Double(width))), ("value", .number(Double(value))), ("present", .bool(present)),
+            ("source", emulated.map { .string($0 ? "emulated" : "host") } ?? .null),
+        ])])
+    }
 }

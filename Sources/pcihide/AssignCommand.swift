@@ -104,30 +104,9 @@ struct History: ParsableCommand {
     func run() throws {
         try reporting {
             let store = try stateOptions.store(try host.resolve())
-            let record = try store.historyRecord()
-            if check {
-                let replayed: HistoryReplay
-                do { replayed = try HistoryReplay.replay(record.committed) } catch {
-                    throw Failure(.dataError, "\(store.historyPath): \(error)")
-                }
-                guard replayed == HistoryReplay(try store.load()) else {
-                    throw Failure(.dataError, "\(store.historyPath) does not arrive at the state in \(store.path) (was the state file restored or edited by hand?)")
-                }
-                print("the history (\(record.committed.count) lines) arrives at the state in \(store.path)")
-                return
-            }
-            if json {
-                writeStandardOutput(JSONDocument.render("history", "changes", record.committed.map { l in
-                    let words = l.text.split(separator: " ", maxSplits: 1)
-                    return .object([("time", .string(l.time)), ("transaction", .number(Double(l.transaction))),
-                                    ("event", .string(words.first.map(String.init) ?? "")), ("text", .string(l.text))])
-                }, extra: [("uncommitted", .number(Double(record.uncommitted)))]))
-            } else {
-                writeStandardOutput(record.committed.map { $0.line + "\n" }.joined())
-            }
-            if record.uncommitted > 0 {
-                note("\(record.uncommitted) line\(record.uncommitted == 1 ? "" : "s") of the history describe changes that did not take effect (a run stopped before writing the state file) and are not shown")
-            }
+            let (output, notes) = try HistoryView.render(store: store, check: check, json: json)
+            writeStandardOutput(output)
+            notes.forEach { note($0) }
         }
     }
 }

@@ -42,15 +42,9 @@ struct Check: ParsableCommand {
             let host = try self.host.resolve()
             let tree = try source.tree(host)
             let present = try tree.addresses()
-            for s in selections where !present.contains(where: { s.matches($0) }) {
-                throw Failure(.noInput, "\(s) is not present in \(tree.devicesDirectory); check the address (lspci -D lists them)")
+            let (reports, state) = try CheckReport.inspect(selections, tree: tree, host: host, present: present, store: try stateOptions.store(host)) { state in
+                try safety.inspector(host: host, tree: tree, present: present, state: state)
             }
-            let state = try stateOptions.store(host).load()
-            let inspector = try safety.inspector(host: host, tree: tree, present: present, state: state)
-            let readiness = ReadinessInspector(safety: inspector, tree: tree, host: host, present: present,
-                                               isHidden: { state.entry(hiding: $0) != nil }, recorded: { state.entry(for: DeviceSelection($0))?.identity })
-            let named = SelectionIndex(selections)
-            let reports = present.filter(named.matches).map(readiness.inspect)
             writeStandardOutput(json ? CheckReport.json(reports, state: state) : CheckReport.text(reports, state: state))
             if reports.contains(where: { $0.verdict != .ready }) { throw ExitCode(ExitStatus.failure.rawValue) }
         }

@@ -48,15 +48,6 @@ struct EmuRead: ParsableCommand {
     @Flag(help: "Print JSON (schema in the man page).") var json = false
     @OptionGroup var guest: GuestOptions
 
-    /// The one read as a JSON document.
-    func document(slot: UInt8, function: UInt8, offset: Int, value: UInt32, present: Bool, emulated: Bool?) -> String {
-        JSONDocument.render("emu read", "reads", [.object([
-            ("guestAddress", .string("0000:00:\(hex(slot, 2)).\(function)")), ("offset", .number(Double(offset))),
-            ("width", .number(Double(width))), ("value", .number(Double(value))), ("present", .bool(present)),
-            ("source", emulated.map { .string($0 ? "emulated" : "host") } ?? .null),
-        ])])
-    }
-
     func run() throws {
         try reporting {
             let (slot, function) = try Guest.address(address)
@@ -64,23 +55,7 @@ struct EmuRead: ParsableCommand {
             guard let off = Int(lower.hasPrefix("0x") ? String(lower.dropFirst(2)) : lower, radix: 16) else {
                 throw Failure(.usage, "'\(offset)' is not a register offset (hex, e.g. 0x3c)")
             }
-            let g = try Guest(guest)
-            do {
-                let v = try g.bus.read(slot: slot, function: function, offset: off, width: width)
-                let digits = String(v, radix: 16)
-                let value = "0x" + String(repeating: "0", count: max(0, width * 2 - digits.count)) + digits
-                guard g.bus.isPresent(slot: slot, function: function) else {
-                    // What a guest reads from an empty slot: the bus answers all ones.
-                    if json { writeStandardOutput(document(slot: slot, function: function, offset: off, value: v, present: false, emulated: nil)); return }
-                    print("\(value) (no device at 00:\(hex(slot, 2)).\(function): the guest reads all ones)")
-                    return
-                }
-                let emulated = try g.bus.isEmulated(slot: slot, function: function, offset: off, width: width)
-                if json { writeStandardOutput(document(slot: slot, function: function, offset: off, value: v, present: true, emulated: emulated)); return }
-                print(value + " (\(emulated ? "emulated" : "shone through"))")
-            } catch let error as EmulationError {
-                throw Failure(.usage, error.message)
-            }
+            writeStandardOutput(try Guest(guest).readRegister(slot: slot, function: function, offset: off, width: width, json: json))
         }
     }
 }
