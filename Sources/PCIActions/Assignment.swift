@@ -126,4 +126,16 @@ public enum Assignment {
         let printed = ["domain \(domain) started" + (received.isEmpty ? "; it received no device" : "; it received:")] + received.map { "  \($0)" }
         return AssignmentResult(lines: printed + lines, warnings: warnings, failures: failures)
     }
+
+    /// `domain kill`: the domain recorded as dead; its devices are free for the next one started.
+    public static func kill(_ domain: Int, store: StateStore) throws -> [String] {
+        let freed = try store.update { state in try Ownership.kill(domain, in: &state, now: Clock.nowRFC3339()) }
+        return ["domain \(domain) killed" + (freed.isEmpty ? "" : "; freed:")] + freed.map { "  \($0)" }
+    }
+
+    /// `policy`: how the devices are handed over, auto (the 2005 rule) or manual.
+    public static func setPolicy(_ sels: [DeviceSelection], manual: Bool, store: StateStore) throws -> [String] {
+        let done = try store.update { state in try Ownership.setPolicy(sels, manual: manual, in: &state) }
+        return done.map { "\($0) policy \(manual ? "manual" : "auto")" }
+    }
 }

@@ -5,6 +5,15 @@ import PCIState
 import SystemIO
 
 public enum GrubEditing {
+    /// `grub --edit`: /etc/default/grub given the token of the hidden set, under the state
+    /// lock so that two editors cannot interleave.
+    public static func edit(path: String, plan: BootPlan, store: StateStore, write: Bool) throws {
+        try store.withLock { state in
+            let token: String? = state.hidden.isEmpty ? nil : try plan.token(for: state)
+            try apply(path: path, style: plan.style, token: token, write: write)
+        }
+    }
+
     public static func apply(path: String, style: BootStyle, token: String?, write: Bool) throws {
         let old = try Files.readText(path)
         let edit = try GrubDefaultFile.plan(old, style: style, token: token, path: path)

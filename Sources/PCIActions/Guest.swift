@@ -94,7 +94,16 @@ public struct Guest {
         return wanted
     }
 
-    /// Parses `00:09.0` (guest bus 0 only) and hex offsets such as `0x3c`.
+    /// A register offset in hex (`0x3c` or `3c`).
+    public static func registerOffset(_ text: String) throws(Failure) -> Int {
+        let lower = text.lowercased()
+        guard let off = Int(lower.hasPrefix("0x") ? String(lower.dropFirst(2)) : lower, radix: 16) else {
+            throw Failure(.usage, "'\(text)' is not a register offset (hex, e.g. 0x3c)")
+        }
+        return off
+    }
+
+    /// Parses `00:09.0` (guest bus 0 only).
     public static func address(_ text: String) throws -> (UInt8, UInt8) {
         let spec: DeviceSpec
         do { spec = try SpecParser.parse(text) } catch { throw Failure(.usage, error.description) }
@@ -121,7 +130,7 @@ public struct Guest {
             let emulated = try g.bus.isEmulated(slot: slot, function: function, offset: offset, width: width)
             if json { return Self.document(slot: slot, function: function, offset: offset, width: width, value: v, present: true, emulated: emulated) }
             return value + " (\(emulated ? "emulated" : "shone through"))\n"
-        } catch let error as EmulationError {
+        } catch {
             throw Failure(.usage, error.message)
         }
     }
@@ -133,5 +142,36 @@ public struct Guest {
             ("width", .number(Double(width))), ("value", .number(Double(value))), ("present", .bool(present)),
             ("source", emulated.map { .string($0 ? "emulated" : "host") } ?? .null),
         ])])
+    }
+
+    /// `emu trace`: a script of port accesses replayed on the guest bus (`name`: where the
+    /// script came from, for its errors); every read as text or JSON, and a warning naming the
+    /// writes the bus dropped.
+    public func trace(_ text: String, name: String, json: Bool) throws -> (String, String?) {
+        let script: TraceScript
+        do { script = try TraceScript(parsing: text) } catch {
+            throw Failure(.dataError, "\(name):\(error.line): \(error.reason)")
+        }
+        let reads = script.reads(on: bus)
+        let output: String
+        if json {
+            output = JSONDocument.render("emu trace", "reads", reads.map { r in
+                .object([("port", .number(Double(r.port))), ("width", .number(Double(r.width))), ("value", .number(Double(r.value))), ("text", .string(r.text))])
+            })
+        } else {
+            output = reads.map { $0.text + "\n" }.joined()
+        }
+        let dropped = bus.droppedWrites
+        guard let first = dropped.first else { return (output, nil) }
+        return (output, first.description + (dropped.count > 1 ? " (and \(dropped.count - 1) more)" : ""))
+    }
+
+    /// `emu lspci`: the guest bus through the same path as `list -F` (a dump read by libpci),
+    /// rendered with `options`.
+    public func listing(options: ListingOptions, filter: PCIFilter?, idsFile: String?) throws -> LspciListing {
+        let path = try TemporaryFile.write(bus.lspciDump(names: names))
+        defer { TemporaryFile.remove(path) }
+        let inventory = try Inventory(source: .dump(path), idsFile: idsFile, numericIds: options.numeric, topology: options.needsTopology)
+        return LspciListing(inventory: inventory, options: options, filter: filter)
     }
 }

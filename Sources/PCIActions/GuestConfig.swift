@@ -3,6 +3,11 @@ import PCIFleet
 import PCIModel
 import PCIState
 
+/// The toolstack a guest configuration is written for.
+public enum GuestConfigFormat: String, CaseIterable, Sendable {
+    case xl, libvirt, qemu, proxmox
+}
+
 /// A passthrough function and where the guest sees it.
 public struct Placement: Equatable {
     public var host: PCIAddress
@@ -15,6 +20,22 @@ public struct Placement: Equatable {
 
 /// The three renderings of one placement (GuestBus's, as `emu` shows it).
 public enum GuestConfig {
+    /// `config`: the guest's devices in `format`, and the notes to say with them. `state`: the
+    /// ledger, for the xl options recorded at hide time and the mappings of hidden devices.
+    public static func render(_ g: Guest, format: GuestConfigFormat, state: PCIHideState?) -> (String, [String]) {
+        let placed = placements(g)
+        switch format {
+        case .xl:
+            let (line, notes) = xl(placed, presentFunctions: g.presentFunctions) { p in
+                state?.entry(hiding: p.host)?.xlOptionText ?? (p.permissive ? ",permissive=1" : "")
+            }
+            return (line + "\n", notes + ["a guest started without this line can take devices later (watch, --apply) only if its config has passthrough=\"enabled\""])
+        case .libvirt: return (libvirt(placed), [])
+        case .qemu: return (qemu(placed) + "\n", [])
+        case .proxmox: return proxmox(placed, guest: g, hidden: { state?.entry(hiding: $0)?.identity })
+        }
+    }
+
     public static func placements(_ g: Guest) -> [Placement] {
         var out: [Placement] = []
         var perSlot: [UInt8: Int] = [:]

@@ -6,6 +6,11 @@ import SystemIO
 
 /// The steps hide and unhide share: specs to entries, presence warnings, messages.
 public enum HiddenSetChange {
+    /// Parses specs as hide does, for the ownership commands.
+    public static func selections(_ specs: [String]) throws -> [DeviceSelection] {
+        try entries(from: SpecParser.parseAll(specs)).map(\.selection)
+    }
+
     /// One entry per selection; a spec that names a device only by `name=` cannot be hidden.
     public static func entries(from specs: [DeviceSpec]) throws(SpecErrors) -> [HiddenEntry] {
         var errors: [SpecError] = []

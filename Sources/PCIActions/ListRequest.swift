@@ -137,3 +137,14 @@ public struct ListRequest: Equatable {
         return r
     }
 }
+
+/// Writes a listing to standard output; where libpci stopped it, what came before (as lspci's
+/// output ends there) and then the failure.
+public func writeListing(_ listing: LspciListing) throws(Failure) {
+    do {
+        writeStandardOutput(try listing.render())
+    } catch {
+        writeStandardOutput(error.printed)
+        throw error.failure
+    }
+}

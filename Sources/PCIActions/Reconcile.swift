@@ -4,7 +4,41 @@ import PCIState
 import PCIToolstacks
 import SystemIO
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension HandOver {
+    /// `watch`: follows the toolstack's lifecycle events (until SIGTERM or the event command
+    /// ends) and reconciles the ledger on each; a domain still being built is looked at again
+    /// every second until it runs, since no event says that it was unpaused. The event
+    /// command's exit status (0 when stopped by SIGTERM).
+    public func watch(store: StateStore) throws -> Int32 {
+        let ts = toolstack
+        Command.stopOnTermination()
+        setenv("LC_ALL", "C", 1)  // virsh's event lines are translated otherwise
+        note("watch: following \(ts.name) (\(ts.eventCommand.joined(separator: " ")))")
+        // A domain still being built is looked at again every second until it runs: no
+        // event says that it was unpaused.
+        var waiting = try reconcile(store: store)
+        var lastLook = Clock.monotonicSeconds()
+        func look() {
+            lastLook = Clock.monotonicSeconds()
+            do { waiting = try reconcile(store: store, waitingBefore: waiting) } catch { note("watch: \(error); waiting for the next event") }
+        }
+        let status = try Command.follow(ts.eventCommand, onIdle: {
+            if !waiting.isEmpty && Clock.monotonicSeconds() - lastLook >= 1 { look() }
+        }) { line in
+            if ts.isLifecycleEvent(line) { look() }
+        }
+        guard let status else {
+            note("watch: stopped")
+            return 0
+        }
+        note("watch: \(ts.eventCommand[0]) ended (exit status \(status))")
+        return status
+    }
+
     /// Brings the ledger to the toolstack's view: guests gone are killed first (freeing their
     /// devices), then new guests are started in id order and receive what their policy allows.
     /// A new guest that is paused (still being built) is left for a later look; the ids of

@@ -271,3 +271,19 @@ public struct SafetyInspector {
 
     func headerType(_ a: PCIAddress) -> UInt8? { tree.headerType(a) }
 }
+
+extension SafetyInspector {
+    /// The inspector for a host root: `mounts` the mount table the user named (nil: the host's
+    /// mountinfo, which gives each mount's major:minor so that /dev/root and sources outside /dev
+    /// resolve, else its proc/mounts); `blockClass` a block class the user named. A dom0 sees
+    /// no IOMMU groups: Xen, whose IOMMU it is, is asked (only when the tree is the root's own).
+    public static func forHost(_ host: HostRoot, tree: SysfsTree, present: [PCIAddress], isHidden: @escaping (PCIAddress) -> Bool,
+                               mounts: String?, blockClass: String?) -> SafetyInspector {
+        let mountinfo = host.path("/proc/self/mountinfo")
+        let mountsFile = mounts ?? (Files.exists(mountinfo) ? mountinfo : host.path("/proc/mounts"))
+        let sources = SafetySources.under(host, tree: tree, mounts: mountsFile, blockClass: blockClass)
+        var inspector = SafetyInspector(tree: tree, present: present, sources: sources, isHidden: isHidden)
+        if sources.ownTree { inspector.xen = XenIOMMU.read(host) }
+        return inspector
+    }
+}

@@ -24,3 +24,13 @@ public func writeStandardOutput(_ text: String) {
         }
     }
 }
+
+/// Standard input, for the commands that take `-` for a file.
+public enum StandardInput {
+    /// Everything until end of file, as text (invalid UTF-8 replaced).
+    public static func readAll() -> String {
+        var bytes: [UInt8] = []
+        while let line = readLine(strippingNewline: false) { bytes += Array(line.utf8) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

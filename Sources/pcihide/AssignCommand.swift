@@ -1,17 +1,8 @@
-import PCIActions
 import ArgumentParser
-import PCIModel
-import PCIOwnership
-import PCISpec
+import PCIActions
 import PCIInventory
-import PCIState
-import PCIToolstacks
+import PCIModel
 import SystemIO
-
-/// Parses specs as hide does, for the ownership commands.
-func selections(_ specs: [String]) throws -> [DeviceSelection] {
-    try HiddenSetChange.entries(from: SpecParser.parseAll(specs)).map(\.selection)
-}
 
 struct Assign: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +20,7 @@ struct Assign: ParsableCommand {
     func run() throws {
         try reporting {
             let host = try self.host.resolve()
-            let sels = specs.isEmpty ? nil : try selections(specs)
+            let sels = specs.isEmpty ? nil : try HiddenSetChange.selections(specs)
             // Groups come from the tree; without one, nothing can be said about them.
             let tree = try source.tree(host)
             let present = (try? tree.addresses()) ?? []
@@ -55,7 +46,7 @@ struct Release: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let sels = try selections(specs)
+            let sels = try HiddenSetChange.selections(specs)
             let host = try self.host.resolve()
             let handOver = try apply.make().map { HandOver(toolstack: $0, source: .sysfs(try SysfsTree.resolveRoot(option: nil, host: host)), refusal: HideSafety.handOverRefusal(host: host, tree: try SysfsTree.resolve(option: nil, host: host))) }
             let store = try stateOptions.store(host)
@@ -78,11 +69,8 @@ struct Policy: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let sels = try selections(specs)
-            let done = try stateOptions.store(try host.resolve()).update { state in
-                try Ownership.setPolicy(sels, manual: manual, in: &state)
-            }
-            done.forEach { print("\($0) policy \(manual ? "manual" : "auto")") }
+            let sels = try HiddenSetChange.selections(specs)
+            try Assignment.setPolicy(sels, manual: manual, store: try stateOptions.store(try host.resolve())).forEach { print($0) }
         }
     }
 }

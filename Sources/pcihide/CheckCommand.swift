@@ -1,12 +1,8 @@
-import SystemIO
-import PCIActions
 import ArgumentParser
-import PCIBinding
-import PCICapabilities
+import PCIActions
 import PCIModel
-import PCIReadiness
 import PCISpec
-import PCIState
+import SystemIO
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,4 +46,3 @@ struct Check: ParsableCommand {
         }
     }
 }
-

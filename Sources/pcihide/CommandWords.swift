@@ -1,9 +1,6 @@
 #if canImport(Glibc)
-import SystemIO
-import PCIActions
 import Glibc
 #endif
-import ArgumentParser
 import PCIModel
 import PCISpec
 

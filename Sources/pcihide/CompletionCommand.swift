@@ -1,7 +1,6 @@
-import SystemIO
-import PCIActions
 import ArgumentParser
 import PCICompletion
+import SystemIO
 
 struct Completion: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,3 @@
-import SystemIO
-import PCIActions
 import ArgumentParser
 import PCICompletion
 

@@ -1,15 +1,8 @@
-import SystemIO
-import PCIActions
 import ArgumentParser
-import PCIEmulation
-import PCIFleet
-import PCIModel
-import PCIState
+import PCIActions
+import SystemIO
 
-/// The toolstack a guest configuration is written for.
-enum GuestConfigFormat: String, ExpressibleByArgument, CaseIterable {
-    case xl, libvirt, qemu, proxmox
-}
+extension GuestConfigFormat: ExpressibleByArgument {}
 
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,25 +26,13 @@ struct Config: ParsableCommand {
     func run() throws {
         try reporting {
             let g = try Guest(guest)
-            let placed = GuestConfig.placements(g)
-            switch format {
-            case .xl:
-                // The xl options recorded at hide time go into the line (with --domain).
-                let state = guest.domain != nil ? try guest.stateOptions.store(try guest.host.resolve()).load() : nil
-                let (line, notes) = GuestConfig.xl(placed, presentFunctions: g.presentFunctions) { p in
-                    state?.entry(hiding: p.host)?.xlOptionText ?? (p.permissive ? ",permissive=1" : "")
-                }
-                notes.forEach { note($0) }
-                note("a guest started without this line can take devices later (watch, --apply) only if its config has passthrough=\"enabled\"")
-                print(line)
-            case .libvirt: writeStandardOutput(GuestConfig.libvirt(placed))
-            case .qemu: print(GuestConfig.qemu(placed))
-            case .proxmox:
-                let state = try guest.stateOptions.store(try guest.host.resolve()).load()
-                let (lines, notes) = GuestConfig.proxmox(placed, guest: g, hidden: { state.entry(hiding: $0)?.identity })
-                notes.forEach { note($0) }
-                writeStandardOutput(lines)
-            }
+            // The ledger gives the xl options recorded at hide time (with --domain) and the
+            // mappings of hidden devices (proxmox).
+            let needsState = format == .proxmox || (format == .xl && guest.domain != nil)
+            let state = needsState ? try guest.stateOptions.store(try guest.host.resolve()).load() : nil
+            let (text, notes) = GuestConfig.render(g, format: format, state: state)
+            notes.forEach { note($0) }
+            writeStandardOutput(text)
         }
     }
 }

@@ -1,9 +1,7 @@
-import PCIActions
 import ArgumentParser
-import PCIModel
-import PCIOwnership
+import PCIActions
 import PCIInventory
-import PCIState
+import PCIModel
 import PCIToolstacks
 import SystemIO
 
@@ -85,11 +83,7 @@ struct DomainKill: ParsableCommand {
             if let ts = try apply.make(), try HandOver(toolstack: ts, source: .sysfs("/")).running(domain.id) != nil {
                 throw Failure(.usage, "domain \(domain.id) is still running in \(ts.name): destroy or shut it down first; its devices stay with it (nothing was changed)")
             }
-            let freed = try stateOptions.store(try host.resolve()).update { state in
-                try Ownership.kill(domain.id, in: &state, now: Clock.nowRFC3339())
-            }
-            print("domain \(domain.id) killed" + (freed.isEmpty ? "" : "; freed:"))
-            freed.forEach { print("  \($0)") }
+            try Assignment.kill(domain.id, store: try stateOptions.store(try host.resolve())).forEach { print($0) }
         }
     }
 }
@@ -102,20 +96,7 @@ struct DomainList: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let state = try stateOptions.store(try host.resolve()).load()
-            func owned(_ id: Int) -> [String] { state.hidden.filter { $0.owner == id }.map(\.selection.description) }
-            if json {
-                writeStandardOutput(JSONDocument.render("domain list", "domains", state.domains.map { d in
-                    .object([("domain", .number(Double(d.id))), ("name", JSONDocument.string(d.name)),
-                             ("state", .string("running")), ("started", .string(d.started)),
-                             ("devices", JSONDocument.strings(owned(d.id)))])
-                }))
-                return
-            }
-            for d in state.domains {
-                let devices = owned(d.id)
-                print("\(d.id)\t\(d.name ?? "-")\trunning since \(d.started)\t\(devices.isEmpty ? "no devices" : devices.joined(separator: " "))")
-            }
+            writeStandardOutput(DomainView.render(try stateOptions.store(try host.resolve()).load(), json: json))
         }
     }
 }

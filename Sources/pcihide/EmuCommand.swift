@@ -1,11 +1,5 @@
-import PCIActions
 import ArgumentParser
-import PCIEmulation
-import PCIInventory
-import PCIModel
-import PCIOwnership
-import PCISpec
-import PCIState
+import PCIActions
 import SystemIO
 
 /// Which devices a guest gets and where their host bytes come from.
@@ -51,10 +45,7 @@ struct EmuRead: ParsableCommand {
     func run() throws {
         try reporting {
             let (slot, function) = try Guest.address(address)
-            let lower = offset.lowercased()
-            guard let off = Int(lower.hasPrefix("0x") ? String(lower.dropFirst(2)) : lower, radix: 16) else {
-                throw Failure(.usage, "'\(offset)' is not a register offset (hex, e.g. 0x3c)")
-            }
+            let off = try Guest.registerOffset(offset)
             writeStandardOutput(try Guest(guest).readRegister(slot: slot, function: function, offset: off, width: width, json: json))
         }
     }
@@ -68,30 +59,10 @@ struct EmuTrace: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let text: String
-            if file == "-" {
-                var bytes: [UInt8] = []
-                while let line = readLine(strippingNewline: false) { bytes += Array(line.utf8) }
-                text = String(decoding: bytes, as: UTF8.self)
-            } else {
-                text = try Files.readText(file)
-            }
-            let script: TraceScript
-            do { script = try TraceScript(parsing: text) } catch let error as TraceScript.ParseError {
-                throw Failure(.dataError, "\(file == "-" ? "<stdin>" : file):\(error.line): \(error.reason)")
-            }
-            let g = try Guest(guest)
-            let reads = script.reads(on: g.bus)
-            if json {
-                writeStandardOutput(JSONDocument.render("emu trace", "reads", reads.map { r in
-                    .object([("port", .number(Double(r.port))), ("width", .number(Double(r.width))), ("value", .number(Double(r.value))), ("text", .string(r.text))])
-                }))
-            } else {
-                writeStandardOutput(reads.map { $0.text + "\n" }.joined())
-            }
-            if let first = g.bus.droppedWrites.first {
-                warn(first.description + (g.bus.droppedWrites.count > 1 ? " (and \(g.bus.droppedWrites.count - 1) more)" : ""))
-            }
+            let text = file == "-" ? StandardInput.readAll() : try Files.readText(file)
+            let (output, warning) = try Guest(guest).trace(text, name: file == "-" ? "<stdin>" : file, json: json)
+            writeStandardOutput(output)
+            if let warning { warn(warning) }
         }
     }
 }
@@ -127,14 +98,8 @@ struct EmuLspci: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let g = try Guest(guest)
-            // The guest view goes through the same path as `list -F`: a dump read by libpci.
-            let path = try TemporaryFile.write(g.bus.lspciDump(names: g.names))
-            defer { TemporaryFile.remove(path) }
             let filter = try flags.filter()
-            let inventory = try Inventory(source: .dump(path), idsFile: guest.inventoryOptions.idsFile,
-                                          numericIds: flags.options.numeric, topology: flags.options.needsTopology)
-            let listing = LspciListing(inventory: inventory, options: flags.options, filter: filter.isEmpty ? nil : filter)
+            let listing = try Guest(guest).listing(options: flags.options, filter: filter.isEmpty ? nil : filter, idsFile: guest.inventoryOptions.idsFile)
             try writeListing(listing)
         }
     }

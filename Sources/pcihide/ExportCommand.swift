@@ -1,10 +1,6 @@
-import PCIActions
 import ArgumentParser
+import PCIActions
 import PCIFleet
-import PCIModel
-import PCIReadiness
-import PCISpec
-import PCIState
 import SystemIO
 #if canImport(Glibc)
 import Glibc
@@ -65,7 +61,7 @@ struct Export: ParsableCommand {
             let tree = try source.tree(host)
             try tree.requireReadable()
             let state = try stateOptions.store(host).load()
-            let only = specs.isEmpty ? nil : try selections(try IDSelection.expand(specs, tree: tree, one: false))
+            let only = specs.isEmpty ? nil : try HiddenSetChange.selections(try IDSelection.expand(specs, tree: tree, one: false))
             var options = ExportOptions()
             options.api = api
             options.resourcePrefix = resourcePrefix

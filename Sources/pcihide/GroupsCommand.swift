@@ -1,12 +1,6 @@
-import SystemIO
-import PCIActions
 import ArgumentParser
-import PCIBinding
-import PCIInventory
-import PCIModel
-import PCIOwnership
-import PCIReadiness
-import PCIState
+import PCIActions
+import SystemIO
 
 struct Groups: ParsableCommand {
     static let configuration = CommandConfiguration(

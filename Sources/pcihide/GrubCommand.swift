@@ -1,9 +1,6 @@
-import PCIActions
 import ArgumentParser
+import PCIActions
 import PCIModel
-import PCIPersistence
-import PCISpec
-import PCIState
 import SystemIO
 
 struct Grub: ParsableCommand {
@@ -56,12 +53,7 @@ struct Grub: ParsableCommand {
                 print(try plan.render(try store.load()))
                 return
             }
-            // Held under the state lock so two editors cannot interleave.
-            try store.withLock { state in
-                let token: String? = state.hidden.isEmpty ? nil : try plan.token(for: state)
-                try GrubEditing.apply(path: path, style: boot.style, token: token, write: write)
-            }
+            try GrubEditing.edit(path: path, plan: plan, store: store, write: write)
         }
     }
 }
-

@@ -1,8 +1,8 @@
-import SystemIO
-import PCIActions
 import ArgumentParser
+import PCIActions
 import PCIModel
 import PCIState
+import SystemIO
 
 struct Hidden: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the hidden set.")

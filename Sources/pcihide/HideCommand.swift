@@ -1,11 +1,7 @@
-import SystemIO
-import PCIActions
 import ArgumentParser
+import PCIActions
 import PCIBinding
-import PCIModel
-import PCIReadiness
-import PCISpec
-import PCIState
+import SystemIO
 
 struct Hide: ParsableCommand {
     static let configuration = CommandConfiguration(

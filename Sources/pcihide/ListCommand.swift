@@ -1,10 +1,7 @@
-import PCIActions
 import ArgumentParser
-import PCICapabilities
+import PCIActions
 import PCIInventory
 import PCIModel
-import PCIOwnership
-import PCIState
 import SystemIO
 
 /// Where `list` and the other inventory readers get devices from.

@@ -1,4 +1,3 @@
-import PCIActions
 import ArgumentParser
 import PCIInventory
 import PCIModel

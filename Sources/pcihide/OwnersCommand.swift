@@ -1,10 +1,6 @@
-import PCIActions
 import ArgumentParser
-import PCIInventory
-import PCIModel
-import PCIOwnership
+import PCIActions
 import PCIToolstacks
-import PCIState
 import SystemIO
 
 struct Owners: ParsableCommand {
@@ -43,4 +39,3 @@ struct Owners: ParsableCommand {
 enum OwnershipSource: String, ExpressibleByArgument, CaseIterable {
     case state, xl, libvirt
 }
-

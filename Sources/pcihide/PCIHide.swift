@@ -1,7 +1,4 @@
-import SystemIO
-import PCIActions
 import ArgumentParser
-
 
 struct PCIHide: ParsableCommand {
     static let version = "0.1.0"

@@ -1,12 +1,7 @@
-import PCIActions
 import ArgumentParser
-import PCIInventory
+import PCIActions
 import PCIModel
 import PCIPersistence
-import PCIReadiness
-import PCISpec
-import PCIState
-import SystemIO
 
 extension BootSetup: ExpressibleByArgument {}
 extension InitramfsTool: ExpressibleByArgument {}
@@ -57,4 +52,3 @@ struct Persist: ParsableCommand {
         }
     }
 }
-

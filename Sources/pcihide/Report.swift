@@ -1,6 +1,4 @@
-import PCIActions
 import ArgumentParser
-import PCIInventory
 import PCIModel
 import SystemIO
 #if canImport(Glibc)
@@ -15,18 +13,5 @@ func reporting(_ body: () throws -> Void) throws {
     } catch let error as PCIHideError {
         StandardError.write("pcihide: \(error)\n")
         throw ExitCode(error.exitStatus.rawValue)
-    }
-}
-
-
-
-/// Writes a listing to standard output; where libpci stopped it, what came before (as lspci's
-/// output ends there) and then the failure.
-func writeListing(_ listing: LspciListing) throws(Failure) {
-    do {
-        writeStandardOutput(try listing.render())
-    } catch {
-        writeStandardOutput(error.printed)
-        throw error.failure
     }
 }

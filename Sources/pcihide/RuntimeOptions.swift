@@ -1,5 +1,4 @@
 #if canImport(Glibc)
-import PCIActions
 import Glibc
 #endif
 import ArgumentParser
@@ -20,18 +19,11 @@ struct SafetyOptions: ParsableArguments {
     var blockClass: String?
 
     func inspector(host: HostRoot, tree: SysfsTree, present: [PCIAddress], state: PCIHideState) throws(Failure) -> SafetyInspector {
-        var mountsFile = try host.resolve(option: mounts, name: "--mounts", env: "PCIHIDE_MOUNTS", absolute: "/proc/mounts")
-        // mountinfo gives each mount's major:minor, so /dev/root and sources outside /dev resolve.
-        if mounts == nil, getenv("PCIHIDE_MOUNTS") == nil, Files.exists(host.path("/proc/self/mountinfo")) {
-            mountsFile = host.path("/proc/self/mountinfo")
-        }
+        let mountsFile = try host.resolve(option: mounts, name: "--mounts", env: "PCIHIDE_MOUNTS", absolute: "/proc/mounts")
         // The default depends on the tree (SafetySources.under), so only an override is read here.
         let block = try host.override(option: blockClass, name: "--block-class", env: "PCIHIDE_BLOCK_CLASS", absolute: "/sys/class/block")
-        let sources = SafetySources.under(host, tree: tree, mounts: mountsFile, blockClass: block)
-        var inspector = SafetyInspector(tree: tree, present: present, sources: sources, isHidden: { state.entry(hiding: $0) != nil })
-        // A dom0 sees no IOMMU groups: ask Xen, whose IOMMU it is (only when the tree is the root's own).
-        if sources.ownTree { inspector.xen = XenIOMMU.read(host) }
-        return inspector
+        return SafetyInspector.forHost(host, tree: tree, present: present, isHidden: { state.entry(hiding: $0) != nil },
+                                       mounts: mounts == nil && getenv("PCIHIDE_MOUNTS") == nil ? nil : mountsFile, blockClass: block)
     }
 }
 

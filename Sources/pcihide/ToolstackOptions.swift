@@ -1,4 +1,3 @@
-import SystemIO
 import ArgumentParser
 import PCIActions
 import PCIToolstacks
@@ -27,4 +26,3 @@ struct ToolstackOptions: ParsableArguments {
         return try HandOver.toolstack(toolstack)
     }
 }
-

@@ -1,10 +1,9 @@
-import SystemIO
-import PCIActions
 import ArgumentParser
+import PCIActions
 import PCIBinding
 import PCIModel
 import PCISpec
-import PCIState
+import SystemIO
 
 struct Unhide: ParsableCommand {
     static let configuration = CommandConfiguration(

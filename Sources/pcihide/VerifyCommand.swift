@@ -1,10 +1,9 @@
-import SystemIO
-import PCIActions
 import ArgumentParser
+import PCIActions
 import PCIModel
 import PCIReadiness
 import PCISpec
-import PCIState
+import SystemIO
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,14 +1,10 @@
 #if canImport(Glibc)
-import PCIActions
 import Glibc
 #endif
 import ArgumentParser
+import PCIActions
 import PCIInventory
 import PCIModel
-import PCIOwnership
-import PCIState
-import PCIToolstacks
-import SystemIO
 
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,27 +37,7 @@ struct Watch: ParsableCommand {
             let store = try stateOptions.store(host)
             let ts = try HandOver.toolstack(toolstack)
             let handOver = HandOver(toolstack: ts, source: try InventorySource(sysfs: nil, dumpFile: nil, host: host), refusal: HideSafety.handOverRefusal(host: host, tree: try SysfsTree.resolve(option: nil, host: host)))
-            Command.stopOnTermination()
-            setenv("LC_ALL", "C", 1)  // virsh's event lines are translated otherwise
-            note("watch: following \(ts.name) (\(ts.eventCommand.joined(separator: " ")))")
-            // A domain still being built is looked at again every second until it runs: no
-            // event says that it was unpaused.
-            var waiting = try handOver.reconcile(store: store)
-            var lastLook = Clock.monotonicSeconds()
-            func look() {
-                lastLook = Clock.monotonicSeconds()
-                do { waiting = try handOver.reconcile(store: store, waitingBefore: waiting) } catch { note("watch: \(error); waiting for the next event") }
-            }
-            let status = try Command.follow(ts.eventCommand, onIdle: {
-                if !waiting.isEmpty && Clock.monotonicSeconds() - lastLook >= 1 { look() }
-            }) { line in
-                if ts.isLifecycleEvent(line) { look() }
-            }
-            guard let status else {
-                note("watch: stopped")
-                return
-            }
-            note("watch: \(ts.eventCommand[0]) ended (exit status \(status))")
+            let status = try handOver.watch(store: store)
             if status != 0 { throw ExitCode(ExitStatus.unavailable.rawValue) }
         }
     }

@@ -1,10 +1,10 @@
 #if canImport(Glibc)
-import SystemIO
-import PCIActions
 import Glibc
 #endif
 import ArgumentParser
+import PCIActions
 import PCICompletion
+import SystemIO
 
 // `--version` alone is answered before the argument parser is built, as lspci does: scripts and
 // completion probe it, and building the command tree costs more than the answer. So are the
