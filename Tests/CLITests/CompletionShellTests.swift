@@ -6,7 +6,7 @@ import Testing
 
 /// Completion in real interactive shells, driven through tmux: type a line, press TAB, read the
 /// screen. The candidates come from a test sysfs tree and state file.
-@Suite("shell completion", .serialized)
+@Suite("shell completion")
 struct CompletionShellTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 

@@ -4,8 +4,8 @@ import PCIModel
 import Testing
 
 /// pcihide list against lspci itself, on generated sysfs trees, on dumps and on this machine.
-/// stdout must be byte-identical.
-@Suite("pcihide list = lspci", .serialized)
+/// stdout must be byte-identical. The cases run in parallel: each writes only its own files.
+@Suite("pcihide list = lspci")
 struct LspciDifferentialTests {
     static let optionSets: [[String]] = [
         [], ["-n"], ["-nn"], ["-D"], ["-k"], ["-nnk"], ["-m"], ["-mm"], ["-mm", "-nn"], ["-t"], ["-x"], ["-xxx"],
@@ -51,6 +51,13 @@ struct LspciDifferentialTests {
         return (tree, domains, dump)
     }()
 
+    /// lspci -xxx of the tree with domains, written once (the cases run in parallel).
+    static let domainsDumpFile: String = {
+        let dump = sources.domains + ".dump"
+        try? run("/usr/bin/lspci", ["-A", "linux-sysfs", "-O", "sysfs.path=" + sources.domains, "-xxx"]).stdout.write(toFile: dump, atomically: true, encoding: .utf8)
+        return dump
+    }()
+
     static func run(_ exe: String, _ args: [String]) -> CLI.Result {
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PCIHIDE_") }
         env["PCIHIDE_STATE"] = "/nonexistent/pcihide-state.json"
@@ -87,11 +94,7 @@ struct LspciDifferentialTests {
     @Test("lspci dump of the tree with domains (five-digit VMD ones too)", arguments: [[], ["-t"], ["-mm"], ["-D"], ["-x"], ["-s", "10000:01:"]])
     func domainsDump(_ options: [String]) throws {
         guard RequiredTools.have("/usr/bin/lspci") else { return }
-        let t = Self.sources.domains
-        let dump = t + ".dump"
-        if !FileManager.default.fileExists(atPath: dump) {
-            try Self.run("/usr/bin/lspci", ["-A", "linux-sysfs", "-O", "sysfs.path=" + t, "-xxx"]).stdout.write(toFile: dump, atomically: true, encoding: .utf8)
-        }
+        let dump = Self.domainsDumpFile
         #expect(try String(contentsOfFile: dump, encoding: .utf8).contains("\n10000:"))
         compare(pcihide: ["-F", dump], lspci: ["-F", dump], options)
     }
@@ -155,7 +158,8 @@ struct LspciDifferentialTests {
 
     @Test("ID databases, through pcihide's extract and through libpci whole", arguments: 0..<9, [[], ["-nn"], ["-k"], ["-mm"], ["-mm", "-nn"]])
     func idsExtracts(_ which: Int, _ options: [String]) throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-ids-\(getpid())-\(which)").path
+        // One tree per case: the cases run in parallel.
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-ids-\(getpid())-\(which)-\(options.joined())").path
         var fixture = SysfsFixture()
         func function(_ slot: UInt8, _ vendor: UInt16, _ device: UInt16, _ cls: UInt32, sub: (UInt16, UInt16)?) -> SysfsFixture.Function {
             var f = SysfsFixture.Function(address: PCIAddress(bus: 0, device: slot, function: 0), vendor: vendor, device: device, classCode: cls)

@@ -17,7 +17,7 @@ struct Host {
     var binder: RuntimeBinder { RuntimeBinder(tree: tree, io: kernel) }
 
     init(drivers: [String] = ["pciback", "vfio-pci", "e1000e", "i915", "ahci", "pcieport"]) throws {
-        var template = Array("/tmp/pcihide-bind-XXXXXX".utf8CString)
+        var template = Array(((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/pcihide-bind-XXXXXX").utf8CString)
         dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
         try SysfsFixture.writeHost(to: dir)
         try SimulatedKernel.loadDrivers(drivers, root: dir + "/sys/bus/pci")

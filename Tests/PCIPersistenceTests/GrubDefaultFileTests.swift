@@ -115,7 +115,7 @@ struct GrubDefaultFileTests {
 
     /// The value /bin/sh gives `variable` after sourcing `text` (as grub-mkconfig does), or nil.
     static func shellValue(of variable: String, in text: String) -> String? {
-        let path = "/tmp/pcihide-grub-sh-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        let path = (getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/pcihide-grub-sh-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         guard let f = fopen(path, "w") else { return nil }
         fputs(text, f)
         fclose(f)

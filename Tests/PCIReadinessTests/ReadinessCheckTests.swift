@@ -17,7 +17,7 @@ struct ReadinessCheckTests {
     /// The report on the GPU of PersistenceRoots' host (GPU and audio in group 1) with `hidden`
     /// hidden, after `configure`.
     func inspect(hidden: Set<PCIAddress>, _ configure: (inout HostRootFixture) -> Void = { _ in }) throws -> ReadinessReport {
-        var template = Array("/tmp/pcihide-readiness-XXXXXX".utf8CString)
+        var template = Array(((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/pcihide-readiness-XXXXXX").utf8CString)
         let dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
         defer { _ = try? Command.output(["/bin/rm", "-rf", dir]) }
         var fixture = HostRootFixture(pci: PersistenceRoots.pci())

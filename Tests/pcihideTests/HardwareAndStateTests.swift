@@ -20,7 +20,7 @@ final class HardwareAndStateTests {
     let bare = PCIAddress(sysfsName: "0000:02:09.0")!
 
     init() throws {
-        var template = Array("/tmp/pcihide-agree-XXXXXX".utf8CString)
+        var template = Array(((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/pcihide-agree-XXXXXX").utf8CString)
         dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
         try SysfsFixture.writeHost(to: dir)
         let pci = HostRootFixture.pciRoot(dir)
