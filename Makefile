@@ -26,8 +26,10 @@ FUZZ_RUNS ?= 1000000
 # Nova's own [pci] parser (PyPI), which the export tests hold pcihide's Nova output to.
 NOVA_VENV    := .build/nova-venv
 NOVA_VERSION := 34.0.0
+# What make format rewrites and make format-check holds to .swift-format.
+FORMATTED    := Package.swift Sources Tests Fuzz
 
-.PHONY: setup deps e2e-deps nova-venv build test test-fast e2e fuzz bench clean install install-files uninstall completions man
+.PHONY: setup deps e2e-deps nova-venv build test test-fast format format-check e2e fuzz bench clean install install-files uninstall completions man
 
 ## setup: install missing Debian packages, build the release binary and list this machine's devices
 setup: deps e2e-deps nova-venv build
@@ -50,10 +52,18 @@ $(NOVA_VENV)/.installed:
 build:
 	$(SWIFT) build -c release --static-swift-stdlib
 
-## test: the whole test suite (what .ci/run calls); prints its time (scripts/test.sh says why it
-## runs the shell-completion suite in a second process)
+## test: the format check, then the whole test suite (what .ci/run calls); prints its time
+## (scripts/test.sh says why it runs the tests in three processes)
 test: deps nova-venv
 	SWIFT=$(SWIFT) scripts/test.sh
+
+## format: rewrite the Swift sources in the project's style (.swift-format)
+format:
+	$(SWIFT) format format --in-place --parallel --recursive $(FORMATTED)
+
+## format-check: fail, naming each place, where a source is not in the project's style (make format mends it)
+format-check:
+	@$(SWIFT) format lint --strict --parallel --recursive $(FORMATTED) || { echo "make format-check: run 'make format'" >&2; exit 1; }
 
 ## test-fast: the library tests alone (no built binary, no shells, no Nova): seconds after a build
 test-fast:

@@ -17,7 +17,7 @@ public enum PersistAction {
         note(loader != nil ? "boot loader: \(setup.rawValue) (--loader)" : "boot loader: \(setup.rawValue): \(detected.setupWhy)")
         let tool = initramfs ?? detected.initramfs
         note(tool.map { "initramfs: \($0.rawValue)" + (initramfs != nil ? " (--initramfs)" : ": " + detected.initramfsWhy) } ?? "initramfs: none found (\(detected.initramfsWhy)); the stub driver must then be built into the kernel")
-        let drv = driver ?? (setup.bootsXen || Files.exists(host.path("/proc/xen/capabilities")) ? .xenPciback : .vfio)
+        let drv = driver ?? (setup.bootsXen || Files.exists(host.xenCapabilitiesFile) ? .xenPciback : .vfio)
         try store.withLock { state in
             // A persist --write killed part-way left its intent: the set is completed first.
             let intent = store.path + ".persist-intent"

@@ -47,7 +47,7 @@ public struct RuntimeBinder {
 
     /// The driver bound to `a` now (the last component of its `driver` link), or nil.
     public func currentDriver(_ a: PCIAddress) -> String? {
-        io.readLink(tree.path(a, "driver")).map(Files.baseName)
+        io.readLink(tree.driverLinkPath(a)).map(Files.baseName)
     }
 
     public func isLoaded(_ d: PassthroughDriver) -> Bool { Files.isDirectory(tree.root + "/drivers/" + d.rawValue) }
@@ -56,7 +56,7 @@ public struct RuntimeBinder {
     public func require(_ d: PassthroughDriver) throws(Failure) -> PassthroughDriver {
         // On the live tree the driver is loaded when it is missing, as libvirt and xl do; a
         // dry run shows that step. Another tree (--root, --sysfs) is never this kernel's.
-        if !isLoaded(d), tree.root == "/sys/bus/pci" {
+        if !isLoaded(d), tree.root == HostRoot.live.pciBusDirectory {
             try io.loadModule(d.module)
             if io.isDryRun || isLoaded(d) { return d }
         }
@@ -95,7 +95,7 @@ public struct RuntimeBinder {
         if original == driver.rawValue { return BindingChange(address: a, before: original, after: original) }
         var journal = Journal(binder: self, address: a, original: original)
         do {
-            try journal.write(tree.path(a, "driver_override"), driver.rawValue, undo: .clearOverride)
+            try journal.write(tree.driverOverridePath(a), driver.rawValue, undo: .clearOverride)
             if let original { try journal.write(driverPath(original, "unbind"), a.description, undo: .rebindOriginal) }
             if driver == .pciback && !slotListed(a) {
                 try journal.write(driverPath(driver.rawValue, "new_slot"), a.description, undo: .removeSlot)
@@ -124,7 +124,7 @@ public struct RuntimeBinder {
         let current = currentDriver(a)
         var journal = Journal(binder: self, address: a, original: current)
         do {
-            try journal.write(tree.path(a, "driver_override"), "\n", undo: current.map { .restoreOverride($0) } ?? .none)
+            try journal.write(tree.driverOverridePath(a), "\n", undo: current.map { .restoreOverride($0) } ?? .none)
             if let current, current != original {
                 try journal.write(driverPath(current, "unbind"), a.description, undo: .rebindOriginal)
                 if current == PassthroughDriver.pciback.rawValue && slotListed(a) {
@@ -197,8 +197,8 @@ struct Journal {
         for undo in done.sorted(by: { rank($0) < rank($1) }) {
             switch undo {
             case .none: break
-            case .clearOverride: attempt(binder.tree.path(address, "driver_override"), "\n")
-            case .restoreOverride(let d): attempt(binder.tree.path(address, "driver_override"), d)
+            case .clearOverride: attempt(binder.tree.driverOverridePath(address), "\n")
+            case .restoreOverride(let d): attempt(binder.tree.driverOverridePath(address), d)
             case .rebindOriginal:
                 if let o = original, binder.currentDriver(address) == nil { attempt(binder.driverPath(o, "bind"), a) }
             case .removeSlot: attempt(binder.driverPath(PassthroughDriver.pciback.rawValue, "remove_slot"), a)
@@ -217,9 +217,9 @@ struct Journal {
             message += "; the rollback did not finish (\(problems.joined(separator: "; ")))"
             message += ", \(address) is now bound to \(now ?? "no driver")"
             if let o = original {
-                message += "; to undo by hand: echo > \(binder.tree.path(address, "driver_override")); echo \(a) > \(binder.driverPath(o, "bind"))"
+                message += "; to undo by hand: echo > \(binder.tree.driverOverridePath(address)); echo \(a) > \(binder.driverPath(o, "bind"))"
             } else {
-                message += "; to undo by hand: echo > \(binder.tree.path(address, "driver_override")); echo \(a) > \(binder.probePath)"
+                message += "; to undo by hand: echo > \(binder.tree.driverOverridePath(address)); echo \(a) > \(binder.probePath)"
             }
         }
         return BindingError(exitStatus: status, message: message)

@@ -136,7 +136,7 @@ public struct SafetySources: Sendable {
     public var swaps: String?
     /// The host's /sys and /run/udev/data, for btrfs members, ZFS pools and devices named by
     /// major:minor.
-    public var sys: String = "/sys"
+    public var sys: String = HostRoot.Place.sys
     public var udevData: String = "/run/udev/data"
     /// The tree is the host root's own PCI tree: its block devices, interfaces and hypervisor
     /// speak for it.
@@ -151,12 +151,12 @@ public struct SafetySources: Sendable {
     /// root's own (`--sysfs` elsewhere), block devices and interfaces are not traced, since the
     /// root's say nothing about another tree.
     public static func under(_ host: HostRoot, tree: SysfsTree, mounts: String, blockClass: String?) -> SafetySources {
-        let own = tree.root == host.path("/sys/bus/pci")
-        var s = SafetySources(mounts: mounts, blockClass: blockClass ?? (own ? host.path("/sys/class/block") : nil),
-                              netClass: own ? host.path("/sys/class/net") : nil,
-                              routes: host.path("/proc/net/route"), inet6: host.path("/proc/net/if_inet6"), devPrefix: host.prefix,
-                              swaps: host.path("/proc/swaps"))
-        s.sys = host.path("/sys"); s.udevData = host.path("/run/udev/data"); s.ownTree = own
+        let own = tree.root == host.pciBusDirectory
+        var s = SafetySources(mounts: mounts, blockClass: blockClass ?? (own ? host.blockClassDirectory : nil),
+                              netClass: own ? host.netClassDirectory : nil,
+                              routes: host.routesFile, inet6: host.inet6File, devPrefix: host.prefix,
+                              swaps: host.swapsFile)
+        s.sys = host.sysDirectory; s.udevData = host.udevDataDirectory; s.ownTree = own
         return s
     }
 }
@@ -193,7 +193,7 @@ public struct SafetyInspector {
         self.isHidden = isHidden
         self.present = present
         var paths: [PCIAddress: String] = [:]
-        for a in present { paths[a] = Files.realPath(tree.path(a, "")) ?? tree.path(a, "") }
+        for a in present { paths[a] = tree.canonicalPath(a) ?? tree.deviceDirectory(a) }
         realPaths = paths
         var holders: [StorageHolder] = []
         if let blockClass = self.blockClass, let text = Files.readIfPresent(mountsFile) {
@@ -217,9 +217,8 @@ public struct SafetyInspector {
         s.isBridge = PCIClass.isBridge(cls, headerType: headerType(a))
         s.isBootVGA = tree.hexAttribute(a, "boot_vga") == 1
         if let group = tree.iommuGroup(a) {
-            let groupDir = tree.path(a, "iommu_group")
             s.iommuGroup = group
-            let members = (Files.list(groupDir + "/devices") ?? []).compactMap { PCIAddress(sysfsName: $0) }.sorted()
+            let members = tree.iommuGroupMembers(a)
             s.groupCompanions = members.filter { $0 != a }.map(related)
         }
         s.siblings = present.filter { $0 != a && $0.domain == a.domain && $0.bus == a.bus && $0.device == a.device }.map(related)
@@ -257,16 +256,12 @@ public struct SafetyInspector {
     public func isBridge(_ a: PCIAddress) -> Bool { tree.isBridge(a) }
 
     func physicalFunction(of a: PCIAddress) -> PCIAddress? {
-        Files.readLink(tree.path(a, "physfn")).flatMap { PCIAddress(sysfsName: Files.baseName($0)) }
+        tree.physicalFunction(a)
     }
 
     /// The targets of the device's `virtfn0`, `virtfn1`, … links, in the kernel's VF order.
     func virtualFunctions(of a: PCIAddress) -> [PCIAddress] {
-        let links = (Files.list(tree.path(a, "")) ?? []).compactMap { name -> (Int, String)? in
-            guard name.hasPrefix("virtfn"), let n = Int(name.dropFirst(6)) else { return nil }
-            return (n, name)
-        }.sorted { $0.0 < $1.0 }
-        return links.compactMap { Files.readLink(tree.path(a, $0.1)).flatMap { PCIAddress(sysfsName: Files.baseName($0)) } }
+        tree.virtualFunctions(a)
     }
 
     func headerType(_ a: PCIAddress) -> UInt8? { tree.headerType(a) }
@@ -279,8 +274,7 @@ extension SafetyInspector {
     /// no IOMMU groups: Xen, whose IOMMU it is, is asked (only when the tree is the root's own).
     public static func forHost(_ host: HostRoot, tree: SysfsTree, present: [PCIAddress], isHidden: @escaping (PCIAddress) -> Bool,
                                mounts: String?, blockClass: String?) -> SafetyInspector {
-        let mountinfo = host.path("/proc/self/mountinfo")
-        let mountsFile = mounts ?? (Files.exists(mountinfo) ? mountinfo : host.path("/proc/mounts"))
+        let mountsFile = mounts ?? (Files.exists(host.mountInfoFile) ? host.mountInfoFile : host.mountsFile)
         let sources = SafetySources.under(host, tree: tree, mounts: mountsFile, blockClass: blockClass)
         var inspector = SafetyInspector(tree: tree, present: present, sources: sources, isHidden: isHidden)
         if sources.ownTree { inspector.xen = XenIOMMU.read(host) }

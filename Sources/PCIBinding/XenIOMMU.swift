@@ -43,8 +43,8 @@ public struct XenIOMMU: Equatable, Sendable {
     /// `/proc/xen/capabilities` says it is a guest. `xl` is asked only on the live host (or
     /// $PCIHIDE_XL, a program standing in for xl on another root), bounded by a timeout.
     public static func read(_ host: HostRoot, run: ([String]) throws(Failure) -> String = { (a) throws(Failure) in try Command.output(a) }) -> XenIOMMU? {
-        guard let type = Files.readIfPresent(host.path("/sys/hypervisor/type")), String(decoding: type, as: UTF8.self).trimmingBlanks == "xen" else { return nil }
-        if let caps = Files.readIfPresent(host.path("/proc/xen/capabilities")), !String(decoding: caps, as: UTF8.self).contains("control_d") { return nil }
+        guard let type = Files.readIfPresent(host.hypervisorTypeFile), String(decoding: type, as: UTF8.self).trimmingBlanks == "xen" else { return nil }
+        if let caps = Files.readIfPresent(host.xenCapabilitiesFile), !String(decoding: caps, as: UTF8.self).contains("control_d") { return nil }
         let stand = getenv("PCIHIDE_XL").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
         guard host.isLive || stand != nil else {
             return XenIOMMU(state: .unknown, evidence: "xl info cannot be asked for a host root other than / (set PCIHIDE_XL to a program that answers for it)")

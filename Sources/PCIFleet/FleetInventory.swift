@@ -95,7 +95,7 @@ public struct FleetInventory: Sendable {
         let others = present.filter { !exported.contains($0) }.compactMap { a in
             tree.ids(a).map { OtherDevice(address: a, ids: $0, driver: tree.driver(a)) }
         }
-        let units = Files.list(host.path("/sys/class/iommu")) ?? []
+        let units = Files.list(host.iommuClassDirectory) ?? []
         let vfio = Set((Files.list(host.path("/dev/vfio")) ?? []).filter { $0 != "vfio" })
         return FleetInventory(node: node, devices: devices, others: others,
                               iommu: !units.isEmpty || devices.contains { $0.iommuGroup != nil }, vfioNodes: vfio,
@@ -104,22 +104,20 @@ public struct FleetInventory: Sendable {
 
     static func describe(_ a: PCIAddress, selection: DeviceSelection, recorded: DeviceIdentity?, tree: SysfsTree,
                          present: [PCIAddress], exported: Set<PCIAddress>, isHidden: (PCIAddress) -> Bool) -> FleetDevice {
-        let dir = tree.path(a, "")
         var mates: [GroupMate] = []
         let group = tree.iommuGroup(a)
         if group != nil {
-            for name in (Files.list(tree.path(a, "iommu_group/devices")) ?? []).sorted() {
-                guard let m = PCIAddress(sysfsName: name), m != a else { continue }
+            for m in tree.iommuGroupMembers(a) where m != a {
                 mates.append(GroupMate(address: m, driver: tree.driver(m), hidden: isHidden(m), isBridge: tree.isBridge(m)))
             }
         }
-        let slotFunctions = present.filter { $0.slot == a.slot && !Files.exists(tree.path($0, "physfn")) }
+        let slotFunctions = present.filter { $0.slot == a.slot && !tree.isVirtualFunction($0) }
         return FleetDevice(
             address: a, entry: selection, recorded: recorded,
             now: tree.identity(a), driver: tree.driver(a), iommuGroup: group, groupMates: mates,
-            mdev: Files.isDirectory(dir + "mdev_supported_types") || Files.isDirectory(dir + "nvidia"),
-            physicalFunction: Files.readLink(dir + "physfn").flatMap { PCIAddress(sysfsName: Files.baseName($0)) },
-            sriovCapable: Files.exists(dir + "sriov_totalvfs"),
+            mdev: tree.offersMediatedDevices(a),
+            physicalFunction: tree.physicalFunction(a),
+            sriovCapable: tree.isSRIOVCapable(a),
             wholeSlot: !slotFunctions.isEmpty && slotFunctions.allSatisfy(exported.contains))
     }
 

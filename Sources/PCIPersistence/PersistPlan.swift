@@ -110,7 +110,7 @@ public struct PersistPlan: Sendable {
         // An SR-IOV virtual function exists only once its PF's driver has created it, and that
         // driver probes it before anything a boot line says: no boot file can hide it. Said, and
         // left out, never claimed.
-        let functions = present.filter { a in selections.contains { $0.matches(a) } && Files.exists(tree.path(a, "physfn")) }
+        let functions = present.filter { a in selections.contains { $0.matches(a) } && tree.isVirtualFunction(a) }
         if !functions.isEmpty {
             let why = functions.map(\.description).joined(separator: ", ") + (functions.count == 1 ? " is an SR-IOV virtual function" : " are SR-IOV virtual functions")
                 + ": it exists only after its PF's driver creates it at boot (sriov_numvfs) and that driver probes it first, so no boot line can hide it"

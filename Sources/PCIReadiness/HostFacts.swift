@@ -27,7 +27,7 @@ public struct HostFacts: Sendable {
 
     public static func read(_ host: HostRoot) -> HostFacts {
         var f = HostFacts()
-        if let text = Files.readIfPresent(host.path("/proc/cmdline")) {
+        if let text = Files.readIfPresent(host.commandLineFile) {
             // Quotes only group (the kernel strips them from values): `"hide=(02:09.0)"`.
             // A bare `--` ends the kernel's parameters: what follows goes to init, and a hide
             // token there never takes effect.
@@ -35,26 +35,26 @@ public struct HostFacts: Sendable {
             f.commandLineWords = words.map(String.init)
             f.commandLine = words.map(KernelCommandLine.unquoted)
         }
-        f.iommuUnits = Files.list(host.path("/sys/class/iommu"))?.sorted()
+        f.iommuUnits = Files.list(host.iommuClassDirectory)?.sorted()
         if let dmar = f.iommuUnits?.first(where: { $0.hasPrefix("dmar") }),
-           let ecap = Files.readIfPresent(host.path("/sys/class/iommu/\(dmar)/intel-iommu/ecap")),
+           let ecap = Files.readIfPresent(host.iommuAttribute(dmar, "intel-iommu/ecap")),
            let v = UInt64(String(decoding: ecap, as: UTF8.self).trimmingBlanks, radix: 16) {
             f.interruptRemappingSupported = v & 0x8 != 0
         }
         // AMD's units have no single IR bit (readiness.md): the interrupt chips say it, for any
         // vendor — `IR-IO-APIC`, `IR-PCI-MSI…` in /proc/interrupts when remapping is on.
         if f.interruptRemappingSupported == nil, f.iommuUnits?.contains(where: { $0.hasPrefix("ivhd") }) == true,
-           let interrupts = Files.readIfPresent(host.path("/proc/interrupts")) {
+           let interrupts = Files.readIfPresent(host.interruptsFile) {
             let text = String(decoding: interrupts, as: UTF8.self)
             f.interruptRemappingSupported = text.contains(" IR-IO-APIC") || text.contains(" IR-PCI-MSI")
         }
-        if let cpu = Files.readIfPresent(host.path("/proc/cpuinfo")) {
+        if let cpu = Files.readIfPresent(host.cpuInfoFile) {
             for line in String(decoding: cpu, as: UTF8.self).split(separator: "\n") where line.hasPrefix("vendor_id") {
                 f.cpuVendor = line.split(separator: ":").last.map { String($0).trimmingBlanks }
                 break
             }
         }
-        if let iomem = Files.readIfPresent(host.path("/proc/iomem")) {
+        if let iomem = Files.readIfPresent(host.ioMemoryFile) {
             let text = String(decoding: iomem, as: UTF8.self)
             // Read by a user, /proc/iomem gives every address as 0: as unknown as no file.
             f.framebuffers = Self.addressesHidden(text) ? nil : Self.framebuffers(in: text)

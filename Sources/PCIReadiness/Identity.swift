@@ -14,9 +14,9 @@ extension SysfsTree {
         if let sv = hexAttribute(a, "subsystem_vendor"), let sd = hexAttribute(a, "subsystem_device"), sv <= 0xffff, sd <= 0xffff {
             sub = PCIIds(vendor: UInt16(sv), device: UInt16(sd))
         }
-        let path = (Files.realPath(self.path(a, "")) ?? "").split(separator: "/").compactMap { PCIAddress(sysfsName: String($0)) }.filter { $0 != a }
+        let path = upstreamBridges(a)
         var serial: String?
-        if let bytes = Files.readIfPresent(self.path(a, "config")), bytes.count >= 64 {
+        if let bytes = configBytes(a), bytes.count >= 64 {
             serial = PassthroughFeatures(DeviceDescription(config: ConfigSpace(bytes))).serialNumber
         }
         return DeviceIdentity(vendor: ids.vendor, device: ids.device, subsystem: sub, classCode: cls & 0xffffff,

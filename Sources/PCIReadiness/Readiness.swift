@@ -108,14 +108,8 @@ public struct ReadinessInspector {
     }
 
     func description(_ a: PCIAddress) -> DeviceDescription? {
-        guard let bytes = Files.readIfPresent(tree.path(a, "config")), bytes.count >= 64 else { return nil }
+        guard let bytes = tree.configBytes(a), bytes.count >= 64 else { return nil }
         return DeviceDescription(config: ConfigSpace(bytes))
-    }
-
-    /// The bridges between the device and its root complex, nearest the root first.
-    func upstreamBridges(_ a: PCIAddress) -> [PCIAddress] {
-        guard let real = Files.realPath(tree.path(a, "")) else { return [] }
-        return real.split(separator: "/").compactMap { PCIAddress(sysfsName: String($0)) }.filter { $0 != a }
     }
 
     public func inspect(_ a: PCIAddress) -> ReadinessReport {
@@ -127,25 +121,15 @@ public struct ReadinessInspector {
         r.interruptRemapping = facts.interruptRemappingSupported
         r.acsOverride = facts.acsOverride
         var findings: [Finding] = s.refusals.map { Finding(.critical, $0) }
-        let subject = ReadinessSubject(address: a, safety: s, bridges: upstreamBridges(a), inspector: self)
+        let subject = ReadinessSubject(address: a, safety: s, bridges: tree.upstreamBridges(a), inspector: self)
         for check in ReadinessChecks.all { check.run(subject, &r, &findings) }
         r.findings = findings
         return r
     }
 
-    /// Memory BARs from sysfs `resource` (`0xstart 0xend 0xflags`, memory flag 0x200).
-    func resources(_ a: PCIAddress) -> [(start: UInt64, end: UInt64)] {
-        guard let text = Files.readIfPresent(tree.path(a, "resource")) else { return [] }
-        return String(decoding: text, as: UTF8.self).split(separator: "\n").prefix(7).compactMap { line in
-            let f = line.split(separator: " ").map { UInt64($0.dropFirst(2), radix: 16) }
-            guard f.count == 3, let s = f[0], let e = f[1], let fl = f[2], fl & 0x200 != 0, e > s else { return nil }
-            return (s, e)
-        }
-    }
-
     /// `/dev/dri/cardN`, `/dev/dri/renderDN` of its DRM devices and its `/dev/vfio/N`.
     func nodes(_ a: PCIAddress, group: String?) -> Set<String> {
-        var out = Set((Files.list(tree.path(a, "drm")) ?? []).filter { $0.hasPrefix("card") || $0.hasPrefix("renderD") }.map { "/dev/dri/" + $0 })
+        var out = Set(tree.drmNodes(a))
         if let group { out.insert("/dev/vfio/" + group) }
         return out
     }
@@ -155,17 +139,17 @@ public struct ReadinessInspector {
 enum ProcessHolders {
     /// The holders, and how many processes' open files could not be read (another user's).
     static func holding(_ nodes: Set<String>, host: HostRoot) -> ([String], Int) {
-        guard !nodes.isEmpty, let pids = Files.list(host.path("/proc")) else { return ([], 0) }
+        guard !nodes.isEmpty, let pids = Files.list(host.processesDirectory) else { return ([], 0) }
         var out: [String] = []
         var unreadable = 0
         for pid in pids.sorted(by: { (Int($0) ?? 0) < (Int($1) ?? 0) }) where pid.allSatisfy(\.isNumber) {
-            guard let fds = Files.list(host.path("/proc/\(pid)/fd")) else {
-                if Files.exists(host.path("/proc/\(pid)")) { unreadable += 1 }
+            guard let fds = Files.list(host.process(pid, "fd")) else {
+                if Files.exists(host.process(pid)) { unreadable += 1 }
                 continue
             }
-            let held = Set(fds.compactMap { Files.readLink(host.linkPath("/proc/\(pid)/fd/\($0)")) }).intersection(nodes)
+            let held = Set(fds.compactMap { Files.readLink(host.processLink(pid, "fd/\($0)")) }).intersection(nodes)
             guard !held.isEmpty else { continue }
-            let comm = Files.readIfPresent(host.path("/proc/\(pid)/comm")).map { String(decoding: $0, as: UTF8.self).trimmingBlanks } ?? "?"
+            let comm = Files.readIfPresent(host.process(pid, "comm")).map { String(decoding: $0, as: UTF8.self).trimmingBlanks } ?? "?"
             out.append("\(pid) (\(comm)) \(held.sorted().joined(separator: " "))")
         }
         return (out, unreadable)

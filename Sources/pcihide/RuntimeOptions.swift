@@ -19,9 +19,9 @@ struct SafetyOptions: ParsableArguments {
     var blockClass: String?
 
     func inspector(host: HostRoot, tree: SysfsTree, present: [PCIAddress], state: PCIHideState) throws(Failure) -> SafetyInspector {
-        let mountsFile = try host.resolve(option: mounts, name: "--mounts", env: "PCIHIDE_MOUNTS", absolute: "/proc/mounts")
+        let mountsFile = try host.resolve(option: mounts, name: "--mounts", env: "PCIHIDE_MOUNTS", absolute: HostRoot.Place.mounts)
         // The default depends on the tree (SafetySources.under), so only an override is read here.
-        let block = try host.override(option: blockClass, name: "--block-class", env: "PCIHIDE_BLOCK_CLASS", absolute: "/sys/class/block")
+        let block = try host.override(option: blockClass, name: "--block-class", env: "PCIHIDE_BLOCK_CLASS", absolute: HostRoot.Place.blockClass)
         return SafetyInspector.forHost(host, tree: tree, present: present, isHidden: { state.entry(hiding: $0) != nil },
                                        mounts: mounts == nil && getenv("PCIHIDE_MOUNTS") == nil ? nil : mountsFile, blockClass: block)
     }

@@ -18,7 +18,8 @@ struct CLI {
         return root.appendingPathComponent(".build/debug/pcihide").path
     }()
 
-    let dir: String
+    /// The host root (a test may move it, with PCIHIDE_ROOT and PCIHIDE_STATE after it).
+    var dir: String
     var environment: [String: String]
 
     init() throws {

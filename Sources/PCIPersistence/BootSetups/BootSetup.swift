@@ -67,10 +67,10 @@ public struct BootProbe: Sendable {
         self.host = host
         grubDefault = Files.readIfPresent(host.path("/etc/default/grub")).map { String(decoding: $0, as: UTF8.self) } ?? ""
         entries = (Files.list(host.path("/boot/loader/entries")) ?? []).filter { $0.hasSuffix(".conf") }
-        loaderInfo = (Files.list(host.path("/sys/firmware/efi/efivars")) ?? []).first { $0.hasPrefix("LoaderInfo-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f") }
-            .flatMap { Files.readIfPresent(host.path("/sys/firmware/efi/efivars/\($0)")) }
+        loaderInfo = (Files.list(host.efiVariablesDirectory) ?? []).first { $0.hasPrefix("LoaderInfo-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f") }
+            .flatMap { Files.readIfPresent(host.efiVariable($0)) }
             .map { bytes in String(decoding: bytes.dropFirst(4).enumerated().filter { $0.offset % 2 == 0 }.map(\.element), as: UTF8.self) }
-        commandLine = Files.readIfPresent(host.path("/proc/cmdline")).map { String(decoding: $0, as: UTF8.self) }
+        commandLine = Files.readIfPresent(host.commandLineFile).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The running line's words, split as the kernel splits them.

@@ -18,7 +18,7 @@ public enum ProxmoxGrubSetup: BootSetupDefinition {
             return "etc/kernel/proxmox-boot-uuids exists and the ESP holds EFI/proxmox/grubx64.efi: proxmox-boot-tool runs GRUB (Secure Boot), which reads etc/default/grub"
         } else if probe.commandLine != nil, probe.commandLineWords.contains(where: { $0.hasPrefix("BOOT_IMAGE=") }) {
             return "etc/kernel/proxmox-boot-uuids exists and this boot came through GRUB (BOOT_IMAGE= on /proc/cmdline): proxmox-boot-tool runs GRUB, which reads etc/default/grub"
-        } else if !Files.isDirectory(host.path("/sys/firmware/efi")) && Files.isDirectory(host.path("/sys/firmware")) {
+        } else if !Files.isDirectory(host.efiDirectory) && Files.isDirectory(host.firmwareDirectory) {
             return "etc/kernel/proxmox-boot-uuids exists and there is no sys/firmware/efi (a legacy BIOS boot): proxmox-boot-tool runs GRUB, which reads etc/default/grub"
         }
         return nil

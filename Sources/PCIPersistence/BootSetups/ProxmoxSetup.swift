@@ -13,7 +13,7 @@ public enum ProxmoxSetup: BootSetupDefinition {
     public static func detect(_ probe: BootProbe) -> String? {
         let host = probe.host
         guard Files.exists(host.path("/etc/kernel/proxmox-boot-uuids")) else { return nil }
-        if Files.isDirectory(host.path("/sys/firmware/efi")) {
+        if Files.isDirectory(host.efiDirectory) {
             return "etc/kernel/proxmox-boot-uuids exists on a UEFI boot without GRUB on the ESP: proxmox-boot-tool runs systemd-boot, which reads etc/kernel/cmdline"
         }
         return "etc/kernel/proxmox-boot-uuids exists, but neither sys/firmware nor a GRUB boot line tells systemd-boot from GRUB: taking systemd-boot (etc/kernel/cmdline); give --loader proxmox-grub if this host boots GRUB"

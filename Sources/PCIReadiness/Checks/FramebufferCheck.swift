@@ -18,7 +18,7 @@ enum FramebufferCheck: ReadinessCheck {
                                     fix: "run check as root"))
         }
         if let fbs = facts.framebuffers, cls >> 8 == 0x03 {
-            for region in subject.inspector.resources(a) {
+            for region in subject.inspector.tree.memoryRegions(a) {
                 if let fb = fbs.first(where: { $0.start <= region.end && region.start <= $0.end }) {
                     r.framebuffer = "\(fb.name) at \(hex(fb.start, 8))-\(hex(fb.end, 8))"
                     findings.append(Finding(.attention, "its BAR [mem \(hex(region.start, 8))-\(hex(region.end, 8))] holds the boot framebuffer \(fb.name): vfio-pci's start fails with \"BAR N: can't reserve\"",

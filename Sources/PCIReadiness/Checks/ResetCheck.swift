@@ -16,7 +16,7 @@ enum ResetCheck: ReadinessCheck {
         let bridges = subject.bridges
         let peersOnBus = present.filter { $0 != a && $0.domain == a.domain && $0.bus == a.bus }
         let below = bridges.last
-        let kernel = Files.readIfPresent(tree.path(a, "reset_method")).map { String(decoding: $0, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init) }
+        let kernel = tree.resetMethods(a)
         let cls = UInt16(truncatingIfNeeded: (s.classCode ?? 0) >> 8)
         if let ids = r.ids, !s.isBridge {
             let reset = ResetFacts.analyse(ids: ids, classCode: cls, features: r.features, kernelMethods: kernel,
