@@ -54,7 +54,7 @@ build:
 
 ## test: the format check, then the whole test suite (what .ci/run calls); prints its time
 ## (scripts/test.sh says why it runs the tests in three processes)
-test: deps nova-venv
+test: deps nova-venv format-check
 	SWIFT=$(SWIFT) scripts/test.sh
 
 ## format: rewrite the Swift sources in the project's style (.swift-format)

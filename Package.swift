@@ -28,8 +28,9 @@ let package = Package(
         // libpci, found by pkg-config (Debian: libpci-dev).
         .systemLibrary(name: "CLibPCI", pkgConfig: "libpci", providers: [.apt(["libpci-dev"])]),
         // What Swift cannot call directly: libpci's exiting error handler, variadic pci_lookup_name, libkmod.
-        .target(name: "CPCIShim", dependencies: ["CLibPCI"],
-                linkerSettings: [.linkedLibrary("pci"), .linkedLibrary("dl")]),
+        .target(
+            name: "CPCIShim", dependencies: ["CLibPCI"],
+            linkerSettings: [.linkedLibrary("pci"), .linkedLibrary("dl")]),
         // Devices present on a source (live sysfs, a sysfs tree, an lspci dump) and lspci's listing.
         // The capability decoder: config bytes in, a typed description and lspci's text out; no I/O.
         .target(name: "PCICapabilities", dependencies: ["PCIModel"]),
@@ -63,20 +64,44 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "PCIModelTests", dependencies: ["PCIModel",
-            .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "PCISpecTests", dependencies: ["PCISpec", "PCIModel",
-            .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "PCICapabilitiesTests", dependencies: ["PCICapabilities",
-            .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "PCIPersistenceTests", dependencies: ["PCIPersistence", "PCISpec", "PCIModel", "PCIState",
-            .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),
-        .testTarget(name: "PCIStateTests", dependencies: ["PCIState", "PCIModel", "SystemIO",
-            .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(
+            name: "PCIModelTests",
+            dependencies: [
+                "PCIModel",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+        .testTarget(
+            name: "PCISpecTests",
+            dependencies: [
+                "PCISpec", "PCIModel",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+        .testTarget(
+            name: "PCICapabilitiesTests",
+            dependencies: [
+                "PCICapabilities",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+        .testTarget(
+            name: "PCIPersistenceTests",
+            dependencies: [
+                "PCIPersistence", "PCISpec", "PCIModel", "PCIState",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "PCIStateTests",
+            dependencies: [
+                "PCIState", "PCIModel", "SystemIO",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(name: "PCIReadinessTests", dependencies: ["PCIReadiness", "PCIBinding", "PCIFixtures", "PCIInventory", "PCIModel", "SystemIO"]),
         .testTarget(name: "PCIOwnershipTests", dependencies: ["PCIOwnership", "PCIState", "PCIModel"]),
-        .testTarget(name: "PCIEmulationTests", dependencies: ["PCIEmulation",
-            .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "PCIEmulationTests",
+            dependencies: [
+                "PCIEmulation",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ], exclude: ["Fixtures"]),
         .testTarget(name: "PCIInventoryTests", dependencies: ["PCIInventory", "PCIModel", "PCIFixtures", "PCICapabilities", "SystemIO", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCIBindingTests", dependencies: ["PCIBinding", "PCIFixtures", "PCIInventory", "PCIModel", "SystemIO"]),
         // The command line's own logic (the fast `list` reader against ArgumentParser).

@@ -1,5 +1,5 @@
-import PCICapabilities
 import FuzzDriver
+import PCICapabilities
 
 /// Names are not what this target tests: the subsystem line gets a fixed one.
 struct NoNames: DeviceNames {

@@ -1,11 +1,12 @@
+import CLibPCI
+import CPCIShim
+import FuzzDriver
+import PCIInventory
+import PCIModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import CLibPCI
-import CPCIShim
-import PCIInventory
-import PCIModel
-import FuzzDriver
 
 /// libFuzzer entry: any bytes as an lspci dump and as a pci.ids file. The checkers must never
 /// crash; a dump one accepts, written back in lspci's format, must read back to the same devices
@@ -41,8 +42,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         precondition(lines.count >= 8, "a resource file of fewer than 7 lines accepted")
         for (k, region) in (r.regions + [r.rom]).enumerated() {
             let fields = lines[k].split(separator: 0x20).map { f in strtoull(f.map { CChar(bitPattern: $0) } + [0], nil, 16) }
-            precondition(fields.count == 3 && region.flags == fields[2] && region.base == fields[0] | (fields[2] & 0xf)
-                         && region.size == (fields[1] > fields[0] ? fields[1] - fields[0] + 1 : 0), "a resource line read otherwise")
+            precondition(
+                fields.count == 3 && region.flags == fields[2] && region.base == fields[0] | (fields[2] & 0xf)
+                    && region.size == (fields[1] > fields[0] ? fields[1] - fields[0] + 1 : 0), "a resource line read otherwise")
         }
     }
     // The same bytes through libpci's own dump reader (what lspci -F does): pcihide's checker

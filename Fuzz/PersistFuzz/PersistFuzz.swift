@@ -1,6 +1,6 @@
+import FuzzDriver
 import PCIPersistence
 import PCISpec
-import FuzzDriver
 
 /// libFuzzer entry: any bytes as each boot file pcihide edits (a kernel command line, a BLS
 /// entry, xen.cfg, menu.lst, kernelstub's JSON, mkinitcpio.conf, initramfs-tools' modules,
@@ -26,8 +26,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     once { BootFileEdit.kernelCmdline($0, fallback: "root=/dev/sda1", tokens: tokens) }
     once { BootFileEdit.grubVariable($0, variable: "GRUB_CMDLINE_LINUX_DEFAULT", add: "intel_iommu=on") }
     // /etc/default/grub, every family and the removal: idempotent, and a token asked for is written.
-    for (style, token) in [(BootStyle.xenPciback, "xen-pciback.hide=(0000:02:09.0)"), (.vfio, "vfio-pci.ids=8086:1229"),
-                           (.physdev, "physdev_dom0_hide=(02:09.0)")] {
+    for (style, token) in [
+        (BootStyle.xenPciback, "xen-pciback.hide=(0000:02:09.0)"), (.vfio, "vfio-pci.ids=8086:1229"),
+        (.physdev, "physdev_dom0_hide=(02:09.0)"),
+    ] {
         for t in [token, nil] {
             guard let edit = try? GrubDefaultFile.plan(text, style: style, token: t) else { continue }
             precondition((try? GrubDefaultFile.edit(edit.text, style: style, token: t)) == edit.text, "the grub edit is not idempotent")

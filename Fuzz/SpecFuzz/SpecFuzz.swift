@@ -1,5 +1,5 @@
-import PCISpec
 import FuzzDriver
+import PCISpec
 
 /// libFuzzer entry: any bytes as a spec. The parser must never crash, and an error must point
 /// inside or just past the input; a success must round-trip through its canonical text.

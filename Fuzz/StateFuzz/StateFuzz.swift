@@ -1,5 +1,5 @@
-import PCIState
 import FuzzDriver
+import PCIState
 
 /// libFuzzer entry: any bytes as a state file (the grub editor is PersistFuzz's). No reader may
 /// crash; the direct state reader must agree with the JSON tree, value for value and error for

@@ -18,8 +18,10 @@ public enum Assignment {
     /// `assign`: the ledger's owners changed under the lock, and with a toolstack the devices
     /// detached from the guest they are taken from (--force) and attached to the new owner, with
     /// no lock held while the toolstack runs. `lines`: what the command prints.
-    public static func assign(_ sels: [DeviceSelection]?, to domain: Int, force: Bool, handOver: HandOver?, store: StateStore,
-                              tree: SysfsTree, present: [PCIAddress]) throws -> AssignmentResult {
+    public static func assign(
+        _ sels: [DeviceSelection]?, to domain: Int, force: Bool, handOver: HandOver?, store: StateStore,
+        tree: SysfsTree, present: [PCIAddress]
+    ) throws -> AssignmentResult {
         let runningNow = try handOver.map { h in try h.toolstack.running() } ?? []
         var lines: [String] = []
         var failures = 0
@@ -46,7 +48,10 @@ public enum Assignment {
             let outcomes = try Ownership.assign(sels, to: domain, force: force, in: &state, now: Clock.nowRFC3339())
             if let handOver {
                 let given = outcomes.compactMap { o -> DeviceSelection? in
-                    switch o { case .given(let s), .taken(let s, _): return state.entry(for: s)?.owner == domain ? s : nil; case .reserved: return nil }
+                    switch o {
+                    case .given(let s), .taken(let s, _): return state.entry(for: s)?.owner == domain ? s : nil;
+                    case .reserved: return nil
+                    }
                 }
                 if !given.isEmpty {
                     guard let target = runningNow.first(where: { $0.id == domain }) else {

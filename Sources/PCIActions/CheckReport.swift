@@ -1,4 +1,3 @@
-import SystemIO
 import PCIBinding
 import PCICapabilities
 import PCIInventory
@@ -6,18 +5,22 @@ import PCIModel
 import PCIReadiness
 import PCISpec
 import PCIState
+import SystemIO
 
 public enum CheckReport {
     /// `check`: the readiness of every present device the selections name (each must name one).
     /// Returns the reports and the state they were read against.
-    public static func inspect(_ selections: [DeviceSelection], tree: SysfsTree, host: HostRoot, present: [PCIAddress], store: StateStore,
-                               inspector: (PCIHideState) throws -> SafetyInspector) throws -> ([ReadinessReport], PCIHideState) {
+    public static func inspect(
+        _ selections: [DeviceSelection], tree: SysfsTree, host: HostRoot, present: [PCIAddress], store: StateStore,
+        inspector: (PCIHideState) throws -> SafetyInspector
+    ) throws -> ([ReadinessReport], PCIHideState) {
         for s in selections where !present.contains(where: { s.matches($0) }) {
             throw Failure(.noInput, "\(s) is not present in \(tree.devicesDirectory); check the address (lspci -D lists them)")
         }
         let state = try store.load()
-        let readiness = ReadinessInspector(safety: try inspector(state), tree: tree, host: host, present: present,
-                                           isHidden: { state.entry(hiding: $0) != nil }, recorded: { state.entry(for: DeviceSelection($0))?.identity })
+        let readiness = ReadinessInspector(
+            safety: try inspector(state), tree: tree, host: host, present: present,
+            isHidden: { state.entry(hiding: $0) != nil }, recorded: { state.entry(for: DeviceSelection($0))?.identity })
         let named = SelectionIndex(selections)
         let reports = present.filter(named.matches).map(readiness.inspect)
         return (reports, state)
@@ -77,10 +80,15 @@ public enum CheckReport {
             let cls = s.classCode.map { hex($0 >> 8, 4) } ?? "????"
             out += "\(s.address)  class \(cls)  driver \(s.driver ?? "none")  \(state.entry(hiding: s.address) != nil ? "hidden" : "not hidden")\n"
             out += "  IOMMU: " + iommuLine(r) + "\n"
-            out += "  IOMMU group: " + (s.iommuGroup.map { "\($0), shared with: " + list(s.groupCompanions) }
-                                      ?? (s.xenIOMMU != nil ? "none (a Xen dom0 sees no groups: Xen owns the IOMMU, and pciback hands devices over)"
-                                          : s.iommuActive ? "none (the IOMMU is on but put it in no group: an IOMMU or root-complex function it does not translate for)"
-                                          : "none (no IOMMU, or it is off)")) + "\n"
+            out +=
+                "  IOMMU group: "
+                + (s.iommuGroup.map { "\($0), shared with: " + list(s.groupCompanions) }
+                    ?? (s.xenIOMMU != nil
+                        ? "none (a Xen dom0 sees no groups: Xen owns the IOMMU, and pciback hands devices over)"
+                        : s.iommuActive
+                            ? "none (the IOMMU is on but put it in no group: an IOMMU or root-complex function it does not translate for)"
+                            : "none (no IOMMU, or it is off)"))
+                + "\n"
             for m in r.group { out += "    \(m.device.address): \(m.status.rawValue) (\(m.why))\n" }
             out += "  same slot: \(list(s.siblings))\n"
             out += "  isolation: " + (r.path.isEmpty ? "no bridge above it" : r.path.map(\.summary).joined(separator: "; ")) + "\n"
@@ -114,32 +122,38 @@ public enum CheckReport {
 
     public static func one(_ r: ReadinessReport, state: PCIHideState) -> JSON {
         let s = r.safety
-        var pairs: [(String, JSON)] = [
-            ("address", .string(s.address.description)),
-            ("classId", s.classCode.map { .string(hex($0 >> 8, 4)) } ?? .null),
-            ("driver", s.driver.map { .string($0) } ?? .null),
-            ("hidden", .bool(state.entry(hiding: s.address) != nil)),
-        ] + JSONDocument.ledger(state.entry(hiding: s.address), in: state) + [
-            ("iommuGroup", JSONDocument.group(s.iommuGroup)),
-            ("groupCompanions", .array(s.groupCompanions.map(related))),
-            ("sameSlot", .array(s.siblings.map(related))),
-            ("bridge", .bool(s.isBridge)),
-            ("behind", .array(s.behind.map(related))),
-            ("hostBridge", .bool(s.isHostBridge)),
-            ("bootVGA", .bool(s.isBootVGA)),
-            ("mounts", s.mountsTraced ? strings(s.mounts) : .null),
-            ("mountChains", strings(s.holderChains)),
-            ("untraced", strings(s.untracedHolders)),
-            ("virtualFunctions", .array(s.virtualFunctions.map(related))),
-            ("physicalFunction", s.physicalFunction.map(related) ?? .null),
-            ("cautions", strings(s.cautions)),
-            ("refusals", strings(s.refusals)),
-            ("leftBehind", strings(s.leftBehind.map(\.address.description))),
-        ]
-        let interfaces: JSON = s.networkTraced ? .array(s.interfaces.map { i in
-            .object([("name", .string(i.name)), ("operstate", .string(i.operstate)), ("defaultRoute", .bool(i.defaultRoute)),
-                     ("addressed", .bool(i.addressed)), ("via", i.via.map { .string($0) } ?? .null), ("inUse", .bool(i.inUse))])
-        }) : .null
+        var pairs: [(String, JSON)] =
+            [
+                ("address", .string(s.address.description)),
+                ("classId", s.classCode.map { .string(hex($0 >> 8, 4)) } ?? .null),
+                ("driver", s.driver.map { .string($0) } ?? .null),
+                ("hidden", .bool(state.entry(hiding: s.address) != nil)),
+            ] + JSONDocument.ledger(state.entry(hiding: s.address), in: state) + [
+                ("iommuGroup", JSONDocument.group(s.iommuGroup)),
+                ("groupCompanions", .array(s.groupCompanions.map(related))),
+                ("sameSlot", .array(s.siblings.map(related))),
+                ("bridge", .bool(s.isBridge)),
+                ("behind", .array(s.behind.map(related))),
+                ("hostBridge", .bool(s.isHostBridge)),
+                ("bootVGA", .bool(s.isBootVGA)),
+                ("mounts", s.mountsTraced ? strings(s.mounts) : .null),
+                ("mountChains", strings(s.holderChains)),
+                ("untraced", strings(s.untracedHolders)),
+                ("virtualFunctions", .array(s.virtualFunctions.map(related))),
+                ("physicalFunction", s.physicalFunction.map(related) ?? .null),
+                ("cautions", strings(s.cautions)),
+                ("refusals", strings(s.refusals)),
+                ("leftBehind", strings(s.leftBehind.map(\.address.description))),
+            ]
+        let interfaces: JSON =
+            s.networkTraced
+            ? .array(
+                s.interfaces.map { i in
+                    .object([
+                        ("name", .string(i.name)), ("operstate", .string(i.operstate)), ("defaultRoute", .bool(i.defaultRoute)),
+                        ("addressed", .bool(i.addressed)), ("via", i.via.map { .string($0) } ?? .null), ("inUse", .bool(i.inUse)),
+                    ])
+                }) : .null
         pairs.append(("interfaces", interfaces))
         pairs.append(("iommu", s.xenIOMMU?.state == .unknown ? .null : .bool(s.iommuActive)))
         pairs.append(("iommuOwner", .string(s.xenIOMMU != nil ? "xen" : "linux")))
@@ -147,23 +161,30 @@ public enum CheckReport {
         pairs.append(("iommuUnits", r.iommuUnits.map(strings) ?? .null))
         pairs.append(("interruptRemapping", r.interruptRemapping.map { .bool($0) } ?? .null))
         let group: [JSON] = r.group.map { m in
-            .object([("address", .string(m.device.address.description)), ("driver", m.device.driver.map { .string($0) } ?? .null),
-                     ("bridge", .bool(m.device.isBridge)), ("status", .string(m.status.rawValue)), ("why", .string(m.why))])
+            .object([
+                ("address", .string(m.device.address.description)), ("driver", m.device.driver.map { .string($0) } ?? .null),
+                ("bridge", .bool(m.device.isBridge)), ("status", .string(m.status.rawValue)), ("why", .string(m.why)),
+            ])
         }
         pairs.append(("group", .array(group)))
         let isolation: [JSON] = r.path.map { p in
-            .object([("address", .string(p.address.description)), ("readable", .bool(p.readable)),
-                     ("acsCapability", p.capability.map { .number(Double($0)) } ?? .null),
-                     ("acsControl", p.control.map { .number(Double($0)) } ?? .null),
-                     ("isolates", p.isolates.map { .bool($0) } ?? .null)])
+            .object([
+                ("address", .string(p.address.description)), ("readable", .bool(p.readable)),
+                ("acsCapability", p.capability.map { .number(Double($0)) } ?? .null),
+                ("acsControl", p.control.map { .number(Double($0)) } ?? .null),
+                ("isolates", p.isolates.map { .bool($0) } ?? .null),
+            ])
         }
         pairs.append(("isolation", .array(isolation)))
         pairs.append(("multifunctionWithoutACS", .bool(r.multifunctionWithoutACS)))
         pairs.append(("acsOverride", r.acsOverride.map { .string($0) } ?? .null))
-        let reset: JSON = r.reset.map { reset in
-            .object([("methods", strings(reset.methods)), ("fromKernel", .bool(reset.fromKernel)),
-                     ("busResetAlsoResets", strings(reset.busResetAlsoResets.map(\.description))), ("notes", strings(reset.notes))])
-        } ?? .null
+        let reset: JSON =
+            r.reset.map { reset in
+                .object([
+                    ("methods", strings(reset.methods)), ("fromKernel", .bool(reset.fromKernel)),
+                    ("busResetAlsoResets", strings(reset.busResetAlsoResets.map(\.description))), ("notes", strings(reset.notes)),
+                ])
+            } ?? .null
         pairs.append(("reset", reset))
         pairs.append(("bootFramebuffer", r.framebuffer.map { .string($0) } ?? .null))
         pairs.append(("processes", strings(r.processes)))

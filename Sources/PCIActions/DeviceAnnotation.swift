@@ -18,8 +18,10 @@ public enum DeviceAnnotation {
     /// `--owners` in a `-vmm` record: tags of pcihide's own after lspci's, for hidden devices.
     public static func machineTags(for address: PCIAddress, in state: PCIHideState, driver: String?) -> [(String, String)] {
         guard let e = state.entry(hiding: address) else { return [] }
-        return [("Hidden", e.selection.description), ("Owner", Ownership.ownerText(e, in: state)),
-                ("InEffect", holder(driver).map { "no (" + $0 + ")" } ?? "yes")]
+        return [
+            ("Hidden", e.selection.description), ("Owner", Ownership.ownerText(e, in: state)),
+            ("InEffect", holder(driver).map { "no (" + $0 + ")" } ?? "yes"),
+        ]
     }
 
     /// Who keeps a hidden device from being in effect: nil when a passthrough driver has it,
@@ -41,27 +43,30 @@ public enum DeviceAnnotation {
     }
 
     public static func json(_ devices: [PCIDevice], inventory: Inventory, state: PCIHideState) throws(Failure) -> String {
-        JSONDocument.render("list", "devices", try devices.map { d throws(Failure) in
-            let entry = state.entry(hiding: d.address)
-            // A subsystem is a type-0 header's (bridges have none), and 0000 or ffff mean none.
-            let subsystem = d.headerType == 0 ? d.subsystem.flatMap { $0.vendor == 0 || $0.vendor == 0xffff ? nil : $0 } : nil
-            return .object([
-                ("address", JSONDocument.address(d.address)),
-                ("vendorId", .string(hex(d.vendorId, 4))),
-                ("deviceId", .string(hex(d.deviceId, 4))),
-                ("classId", .string(hex(d.classId, 4))),
-                ("revision", JSONDocument.string(d.revision.map { hex($0, 2) })),
-                ("vendorName", .string(inventory.vendorName(d))),
-                ("deviceName", .string(inventory.deviceName(d))),
-                ("className", .string(inventory.className(d.classId))),
-                ("subsystem", JSONDocument.string(subsystem?.description)),
-                ("driver", JSONDocument.string(d.driver)),
-                ("iommuGroup", JSONDocument.group(d.iommuGroup)),
-                ("hidden", .bool(entry != nil)),
-            ] + JSONDocument.ledger(entry, in: state) + [
-                ("inEffect", entry == nil ? .null : .bool(holder(d.driver) == nil)),
-                ("capabilities", json(PassthroughFeatures(try d.describe()).fields)),
-            ])
-        })
+        JSONDocument.render(
+            "list", "devices",
+            try devices.map { d throws(Failure) in
+                let entry = state.entry(hiding: d.address)
+                // A subsystem is a type-0 header's (bridges have none), and 0000 or ffff mean none.
+                let subsystem = d.headerType == 0 ? d.subsystem.flatMap { $0.vendor == 0 || $0.vendor == 0xffff ? nil : $0 } : nil
+                return .object(
+                    [
+                        ("address", JSONDocument.address(d.address)),
+                        ("vendorId", .string(hex(d.vendorId, 4))),
+                        ("deviceId", .string(hex(d.deviceId, 4))),
+                        ("classId", .string(hex(d.classId, 4))),
+                        ("revision", JSONDocument.string(d.revision.map { hex($0, 2) })),
+                        ("vendorName", .string(inventory.vendorName(d))),
+                        ("deviceName", .string(inventory.deviceName(d))),
+                        ("className", .string(inventory.className(d.classId))),
+                        ("subsystem", JSONDocument.string(subsystem?.description)),
+                        ("driver", JSONDocument.string(d.driver)),
+                        ("iommuGroup", JSONDocument.group(d.iommuGroup)),
+                        ("hidden", .bool(entry != nil)),
+                    ] + JSONDocument.ledger(entry, in: state) + [
+                        ("inEffect", entry == nil ? .null : .bool(holder(d.driver) == nil)),
+                        ("capabilities", json(PassthroughFeatures(try d.describe()).fields)),
+                    ])
+            })
     }
 }

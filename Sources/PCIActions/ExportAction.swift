@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PCIFleet
 import PCIInventory
 import PCIModel
 import PCIState
 import SystemIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What `export` prints, says and exits with.
 public struct ExportResult {
@@ -20,19 +21,24 @@ public struct ExportResult {
 /// `export`: the node's hidden devices in a cluster manager's format, or `--check`: whether
 /// they are what that format needs.
 public enum ExportAction {
-    public static func run(format formatName: String?, check: Bool, node: String?, json: Bool, options: ExportOptions, only: [DeviceSelection]?,
-                           state: PCIHideState, tree: SysfsTree, host: HostRoot) throws -> ExportResult {
+    public static func run(
+        format formatName: String?, check: Bool, node: String?, json: Bool, options: ExportOptions, only: [DeviceSelection]?,
+        state: PCIHideState, tree: SysfsTree, host: HostRoot
+    ) throws -> ExportResult {
         // The node's name goes into what is exported, and the Proxmox check finds this
         // node's entries by it; the other checks do without.
         let needsName = !check || formatName == ProxmoxFormat.name || node != nil
-        let nodeName = needsName ? try FleetInventory.nodeName(option: node, host: host) { kernelNodeName() }
+        let nodeName =
+            needsName
+            ? try FleetInventory.nodeName(option: node, host: host) { kernelNodeName() }
             : (try? FleetInventory.nodeName(option: nil, host: host) { kernelNodeName() }) ?? "this node"
         let inventory = try FleetInventory.read(state: state, tree: tree, host: host, node: nodeName, only: only)
         let format = formatName.flatMap(ExportFormats.named)
         if check {
             let result = ExportCheck.run(inventory, format: format, options: options)
-            return ExportResult(output: json ? ExportReport.json(result, format: format, node: nodeName) : ExportReport.text(result, format: format, node: nodeName),
-                                failure: result.ready ? nil : .failure)
+            return ExportResult(
+                output: json ? ExportReport.json(result, format: format, node: nodeName) : ExportReport.text(result, format: format, node: nodeName),
+                failure: result.ready ? nil : .failure)
         }
         let rendering = format!.render(inventory, options: options)
         if !rendering.refusals.isEmpty { return ExportResult(output: "", refusals: rendering.refusals, failure: .dataError) }

@@ -1,10 +1,10 @@
+import Glibc
 import PCIFleet
 import PCIModel
 import PCIReadiness
 import PCISpec
 import PCIState
 import SystemIO
-import Glibc
 
 public enum ExportReport {
     public static func findings(_ fs: [Finding]) -> JSON {
@@ -43,15 +43,23 @@ public enum ExportReport {
     }
 
     public static func json(_ result: NodeCheck, format: (any ExportFormat.Type)?, node: String) -> String {
-        JSONDocument.render("export", "devices", result.devices.map { r in
-            .object(device(r.device) + [("findings", findings(r.findings)), ("ready", .bool(r.ready))])
-        }, extra: [("format", JSONDocument.string(format?.name)), ("node", .string(node)), ("check", .bool(true)),
-                   ("nodeFindings", findings(result.node)), ("ready", .bool(result.ready))])
+        JSONDocument.render(
+            "export", "devices",
+            result.devices.map { r in
+                .object(device(r.device) + [("findings", findings(r.findings)), ("ready", .bool(r.ready))])
+            },
+            extra: [
+                ("format", JSONDocument.string(format?.name)), ("node", .string(node)), ("check", .bool(true)),
+                ("nodeFindings", findings(result.node)), ("ready", .bool(result.ready)),
+            ])
     }
 
     public static func json(_ rendering: ExportRendering, format: any ExportFormat.Type, inventory: FleetInventory) -> String {
-        JSONDocument.render("export", "devices", inventory.devices.map { .object(device($0)) },
-                            extra: [("format", .string(format.name)), ("node", .string(inventory.node)), ("check", .bool(false)),
-                                    ("text", .string(rendering.text)), ("notes", JSONDocument.strings(rendering.notes))])
+        JSONDocument.render(
+            "export", "devices", inventory.devices.map { .object(device($0)) },
+            extra: [
+                ("format", .string(format.name)), ("node", .string(inventory.node)), ("check", .bool(false)),
+                ("text", .string(rendering.text)), ("notes", JSONDocument.strings(rendering.notes)),
+            ])
     }
 }

@@ -9,8 +9,10 @@ import SystemIO
 public enum GroupsView {
     /// The listing and the notes to say with it. `slot`, `ids`: lspci's -s and -d filters;
     /// `onlyHidden`: only the groups that hold a hidden device.
-    public static func render(tree: SysfsTree, host: HostRoot, state: PCIHideState, present: [PCIAddress], inspector: SafetyInspector,
-                              slot: String?, ids: String?, onlyHidden: Bool, json: Bool) throws -> (String, [String]) {
+    public static func render(
+        tree: SysfsTree, host: HostRoot, state: PCIHideState, present: [PCIAddress], inspector: SafetyInspector,
+        slot: String?, ids: String?, onlyHidden: Bool, json: Bool
+    ) throws -> (String, [String]) {
         let filter = try PCIFilter(slot: slot, id: ids)
         var notes: [String] = []
         let inventory = try Inventory(source: .sysfs(tree.root), numericIds: 2)
@@ -18,8 +20,10 @@ public enum GroupsView {
         for a in present { if let g = tree.iommuGroup(a) { byGroup[g, default: []].append(a) } }
         guard !byGroup.isEmpty else {
             if let xen = inspector.xen {
-                throw Failure(.unavailable, "no IOMMU groups in \(tree.root): this is a Xen dom0, where Xen owns the IOMMU and the kernel shows no groups; Xen's IOMMU is \(xen.summary)"
-                              + (xen.isOn ? "; devices go to guests through pciback (pcihide check DEVICE)" : "; " + xen.advice))
+                throw Failure(
+                    .unavailable,
+                    "no IOMMU groups in \(tree.root): this is a Xen dom0, where Xen owns the IOMMU and the kernel shows no groups; Xen's IOMMU is \(xen.summary)"
+                        + (xen.isOn ? "; devices go to guests through pciback (pcihide check DEVICE)" : "; " + xen.advice))
             }
             throw Failure(.unavailable, "no IOMMU groups in \(tree.root): no IOMMU is active (\(HostFacts.read(host).iommuAdvice))")
         }
@@ -37,25 +41,34 @@ public enum GroupsView {
         }
         if onlyHidden && reports.isEmpty { notes.append("no IOMMU group holds a hidden device (pcihide hidden lists the hidden set)") }
         if json {
-            return (JSONDocument.render("groups", "groups", reports.map { r in
-                .object([
-                    ("iommuGroup", JSONDocument.group(r.id)),
-                    ("verdict", .string(r.verdict.rawValue)),
-                    ("summary", .string(r.summary)),
-                    ("devices", .array(r.members.map { m in
-                        let e = state.entry(hiding: m.device.address)
-                        return .object([
-                            ("address", .string(m.device.address.description)),
-                            ("deviceName", .string(name(m.device.address, inventory))),
-                            ("driver", m.device.driver.map { .string($0) } ?? .null),
-                            ("bridge", .bool(m.device.isBridge)),
-                            ("hidden", .bool(e != nil)),
-                        ] + JSONDocument.ledger(e, in: state) + [
-                            ("refusals", JSONDocument.strings(m.refusals)),
+            return (
+                JSONDocument.render(
+                    "groups", "groups",
+                    reports.map { r in
+                        .object([
+                            ("iommuGroup", JSONDocument.group(r.id)),
+                            ("verdict", .string(r.verdict.rawValue)),
+                            ("summary", .string(r.summary)),
+                            (
+                                "devices",
+                                .array(
+                                    r.members.map { m in
+                                        let e = state.entry(hiding: m.device.address)
+                                        return .object(
+                                            [
+                                                ("address", .string(m.device.address.description)),
+                                                ("deviceName", .string(name(m.device.address, inventory))),
+                                                ("driver", m.device.driver.map { .string($0) } ?? .null),
+                                                ("bridge", .bool(m.device.isBridge)),
+                                                ("hidden", .bool(e != nil)),
+                                            ] + JSONDocument.ledger(e, in: state) + [
+                                                ("refusals", JSONDocument.strings(m.refusals))
+                                            ])
+                                    })
+                            ),
                         ])
-                    })),
-                ])
-            }), notes)
+                    }), notes
+            )
         }
         var out = ""
         for r in reports {

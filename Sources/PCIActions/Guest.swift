@@ -44,11 +44,12 @@ public struct Guest {
                 }
                 // An SR-IOV virtual function's own ids read ffff; libpci has the kernel's (sysfs).
                 let virtualFunction = d.config.prefix(4).allSatisfy { $0 == 0xff } && d.vendorId != 0xffff
-                devices.append(PassthroughDevice(
-                    hostBus: d.address.bus, hostDevice: d.address.device, hostFunction: d.address.function,
-                    config: d.config, barSizes: bars.map(\.size), romSize: d.rom.size,
-                    hostIRQ: UInt8(truncatingIfNeeded: max(0, min(255, d.irq))), virtualSlot: vslot, permissive: permissive,
-                    hostIds: virtualFunction ? .init(vendor: d.vendorId, device: d.deviceId) : nil))
+                devices.append(
+                    PassthroughDevice(
+                        hostBus: d.address.bus, hostDevice: d.address.device, hostFunction: d.address.function,
+                        config: d.config, barSizes: bars.map(\.size), romSize: d.rom.size,
+                        hostIRQ: UInt8(truncatingIfNeeded: max(0, min(255, d.irq))), virtualSlot: vslot, permissive: permissive,
+                        hostIds: virtualFunction ? .init(vendor: d.vendorId, device: d.deviceId) : nil))
                 hosts.append(d.address)
             }
         }
@@ -137,11 +138,15 @@ public struct Guest {
 
     /// The one read as a JSON document.
     static func document(slot: UInt8, function: UInt8, offset: Int, width: Int, value: UInt32, present: Bool, emulated: Bool?) -> String {
-        JSONDocument.render("emu read", "reads", [.object([
-            ("guestAddress", .string("0000:00:\(hex(slot, 2)).\(function)")), ("offset", .number(Double(offset))),
-            ("width", .number(Double(width))), ("value", .number(Double(value))), ("present", .bool(present)),
-            ("source", emulated.map { .string($0 ? "emulated" : "host") } ?? .null),
-        ])])
+        JSONDocument.render(
+            "emu read", "reads",
+            [
+                .object([
+                    ("guestAddress", .string("0000:00:\(hex(slot, 2)).\(function)")), ("offset", .number(Double(offset))),
+                    ("width", .number(Double(width))), ("value", .number(Double(value))), ("present", .bool(present)),
+                    ("source", emulated.map { .string($0 ? "emulated" : "host") } ?? .null),
+                ])
+            ])
     }
 
     /// `emu trace`: a script of port accesses replayed on the guest bus (`name`: where the
@@ -155,9 +160,11 @@ public struct Guest {
         let reads = script.reads(on: bus)
         let output: String
         if json {
-            output = JSONDocument.render("emu trace", "reads", reads.map { r in
-                .object([("port", .number(Double(r.port))), ("width", .number(Double(r.width))), ("value", .number(Double(r.value))), ("text", .string(r.text))])
-            })
+            output = JSONDocument.render(
+                "emu trace", "reads",
+                reads.map { r in
+                    .object([("port", .number(Double(r.port))), ("width", .number(Double(r.width))), ("value", .number(Double(r.value))), ("text", .string(r.text))])
+                })
         } else {
             output = reads.map { $0.text + "\n" }.joined()
         }

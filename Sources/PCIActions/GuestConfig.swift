@@ -42,8 +42,10 @@ public enum GuestConfig {
         for f in g.bus.functions { if case .passthrough = f.kind { perSlot[f.slot, default: 0] += 1 } }
         for f in g.bus.functions {
             guard case .passthrough(let i) = f.kind else { continue }
-            out.append(Placement(host: g.hosts[i], slot: f.slot, function: f.function, permissive: g.bus.devices[i].permissive,
-                                 multifunction: perSlot[f.slot, default: 0] > 1))
+            out.append(
+                Placement(
+                    host: g.hosts[i], slot: f.slot, function: f.function, permissive: g.bus.devices[i].permissive,
+                    multifunction: perSlot[f.slot, default: 0] > 1))
         }
         return out
     }
@@ -52,8 +54,10 @@ public enum GuestConfig {
     /// slot's wildcard (`BB:DD.*@SS`), as xl places several functions only that way; when the
     /// guest does not get every function of that host slot, they are listed one by one without a
     /// slot and a note says so.
-    public static func xl(_ placed: [Placement], presentFunctions: [PCISlot: Int],
-                   options: (Placement) -> String = { $0.permissive ? ",permissive=1" : "" }) -> (String, [String]) {
+    public static func xl(
+        _ placed: [Placement], presentFunctions: [PCISlot: Int],
+        options: (Placement) -> String = { $0.permissive ? ",permissive=1" : "" }
+    ) -> (String, [String]) {
         var items: [String] = []
         var notes: [String] = []
         var done = Set<UInt8>()

@@ -20,8 +20,10 @@ public enum HiddenSetChange {
         for overlap in SpecParser.overlaps(in: specs) { warn(overlap) }
         for spec in specs {
             if spec.selections.isEmpty {
-                errors.append(SpecError(input: spec.input, start: 0, length: spec.input.utf8.count,
-                                        reason: "this spec names a device only by name=\(spec.options.name ?? ""); pcihide needs its address (bdf=BB:DD.F)"))
+                errors.append(
+                    SpecError(
+                        input: spec.input, start: 0, length: spec.input.utf8.count,
+                        reason: "this spec names a device only by name=\(spec.options.name ?? ""); pcihide needs its address (bdf=BB:DD.F)"))
             }
             for s in spec.selections where seen.insert(s).inserted {
                 var e = HiddenEntry(selection: s, since: now, vslot: spec.options.vslot, permissive: spec.options.permissive)

@@ -23,8 +23,10 @@ public struct HideRequest {
     /// The safety inspector for the devices present and the set as it is.
     public var inspector: (_ present: [PCIAddress], _ state: PCIHideState) throws -> SafetyInspector
 
-    public init(specs: [String], one: Bool, now: Bool, dryRun: Bool, io: SysfsIO, driver: PassthroughDriver?, force: Bool, group: Bool,
-                fragment: BootPlan?, inspector: @escaping (_ present: [PCIAddress], _ state: PCIHideState) throws -> SafetyInspector) {
+    public init(
+        specs: [String], one: Bool, now: Bool, dryRun: Bool, io: SysfsIO, driver: PassthroughDriver?, force: Bool, group: Bool,
+        fragment: BootPlan?, inspector: @escaping (_ present: [PCIAddress], _ state: PCIHideState) throws -> SafetyInspector
+    ) {
         self.specs = specs; self.one = one; self.now = now; self.dryRun = dryRun; self.io = io; self.driver = driver
         self.force = force; self.group = group; self.fragment = fragment; self.inspector = inspector
     }

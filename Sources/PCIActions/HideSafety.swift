@@ -14,8 +14,10 @@ public enum HideSafety {
     /// IOMMU-group companions and sibling functions left behind, or with `group` adds them to
     /// `entries` and `targets` after inspecting each. A refused companion refuses the whole
     /// command: `--force` never reaches a device the user did not name.
-    public static func review(_ entries: inout [HiddenEntry], _ targets: inout [PCIAddress], inspector: SafetyInspector,
-                       force: Bool, group: Bool) throws(Failure) {
+    public static func review(
+        _ entries: inout [HiddenEntry], _ targets: inout [PCIAddress], inspector: SafetyInspector,
+        force: Bool, group: Bool
+    ) throws(Failure) {
         var refused: [String] = []
         var added: [PCIAddress] = []
         var addedBy: [PCIAddress: PCIAddress] = [:]
@@ -67,8 +69,10 @@ public enum HideSafety {
             refusedCompanions.append("\(b) (companion of \(addedBy[b]!)): \(s.refusals.joined(separator: "; "))")
         }
         if !refusedCompanions.isEmpty {
-            throw Failure(.usage, "refusing --group: " + refusedCompanions.joined(separator: "; ")
-                          + "; the group cannot be split safely, so it cannot be handed over; nothing was changed (--force does not apply to companions: name a device to force it)")
+            throw Failure(
+                .usage,
+                "refusing --group: " + refusedCompanions.joined(separator: "; ")
+                    + "; the group cannot be split safely, so it cannot be handed over; nothing was changed (--force does not apply to companions: name a device to force it)")
         }
         if !refused.isEmpty {
             throw Failure(.usage, "refusing to hide " + refused.joined(separator: "; ") + "; nothing was changed (add --force to hide it anyway)")

@@ -21,11 +21,15 @@ public enum HistoryView {
         var notes: [String] = []
         let output: String
         if json {
-            output = JSONDocument.render("history", "changes", record.committed.map { l in
-                let words = l.text.split(separator: " ", maxSplits: 1)
-                return .object([("time", .string(l.time)), ("transaction", .number(Double(l.transaction))),
-                                ("event", .string(words.first.map(String.init) ?? "")), ("text", .string(l.text))])
-            }, extra: [("uncommitted", .number(Double(record.uncommitted)))])
+            output = JSONDocument.render(
+                "history", "changes",
+                record.committed.map { l in
+                    let words = l.text.split(separator: " ", maxSplits: 1)
+                    return .object([
+                        ("time", .string(l.time)), ("transaction", .number(Double(l.transaction))),
+                        ("event", .string(words.first.map(String.init) ?? "")), ("text", .string(l.text)),
+                    ])
+                }, extra: [("uncommitted", .number(Double(record.uncommitted)))])
         } else {
             output = record.committed.map { $0.line + "\n" }.joined()
         }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PCIModel
 import PCIState
 import SystemIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Hand-overs in flight: while a toolstack attaches a device (with no lock held), a marker beside
 /// the state file says so — `STATE.attaching/DDDD-BB-DD.F` holding the attaching process's pid
@@ -30,7 +31,8 @@ public enum InFlight {
     /// Another living process is attaching `s` now.
     public static func underWay(_ s: DeviceSelection, store: StateStore) -> Bool {
         guard let bytes = try? Files.readRegularIfPresent(file(s, store)),
-              let pid = String(decoding: bytes, as: UTF8.self).split(separator: " ").first.flatMap({ Int32($0) }), pid > 0 else { return false }
+            let pid = String(decoding: bytes, as: UTF8.self).split(separator: " ").first.flatMap({ Int32($0) }), pid > 0
+        else { return false }
         if pid == getpid() { return false }
         return kill(pid, 0) == 0 || errno == EPERM
     }

@@ -1,6 +1,6 @@
-import SystemIO
 import PCIModel
 import PCIState
+import SystemIO
 
 /// pcihide's one JSON vocabulary (man page, JSON OUTPUT; `schema/pcihide-output.schema.json`).
 ///

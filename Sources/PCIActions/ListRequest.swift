@@ -18,8 +18,10 @@ public struct ListRequest: Equatable {
     public var state: String?
     public var root: String?
 
-    public init(options: ListingOptions = ListingOptions(), slot: String? = nil, ids: String? = nil, owners: Bool = false, hidden: Bool = false, json: Bool = false,
-                sysfs: String? = nil, dumpFile: String? = nil, idsFile: String? = nil, state: String? = nil, root: String? = nil) {
+    public init(
+        options: ListingOptions = ListingOptions(), slot: String? = nil, ids: String? = nil, owners: Bool = false, hidden: Bool = false, json: Bool = false,
+        sysfs: String? = nil, dumpFile: String? = nil, idsFile: String? = nil, state: String? = nil, root: String? = nil
+    ) {
         self.options = options; self.slot = slot; self.ids = ids; self.owners = owners; self.hidden = hidden; self.json = json
         self.sysfs = sysfs; self.dumpFile = dumpFile; self.idsFile = idsFile; self.state = state; self.root = root
     }
@@ -45,10 +47,11 @@ public struct ListRequest: Equatable {
         // The state is read only when pcihide's own additions need it, so that plain
         // listings work without one (and cost nothing extra).
         let state: PCIHideState? = owners || hidden || json ? try StateStore(option: self.state, host: host).load() : nil
-        let inventory = try Inventory(source: InventorySource(sysfs: sysfs, dumpFile: dumpFile, host: host), idsFile: idsFile,
-                                      numericIds: json ? 0 : numeric, topology: options.needsTopology, filter: filter.isEmpty ? nil : filter,
-                                      scan: json ? .full : options.scan, busCentric: options.busCentric,
-                                      kernelFiles: json || options.showsKernelFiles)
+        let inventory = try Inventory(
+            source: InventorySource(sysfs: sysfs, dumpFile: dumpFile, host: host), idsFile: idsFile,
+            numericIds: json ? 0 : numeric, topology: options.needsTopology, filter: filter.isEmpty ? nil : filter,
+            scan: json ? .full : options.scan, busCentric: options.busCentric,
+            kernelFiles: json || options.showsKernelFiles)
         if inventory.devices.isEmpty && filter.isEmpty {
             // lspci prints nothing here; say why, so an empty tree is not mistaken for "no match".
             switch inventory.source {

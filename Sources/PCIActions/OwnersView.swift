@@ -28,12 +28,15 @@ public enum OwnersView {
             return holders.isEmpty ? (true, "yes") : (false, "no (" + Set(holders).sorted().joined(separator: ", ") + " has it)")
         }
         if json {
-            return JSONDocument.render("owners", "devices", state.hidden.map { e in
-                .object(JSONDocument.selection(e.selection) + [("deviceName", JSONDocument.string(name(e)))]
-                        + JSONDocument.ledger(e, in: state)
-                        + JSONDocument.policy(e.policy, in: state)
-                        + [("since", .string(e.ownerSince ?? e.since)), ("inEffect", JSONDocument.bool(effect(e).0))])
-            })
+            return JSONDocument.render(
+                "owners", "devices",
+                state.hidden.map { e in
+                    .object(
+                        JSONDocument.selection(e.selection) + [("deviceName", JSONDocument.string(name(e)))]
+                            + JSONDocument.ledger(e, in: state)
+                            + JSONDocument.policy(e.policy, in: state)
+                            + [("since", .string(e.ownerSince ?? e.since)), ("inEffect", JSONDocument.bool(effect(e).0))])
+                })
         }
         var rows = [["DEVICE", "NAME", "OWNER", "POLICY", "SINCE", "IN EFFECT"]]
         for e in state.hidden {

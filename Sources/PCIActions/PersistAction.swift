@@ -8,8 +8,10 @@ import SystemIO
 /// and with `write` applied as one transaction (an interrupted one completed first); then the
 /// commands that rebuild the boot files, printed or (`applyNow`) run.
 public enum PersistAction {
-    public static func run(loader: BootSetup?, initramfs: InitramfsTool?, driver: PersistDriver?, write: Bool, remove: Bool, applyNow: Bool,
-                           host: HostRoot, store: StateStore, tree: SysfsTree) throws {
+    public static func run(
+        loader: BootSetup?, initramfs: InitramfsTool?, driver: PersistDriver?, write: Bool, remove: Bool, applyNow: Bool,
+        host: HostRoot, store: StateStore, tree: SysfsTree
+    ) throws {
         let detected = SetupDetector.detect(host)
         guard let setup = loader ?? detected.setup else {
             throw Failure(.unavailable, "no boot setup recognised under \(host): looked for " + Detection.lookedFor.joined(separator: "; ") + "; give --loader to choose one")
@@ -33,8 +35,10 @@ public enum PersistAction {
             var changed = 0
             for e in plan.edits where e.old != e.new {
                 changed += 1
-                print(unifiedDiff(old: e.old ?? "", new: e.new ?? "", oldName: e.old == nil ? "/dev/null" : e.shown,
-                                  newName: e.new == nil ? "/dev/null" : e.shown + " (pcihide)"), terminator: "")
+                print(
+                    unifiedDiff(
+                        old: e.old ?? "", new: e.new ?? "", oldName: e.old == nil ? "/dev/null" : e.shown,
+                        newName: e.new == nil ? "/dev/null" : e.shown + " (pcihide)"), terminator: "")
             }
             if changed == 0 {
                 note("every file already says this; nothing to change")

@@ -26,9 +26,12 @@ extension HandOver {
             lastLook = Clock.monotonicSeconds()
             do { waiting = try reconcile(store: store, waitingBefore: waiting) } catch { note("watch: \(error); waiting for the next event") }
         }
-        let status = try Command.follow(ts.eventCommand, onIdle: {
-            if !waiting.isEmpty && Clock.monotonicSeconds() - lastLook >= 1 { look() }
-        }) { line in
+        let status = try Command.follow(
+            ts.eventCommand,
+            onIdle: {
+                if !waiting.isEmpty && Clock.monotonicSeconds() - lastLook >= 1 { look() }
+            }
+        ) { line in
             if ts.isLifecycleEvent(line) { look() }
         }
         guard let status else {
@@ -74,7 +77,9 @@ extension HandOver {
                 for e in state.hidden where e.owner == nil {
                     let holders = Set(held.filter { e.selection.matches($0.key) }.map(\.value))
                     if holders.count == 1, let d = holders.first, state.domain(d) != nil, ids.contains(d) {
-                        state.update(e.selection) { $0.owner = d; $0.ownerSince = now }
+                        state.update(e.selection) {
+                            $0.owner = d; $0.ownerSince = now
+                        }
                         log.append("\(handOver.toolstack.name) says domain \(d) holds \(e.selection), which the ledger had free: recorded as its")
                     }
                 }

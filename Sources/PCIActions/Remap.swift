@@ -26,8 +26,11 @@ public enum Remap {
                 }
                 let found = tree.find(recorded, among: present)
                 guard let target = found.unique else {
-                    throw Failure(.noInput, found.count == 0 ? "no present device is \(recorded.summary); is the card fitted?"
-                                  : "\(found.count) present devices are \(recorded.summary): its identity cannot say which; unhide \(s) and hide the one you mean by its address")
+                    throw Failure(
+                        .noInput,
+                        found.count == 0
+                            ? "no present device is \(recorded.summary); is the card fitted?"
+                            : "\(found.count) present devices are \(recorded.summary): its identity cannot say which; unhide \(s) and hide the one you mean by its address")
                 }
                 if state.entry(hiding: target) != nil { throw Failure(.usage, "\(target), where \(s) is now, is hidden already; nothing was changed") }
                 moves.append((s, target))

@@ -62,8 +62,7 @@ public struct RuntimeHide {
     public static func giveBack(_ changes: [BindingChange], binder: RuntimeBinder) -> (restored: [String], stuck: [String]) {
         var restored: [String] = [], stuck: [String] = []
         for c in changes.reversed() where c.before != c.after {
-            if (try? binder.unbind(c.address, restoring: c.before)) != nil { restored.append(c.address.description) }
-            else { stuck.append("\(c.address) (bound to \(c.after ?? "no driver"), was \(c.before ?? "no driver"))") }
+            if (try? binder.unbind(c.address, restoring: c.before)) != nil { restored.append(c.address.description) } else { stuck.append("\(c.address) (bound to \(c.after ?? "no driver"), was \(c.before ?? "no driver"))") }
         }
         return (restored, stuck)
     }
@@ -71,15 +70,18 @@ public struct RuntimeHide {
     /// Binds and records in `state` what each device was bound to before.
     public func bindAll(recordingIn state: inout PCIHideState) throws(BindingError) -> ([BindingChange], [String]) {
         let changes = try bindAll()
-        return (changes, changes.map { c in
-            state.update(DeviceSelection(c.address)) { e in
-                // Re-binding a device pcihide bound earlier keeps the driver it had first.
-                if e.runtimeDriver == nil || c.before != c.after { e.originalDriver = c.before }
-                e.runtimeDriver = c.after
+        return (
+            changes,
+            changes.map { c in
+                state.update(DeviceSelection(c.address)) { e in
+                    // Re-binding a device pcihide bound earlier keeps the driver it had first.
+                    if e.runtimeDriver == nil || c.before != c.after { e.originalDriver = c.before }
+                    e.runtimeDriver = c.after
+                }
+                return c.before == c.after
+                    ? "\(c.address) is already bound to \(c.after ?? "no driver")"
+                    : "bound \(c.address) to \(c.after ?? "no driver") (was \(c.before ?? "no driver"))"
             }
-            return c.before == c.after
-                ? "\(c.address) is already bound to \(c.after ?? "no driver")"
-                : "bound \(c.address) to \(c.after ?? "no driver") (was \(c.before ?? "no driver"))"
-        })
+        )
     }
 }

@@ -62,8 +62,7 @@ public enum UnhideAction {
             if given.isEmpty { throw error }
             var back: [String] = [], stuck: [String] = []
             for (c, driver) in given.reversed() {
-                if let d = PassthroughDriver(rawValue: driver), (try? binder.bind(c.address, to: d)) != nil { back.append(c.address.description) }
-                else { stuck.append(c.address.description) }
+                if let d = PassthroughDriver(rawValue: driver), (try? binder.bind(c.address, to: d)) != nil { back.append(c.address.description) } else { stuck.append(c.address.description) }
             }
             var message = "\(error)"
             if !back.isEmpty { message += "; \(back.joined(separator: ", ")) went back to the passthrough driver, as the state still records" }

@@ -27,25 +27,32 @@ public enum VerifyView {
     }
 
     public static func json(_ reports: [VerifyReport]) -> String {
-        JSONDocument.render("verify", "devices", reports.map { r in
-            // One shape whatever the status: the other fields are null when they do not apply.
-            var identity: (String, String?, PCIAddress?)
-            switch r.identity {
-            case .matches: identity = ("matches", nil, nil)
-            case .notRecorded: identity = ("not recorded", nil, nil)
-            case .changed(let now, let moved): identity = ("changed", now.summary, moved)
-            case .gone(let moved): identity = ("gone", nil, moved)
-            }
-            return .object([
-                ("address", .string(r.address.description)),
-                ("entry", .string(r.entry.description)),
-                ("commandLine", r.token.map { .string($0) } ?? .null),
-                ("driver", r.driver.map { .string($0) } ?? .null),
-                ("identity", .object([("status", .string(identity.0)), ("now", JSONDocument.string(identity.1)),
-                                      ("movedTo", JSONDocument.string(identity.2?.description))])),
-                ("findings", .array(r.findings.map { f in .object([("text", .string(f.text)), ("fix", f.fix.map { .string($0) } ?? .null)]) })),
-                ("inEffect", .bool(r.inEffect)),
-            ])
-        })
+        JSONDocument.render(
+            "verify", "devices",
+            reports.map { r in
+                // One shape whatever the status: the other fields are null when they do not apply.
+                var identity: (String, String?, PCIAddress?)
+                switch r.identity {
+                case .matches: identity = ("matches", nil, nil)
+                case .notRecorded: identity = ("not recorded", nil, nil)
+                case .changed(let now, let moved): identity = ("changed", now.summary, moved)
+                case .gone(let moved): identity = ("gone", nil, moved)
+                }
+                return .object([
+                    ("address", .string(r.address.description)),
+                    ("entry", .string(r.entry.description)),
+                    ("commandLine", r.token.map { .string($0) } ?? .null),
+                    ("driver", r.driver.map { .string($0) } ?? .null),
+                    (
+                        "identity",
+                        .object([
+                            ("status", .string(identity.0)), ("now", JSONDocument.string(identity.1)),
+                            ("movedTo", JSONDocument.string(identity.2?.description)),
+                        ])
+                    ),
+                    ("findings", .array(r.findings.map { f in .object([("text", .string(f.text)), ("fix", f.fix.map { .string($0) } ?? .null)]) })),
+                    ("inEffect", .bool(r.inEffect)),
+                ])
+            })
     }
 }

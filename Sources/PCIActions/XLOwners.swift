@@ -1,8 +1,8 @@
 import PCIInventory
 import PCIModel
 import PCIOwnership
-import PCIToolstacks
 import PCIState
+import PCIToolstacks
 import SystemIO
 
 /// `owners --toolstack xl|libvirt`: the devices the toolstack reports, one row each, beside what

@@ -45,7 +45,8 @@ public struct NetworkHolders: Sendable {
         for name in names.sorted() {
             let dir = netClass + "/" + name
             guard let device = Files.realPath(dir + "/device"),
-                  let address = device.split(separator: "/").compactMap({ PCIAddress(sysfsName: String($0)) }).last else { continue }
+                let address = device.split(separator: "/").compactMap({ PCIAddress(sysfsName: String($0)) }).last
+            else { continue }
             let state = Files.readIfPresent(dir + "/operstate").map { String(decoding: $0, as: UTF8.self).trimmingBlanks } ?? "unknown"
             // A bond or bridge above it carries the address and routes (eth0 enslaved to br0).
             var chain = [name]
@@ -56,8 +57,9 @@ public struct NetworkHolders: Sendable {
             }
             let carrying = chain.first { n in routes.contains { $0.interface == n } || inet6.contains(n) }
             let defaultRoute = chain.contains { n in routes.contains { $0.interface == n && $0.isDefault } }
-            var iface = HostInterface(name: name, operstate: state, defaultRoute: defaultRoute, addressed: carrying != nil,
-                                      via: carrying.flatMap { $0 == name ? nil : $0 })
+            var iface = HostInterface(
+                name: name, operstate: state, defaultRoute: defaultRoute, addressed: carrying != nil,
+                via: carrying.flatMap { $0 == name ? nil : $0 })
             iface.master = chain.count > 1 ? chain[1] : nil
             out[address, default: []].append(iface)
         }
@@ -96,5 +98,3 @@ public struct NetworkHolders: Sendable {
         return out
     }
 }
-
-

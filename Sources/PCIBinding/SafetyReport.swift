@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PCIInventory
 import PCIModel
 import SystemIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Another device a hide decision concerns: an IOMMU-group companion, a sibling function, a
 /// device behind a bridge.
@@ -87,8 +88,9 @@ public struct DeviceSafety: Equatable, Sendable {
             r.append("it is the ISA/LPC bridge, from which the platform's keyboard controller, TPM and firmware interfaces hang")
         } else if isBridge {
             let instead = hideableBehind.map(\.address.description)
-            r.append("it is a bridge (class \(cls.map { hex($0, 4) } ?? "????")), and bridges stay with the host (a guest never receives one; VFIO leaves them on pcieport)"
-                     + (instead.isEmpty ? "; nothing that could be hidden is behind it" : "; hide the devices behind it instead: " + instead.joined(separator: ", ")))
+            r.append(
+                "it is a bridge (class \(cls.map { hex($0, 4) } ?? "????")), and bridges stay with the host (a guest never receives one; VFIO leaves them on pcieport)"
+                    + (instead.isEmpty ? "; nothing that could be hidden is behind it" : "; hide the devices behind it instead: " + instead.joined(separator: ", ")))
         }
         if cls == PCIClass.iommu { r.append("it is the IOMMU") }
         if isBootVGA { r.append("it is the boot VGA device (boot_vga = 1), which drives the console") }
@@ -152,10 +154,11 @@ public struct SafetySources: Sendable {
     /// root's say nothing about another tree.
     public static func under(_ host: HostRoot, tree: SysfsTree, mounts: String, blockClass: String?) -> SafetySources {
         let own = tree.root == host.pciBusDirectory
-        var s = SafetySources(mounts: mounts, blockClass: blockClass ?? (own ? host.blockClassDirectory : nil),
-                              netClass: own ? host.netClassDirectory : nil,
-                              routes: host.routesFile, inet6: host.inet6File, devPrefix: host.prefix,
-                              swaps: host.swapsFile)
+        var s = SafetySources(
+            mounts: mounts, blockClass: blockClass ?? (own ? host.blockClassDirectory : nil),
+            netClass: own ? host.netClassDirectory : nil,
+            routes: host.routesFile, inet6: host.inet6File, devPrefix: host.prefix,
+            swaps: host.swapsFile)
         s.sys = host.sysDirectory; s.udevData = host.udevDataDirectory; s.ownTree = own
         return s
     }
@@ -197,10 +200,13 @@ public struct SafetyInspector {
         realPaths = paths
         var holders: [StorageHolder] = []
         if let blockClass = self.blockClass, let text = Files.readIfPresent(mountsFile) {
-            let tracer = StorageTracer(paths: .init(blockClass: blockClass, sys: sources.sys, udevData: sources.udevData,
-                                                    netClass: sources.netClass, routes: sources.routes, devPrefix: sources.devPrefix))
-            holders = tracer.trace(mountTable: String(decoding: text, as: UTF8.self),
-                                   swaps: sources.swaps.flatMap(Files.readIfPresent).map { String(decoding: $0, as: UTF8.self) })
+            let tracer = StorageTracer(
+                paths: .init(
+                    blockClass: blockClass, sys: sources.sys, udevData: sources.udevData,
+                    netClass: sources.netClass, routes: sources.routes, devPrefix: sources.devPrefix))
+            holders = tracer.trace(
+                mountTable: String(decoding: text, as: UTF8.self),
+                swaps: sources.swaps.flatMap(Files.readIfPresent).map { String(decoding: $0, as: UTF8.self) })
         }
         traced = holders.filter { $0.untraced == nil && !$0.devices.isEmpty }
         untracedHolders = holders.compactMap(\.untracedMessage)
@@ -272,8 +278,10 @@ extension SafetyInspector {
     /// mountinfo, which gives each mount's major:minor so that /dev/root and sources outside /dev
     /// resolve, else its proc/mounts); `blockClass` a block class the user named. A dom0 sees
     /// no IOMMU groups: Xen, whose IOMMU it is, is asked (only when the tree is the root's own).
-    public static func forHost(_ host: HostRoot, tree: SysfsTree, present: [PCIAddress], isHidden: @escaping (PCIAddress) -> Bool,
-                               mounts: String?, blockClass: String?) -> SafetyInspector {
+    public static func forHost(
+        _ host: HostRoot, tree: SysfsTree, present: [PCIAddress], isHidden: @escaping (PCIAddress) -> Bool,
+        mounts: String?, blockClass: String?
+    ) -> SafetyInspector {
         let mountsFile = mounts ?? (Files.exists(host.mountInfoFile) ? host.mountInfoFile : host.mountsFile)
         let sources = SafetySources.under(host, tree: tree, mounts: mountsFile, blockClass: blockClass)
         var inspector = SafetyInspector(tree: tree, present: present, sources: sources, isHidden: isHidden)

@@ -16,8 +16,9 @@ public struct StorageHolder: Equatable, Sendable {
     /// `could not trace SOURCE mounted at MOUNTPOINT (why)`.
     public var untracedMessage: String? {
         untraced.map { why in
-            mountPoint.hasPrefix("swap on ") ? "could not trace the swap area \(source) (\(why))"
-                                             : "could not trace \(source) mounted at \(mountPoint) (\(why))"
+            mountPoint.hasPrefix("swap on ")
+                ? "could not trace the swap area \(source) (\(why))"
+                : "could not trace \(source) mounted at \(mountPoint) (\(why))"
         }
     }
 }
@@ -115,7 +116,8 @@ public struct StorageTracer {
 
     func traceBlock(named source: String, majorMinor: String?, into h: inout StorageHolder, table: [MountTable.Entry], depth: Int) {
         guard let real = blockPath(named: source, majorMinor: majorMinor) else {
-            h.untraced = source.hasPrefix("/dev/") || majorMinor.map { !$0.hasPrefix("0:") } == true
+            h.untraced =
+                source.hasPrefix("/dev/") || majorMinor.map { !$0.hasPrefix("0:") } == true
                 ? "no block device for it under \(paths.blockClass) or \(paths.sys)/dev/block"
                 : "its source is not a block device pcihide knows how to follow"
             return
@@ -136,9 +138,11 @@ public struct StorageTracer {
             }
             h.chain.append(backing)
             // The file lives on the mount with the longest matching mount point.
-            guard let holder = table.filter({ backing == $0.mountPoint || backing.hasPrefix($0.mountPoint == "/" ? "/" : $0.mountPoint + "/") })
+            guard
+                let holder = table.filter({ backing == $0.mountPoint || backing.hasPrefix($0.mountPoint == "/" ? "/" : $0.mountPoint + "/") })
                     .max(by: { $0.mountPoint.count < $1.mountPoint.count }),
-                  let traced = trace(holder, table: table, depth: depth + 1) else {
+                let traced = trace(holder, table: table, depth: depth + 1)
+            else {
                 return "the file system holding \(backing) is not in the mount table"
             }
             h.devices += traced.devices
@@ -239,7 +243,8 @@ public struct StorageTracer {
     /// The pool of a zvol: its udev links read `zvol/POOL/NAME`.
     func zvolPool(_ real: String) -> String? {
         guard let dev = Files.readIfPresent(real + "/dev").map({ String(decoding: $0, as: UTF8.self).trimmingBlanks }),
-              let text = Files.readIfPresent(paths.udevData + "/b" + dev).map({ String(decoding: $0, as: UTF8.self) }) else { return nil }
+            let text = Files.readIfPresent(paths.udevData + "/b" + dev).map({ String(decoding: $0, as: UTF8.self) })
+        else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("S:zvol/") {
             return line.dropFirst(7).split(separator: "/").first.map(String.init)
         }
@@ -343,11 +348,15 @@ public enum MountTable {
         for line in text.split(separator: "\n") {
             let f = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
             if f.count >= 10, let dash = f.firstIndex(of: "-"), dash >= 6, dash + 2 < f.count, f[2].contains(":") {
-                out.append(Entry(source: unescape(f[dash + 2]), mountPoint: unescape(f[4]), fileSystem: f[dash + 1],
-                                 majorMinor: f[2], superOptions: dash + 3 < f.count ? f[dash + 3] : ""))
+                out.append(
+                    Entry(
+                        source: unescape(f[dash + 2]), mountPoint: unescape(f[4]), fileSystem: f[dash + 1],
+                        majorMinor: f[2], superOptions: dash + 3 < f.count ? f[dash + 3] : ""))
             } else if f.count >= 3 {
-                out.append(Entry(source: unescape(f[0]), mountPoint: unescape(f[1]), fileSystem: f[2], majorMinor: nil,
-                                 superOptions: f.count > 3 ? f[3] : ""))
+                out.append(
+                    Entry(
+                        source: unescape(f[0]), mountPoint: unescape(f[1]), fileSystem: f[2], majorMinor: nil,
+                        superOptions: f.count > 3 ? f[3] : ""))
             }
         }
         return out

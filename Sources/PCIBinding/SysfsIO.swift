@@ -1,8 +1,9 @@
+import PCIModel
+import SystemIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import PCIModel
-import SystemIO
 
 /// The one seam through which runtime binding touches sysfs. The live implementation writes
 /// attributes as the kernel expects (one write of the whole value); a dry run records the writes

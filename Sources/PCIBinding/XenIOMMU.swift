@@ -1,8 +1,9 @@
+import PCIModel
+import SystemIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import PCIModel
-import SystemIO
 
 /// What Xen says of its IOMMU. A Xen dom0 sees no IOMMU groups, since Xen, not Linux, owns
 /// VT-d and AMD-Vi: the kernel's view (no `iommu_group` anywhere) says nothing there, and only

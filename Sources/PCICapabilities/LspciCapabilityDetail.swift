@@ -61,8 +61,10 @@ extension LspciVerboseText {
     // MARK: HyperTransport
 
     static let htWidths = ["8bit", "16bit", "[2]", "32bit", "2bit", "4bit", "[6]", "N/C"]
-    static let htFrequencies = ["200MHz", "300MHz", "400MHz", "500MHz", "600MHz", "800MHz", "1.0GHz", "1.2GHz",
-                                "1.4GHz", "1.6GHz", "[a]", "[b]", "[c]", "[d]", "[e]", "Vend"]
+    static let htFrequencies = [
+        "200MHz", "300MHz", "400MHz", "500MHz", "600MHz", "800MHz", "1.0GHz", "1.2GHz",
+        "1.4GHz", "1.6GHz", "[a]", "[b]", "[c]", "[d]", "[e]", "Vend",
+    ]
 
     static func htLinkControl(_ w: UInt16, rid: UInt8) -> String {
         var s = "CFlE\(fl(w, 0x2)) CST\(fl(w, 0x4)) CFE\(fl(w, 0x8)) <LkFail\(fl(w, 0x10)) Init\(fl(w, 0x20)) EOC\(fl(w, 0x40)) TXO\(fl(w, 0x80)) <CRCErr=\(String((w & 0xf00) >> 8, radix: 16))"
@@ -220,9 +222,7 @@ extension LspciVerboseText {
         guard verbose >= 2, c.has(at + 4, 4) else { out += "\n"; return }
         let bars = c.long(at + 4)
         let bar = bits(bars, 0, 4)
-        if bar >= 4 && bar <= 9 { out += " BAR\(bar - 4) Offset=\(hex(bits(bars, 4, 20), 8))\n" }
-        else if bar == 15 { out += " InCfgSpace\n" }
-        else { out += " BAR??\(bar)\n" }
+        if bar >= 4 && bar <= 9 { out += " BAR\(bar - 4) Offset=\(hex(bits(bars, 4, 20), 8))\n" } else if bar == 15 { out += " InCfgSpace\n" } else { out += " BAR??\(bar)\n" }
     }
 
     /// The VirtIO structure a Red Hat virtio device's vendor capability describes, or nil when
@@ -351,10 +351,15 @@ extension LspciVerboseText {
         var left = bytes.count
         for ch in bytes {
             left -= 1
-            if ch == UInt8(ascii: "\\") { s += "\\\\" }
-            else if ch == 0 && left == 0 {}  // cards with null-terminated strings
-            else if ch < 32 || ch == 127 { s += "\\x" + hex(ch, 2) }
-            else { s.unicodeScalars.append(Unicode.Scalar(ch)) }
+            if ch == UInt8(ascii: "\\") {
+                s += "\\\\"
+            } else if ch == 0 && left == 0 {
+            }  // cards with null-terminated strings
+            else if ch < 32 || ch == 127 {
+                s += "\\x" + hex(ch, 2)
+            } else {
+                s.unicodeScalars.append(Unicode.Scalar(ch))
+            }
         }
         return s
     }

@@ -78,7 +78,9 @@ extension LspciVerboseText {
                 if c.has(at + 4, 4) {
                     let h = c.long(at + 4)
                     out += "ID=\(hex(h & 0xffff, 4)) Rev=\((h >> 16) & 0xf) Len=\(hex(h >> 20, 3)) <?>\n"
-                } else { out += "<unreadable>\n" }
+                } else {
+                    out += "<unreadable>\n"
+                }
             case ExtendedCapabilityID.acs: accessControlServices(c, at: at, into: &out)
             case ExtendedCapabilityID.ari: alternativeRoutingID(c, at: at, into: &out)
             case ExtendedCapabilityID.ats: addressTranslation(c, at: at, into: &out)

@@ -239,10 +239,12 @@ extension LspciVerboseText {
     static func targetSpeed(_ s: Int) -> String { s == 0 ? "2.5GT/s" : s <= 6 ? PassthroughFeatures.speed(s) : "Unknown" }
 
     static func complianceDeemphasis(_ v: Int) -> String {
-        let presets = ["-6dB de-emphasis, 0dB preshoot", "-3.5dB de-emphasis, 0dB preshoot", "-4.4dB de-emphasis, 0dB preshoot",
-                       "-2.5dB de-emphasis, 0dB preshoot", "0dB de-emphasis, 0dB preshoot", "0dB de-emphasis, 1.9dB preshoot",
-                       "0dB de-emphasis, 2.5dB preshoot", "-6.0dB de-emphasis, 3.5dB preshoot", "-3.5dB de-emphasis, 3.5dB preshoot",
-                       "0dB de-emphasis, 3.5dB preshoot"]
+        let presets = [
+            "-6dB de-emphasis, 0dB preshoot", "-3.5dB de-emphasis, 0dB preshoot", "-4.4dB de-emphasis, 0dB preshoot",
+            "-2.5dB de-emphasis, 0dB preshoot", "0dB de-emphasis, 0dB preshoot", "0dB de-emphasis, 1.9dB preshoot",
+            "0dB de-emphasis, 2.5dB preshoot", "-6.0dB de-emphasis, 3.5dB preshoot", "-3.5dB de-emphasis, 3.5dB preshoot",
+            "0dB de-emphasis, 3.5dB preshoot",
+        ]
         return v < presets.count ? presets[v] : "Unknown"
     }
 

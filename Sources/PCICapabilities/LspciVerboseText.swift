@@ -20,7 +20,6 @@ public struct LspciVerboseText {
 
     public init(verbose: Int, names: DeviceNames, busCentric: Bool = false) { self.verbose = verbose; self.names = names; self.busCentric = busCentric }
 
-
     /// The body of one device. `vendorID`/`deviceID` name the device for the bridge subsystem line.
     public func render(_ d: DeviceDescription, vendorID: UInt16, deviceID: UInt16, into out: inout String) {
         let c = d.config
@@ -145,18 +144,13 @@ public struct LspciVerboseText {
             if flg & 1 != 0 {
                 let a = pos & ~UInt64(3)
                 out += "I/O ports at "
-                if a != 0 || cmd & Command.io != 0 { out += hex(a, 4) }
-                else if hwLower != 0 { out += "<ignored>" }
-                else { out += "<unassigned>" }
+                if a != 0 || cmd & Command.io != 0 { out += hex(a, 4) } else if hwLower != 0 { out += "<ignored>" } else { out += "<unassigned>" }
                 if virtual { out += " [virtual]" } else if cmd & Command.io == 0 { out += " [disabled]" }
             } else {
                 let t = flg & 0x6
                 let a = pos & ~UInt64(0xf)
                 out += "Memory at "
-                if broken { out += "<broken-64-bit-slot>" }
-                else if a != 0 { out += hex(a, 8) }
-                else if hwLower != 0 || hwUpper != 0 { out += "<ignored>" }
-                else { out += "<unassigned>" }
+                if broken { out += "<broken-64-bit-slot>" } else if a != 0 { out += hex(a, 8) } else if hwLower != 0 || hwUpper != 0 { out += "<ignored>" } else { out += "<unassigned>" }
                 out += " (" + (t == 0 ? "32-bit" : t == 4 ? "64-bit" : t == 2 ? "low-1M" : "type 3") + ", "
                 out += (flg & 0x8 != 0 ? "" : "non-") + "prefetchable)"
                 if virtual { out += " [virtual]" } else if cmd & Command.memory == 0 { out += " [disabled]" }
@@ -183,9 +177,7 @@ public struct LspciVerboseText {
             virtual = true
         }
         out += "\tExpansion ROM at "
-        if rom & mask != 0 { out += hex(rom & mask, 8) }
-        else if flg & mask != 0 { out += "<ignored>" }
-        else { out += "<unassigned>" }
+        if rom & mask != 0 { out += hex(rom & mask, 8) } else if flg & mask != 0 { out += "<ignored>" } else { out += "<unassigned>" }
         if virtual { out += " [virtual]" }
         if flg & 1 == 0 { out += " [disabled]" } else if !virtual && cmd & Command.memory == 0 { out += " [disabled by cmd]" }
         if ioflg & 0x20 != 0 { out += " [enhanced]" }
@@ -279,7 +271,8 @@ public struct LspciVerboseText {
         for i in 0..<2 {
             let base = c.long(0x1c + 8 * i), limit = c.long(0x20 + 8 * i) &+ 0xfff
             if base <= limit || verb {
-                out += "\tMemory window \(i): \(hex(base, 8))-\(hex(limit, 8))" + (cmd & Command.memory != 0 ? "" : " [disabled]")
+                out +=
+                    "\tMemory window \(i): \(hex(base, 8))-\(hex(limit, 8))" + (cmd & Command.memory != 0 ? "" : " [disabled]")
                     + (brc & (0x100 << i) != 0 ? " (prefetchable)" : "") + "\n"
             }
         }
@@ -312,11 +305,14 @@ public struct LspciVerboseText {
         for i in 0..<4 where p.bridgeWindows[i].base != 0 {
             let w = p.bridgeWindows[i]
             let prefix: String, bits: Int
-            if w.flags & 0x100 != 0 { bits = w.flags & 1 != 0 ? 16 : 32; prefix = "\tI/O behind bridge" }
-            else if w.flags & 0x200 != 0 {
+            if w.flags & 0x100 != 0 {
+                bits = w.flags & 1 != 0 ? 16 : 32; prefix = "\tI/O behind bridge"
+            } else if w.flags & 0x200 != 0 {
                 bits = w.flags & 0x100000 != 0 ? 64 : 32
                 prefix = w.flags & 0x2000 != 0 ? "\tPrefetchable memory behind bridge" : "\tMemory behind bridge"
-            } else { bits = 0; prefix = "\tUnknown resource behind bridge" }
+            } else {
+                bits = 0; prefix = "\tUnknown resource behind bridge"
+            }
             out += Self.range(prefix, w.base, w.base &+ w.size &- 1, bits: bits, disabled: false, verbose: verbose)
         }
         rom(d, register: -1, into: &out)

@@ -47,9 +47,12 @@ public struct PassthroughFeatures: Equatable, Sendable {
         }
         if let e = chain.first(CapabilityID.express) {
             let type = Int((e.flags & 0xf0) >> 4)
-            expressType = ["endpoint", "legacy endpoint", nil, nil, "root port", "upstream port", "downstream port",
-                           "PCIe to PCI bridge", "PCI to PCIe bridge", "root complex integrated endpoint",
-                           "root complex event collector"][safe: type] ?? "unknown type \(type)"
+            expressType =
+                [
+                    "endpoint", "legacy endpoint", nil, nil, "root port", "upstream port", "downstream port",
+                    "PCIe to PCI bridge", "PCI to PCIe bridge", "root complex integrated endpoint",
+                    "root complex event collector",
+                ][safe: type] ?? "unknown type \(type)"
             if c.has(e.offset + 4, 4) { functionLevelReset = c.long(e.offset + 4) & (1 << 28) != 0 }
             // Root complex integrated endpoints and event collectors have no link.
             if type != 9 && type != 10 && c.has(e.offset + 0x0c, 8) {
@@ -112,15 +115,20 @@ public struct PassthroughFeatures: Equatable, Sendable {
         func opt(_ b: Bool?) -> Field { b.map(Field.bool) ?? .null }
         func opt(_ i: Int?) -> Field { i.map(Field.int) ?? .null }
         func opt(_ s: String?) -> Field { s.map(Field.string) ?? .null }
-        let acs: Field = acsCapability.map { cap in
-            .object([("capability", .int(Int(cap))), ("control", .int(Int(acsControl ?? 0)))])
-        } ?? .null
-        let sriov: Field = sriovTotalVFs.map { total in
-            .object([("initialVFs", opt(sriovInitialVFs)), ("totalVFs", .int(total)), ("numVFs", opt(sriovNumVFs))])
-        } ?? .null
-        let link: Field = linkMaxSpeed == nil ? .null : .object([
-            ("maxSpeed", opt(linkMaxSpeed)), ("maxWidth", opt(linkMaxWidth)), ("speed", opt(linkSpeed)), ("width", opt(linkWidth)),
-        ])
+        let acs: Field =
+            acsCapability.map { cap in
+                .object([("capability", .int(Int(cap))), ("control", .int(Int(acsControl ?? 0)))])
+            } ?? .null
+        let sriov: Field =
+            sriovTotalVFs.map { total in
+                .object([("initialVFs", opt(sriovInitialVFs)), ("totalVFs", .int(total)), ("numVFs", opt(sriovNumVFs))])
+            } ?? .null
+        let link: Field =
+            linkMaxSpeed == nil
+            ? .null
+            : .object([
+                ("maxSpeed", opt(linkMaxSpeed)), ("maxWidth", opt(linkMaxWidth)), ("speed", opt(linkSpeed)), ("width", opt(linkWidth)),
+            ])
         return .object([
             ("readable", .bool(!capabilitiesUnreadable)),
             ("expressType", opt(expressType)),

@@ -77,8 +77,9 @@ public enum Candidates {
         }
         var out: [String] = []
         for full in canonical {
-            if full.hasPrefix(lower) { out.append(candidate(full[...])) }
-            else if full.hasPrefix("0000:") {
+            if full.hasPrefix(lower) {
+                out.append(candidate(full[...]))
+            } else if full.hasPrefix("0000:") {
                 let short = full.dropFirst(5)
                 if short.hasPrefix(lower) { out.append(candidate(short)) }
             }
@@ -96,8 +97,9 @@ public enum Candidates {
     static func ids(_ words: [String], prefix: String) -> [String] {
         let p = prefix.lowercased()
         guard !p.isEmpty, !p.hasPrefix("0000"), p.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || $0 == UInt8(ascii: ":") }),
-              value(of: ["-F"], in: words) == nil, let host = host(words),
-              let tree = try? SysfsTree.resolve(option: value(of: ["--sysfs"], in: words), host: host) else { return [] }
+            value(of: ["-F"], in: words) == nil, let host = host(words),
+            let tree = try? SysfsTree.resolve(option: value(of: ["--sysfs"], in: words), host: host)
+        else { return [] }
         var out = Set<String>()
         for name in Files.list(tree.devicesDirectory) ?? [] where isCanonicalAddress(name) {
             guard let a = PCIAddress(sysfsName: name), let i = tree.ids(a) else { continue }
@@ -166,7 +168,8 @@ public enum FastCompletion {
         guard let dash = request.firstIndex(of: "--"), dash + 1 < request.count else { return nil }
         let key = request[..<dash].joined(separator: " ") + " -- " + request[dash + 1]
         guard let kind = table[key], dash + 3 < request.count, let cword = Int(request[dash + 2]),
-              let cursor = Int(request[dash + 3]) else { return nil }
+            let cursor = Int(request[dash + 3])
+        else { return nil }
         let words = Array(request[(dash + 4)...])
         let prefix: String
         if let last = words.last { prefix = String(last.prefix(cursor)) } else if cursor == 0 { prefix = "" } else { return nil }

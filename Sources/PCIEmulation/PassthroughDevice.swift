@@ -31,9 +31,11 @@ public struct PassthroughDevice: Sendable, Equatable {
         public init(vendor: UInt16, device: UInt16) { self.vendor = vendor; self.device = device }
     }
 
-    public init(hostBus: UInt8, hostDevice: UInt8, hostFunction: UInt8, config: [UInt8],
-                barSizes: [UInt64] = [], romSize: UInt64 = 0, hostIRQ: UInt8 = 0,
-                virtualSlot: UInt8? = nil, permissive: Bool = false, hostIds: HostIds? = nil) {
+    public init(
+        hostBus: UInt8, hostDevice: UInt8, hostFunction: UInt8, config: [UInt8],
+        barSizes: [UInt64] = [], romSize: UInt64 = 0, hostIRQ: UInt8 = 0,
+        virtualSlot: UInt8? = nil, permissive: Bool = false, hostIds: HostIds? = nil
+    ) {
         self.hostBus = hostBus
         self.hostDevice = hostDevice
         self.hostFunction = hostFunction
@@ -45,7 +47,6 @@ public struct PassthroughDevice: Sendable, Equatable {
         self.permissive = permissive
         self.hostIds = hostIds
     }
-
 
     /// `BB:DD.F` on the host.
     public var hostName: String {

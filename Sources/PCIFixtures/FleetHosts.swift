@@ -28,11 +28,13 @@ extension HostRootFixture {
         var pci = SysfsFixture()
         var hb0 = F(address: a("0000:00:00.0"), vendor: 0x8086, device: 0x09a2, classCode: 0x060000); hb0.iommuGroup = 0
         var hb1 = F(address: a("0000:80:00.0"), vendor: 0x8086, device: 0x09a2, classCode: 0x060000); hb1.iommuGroup = 1
-        pci.functions = [hb0, hb1,
+        pci.functions = [
+            hb0, hb1,
             // Socket 0: root port, switch upstream and downstream ports, the GPU behind them.
             bridge("0000:00:01.0", secondary: 1, subordinate: 3, group: 2, parent: nil, layout: .rootPort),
             bridge("0000:01:00.0", secondary: 2, subordinate: 3, group: 3, parent: "0000:00:01.0", layout: .switchPort),
-            bridge("0000:02:00.0", secondary: 3, subordinate: 3, group: 4, parent: "0000:01:00.0", layout: .rootPort)]
+            bridge("0000:02:00.0", secondary: 3, subordinate: 3, group: 4, parent: "0000:01:00.0", layout: .rootPort),
+        ]
         var gpu = fn("0000:03:00.0", 0x10de, 0x24b0, 0x030000, sub: (0x10de, 0x14ad), driver: "vfio-pci", group: 14, parent: "0000:02:00.0")
         gpu.multiFunction = true
         var audio = fn("0000:03:00.1", 0x10de, 0x228b, 0x040300, sub: (0x10de, 0x14ad), driver: "vfio-pci", group: 14, parent: "0000:02:00.0")
@@ -56,12 +58,16 @@ extension HostRootFixture {
         pci.functions.append(fn("0000:83:00.0", 0x8086, 0x1521, 0x020000, sub: (0x8086, 0x0001), driver: "igb", group: 35, parent: "0000:80:03.0"))
         var root = HostRootFixture(pci: pci)
         root.commandLine = "BOOT_IMAGE=/vmlinuz root=/dev/nvme0n1p2 ro intel_iommu=on vfio-pci.ids=10de:24b0,10de:228b"
-        root.interfaces = [.init(device: nil, name: "lo", operstate: "unknown"),
-                           .init(device: a("0000:83:00.0"), name: "eno1", routes: ["default", "192.0.2.0/24"])]
+        root.interfaces = [
+            .init(device: nil, name: "lo", operstate: "unknown"),
+            .init(device: a("0000:83:00.0"), name: "eno1", routes: ["default", "192.0.2.0/24"]),
+        ]
         var storage = StorageLayout()
         storage.disks = [.init(controller: a("0000:82:00.0"), name: "nvme0n1", majorMinor: "259:0", partitions: [("nvme0n1p1", "259:1"), ("nvme0n1p2", "259:2")])]
-        storage.mountInfo = ["21 1 259:2 / / rw - ext4 /dev/nvme0n1p2 rw", "22 1 0:21 / /proc rw - proc proc rw",
-                             "23 1 0:22 / /sys rw - sysfs sysfs rw", "41 21 259:1 / /boot/efi rw - vfat /dev/nvme0n1p1 rw"]
+        storage.mountInfo = [
+            "21 1 259:2 / / rw - ext4 /dev/nvme0n1p2 rw", "22 1 0:21 / /proc rw - proc proc rw",
+            "23 1 0:22 / /sys rw - sysfs sysfs rw", "41 21 259:1 / /boot/efi rw - vfat /dev/nvme0n1p1 rw",
+        ]
         return (root, storage, ["03:00.0", "03:00.1", "05:02.0", "81:00.0"])
     }
 

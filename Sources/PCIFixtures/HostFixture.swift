@@ -246,8 +246,10 @@ extension HostRootFixture {
         var consumer = SysfsFixture()
         var c0 = port("0000:00:1c.0", bus: 3, group: 7, acs: false); c0.multiFunction = true
         var c4 = port("0000:00:1c.4", bus: 4, group: 7, acs: false); c4.multiFunction = true
-        consumer.functions = [hostBridge, c0, c4,
-                              fn("0000:03:00.0", 0x10ec, 0x8168, 0x020000, driver: "r8169", group: 7, parent: "0000:00:1c.0")]
+        consumer.functions = [
+            hostBridge, c0, c4,
+            fn("0000:03:00.0", 0x10ec, 0x8168, 0x020000, driver: "r8169", group: 7, parent: "0000:00:1c.0"),
+        ]
         var card = fn("0000:04:00.0", 0x1b21, 0x2142, 0x0c0330, driver: "xhci_hcd", group: 7, parent: "0000:00:1c.4")
         card.capabilities = .expressEndpoint
         consumer.functions.append(card)

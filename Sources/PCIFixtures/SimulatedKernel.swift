@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PCIBinding
 import PCIInventory
 import PCIModel
 import SystemIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A sysfs tree written by `SysfsFixture` that reacts to writes as the PCI core does, so the
 /// runtime binder can be tested without a kernel: `driver_override` is stored, `unbind` removes

@@ -1,8 +1,9 @@
+import PCIModel
+import SystemIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import PCIModel
-import SystemIO
 
 /// Storage the plain disk-and-partition model of HostRootFixture cannot express: written after
 /// the root, as the kernel lays it out (block devices by major:minor, btrfs members, NVMe
@@ -138,22 +139,29 @@ extension HostRootFixture {
             ]
             return root
         }
-        let nvme0 = StorageLayout.BlockDevice(controller: a("0000:01:00.0"), name: "nvme0n1", majorMinor: "259:0",
-                                              partitions: [("nvme0n1p1", "259:1"), ("nvme0n1p2", "259:2"), ("nvme0n1p3", "259:3")])
-        let nvme1 = StorageLayout.BlockDevice(controller: a("0000:02:00.0"), name: "nvme1n1", majorMinor: "259:4",
-                                              partitions: [("nvme1n1p1", "259:5"), ("nvme1n1p2", "259:6"), ("nvme1n1p3", "259:7")])
+        let nvme0 = StorageLayout.BlockDevice(
+            controller: a("0000:01:00.0"), name: "nvme0n1", majorMinor: "259:0",
+            partitions: [("nvme0n1p1", "259:1"), ("nvme0n1p2", "259:2"), ("nvme0n1p3", "259:3")])
+        let nvme1 = StorageLayout.BlockDevice(
+            controller: a("0000:02:00.0"), name: "nvme1n1", majorMinor: "259:4",
+            partitions: [("nvme1n1p1", "259:5"), ("nvme1n1p2", "259:6"), ("nvme1n1p3", "259:7")])
         let sda = StorageLayout.BlockDevice(controller: a("0000:03:00.0"), name: "sda", majorMinor: "8:0", partitions: [("sda1", "8:1")])
-        let pseudo = ["22 1 0:21 / /proc rw,nosuid - proc proc rw", "23 1 0:22 / /sys rw,nosuid - sysfs sysfs rw",
-                      "24 1 0:5 / /dev rw,nosuid - devtmpfs udev rw", "25 24 0:23 / /run rw - tmpfs tmpfs rw",
-                      "26 23 0:24 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw", "27 1 0:45 / /var/lib/lxcfs rw - fuse.lxcfs lxcfs rw"]
+        let pseudo = [
+            "22 1 0:21 / /proc rw,nosuid - proc proc rw", "23 1 0:22 / /sys rw,nosuid - sysfs sysfs rw",
+            "24 1 0:5 / /dev rw,nosuid - devtmpfs udev rw", "25 24 0:23 / /run rw - tmpfs tmpfs rw",
+            "26 23 0:24 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw", "27 1 0:45 / /var/lib/lxcfs rw - fuse.lxcfs lxcfs rw",
+        ]
 
         // Proxmox VE with ZFS root: rpool mirrored on both NVMe drives (partition 3), swap on a zvol.
         var zfs = StorageLayout()
         zfs.disks = [nvme0, nvme1, sda]
         zfs.virtual = [("zd0", "230:0", nil)]
-        zfs.udev = [("259:3", ["E:ID_FS_TYPE=zfs_member", "E:ID_FS_LABEL=rpool"]), ("259:7", ["E:ID_FS_TYPE=zfs_member", "E:ID_FS_LABEL=rpool"]),
-                    ("230:0", ["S:zvol/rpool/swap", "E:ID_FS_TYPE=swap"])]
-        zfs.mountInfo = ["21 1 0:26 / / rw,relatime - zfs rpool/ROOT/pve-1 rw,xattr,posixacl"] + pseudo
+        zfs.udev = [
+            ("259:3", ["E:ID_FS_TYPE=zfs_member", "E:ID_FS_LABEL=rpool"]), ("259:7", ["E:ID_FS_TYPE=zfs_member", "E:ID_FS_LABEL=rpool"]),
+            ("230:0", ["S:zvol/rpool/swap", "E:ID_FS_TYPE=swap"]),
+        ]
+        zfs.mountInfo =
+            ["21 1 0:26 / / rw,relatime - zfs rpool/ROOT/pve-1 rw,xattr,posixacl"] + pseudo
             + ["40 21 0:48 / /rpool rw - zfs rpool rw", "41 21 259:2 / /boot/efi rw - vfat /dev/nvme0n1p2 rw"]
         zfs.swaps = ["/dev/zd0                               partition\t8388604\t\t0\t\t-2"]
 
@@ -162,7 +170,8 @@ extension HostRootFixture {
         var btrfs = StorageLayout()
         btrfs.disks = [nvme0, sda]
         btrfs.btrfs = [("0a1b2c3d-0000-4000-8000-000000000001", "home", ["sda1", "nvme0n1p3"])]
-        btrfs.mountInfo = ["21 1 0:31 /@ / rw - btrfs /dev/sda1 rw,space_cache=v2,subvol=/@"] + pseudo
+        btrfs.mountInfo =
+            ["21 1 0:31 /@ / rw - btrfs /dev/sda1 rw,space_cache=v2,subvol=/@"] + pseudo
             + ["42 21 0:31 /@home /home rw - btrfs /dev/sda1 rw,subvol=/@home"]
 
         // NVMe native multipath: both controllers reach one namespace through the subsystem.

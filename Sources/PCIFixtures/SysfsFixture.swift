@@ -1,8 +1,9 @@
+import PCIModel
+import SystemIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import PCIModel
-import SystemIO
 
 /// Builds sysfs PCI trees for tests and benchmarks: the layout the kernel exports under
 /// /sys/bus/pci (devices/ as links into a nested hierarchy that gives the topology), with the
@@ -148,9 +149,10 @@ public struct SysfsFixture {
                     let pick = catalogue[Int(rng.next() % UInt64(catalogue.count))]
                     let functions = rng.next() % 4 == 0 ? Int(rng.next() % 8) + 1 : 1
                     for fn in 0..<functions where f.functions.count < count {
-                        var dev = Function(address: PCIAddress(domain: domain, bus: bus, device: UInt8(d), function: UInt8(fn)),
-                                           vendor: pick.0, device: pick.1 + (fn > 0 && rng.next() % 2 == 0 ? 1 : 0),
-                                           classCode: pick.2, revision: UInt8(rng.next() % 3 == 0 ? 0 : rng.next() % 0x20))
+                        var dev = Function(
+                            address: PCIAddress(domain: domain, bus: bus, device: UInt8(d), function: UInt8(fn)),
+                            vendor: pick.0, device: pick.1 + (fn > 0 && rng.next() % 2 == 0 ? 1 : 0),
+                            classCode: pick.2, revision: UInt8(rng.next() % 3 == 0 ? 0 : rng.next() % 0x20))
                         dev.multiFunction = functions > 1
                         dev.subsystem = rng.next() % 3 == 0 ? nil : PCIIds(vendor: pick.0, device: UInt16(truncatingIfNeeded: rng.next()))
                         dev.irq = Int(rng.next() % 40) + 16
@@ -170,8 +172,9 @@ public struct SysfsFixture {
                         if pick.0 == 0x15b3 && functions == 1 && devices <= 16 {
                             f.functions[f.functions.count - 1].driver = "mlx5_core"
                             for v in 0..<(1 + d % 4) where f.functions.count < count {
-                                var vf = Function(address: PCIAddress(domain: domain, bus: bus, device: UInt8(0x10 + d), function: UInt8(v)),
-                                                  vendor: pick.0, device: pick.1 + 1, classCode: pick.2, revision: dev.revision)
+                                var vf = Function(
+                                    address: PCIAddress(domain: domain, bus: bus, device: UInt8(0x10 + d), function: UInt8(v)),
+                                    vendor: pick.0, device: pick.1 + 1, classCode: pick.2, revision: dev.revision)
                                 vf.subsystem = dev.subsystem
                                 vf.driver = "mlx5_core"
                                 vf.iommuGroup = group + 1 + v
@@ -228,7 +231,8 @@ public struct SysfsFixture {
         func large(_ tag: UInt8, _ body: [UInt8]) { v += [tag, UInt8(body.count & 0xff), UInt8(body.count >> 8)] + body }
         func field(_ id: String, _ body: [UInt8]) -> [UInt8] { Array(id.utf8) + [UInt8(body.count)] + body }
         large(0x82, Array("Generated Adapter \\ 10GbE".utf8))
-        let readOnly = field("PN", Array("PH-0001\u{7}".utf8)) + field("SN", Array("SN12345\0".utf8))
+        let readOnly =
+            field("PN", Array("PH-0001\u{7}".utf8)) + field("SN", Array("SN12345\0".utf8))
             + field("CP", [0x01, 0x10, 0x00, 0x02]) + field("V1", Array("vendor".utf8)) + field("ZZ", Array("x".utf8))
             + field("RV", [0, 0, 0])
         large(0x90, readOnly)
@@ -301,10 +305,12 @@ public struct SysfsFixture {
             try attr("driver_override", "(null)\n")
             // The kernel's modalias, and a firmware label (lspci's DeviceName) on some functions 0.
             let sub = fn.subsystem ?? PCIIds(vendor: 0, device: 0)
-            try attr("modalias", "pci:v0000" + hex(fn.vendor, 4).uppercased() + "d0000" + hex(fn.device, 4).uppercased()
-                     + "sv0000" + hex(sub.vendor, 4).uppercased() + "sd0000" + hex(sub.device, 4).uppercased()
-                     + "bc" + hex(fn.classCode >> 16, 2).uppercased() + "sc" + hex((fn.classCode >> 8) & 0xff, 2).uppercased()
-                     + "i" + hex(fn.classCode & 0xff, 2).uppercased() + "\n")
+            try attr(
+                "modalias",
+                "pci:v0000" + hex(fn.vendor, 4).uppercased() + "d0000" + hex(fn.device, 4).uppercased()
+                    + "sv0000" + hex(sub.vendor, 4).uppercased() + "sd0000" + hex(sub.device, 4).uppercased()
+                    + "bc" + hex(fn.classCode >> 16, 2).uppercased() + "sc" + hex((fn.classCode >> 8) & 0xff, 2).uppercased()
+                    + "i" + hex(fn.classCode & 0xff, 2).uppercased() + "\n")
             if fn.address.function == 0 && fn.address.device % 5 == 1 { try attr("label", " Onboard Device \(fn.address.bus)\n") }
             if fn.capabilities == .legacy { try writeTestFile(dir + "/vpd", Self.vitalProductData(truncated: fn.address.function & 1 == 1)) }
             if let methods = fn.resetMethods { try attr("reset_method", methods.joined(separator: " ") + "\n") }

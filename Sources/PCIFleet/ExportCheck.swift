@@ -35,45 +35,62 @@ public enum ExportCheck {
         let a = d.address
         guard let now = d.now else {
             let moved = d.recorded.flatMap { r in inventory.others.filter { $0.ids == PCIIds(vendor: r.vendor, device: r.device) }.map(\.address.description) }
-            return [Finding(.attention, "no device at \(a): the card was removed or the buses were renumbered",
-                            fix: (moved?.isEmpty ?? true) ? "fit the card, or pcihide unhide \(a)" : "pcihide verify names where the recorded card went (same ids at \(moved!.joined(separator: ", ")))")]
+            return [
+                Finding(
+                    .attention, "no device at \(a): the card was removed or the buses were renumbered",
+                    fix: (moved?.isEmpty ?? true) ? "fit the card, or pcihide unhide \(a)" : "pcihide verify names where the recorded card went (same ids at \(moved!.joined(separator: ", ")))")
+            ]
         }
         var out: [Finding] = []
         if let recorded = d.recorded {
             if !recorded.matches(now) {
-                out.append(Finding(.critical, Renumbering(address: a, recorded: recorded, now: now).text + "; the cluster would hand a guest the wrong device",
-                                   fix: "pcihide verify, then unhide \(a) and hide the recorded card where it is now"))
+                out.append(
+                    Finding(
+                        .critical, Renumbering(address: a, recorded: recorded, now: now).text + "; the cluster would hand a guest the wrong device",
+                        fix: "pcihide verify, then unhide \(a) and hide the recorded card where it is now"))
             }
         } else {
-            out.append(Finding(.attention, "no identity recorded for \(a) (hidden by the wildcard \(d.entry), or before pcihide recorded identities): a swapped card with the same ids would not be caught",
-                               fix: "hide it by its address: pcihide unhide \(d.entry) && pcihide hide \(a)"))
+            out.append(
+                Finding(
+                    .attention, "no identity recorded for \(a) (hidden by the wildcard \(d.entry), or before pcihide recorded identities): a swapped card with the same ids would not be caught",
+                    fix: "hide it by its address: pcihide unhide \(d.entry) && pcihide hide \(a)"))
         }
         let passthroughOK = d.driver.map(drivers.contains) ?? false
         if !passthroughOK {
             let wanted = drivers.sorted().joined(separator: " or ")
-            out.append(Finding(.attention, "it is on \(d.driver ?? "no driver"), not \(wanted)",
-                               fix: d.driver.map { HostNames.passthroughDrivers.contains($0) } ?? false
-                                   ? "pcihide unhide --now \(a) && pcihide hide --now --driver vfio-pci \(a)"
-                                   : "pcihide hide --now \(a) (binds it now), and pcihide persist for the next boot"))
+            out.append(
+                Finding(
+                    .attention, "it is on \(d.driver ?? "no driver"), not \(wanted)",
+                    fix: d.driver.map { HostNames.passthroughDrivers.contains($0) } ?? false
+                        ? "pcihide unhide --now \(a) && pcihide hide --now --driver vfio-pci \(a)"
+                        : "pcihide hide --now \(a) (binds it now), and pcihide persist for the next boot"))
         }
         let kvm = drivers.contains("vfio-pci") && !drivers.contains("pciback")
         if let group = d.iommuGroup {
             for m in d.groupMates where !m.isBridge {
                 if !m.hidden {
-                    out.append(Finding(.attention, "its IOMMU group \(group) is not whole: \(m.address) (on \(m.driver ?? "no driver")) is not hidden, so the group is not viable for a guest",
-                                       fix: "pcihide hide --group \(a) (hides the companions too), or pcihide check \(a)"))
+                    out.append(
+                        Finding(
+                            .attention, "its IOMMU group \(group) is not whole: \(m.address) (on \(m.driver ?? "no driver")) is not hidden, so the group is not viable for a guest",
+                            fix: "pcihide hide --group \(a) (hides the companions too), or pcihide check \(a)"))
                 } else if let drv = m.driver, !HostNames.passthroughDrivers.contains(drv) {
-                    out.append(Finding(.attention, "its IOMMU group \(group) is not whole: \(m.address) is hidden but still on \(drv)",
-                                       fix: "pcihide hide --now \(m.address)"))
+                    out.append(
+                        Finding(
+                            .attention, "its IOMMU group \(group) is not whole: \(m.address) is hidden but still on \(drv)",
+                            fix: "pcihide hide --now \(m.address)"))
                 }
             }
             if d.driver == "vfio-pci", !inventory.vfioNodes.contains(group) {
-                out.append(Finding(.attention, "/dev/vfio/\(group) does not exist although \(a) is on vfio-pci: the guest cannot open its group",
-                                   fix: "check that vfio-pci bound it (dmesg), and udev's permissions on /dev/vfio"))
+                out.append(
+                    Finding(
+                        .attention, "/dev/vfio/\(group) does not exist although \(a) is on vfio-pci: the guest cannot open its group",
+                        fix: "check that vfio-pci bound it (dmesg), and udev's permissions on /dev/vfio"))
             }
         } else if kvm {
-            out.append(Finding(.attention, inventory.iommu ? "\(a) has no IOMMU group although the IOMMU is on" : "no IOMMU group: the kernel's IOMMU is off, and VFIO cannot hand the device to a guest",
-                               fix: "turn the IOMMU on in the firmware and on the kernel command line (intel_iommu=on or amd_iommu=on), then reboot"))
+            out.append(
+                Finding(
+                    .attention, inventory.iommu ? "\(a) has no IOMMU group although the IOMMU is on" : "no IOMMU group: the kernel's IOMMU is off, and VFIO cannot hand the device to a guest",
+                    fix: "turn the IOMMU on in the firmware and on the kernel command line (intel_iommu=on or amd_iommu=on), then reboot"))
         }
         return out
     }

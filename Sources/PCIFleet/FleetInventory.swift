@@ -73,8 +73,10 @@ public struct FleetInventory: Sendable {
     /// Reads the node. `only`: the selections asked for (nil: every hidden device). Hidden
     /// wildcards stand for the devices present that they match; an address entry stands for
     /// its address whether or not a device is there (the check says it is gone).
-    public static func read(state: PCIHideState, tree: SysfsTree, host: HostRoot, node: String,
-                            only: [DeviceSelection]? = nil) throws(Failure) -> FleetInventory {
+    public static func read(
+        state: PCIHideState, tree: SysfsTree, host: HostRoot, node: String,
+        only: [DeviceSelection]? = nil
+    ) throws(Failure) -> FleetInventory {
         let present = try tree.addresses()
         var chosen: [(PCIAddress, DeviceSelection)] = []
         for e in state.hidden {
@@ -89,21 +91,25 @@ public struct FleetInventory: Sendable {
         let hidden: @Sendable (PCIAddress) -> Bool = { hiddenSet.contains($0) }
         let exported = Set(chosen.map(\.0))
         let devices = chosen.map { a, selection in
-            describe(a, selection: selection, recorded: state.entry(for: selection)?.identity.flatMap { selection.isWildcard ? nil : $0 },
-                     tree: tree, present: present, exported: exported, isHidden: hidden)
+            describe(
+                a, selection: selection, recorded: state.entry(for: selection)?.identity.flatMap { selection.isWildcard ? nil : $0 },
+                tree: tree, present: present, exported: exported, isHidden: hidden)
         }
         let others = present.filter { !exported.contains($0) }.compactMap { a in
             tree.ids(a).map { OtherDevice(address: a, ids: $0, driver: tree.driver(a)) }
         }
         let units = Files.list(host.iommuClassDirectory) ?? []
         let vfio = Set((Files.list(host.path("/dev/vfio")) ?? []).filter { $0 != "vfio" })
-        return FleetInventory(node: node, devices: devices, others: others,
-                              iommu: !units.isEmpty || devices.contains { $0.iommuGroup != nil }, vfioNodes: vfio,
-                              tree: tree, host: host, isHidden: hidden)
+        return FleetInventory(
+            node: node, devices: devices, others: others,
+            iommu: !units.isEmpty || devices.contains { $0.iommuGroup != nil }, vfioNodes: vfio,
+            tree: tree, host: host, isHidden: hidden)
     }
 
-    static func describe(_ a: PCIAddress, selection: DeviceSelection, recorded: DeviceIdentity?, tree: SysfsTree,
-                         present: [PCIAddress], exported: Set<PCIAddress>, isHidden: (PCIAddress) -> Bool) -> FleetDevice {
+    static func describe(
+        _ a: PCIAddress, selection: DeviceSelection, recorded: DeviceIdentity?, tree: SysfsTree,
+        present: [PCIAddress], exported: Set<PCIAddress>, isHidden: (PCIAddress) -> Bool
+    ) -> FleetDevice {
         var mates: [GroupMate] = []
         let group = tree.iommuGroup(a)
         if group != nil {

@@ -69,7 +69,8 @@ public struct DumpFile: Equatable, Sendable {
             var config = out.devices[dev].config
             while i < line.count {
                 guard i + 1 < line.count, hexDigitValue(line[i]) != nil, hexDigitValue(line[i + 1]) != nil,
-                      i + 2 == line.count || line[i + 2] == 0x20 else { break }
+                    i + 2 == line.count || line[i + 2] == 0x20
+                else { break }
                 if pos >= 4096 {
                     throw DumpError(path: path, line: lineNo, column: i + 1, reason: "offset \(hex(pos, 3)) is past the 4096 bytes of config space libpci supports")
                 }
@@ -121,7 +122,8 @@ public struct DumpFile: Equatable, Sendable {
         var i = 0
         while i < l.count && hexDigitValue(l[i]) != nil { i += 1 }
         guard (2...8).contains(i), i + 1 < l.count, l[i] == UInt8(ascii: ":"), l[i + 1] == 0x20,
-              let v = parseHex(l[0..<i]) else { return nil }
+            let v = parseHex(l[0..<i])
+        else { return nil }
         return (Int(v), i + 2)
     }
 }

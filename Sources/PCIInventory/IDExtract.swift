@@ -123,7 +123,8 @@ public struct IDExtract: Equatable, Sendable {
                 } else {
                     // A subsystem: `vvvv dddd  name`, under a device.
                     guard sawDevice, rest > 5, let sv = Self.hex(p, digits: 4), p[4] == 0x20 || p[4] == 0x09,
-                          let sd = Self.named(p + 5, stop, digits: 4), Int(sv) << 16 | Int(sd) > lastSubsystem else { return nil }
+                        let sd = Self.named(p + 5, stop, digits: 4), Int(sv) << 16 | Int(sd) > lastSubsystem
+                    else { return nil }
                     lastSubsystem = Int(sv) << 16 | Int(sd)
                 }
                 if keepDevice { out.append(contentsOf: UnsafeBufferPointer(start: start, count: next - start)) }

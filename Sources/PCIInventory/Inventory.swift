@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CLibPCI
 import CPCIShim
 import PCICapabilities
 import PCIModel
 import SystemIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where devices come from.
 public enum InventorySource: Sendable, Equatable {
@@ -15,7 +16,9 @@ public enum InventorySource: Sendable, Equatable {
     case dump(String)
 
     public var path: String {
-        switch self { case .sysfs(let p), .dump(let p): return p }
+        switch self {
+        case .sysfs(let p), .dump(let p): return p
+        }
     }
 
     /// `-F FILE` when given, else `--sysfs DIR`, `$PCIHIDE_SYSFS` or the host root's sysfs.
@@ -70,8 +73,10 @@ public final class PCIDevice {
     /// (nil: libpci reads it), the standard config header when `scan` needs it, and through
     /// libpci whatever is still unknown (the subsystem from the header when the kernel gives no
     /// `subsystem_vendor`; the parent bridge for `topology`).
-    init(_ p: UnsafeMutablePointer<pci_dev>, library: LibPCIAccess, address: PCIAddress, identity: SysfsIdentityReader.Identity?,
-         scan: InventoryScan, topology: Bool) throws(Failure) {
+    init(
+        _ p: UnsafeMutablePointer<pci_dev>, library: LibPCIAccess, address: PCIAddress, identity: SysfsIdentityReader.Identity?,
+        scan: InventoryScan, topology: Bool
+    ) throws(Failure) {
         handle = p
         self.library = library
         self.address = address
@@ -153,7 +158,8 @@ public final class PCIDevice {
     func stringProperty(_ flag: Int32) -> String? {
         var err = [CChar](repeating: 0, count: 256)
         guard pcishim_fill(handle, UInt32(flag), &err, err.count) == 0,
-              let s = pci_get_string_property(handle, UInt32(flag)) else { return nil }
+            let s = pci_get_string_property(handle, UInt32(flag))
+        else { return nil }
         return String(cString: s)
     }
 
@@ -191,14 +197,16 @@ public final class PCIDevice {
     var libpciModuleAlias: String? {
         var err = [CChar](repeating: 0, count: 256)
         guard pcishim_fill(handle, UInt32(PCI_FILL_MODULE_ALIAS), &err, err.count) == 0,
-              let s = handle.pointee.module_alias else { return nil }
+            let s = handle.pointee.module_alias
+        else { return nil }
         return String(cString: s)
     }
 
     var libpciLabel: String? {
         var err = [CChar](repeating: 0, count: 256)
         guard pcishim_fill(handle, UInt32(PCI_FILL_LABEL), &err, err.count) == 0,
-              let s = handle.pointee.label else { return nil }
+            let s = handle.pointee.label
+        else { return nil }
         return String(cString: s)
     }
 
@@ -261,9 +269,11 @@ public final class Inventory {
     /// `directReads`: false reads everything through libpci (the tests that hold the direct
     /// readers equal to it). `kernelFiles`: the caller shows each function's label and driver
     /// (lspci -k, -v): a sysfs tree's are read with the identity, by the scan's two threads.
-    public init(source: InventorySource, idsFile: String? = nil, numericIds: Int = 0, topology: Bool = false,
-                filter: PCIFilter? = nil, scan: InventoryScan = .full, busCentric: Bool = false, directReads: Bool = true,
-                kernelFiles: Bool = false) throws {
+    public init(
+        source: InventorySource, idsFile: String? = nil, numericIds: Int = 0, topology: Bool = false,
+        filter: PCIFilter? = nil, scan: InventoryScan = .full, busCentric: Bool = false, directReads: Bool = true,
+        kernelFiles: Bool = false
+    ) throws {
         self.source = source
         switch source {
         case .sysfs(let root):
@@ -283,8 +293,12 @@ public final class Inventory {
             throw Failure(.noInput, "cannot read the ID database \(idsFile): no such file")
         }
         var err = [CChar](repeating: 0, count: 512)
-        let sysfs: String? = { if case .sysfs(let r) = source { return r }; return nil }()
-        let dump: String? = { if case .dump(let d) = source { return d }; return nil }()
+        let sysfs: String? = {
+            if case .sysfs(let r) = source { return r }; return nil
+        }()
+        let dump: String? = {
+            if case .dump(let d) = source { return d }; return nil
+        }()
         guard let acc = pcishim_open(sysfs, dump, idsFile, Int32(numericIds), busCentric ? 1 : 0, &err, err.count) else {
             throw Failure(.noInput, "cannot read \(source.path): libpci: \(String(nulTerminated: err))")
         }
@@ -301,13 +315,15 @@ public final class Inventory {
             p = dev.pointee.next
         }
         // For a full scan the header is read with the identity (libpci is given it as its cache).
-        let identities = direct?.identities(of: selected.map(\.1), subsystem: scan != .identity, header: scan == .full,
-                                            kernelFiles: kernelFiles, canonicalPath: topology)
+        let identities = direct?.identities(
+            of: selected.map(\.1), subsystem: scan != .identity, header: scan == .full,
+            kernelFiles: kernelFiles, canonicalPath: topology)
         for (k, (dev, address)) in selected.enumerated() {
             let identity = identities?[k]
             // The bridge above a function whose canonical path the scan read is found below, from the paths.
-            let device = try PCIDevice(dev, library: library, address: address, identity: identity, scan: scan,
-                                       topology: topology && identity?.canonicalPath == nil)
+            let device = try PCIDevice(
+                dev, library: library, address: address, identity: identity, scan: scan,
+                topology: topology && identity?.canonicalPath == nil)
             device.scannedKernelFiles = identity?.kernelFiles
             if let sysfs, let attributes {
                 var name: [UInt8] = Array((sysfs + "/devices/").utf8)
@@ -365,7 +381,8 @@ public final class Inventory {
     private static func scanfHexStart(_ c: UInt8) -> Bool {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"),
-             UInt8(ascii: "+"), UInt8(ascii: "-"), 0x20, 0x09...0x0d: return true
+            UInt8(ascii: "+"), UInt8(ascii: "-"), 0x20, 0x09...0x0d:
+            return true
         default: return false
         }
     }
@@ -406,11 +423,15 @@ public final class Inventory {
             guard var path = pcishim_names_path(access).map({ String(cString: $0) }) else { return }
             // libpci's default is pci.ids.gz, and it tries the name without .gz when that is absent.
             if path.hasSuffix(".gz") && !Files.exists(path) { path.removeLast(3) }
-            guard let bytes = Files.withMappedFile(path, { text -> [UInt8]? in
-                      // A compressed database (gzip's magic first) is libpci's to read.
-                      if text.count >= 2 && text[0] == 0x1f && text[1] == 0x8b { return nil }
-                      return wanted.extract(text)
-                  }) ?? nil else { return }
+            guard
+                let bytes = Files.withMappedFile(
+                    path,
+                    { text -> [UInt8]? in
+                        // A compressed database (gzip's magic first) is libpci's to read.
+                        if text.count >= 2 && text[0] == 0x1f && text[1] == 0x8b { return nil }
+                        return wanted.extract(text)
+                    }) ?? nil
+            else { return }
             let fd = bytes.withUnsafeBytes { pcishim_memory_file($0.baseAddress, $0.count) }
             guard fd >= 0 else { return }
             pcishim_use_names(access, "/proc/self/fd/\(fd)")
@@ -446,8 +467,10 @@ public final class Inventory {
     /// One name lookup: `call` fills the buffer it is given. An error raised while the names
     /// came from the extract is retried on the whole file, so that what is reported is libpci's
     /// word on the file the user has.
-    private func lookupName(size: Int32 = 128, vendor: UInt16? = nil, device: UInt16? = nil, subvendor: UInt16? = nil,
-                            _ call: (UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<CChar>?) -> String? {
+    private func lookupName(
+        size: Int32 = 128, vendor: UInt16? = nil, device: UInt16? = nil, subvendor: UInt16? = nil,
+        _ call: (UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<CChar>?
+    ) -> String? {
         prepareNames(vendor: vendor, device: device)
         if let subvendor { prepareNames(vendor: subvendor) }
         var buf = [CChar](repeating: 0, count: Int(size))
@@ -600,7 +623,8 @@ extension PCIDevice {
     /// Throws where libpci stops (lspci dies there): a `resource` file it cannot parse, no `irq`.
     public func describe(withVPD: Bool = false) throws(Failure) -> DeviceDescription {
         // The IOMMU group of a sysfs function is read by `iommuGroup`, not by libpci.
-        let wanted = PCI_FILL_IRQ | PCI_FILL_BASES | PCI_FILL_ROM_BASE | PCI_FILL_SIZES | PCI_FILL_PHYS_SLOT | PCI_FILL_NUMA_NODE
+        let wanted =
+            PCI_FILL_IRQ | PCI_FILL_BASES | PCI_FILL_ROM_BASE | PCI_FILL_SIZES | PCI_FILL_PHYS_SLOT | PCI_FILL_NUMA_NODE
             | PCI_FILL_DT_NODE | (sysfs == nil ? PCI_FILL_IOMMU_GROUP : 0) | PCI_FILL_BRIDGE_BASES | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS
         try fill(UInt32(wanted))
         let d = handle.pointee
@@ -619,17 +643,20 @@ extension PCIDevice {
         facts.ioFlagsKnown = known & UInt32(PCI_FILL_IO_FLAGS) != 0
         facts.bridgeBasesKnown = known & UInt32(PCI_FILL_BRIDGE_BASES) != 0
         facts.irq = Int(d.irq)
-        let space = hasConfigAccess ? ConfigSpace(reading: config) { [self] offset, buffer in
-            pcishim_read_block(handle, Int32(offset), buffer.baseAddress, Int32(buffer.count)) != 0
-        } : ConfigSpace([])
+        let space =
+            hasConfigAccess
+            ? ConfigSpace(reading: config) { [self] offset, buffer in
+                pcishim_read_block(handle, Int32(offset), buffer.baseAddress, Int32(buffer.count)) != 0
+            } : ConfigSpace([])
         return description(space, facts, withVPD: withVPD, vpd: readVPD)
     }
 
     /// The device's description from its config space and platform facts, with the VPD
     /// `vpd` reads when asked for and the device has that capability.
     private func description(_ space: ConfigSpace, _ facts: PlatformFacts, withVPD: Bool, vpd: () -> [UInt8]?) -> DeviceDescription {
-        var description = DeviceDescription(config: space, platform: facts, classCode: classId,
-                                            deviceNumber: Int(address.device), function: Int(address.function))
+        var description = DeviceDescription(
+            config: space, platform: facts, classCode: classId,
+            deviceNumber: Int(address.device), function: Int(address.function))
         if withVPD && description.capabilities.first(CapabilityID.vpd) != nil { description.platform.vpd = vpd() }
         return description
     }
@@ -683,8 +710,9 @@ extension PCIDevice {
     /// `busCentric`: as for lspci -b, the regions, ROM and IRQ from the config header.
     func directDescription(withVPD: Bool, reader: SysfsAttributes, busCentric: Bool = false) -> (DeviceDescription, SysfsPlatform.ConfigReader)? {
         guard let directory = sysfs?.directory,
-              let facts = busCentric ? SysfsPlatform.busCentricFacts(directory, reader: reader, physicalSlot: filledPhysicalSlot, header: config)
-                                     : SysfsPlatform.facts(directory, reader: reader, physicalSlot: filledPhysicalSlot)
+            let facts = busCentric
+                ? SysfsPlatform.busCentricFacts(directory, reader: reader, physicalSlot: filledPhysicalSlot, header: config)
+                : SysfsPlatform.facts(directory, reader: reader, physicalSlot: filledPhysicalSlot)
         else { return nil }
         let configReader = SysfsPlatform.ConfigReader(directory, reader: reader)
         let space = hasConfigAccess ? ConfigSpace(reading: config) { configReader.read($0, $1) } : ConfigSpace([])

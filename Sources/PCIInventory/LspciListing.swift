@@ -59,9 +59,11 @@ public struct LspciListing {
     /// readers skip as tags they do not know (pcihide's `--owners`).
     public var machineTags: (PCIDevice) -> [(String, String)] = { _ in [] }
 
-    public init(inventory: Inventory, options: ListingOptions, filter: PCIFilter?,
-                annotate: @escaping (PCIDevice) -> String? = { _ in nil },
-                include restriction: ((PCIDevice) -> Bool)? = nil) {
+    public init(
+        inventory: Inventory, options: ListingOptions, filter: PCIFilter?,
+        annotate: @escaping (PCIDevice) -> String? = { _ in nil },
+        include restriction: ((PCIDevice) -> Bool)? = nil
+    ) {
         self.inventory = inventory
         self.options = options
         self.filter = filter
@@ -102,8 +104,9 @@ public struct LspciListing {
         let machineFacts = verboseMachineFacts(shown)
         for (k, d) in shown.enumerated() {
             do throws(Failure) {
-                try listing.device(d, verboseBody: bodies.isEmpty ? nil : bodies[k],
-                                   machineFacts: machineFacts.isEmpty ? nil : machineFacts[k], into: &out)
+                try listing.device(
+                    d, verboseBody: bodies.isEmpty ? nil : bodies[k],
+                    machineFacts: machineFacts.isEmpty ? nil : machineFacts[k], into: &out)
             } catch {
                 throw Stopped(printed: out, failure: error)
             }

@@ -110,9 +110,11 @@ struct Tree {
             var best: Bridge?
             if let bd = b.device, let p = parent(of: bd) { best = bridge(of: p) }
             if best == nil {
-                for c in all where c !== b && (c === host || b.domain == c.domain)
+                for c in all
+                where c !== b && (c === host || b.domain == c.domain)
                     && b.primary >= c.secondary && b.primary <= c.subordinate
-                    && (best == nil || best!.subordinate &- best!.primary > c.subordinate &- c.primary) {
+                    && (best == nil || best!.subordinate &- best!.primary > c.subordinate &- c.primary)
+                {
                     best = c
                 }
             }
@@ -179,9 +181,7 @@ struct Tree {
     func showDevice(_ d: PCIDevice, _ line: inout [UInt8], _ p: Int, _ out: inout String) {
         var p = put(&line, p, hex(d.address.device, 2) + "." + String(d.address.function, radix: 16))
         if let b = bridge(of: d) {
-            if b.secondary == 0 { p = put(&line, p, "-") }
-            else if b.secondary == b.subordinate { p = put(&line, p, "-[" + hex(b.secondary, 2) + "]-") }
-            else { p = put(&line, p, "-[" + hex(b.secondary, 2) + "-" + hex(b.subordinate, 2) + "]-") }
+            if b.secondary == 0 { p = put(&line, p, "-") } else if b.secondary == b.subordinate { p = put(&line, p, "-[" + hex(b.secondary, 2) + "]-") } else { p = put(&line, p, "-[" + hex(b.secondary, 2) + "-" + hex(b.subordinate, 2) + "]-") }
             showBridge(b, &line, p, &out)
             return
         }

@@ -1,8 +1,9 @@
+import PCIModel
+import SystemIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import PCIModel
-import SystemIO
 
 /// Reads the sysfs attributes lspci's listings show of a function (`vendor`, `device`, `class`,
 /// `revision`, and for -k and -m `subsystem_vendor` and `subsystem_device`) straight from their
@@ -65,8 +66,10 @@ public struct SysfsIdentityReader: ~Copyable {
     /// given by the kernel). `kernelFiles`: also read the label and the driver
     /// (`devicesPath` names the directory where a link must be resolved by its path).
     /// `canonicalPath`: also name the directory's canonical path.
-    static func identity(_ devicesFD: Int32, _ a: PCIAddress, subsystem: Bool, header: Bool, kernelFiles: Bool = false,
-                         canonicalPath: Bool = false, devicesPath: String = "") -> Identity? {
+    static func identity(
+        _ devicesFD: Int32, _ a: PCIAddress, subsystem: Bool, header: Bool, kernelFiles: Bool = false,
+        canonicalPath: Bool = false, devicesPath: String = ""
+    ) -> Identity? {
         // "DDDD:BB:DD.F" (the sysfs name), NUL-terminated.
         var name: [UInt8] = []
         name.reserveCapacity(16)
@@ -81,7 +84,8 @@ public struct SysfsIdentityReader: ~Copyable {
             Self.readAttribute(dir, file.utf8Start, digits: digits)
         }
         guard case .value(let vendor) = value("vendor", digits: 4), case .value(let device) = value("device", digits: 4),
-              case .value(let classCode) = value("class", digits: 6), case .value(let revision) = value("revision", digits: 2) else { return nil }
+            case .value(let classCode) = value("class", digits: 6), case .value(let revision) = value("revision", digits: 2)
+        else { return nil }
         var identity = Identity(vendor: UInt16(vendor), device: UInt16(device), classCode: classCode, revision: UInt8(revision))
         if subsystem {
             switch value("subsystem_vendor", digits: 4) {
@@ -96,20 +100,24 @@ public struct SysfsIdentityReader: ~Copyable {
         if header || subsystem && identity.subsystem == nil { identity.header = readHeader(dir) }
         if canonicalPath { identity.canonicalPath = SysfsAttributes.canonicalPath(of: dir) }
         if kernelFiles {
-            identity.kernelFiles = KernelFiles(label: SysfsAttributes.text(at: dir, "label"),
-                                               driver: SysfsAttributes.linkedName(at: dir, "driver", directory: devicesPath + "/" + a.description))
+            identity.kernelFiles = KernelFiles(
+                label: SysfsAttributes.text(at: dir, "label"),
+                driver: SysfsAttributes.linkedName(at: dir, "driver", directory: devicesPath + "/" + a.description))
         }
         return identity
     }
 
     /// The identities of many functions, as `identity` reads each; a large machine's in two
     /// threads (`inTwoHalves`), each reading its own half on its own descriptors.
-    public func identities(of addresses: [PCIAddress], subsystem: Bool, header: Bool = false, kernelFiles: Bool = false,
-                           canonicalPath: Bool = false) -> [Identity?] {
+    public func identities(
+        of addresses: [PCIAddress], subsystem: Bool, header: Bool = false, kernelFiles: Bool = false,
+        canonicalPath: Bool = false
+    ) -> [Identity?] {
         let fd = devicesFD, path = devicesPath
         return inTwoHalves(count: addresses.count, state: { () }) { _, k in
-            Self.identity(fd, addresses[k], subsystem: subsystem, header: header, kernelFiles: kernelFiles,
-                          canonicalPath: canonicalPath, devicesPath: path)
+            Self.identity(
+                fd, addresses[k], subsystem: subsystem, header: header, kernelFiles: kernelFiles,
+                canonicalPath: canonicalPath, devicesPath: path)
         }
     }
 

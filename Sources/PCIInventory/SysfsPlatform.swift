@@ -1,8 +1,9 @@
+import PCICapabilities
+import SystemIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import PCICapabilities
-import SystemIO
 
 /// What libpci's sysfs_fill_info reads of a function for lspci's verbose listing (`irq`,
 /// `resource`, `numa_node`, `of_node`) and its config space beyond the header, read straight
@@ -54,9 +55,10 @@ public enum SysfsPlatform {
         var at = 0
         while fields.count < resourceLines && at < text.count {
             guard at + lineLength <= text.count, text[at + lineLength - 1] == 0x0a,
-                  let start = hex64(text, at), text[at + 18] == 0x20,
-                  let end = hex64(text, at + 19), text[at + 37] == 0x20,
-                  let flags = hex64(text, at + 38) else { return nil }
+                let start = hex64(text, at), text[at + 18] == 0x20,
+                let end = hex64(text, at + 19), text[at + 37] == 0x20,
+                let flags = hex64(text, at + 38)
+            else { return nil }
             fields.append((start, end, flags))
             at += lineLength
         }
@@ -64,8 +66,9 @@ public enum SysfsPlatform {
         func region(_ k: Int, flagBits: Bool) -> PlatformFacts.Region {
             let f = fields[k]
             // PCI_ADDR_FLAG_MASK: the low bits of the flags go into a BAR's or the ROM's base.
-            return PlatformFacts.Region(base: f.start | (flagBits ? f.flags & 0xf : 0),
-                                        size: f.end > f.start ? f.end - f.start + 1 : 0, flags: f.flags)
+            return PlatformFacts.Region(
+                base: f.start | (flagBits ? f.flags & 0xf : 0),
+                size: f.end > f.start ? f.end - f.start + 1 : 0, flags: f.flags)
         }
         var r = Resources(regions: (0..<6).map { region($0, flagBits: true) }, rom: region(6, flagBits: true))
         // As the kernel writes it: 4 bridge windows after the ROM, or after 6 IOV BARs.
@@ -88,9 +91,10 @@ public enum SysfsPlatform {
     static func facts(_ directory: String, reader: SysfsAttributes, physicalSlot: String?) -> PlatformFacts? {
         // `irq` and `resource` must be there (libpci stops without them); `numa_node` may be absent.
         guard case .bytes(let irqText) = reader.contents(directory, "irq", limit: 1024),
-              let irq = decimal(irqText, signed: false),
-              case .bytes(let resourceText) = reader.contents(directory, "resource", limit: 4096),
-              let resources = resources(resourceText) else { return nil }
+            let irq = decimal(irqText, signed: false),
+            case .bytes(let resourceText) = reader.contents(directory, "resource", limit: 4096),
+            let resources = resources(resourceText)
+        else { return nil }
         guard var facts = machineFacts(directory, reader: reader, physicalSlot: physicalSlot) else { return nil }
         facts.irq = irq
         facts.regions = resources.regions

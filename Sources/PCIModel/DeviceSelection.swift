@@ -99,9 +99,11 @@ public struct PCIIds: Hashable, Sendable, CustomStringConvertible {
 extension DeviceSelection {
     /// The slot's `DD.*` and the bus's `*.*` for an address: every selection that matches it.
     public static func all(matching a: PCIAddress) -> [DeviceSelection] {
-        [DeviceSelection(a),
-         DeviceSelection(domain: a.domain, bus: a.bus, device: a.device, function: nil),
-         DeviceSelection(domain: a.domain, bus: a.bus, device: nil, function: nil)]
+        [
+            DeviceSelection(a),
+            DeviceSelection(domain: a.domain, bus: a.bus, device: a.device, function: nil),
+            DeviceSelection(domain: a.domain, bus: a.bus, device: nil, function: nil),
+        ]
     }
 }
 

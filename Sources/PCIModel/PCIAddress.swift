@@ -49,7 +49,8 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
         guard n >= 4, n <= 8, u[n] == UInt8(ascii: ":"), u[n + 3] == UInt8(ascii: ":"), u[n + 6] == UInt8(ascii: ".")
         else { return nil }
         guard let d = parseHex(u[0..<n]), n == 4 || u[0] != UInt8(ascii: "0"), let b = parseHex(u[(n + 1)..<(n + 3)]),
-              let s = parseHex(u[(n + 4)..<(n + 6)]), let f = parseHex(u[(n + 7)..<(n + 8)]), s <= 0x1f, f <= 7 else { return nil }
+            let s = parseHex(u[(n + 4)..<(n + 6)]), let f = parseHex(u[(n + 7)..<(n + 8)]), s <= 0x1f, f <= 7
+        else { return nil }
         self.init(domain: d, bus: UInt8(b), device: UInt8(s), function: UInt8(f))
     }
 

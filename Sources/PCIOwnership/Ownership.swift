@@ -53,7 +53,9 @@ public enum Ownership {
             case .manual: gets = false
             }
             if gets {
-                state.update(e.selection) { $0.owner = id; $0.ownerSince = now }
+                state.update(e.selection) {
+                    $0.owner = id; $0.ownerSince = now
+                }
                 received.append(e.selection)
             }
         }
@@ -68,7 +70,11 @@ public enum Ownership {
         }
         state.domains.removeAll { $0.id == id }
         let freed = state.hidden.filter { $0.owner == id }.map(\.selection)
-        for s in freed { state.update(s) { $0.owner = nil; $0.ownerSince = now } }
+        for s in freed {
+            state.update(s) {
+                $0.owner = nil; $0.ownerSince = now
+            }
+        }
         return freed
     }
 
@@ -86,8 +92,10 @@ public enum Ownership {
 
     /// Gives the named hidden devices (nil: every free hidden device) to `id`: now if it runs,
     /// else at its next start. A device of another running domain is refused unless `force`.
-    public static func assign(_ selections: [DeviceSelection]?, to id: Int, force: Bool,
-                              in state: inout PCIHideState, now: String) throws(Failure) -> [AssignOutcome] {
+    public static func assign(
+        _ selections: [DeviceSelection]?, to id: Int, force: Bool,
+        in state: inout PCIHideState, now: String
+    ) throws(Failure) -> [AssignOutcome] {
         try validate(domain: id)
         var entries: [HiddenEntry] = []
         if let selections {
@@ -119,8 +127,7 @@ public enum Ownership {
                     entry.ownerSince = now
                 }
             }
-            if let p = previous, p != id, running { outcomes.append(.taken(e.selection, from: p)) }
-            else { outcomes.append(running ? .given(e.selection) : .reserved(e.selection)) }
+            if let p = previous, p != id, running { outcomes.append(.taken(e.selection, from: p)) } else { outcomes.append(running ? .given(e.selection) : .reserved(e.selection)) }
         }
         return outcomes
     }
@@ -200,8 +207,9 @@ public enum Ownership {
                 end += 1
             }
             if split {
-                messages.append("the functions of slot \(slot) are split: "
-                    + hidden[k..<end].map { "\($0.selection.description) \(ownerText($0, in: state))" }.joined(separator: ", "))
+                messages.append(
+                    "the functions of slot \(slot) are split: "
+                        + hidden[k..<end].map { "\($0.selection.description) \(ownerText($0, in: state))" }.joined(separator: ", "))
             }
             k = end
         }

@@ -37,4 +37,3 @@ public enum SetupDetector {
         return Detection(setup: setup, setupWhy: why, initramfs: tool, initramfsWhy: toolWhy)
     }
 }
-

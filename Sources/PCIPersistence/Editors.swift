@@ -15,7 +15,9 @@ public enum BootFileEdit {
     /// of the parameters they set.
     public static func commandLine(_ line: Substring, tokens: [String]) -> String {
         let names = Set(tokens.map { name($0[...]) })
-        let words = KernelCommandLine.balanced(line) ? KernelCommandLine.words(line)
+        let words =
+            KernelCommandLine.balanced(line)
+            ? KernelCommandLine.words(line)
             : line.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { Substring($0) }
         // Tokens go before a bare `--`: what follows it is init's, not the kernel's.
         let end = words.firstIndex(of: "--") ?? words.endIndex
@@ -123,8 +125,9 @@ public enum BootFileEdit {
     /// nil when the file is not JSON or has no `user.kernel_options` list of strings.
     public static func kernelstub(_ text: String, tokens: [String], removing: Set<String> = []) -> String? {
         guard case .object(var top)? = try? JSON.parse(Array(text.utf8)),
-              let u = top.firstIndex(where: { $0.0 == "user" }), case .object(var user) = top[u].1,
-              let k = user.firstIndex(where: { $0.0 == "kernel_options" }), case .array(let values) = user[k].1 else { return nil }
+            let u = top.firstIndex(where: { $0.0 == "user" }), case .object(var user) = top[u].1,
+            let k = user.firstIndex(where: { $0.0 == "kernel_options" }), case .array(let values) = user[k].1
+        else { return nil }
         var items: [String] = []
         for v in values {
             guard case .string(let s) = v else { return nil }
@@ -290,7 +293,6 @@ public enum BootFileEdit {
         return base + (base.endsWithNewline || base.isEmpty ? "" : "\n") + "# pcihide: the passthrough driver claims the hidden devices first\n" + missing.map { $0 + "\n" }.joined()
     }
 }
-
 
 extension BootFileEdit {
     /// /etc/default/grub: `word` added to `variable`'s quoted value (its last assignment), or a

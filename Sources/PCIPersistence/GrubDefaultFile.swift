@@ -115,7 +115,8 @@ public enum GrubDefaultFile {
             notes.append("\(path) has CRLF (DOS) line ends; they are kept, but grub-mkconfig's shell reads each carriage return as part of the value before it: convert the file with dos2unix")
         }
         if let bls = (try? find("GRUB_ENABLE_BLSCFG", in: lines, path: path))?.last,
-           String(decoding: lines[bls.line][bls.content], as: UTF8.self) == "true" {
+            String(decoding: lines[bls.line][bls.content], as: UTF8.self) == "true"
+        {
             notes.append("\(path) sets GRUB_ENABLE_BLSCFG=true: the kernel lines are in /boot/loader/entries/*.conf, which grub2-mkconfig rewrites only on Fedora and RHEL 9.0 (RHEL 9.2 and later need grub2-mkconfig --update-bls-cmdline); grubby --update-kernel=ALL --args='\(token ?? "TOKEN")' changes the entries and /etc/kernel/cmdline directly, and pcihide persist edits them for you" + (family == .xenList ? "; the Xen line itself comes only from GRUB_CMDLINE_XEN* and grub2-mkconfig" : ""))
         }
 
@@ -145,8 +146,9 @@ public enum GrubDefaultFile {
                     }
                 }
                 if let first = refused.first?.token {
-                    throw GrubFileError(path: path, line: first.assignment.line + 1, column: first.assignment.content.lowerBound + first.range.lowerBound + 1,
-                                        reason: "another hide token is in effect on the same kernel line: " + refused.map(\.why).joined(separator: "; ") + ". The kernel keeps only the last hide token, so one list would silently stop working: record those devices with pcihide hide (the next edit then takes the token into pcihide's), or remove the token by hand")
+                    throw GrubFileError(
+                        path: path, line: first.assignment.line + 1, column: first.assignment.content.lowerBound + first.range.lowerBound + 1,
+                        reason: "another hide token is in effect on the same kernel line: " + refused.map(\.why).joined(separator: "; ") + ". The kernel keeps only the last hide token, so one list would silently stop working: record those devices with pcihide hide (the next edit then takes the token into pcihide's), or remove the token by hand")
                 }
             }
         }
@@ -207,7 +209,8 @@ public enum GrubDefaultFile {
             }
             // What pcihide added and nothing else is left: the assignment goes, as it came.
             if token == nil, content != before, let inherited = style.grubInheritedVariable,
-               ["$" + inherited, "${" + inherited + "}"].contains(String(decoding: content, as: UTF8.self).trimmingBlanks) {
+                ["$" + inherited, "${" + inherited + "}"].contains(String(decoding: content, as: UTF8.self).trimmingBlanks)
+            {
                 deleted = a.line
                 notes.append("removed \(variable) (line \(a.line + 1)): it held only $\(inherited) and the hide token pcihide added")
                 continue
@@ -293,7 +296,7 @@ public enum GrubDefaultFile {
             let wasContinued = continued
             var end = line.count
             if end > 0 && line[end - 1] == 0x0a { end -= 1 }
-            if end > 0 && line[end - 1] == 0x0d { end -= 1 }   // a CRLF file: the CR is the line end's
+            if end > 0 && line[end - 1] == 0x0d { end -= 1 }  // a CRLF file: the CR is the line end's
             continued = end > 0 && line[end - 1] == UInt8(ascii: "\\")
             if wasContinued { continue }
             var i = 0
@@ -350,9 +353,7 @@ public func unifiedDiff(old: String, new: String, oldName: String, newName: Stri
     ops.reserveCapacity(n + m)
     var i = 0, j = 0
     while i < n || j < m {
-        if i < n && !keptA[i] { ops.append(.del(i)); i += 1 }
-        else if j < m && !keptB[j] { ops.append(.add(j)); j += 1 }
-        else { ops.append(.same(i, j)); i += 1; j += 1 }
+        if i < n && !keptA[i] { ops.append(.del(i)); i += 1 } else if j < m && !keptB[j] { ops.append(.add(j)); j += 1 } else { ops.append(.same(i, j)); i += 1; j += 1 }
     }
     func show(_ s: String) -> String {
         s.hasSuffix("\n") ? s : s + "\n\\ No newline at end of file\n"
@@ -366,7 +367,9 @@ public func unifiedDiff(old: String, new: String, oldName: String, newName: Stri
         return t
     }
     var out = "--- \(escaped(oldName))\n+++ \(escaped(newName))\n"
-    let changed = ops.indices.filter { if case .same = ops[$0] { return false }; return true }
+    let changed = ops.indices.filter {
+        if case .same = ops[$0] { return false }; return true
+    }
     var k = 0
     while k < changed.count {
         var lo = max(0, changed[k] - 3)
@@ -400,12 +403,22 @@ public func unifiedDiff(old: String, new: String, oldName: String, newName: Stri
 
     func oldIndex(_ ops: [Op], before: Int) -> Int {
         var c = 0
-        for op in ops[..<before] { switch op { case .same, .del: c += 1; case .add: break } }
+        for op in ops[..<before] {
+            switch op {
+            case .same, .del: c += 1;
+            case .add: break
+            }
+        }
         return c
     }
     func newIndex(_ ops: [Op], before: Int) -> Int {
         var c = 0
-        for op in ops[..<before] { switch op { case .same, .add: c += 1; case .del: break } }
+        for op in ops[..<before] {
+            switch op {
+            case .same, .add: c += 1;
+            case .del: break
+            }
+        }
         return c
     }
 }

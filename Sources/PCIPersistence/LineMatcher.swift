@@ -62,7 +62,11 @@ enum LineMatcher {
                     var y = x - k1
                     while x < n && y < m && a[aLo + x] == b[bLo + y] { x += 1; y += 1 }
                     forward[i] = x
-                    if x > n { k1End += 2 } else if y > m { k1Start += 2 } else if frontCheck {
+                    if x > n {
+                        k1End += 2
+                    } else if y > m {
+                        k1Start += 2
+                    } else if frontCheck {
                         let j = offset + delta - k1
                         if j >= 0 && j < length && backward[j] != -1 && x >= n - backward[j] { return (aLo + x, bLo + y) }
                     }
@@ -73,7 +77,11 @@ enum LineMatcher {
                     var y = x - k2
                     while x < n && y < m && a[aHi - x - 1] == b[bHi - y - 1] { x += 1; y += 1 }
                     backward[i] = x
-                    if x > n { k2End += 2 } else if y > m { k2Start += 2 } else if !frontCheck {
+                    if x > n {
+                        k2End += 2
+                    } else if y > m {
+                        k2Start += 2
+                    } else if !frontCheck {
                         let j = offset + delta - k2
                         if j >= 0 && j < length && forward[j] != -1 {
                             let x1 = forward[j], y1 = offset + x1 - j

@@ -91,16 +91,21 @@ public struct PersistPlan: Sendable {
 
     /// The plan for the hidden set on this setup (or, with the set empty or `remove`, the way
     /// back). `hostNeeds(a, onlyHolders)`: why the host cannot do without `a` (nil: it can).
-    public static func make(setup: BootSetup, tool: InitramfsTool?, driver: PersistDriver, state: PCIHideState, tree: SysfsTree, host: HostRoot,
-                            remove: Bool = false, hostNeeds: (_ onlyHolders: Bool) -> (PCIAddress) -> String?) throws -> PersistPlan {
+    public static func make(
+        setup: BootSetup, tool: InitramfsTool?, driver: PersistDriver, state: PCIHideState, tree: SysfsTree, host: HostRoot,
+        remove: Bool = false, hostNeeds: (_ onlyHolders: Bool) -> (PCIAddress) -> String?
+    ) throws -> PersistPlan {
         var plan = PersistPlan()
         var selections = state.hidden.map(\.selection)
         guard !selections.isEmpty && !remove else {
             // An empty set never reads as "nothing hides anything at boot": what pcihide wrote
             // earlier is taken out.
             if PersistPlan.earlierWrites(host: host).isEmpty {
-                throw Failure(.usage, remove ? "pcihide persist wrote nothing here to remove (no pcihide files, no FILE.pcihide-orig)"
-                                             : "the hidden set is empty: there is nothing to persist (add devices with 'pcihide hide SPEC')")
+                throw Failure(
+                    .usage,
+                    remove
+                        ? "pcihide persist wrote nothing here to remove (no pcihide files, no FILE.pcihide-orig)"
+                        : "the hidden set is empty: there is nothing to persist (add devices with 'pcihide hide SPEC')")
             }
             var undo = try removal(setup: setup, tool: tool, host: host)
             undo.notes.insert(remove ? "--remove: taking out what pcihide persist wrote" : "the hidden set is empty: taking out what pcihide persist wrote earlier", at: 0)
@@ -112,7 +117,8 @@ public struct PersistPlan: Sendable {
         // left out, never claimed.
         let functions = present.filter { a in selections.contains { $0.matches(a) } && tree.isVirtualFunction(a) }
         if !functions.isEmpty {
-            let why = functions.map(\.description).joined(separator: ", ") + (functions.count == 1 ? " is an SR-IOV virtual function" : " are SR-IOV virtual functions")
+            let why =
+                functions.map(\.description).joined(separator: ", ") + (functions.count == 1 ? " is an SR-IOV virtual function" : " are SR-IOV virtual functions")
                 + ": it exists only after its PF's driver creates it at boot (sriov_numvfs) and that driver probes it first, so no boot line can hide it"
             selections.removeAll { s in s.address.map(functions.contains) ?? false }
             if selections.isEmpty {
@@ -152,7 +158,9 @@ public struct PersistPlan: Sendable {
             for a in hiddenPresent {
                 guard let i = tree.ids(a) else { continue }
                 let twins = present.filter { $0 != a && tree.ids($0) == i && !hiddenPresent.contains($0) }
-                if twins.isEmpty { ids.append(i) } else {
+                if twins.isEmpty {
+                    ids.append(i)
+                } else {
                     perAddress.append(a)
                     // Name what the host needs among them: vfio-pci.ids would unbind it at boot.
                     let needs = hostNeeds(false)
@@ -243,5 +251,3 @@ public struct PersistPlan: Sendable {
         return planner.plan
     }
 }
-
-

@@ -110,9 +110,16 @@ public enum PersistTransaction {
     }
 
     static func encode(_ changes: [FileChange]) -> [UInt8] {
-        JSON.object([("version", .number(1)), ("files", .array(changes.map { c in
-            .object([("path", .string(c.shown)), ("old", hex(c.old)), ("new", hex(c.new))])
-        }))]).serializedBytes()
+        JSON.object([
+            ("version", .number(1)),
+            (
+                "files",
+                .array(
+                    changes.map { c in
+                        .object([("path", .string(c.shown)), ("old", hex(c.old)), ("new", hex(c.new))])
+                    })
+            ),
+        ]).serializedBytes()
     }
 
     static func decode(_ bytes: [UInt8]) -> [FileChange]? {

@@ -1,5 +1,5 @@
-import PCISpec
 import PCIModel
+import PCISpec
 import SystemIO
 
 /// What the whole host says about passthrough, read once under the host root: the kernel command
@@ -19,8 +19,10 @@ public struct HostFacts: Sendable {
     /// Boot framebuffers and their ranges; nil when /proc/iomem could not be read.
     public var framebuffers: [(name: String, start: UInt64, end: UInt64)]?
 
-    public init(commandLine: [String]? = nil, iommuUnits: [String]? = nil, cpuVendor: String? = nil,
-                interruptRemappingSupported: Bool? = nil, framebuffers: [(name: String, start: UInt64, end: UInt64)]? = nil) {
+    public init(
+        commandLine: [String]? = nil, iommuUnits: [String]? = nil, cpuVendor: String? = nil,
+        interruptRemappingSupported: Bool? = nil, framebuffers: [(name: String, start: UInt64, end: UInt64)]? = nil
+    ) {
         self.commandLine = commandLine; self.iommuUnits = iommuUnits; self.cpuVendor = cpuVendor
         self.interruptRemappingSupported = interruptRemappingSupported; self.framebuffers = framebuffers
     }
@@ -37,14 +39,16 @@ public struct HostFacts: Sendable {
         }
         f.iommuUnits = Files.list(host.iommuClassDirectory)?.sorted()
         if let dmar = f.iommuUnits?.first(where: { $0.hasPrefix("dmar") }),
-           let ecap = Files.readIfPresent(host.iommuAttribute(dmar, "intel-iommu/ecap")),
-           let v = UInt64(String(decoding: ecap, as: UTF8.self).trimmingBlanks, radix: 16) {
+            let ecap = Files.readIfPresent(host.iommuAttribute(dmar, "intel-iommu/ecap")),
+            let v = UInt64(String(decoding: ecap, as: UTF8.self).trimmingBlanks, radix: 16)
+        {
             f.interruptRemappingSupported = v & 0x8 != 0
         }
         // AMD's units have no single IR bit (readiness.md): the interrupt chips say it, for any
         // vendor — `IR-IO-APIC`, `IR-PCI-MSI…` in /proc/interrupts when remapping is on.
         if f.interruptRemappingSupported == nil, f.iommuUnits?.contains(where: { $0.hasPrefix("ivhd") }) == true,
-           let interrupts = Files.readIfPresent(host.interruptsFile) {
+            let interrupts = Files.readIfPresent(host.interruptsFile)
+        {
             let text = String(decoding: interrupts, as: UTF8.self)
             f.interruptRemappingSupported = text.contains(" IR-IO-APIC") || text.contains(" IR-PCI-MSI")
         }
@@ -146,4 +150,3 @@ public struct HostFacts: Sendable {
         }
     }
 }
-

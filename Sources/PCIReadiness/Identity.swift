@@ -19,8 +19,9 @@ extension SysfsTree {
         if let bytes = configBytes(a), bytes.count >= 64 {
             serial = PassthroughFeatures(DeviceDescription(config: ConfigSpace(bytes))).serialNumber
         }
-        return DeviceIdentity(vendor: ids.vendor, device: ids.device, subsystem: sub, classCode: cls & 0xffffff,
-                              path: path.map(\.description), serial: serial)
+        return DeviceIdentity(
+            vendor: ids.vendor, device: ids.device, subsystem: sub, classCode: cls & 0xffffff,
+            path: path.map(\.description), serial: serial)
     }
 
     /// The one present device that is `identity`, when exactly one is (a renumbered card).

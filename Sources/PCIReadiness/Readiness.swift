@@ -101,8 +101,10 @@ public struct ReadinessInspector {
     /// What the ledger recorded of a hidden device, to notice a renumbered bus.
     let recorded: (PCIAddress) -> DeviceIdentity?
 
-    public init(safety: SafetyInspector, tree: SysfsTree, host: HostRoot, present: [PCIAddress], isHidden: @escaping (PCIAddress) -> Bool,
-                recorded: @escaping (PCIAddress) -> DeviceIdentity? = { _ in nil }) {
+    public init(
+        safety: SafetyInspector, tree: SysfsTree, host: HostRoot, present: [PCIAddress], isHidden: @escaping (PCIAddress) -> Bool,
+        recorded: @escaping (PCIAddress) -> DeviceIdentity? = { _ in nil }
+    ) {
         self.safety = safety; self.tree = tree; self.host = host; self.present = present; self.isHidden = isHidden; self.recorded = recorded
         facts = HostFacts.read(host)
     }

@@ -17,10 +17,14 @@ public struct ResetFacts: Equatable, Sendable {
     /// A reset the device does by itself (not one that takes other devices with it).
     public var hasFunctionReset: Bool { methods.contains { $0 != "bus" && $0 != "cxl_bus" } }
 
-    static let noFLR: Set<UInt32> = [0x1022_1485, 0x1022_1486, 0x1022_1487, 0x1022_148c, 0x1022_149c, 0x1022_7901,
-                                     0x8086_1502, 0x8086_1503, 0x14c3_0616]
-    static let noBusReset: Set<UInt32> = [0x168c_0030, 0x168c_0032, 0x168c_0033, 0x168c_0034, 0x168c_003c,
-                                          0x177d_a100, 0x104c_b005, 0x1b21_1164]
+    static let noFLR: Set<UInt32> = [
+        0x1022_1485, 0x1022_1486, 0x1022_1487, 0x1022_148c, 0x1022_149c, 0x1022_7901,
+        0x8086_1502, 0x8086_1503, 0x14c3_0616,
+    ]
+    static let noBusReset: Set<UInt32> = [
+        0x168c_0030, 0x168c_0032, 0x168c_0033, 0x168c_0034, 0x168c_003c,
+        0x177d_a100, 0x104c_b005, 0x1b21_1164,
+    ]
     /// AMD GPUs that reset only through gnif/vendor-reset: Polaris 10/11/12, Vega 10/20, Navi 10/12/14.
     static let vendorReset: [UInt16: String] = [
         0x67df: "Polaris 10", 0x67ef: "Polaris 11", 0x699f: "Polaris 12", 0x687f: "Vega 10", 0x6863: "Vega 10",
@@ -30,8 +34,10 @@ public struct ResetFacts: Equatable, Sendable {
     /// `kernelMethods`: the `reset_method` file's words (nil when the file is absent; empty when
     /// every method was disabled). `onlyOnBus`: no other device on the device's bus, and the bus
     /// is behind a bridge (the kernel's condition for a secondary bus reset).
-    public static func analyse(ids: PCIIds, classCode: UInt16, features: PassthroughFeatures?, kernelMethods: [String]?,
-                               onlyOnBus: Bool, behindBridge: Bool, busPeers: [PCIAddress]) -> ResetFacts {
+    public static func analyse(
+        ids: PCIIds, classCode: UInt16, features: PassthroughFeatures?, kernelMethods: [String]?,
+        onlyOnBus: Bool, behindBridge: Bool, busPeers: [PCIAddress]
+    ) -> ResetFacts {
         var notes: [String] = []
         let key = UInt32(ids.vendor) << 16 | UInt32(ids.device)
         if noFLR.contains(key) { notes.append("the kernel ignores its FLR (quirk_no_flr in drivers/pci/quirks.c)") }

@@ -65,7 +65,10 @@ public enum Verification {
                         guard kv.count == 2 else { continue }
                         if (module == "vfio_pci" || module == "pci_stub") && kv[0] == "ids", let ids, idList(kv[1], names: ids) { return dir + "/" + name }
                         if (module == "xen_pciback" || module == "pciback") && kv[0] == "hide",
-                           let sels = parse(String(kv[1])), sels.contains(where: { $0.matches(a) }) { return dir + "/" + name }
+                            let sels = parse(String(kv[1])), sels.contains(where: { $0.matches(a) })
+                        {
+                            return dir + "/" + name
+                        }
                     }
                 }
             }
@@ -83,8 +86,10 @@ public enum Verification {
 
     /// Verifies every hidden device the state records (wildcards for the devices present).
     /// `parse` reads a hide list as the boot-fragment parser does.
-    public static func verify(state: PCIHideState, tree: SysfsTree, host: HostRoot, present: [PCIAddress],
-                              parse: (String) -> [DeviceSelection]?) -> [VerifyReport] {
+    public static func verify(
+        state: PCIHideState, tree: SysfsTree, host: HostRoot, present: [PCIAddress],
+        parse: (String) -> [DeviceSelection]?
+    ) -> [VerifyReport] {
         let facts = HostFacts.read(host)
         var out: [VerifyReport] = []
         for e in state.hidden {
@@ -95,7 +100,9 @@ public enum Verification {
                 let identity: VerifyReport.IdentityStatus
                 if let recorded = e.identity {
                     if let now {
-                        if recorded.matches(now) { identity = .matches } else {
+                        if recorded.matches(now) {
+                            identity = .matches
+                        } else {
                             identity = .changed(now: now, movedTo: tree.find(recorded, among: present).unique)
                         }
                     } else {
@@ -109,37 +116,49 @@ public enum Verification {
                 let driver = tree.driver(a)
                 switch identity {
                 case .gone(let moved):
-                    findings.append(Finding(.attention, "no device at \(a)" + (moved.map { "; the recorded device \(e.identity!.summary) is now at \($0)" } ?? ""),
-                                            fix: moved.map { "pcihide unhide \(a) && pcihide hide \($0) (nothing is handed over meanwhile)" } ?? "check that the card is fitted, or unhide \(a)"))
+                    findings.append(
+                        Finding(
+                            .attention, "no device at \(a)" + (moved.map { "; the recorded device \(e.identity!.summary) is now at \($0)" } ?? ""),
+                            fix: moved.map { "pcihide unhide \(a) && pcihide hide \($0) (nothing is handed over meanwhile)" } ?? "check that the card is fitted, or unhide \(a)"))
                 case .changed(let now, let moved):
-                    findings.append(Finding(.critical, Renumbering(address: a, recorded: e.identity!, now: now).text + ": pcihide will not bind or hand it over",
-                                            fix: moved.map { "the recorded device is now at \($0): pcihide unhide \(a) && pcihide hide \($0)" } ?? "unhide \(a) and hide the card at its new address"))
+                    findings.append(
+                        Finding(
+                            .critical, Renumbering(address: a, recorded: e.identity!, now: now).text + ": pcihide will not bind or hand it over",
+                            fix: moved.map { "the recorded device is now at \($0): pcihide unhide \(a) && pcihide hide \($0)" } ?? "unhide \(a) and hide the card at its new address"))
                 case .matches, .notRecorded:
                     if facts.commandLine == nil {
                         findings.append(Finding(.attention, "could not read the kernel command line (proc/cmdline)"))
                     } else if token == nil && !(driver.map(HostNames.passthroughDrivers.contains) ?? false) {
-                        findings.append(Finding(.attention, "no hide parameter on the running kernel's command line covers it: the boot file edited is not the one this boot used, or it was not regenerated",
-                                                fix: "pcihide persist --write (it finds this system's boot loader and names the command that rebuilds its boot files), run that command, and reboot"))
+                        findings.append(
+                            Finding(
+                                .attention, "no hide parameter on the running kernel's command line covers it: the boot file edited is not the one this boot used, or it was not regenerated",
+                                fix: "pcihide persist --write (it finds this system's boot loader and names the command that rebuilds its boot files), run that command, and reboot"))
                     }
                     if driver.map(HostNames.passthroughDrivers.contains) ?? false, token == nil, facts.commandLine != nil,
-                       persistedBy(a, ids: ids, host: host, parse: parse) == nil {
-                        findings.append(Finding(.attention, "it is on \(driver!) now, but only until the next boot: no hide parameter on the command line, no modprobe.d options, udev rule or driverctl override brings it back",
-                                                fix: "pcihide persist --write, then the commands it names"))
+                        persistedBy(a, ids: ids, host: host, parse: parse) == nil
+                    {
+                        findings.append(
+                            Finding(
+                                .attention, "it is on \(driver!) now, but only until the next boot: no hide parameter on the command line, no modprobe.d options, udev rule or driverctl override brings it back",
+                                fix: "pcihide persist --write, then the commands it names"))
                     }
                     if !(driver.map(HostNames.passthroughDrivers.contains) ?? false) {
                         if token != nil {
-                            findings.append(Finding(.attention, "it is on \(driver ?? "no driver"), not the passthrough driver, although the command line hides it: the native driver loaded before the stub",
-                                                    fix: "load the stub driver from the initramfs (xen-pciback, or vfio-pci with softdep) and regenerate it, or bind now with pcihide hide --now"))
+                            findings.append(
+                                Finding(
+                                    .attention, "it is on \(driver ?? "no driver"), not the passthrough driver, although the command line hides it: the native driver loaded before the stub",
+                                    fix: "load the stub driver from the initramfs (xen-pciback, or vfio-pci with softdep) and regenerate it, or bind now with pcihide hide --now"))
                         } else if facts.commandLine != nil {
                             findings.append(Finding(.attention, "it is on \(driver ?? "no driver"), not the passthrough driver"))
                         }
                     }
                 }
-                out.append(VerifyReport(address: a, entry: e.selection, token: token, onCommandLine: facts.commandLine == nil ? nil : token != nil,
-                                        driver: driver, identity: identity, findings: findings))
+                out.append(
+                    VerifyReport(
+                        address: a, entry: e.selection, token: token, onCommandLine: facts.commandLine == nil ? nil : token != nil,
+                        driver: driver, identity: identity, findings: findings))
             }
         }
         return out
     }
 }
-

@@ -49,10 +49,12 @@ public enum SpecParser {
             var q = Parser(part)
             guard let spec = try? q.parseSpec(), spec.selections.count == 1 else { return nil }
         }
-        let sepOffset = input.utf8.firstIndex { [UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\t")].contains($0) }
+        let sepOffset =
+            input.utf8.firstIndex { [UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\t")].contains($0) }
             .map { input.utf8.distance(from: input.utf8.startIndex, to: $0) } ?? 0
-        return SpecError(input: input, start: sepOffset, length: 1,
-                         reason: "this argument holds \(parts.count) devices (\(parts.joined(separator: ", "))): give each as its own argument (\(parts.joined(separator: " "))) or as one list: \(parts.map { "(" + $0 + ")" }.joined())")
+        return SpecError(
+            input: input, start: sepOffset, length: 1,
+            reason: "this argument holds \(parts.count) devices (\(parts.joined(separator: ", "))): give each as its own argument (\(parts.joined(separator: " "))) or as one list: \(parts.map { "(" + $0 + ")" }.joined())")
     }
 
     /// Parses every spec of a command line, collecting every error, so that nothing is acted on
@@ -131,7 +133,8 @@ struct Parser {
         let all = 0..<s.count
         // A parameter prefix: `name=` before any '(' , ',' or ':'.
         if let eq = index(of: UInt8(ascii: "="), in: all),
-           !s[0..<eq].contains(where: { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "@") }) {
+            !s[0..<eq].contains(where: { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "@") })
+        {
             let rawName = text(0..<eq)
             let name = rawName.lowercased().dashesAsUnderscores
             if name == "hide" {
@@ -230,8 +233,10 @@ struct Parser {
         guard r.count > 2, s[r.lowerBound] == UInt8(ascii: "0"), s[r.lowerBound + 1] | 0x20 == UInt8(ascii: "x") else { return r }
         let digits = r.lowerBound + 2..<r.upperBound
         guard hexPrefix == .accepted else {
-            throw fail(r.lowerBound, 2, "the \(name) number is hexadecimal already: drop the '\(text(r.lowerBound..<digits.lowerBound))'"
-                       + (showing ? " (write \(text(digits)))" : ""))
+            throw fail(
+                r.lowerBound, 2,
+                "the \(name) number is hexadecimal already: drop the '\(text(r.lowerBound..<digits.lowerBound))'"
+                    + (showing ? " (write \(text(digits)))" : ""))
         }
         return digits
     }
@@ -244,7 +249,8 @@ struct Parser {
                 // `02.09.0`, `02-09.0`: the caret goes under the first separator, which is where
                 // the ':' belongs.
                 if let sep = r.first(where: { hexDigitValue(s[$0]) == nil && s[$0] != UInt8(ascii: "*") }), sep > r.lowerBound,
-                   s[sep] == UInt8(ascii: "-") || r.filter({ s[$0] == UInt8(ascii: ".") }).count > 1 {
+                    s[sep] == UInt8(ascii: "-") || r.filter({ s[$0] == UInt8(ascii: ".") }).count > 1
+                {
                     throw fail(sep, characterLength(at: sep), "\(describe(sep)) where ':' belongs between the bus and the device: an address is [DDDD:]BB:DD.F, e.g. 02:09.0")
                 }
                 throw fail(r.lowerBound, r.count, "missing bus: an address is [DDDD:]BB:DD.F, e.g. 02:09.0")
@@ -278,9 +284,11 @@ struct Parser {
         let slotWild = dot - cursor == 1 && s[cursor] == UInt8(ascii: "*")
         if slotWild {
             guard rule == .slotAndFunction else {
-                throw fail(cursor, 1, rule == .none
-                    ? "wildcards are not allowed here: this form names exactly one device"
-                    : "the device cannot be '*' here; only the function may be a wildcard")
+                throw fail(
+                    cursor, 1,
+                    rule == .none
+                        ? "wildcards are not allowed here: this form names exactly one device"
+                        : "the device cannot be '*' here; only the function may be a wildcard")
             }
         } else {
             device = try field(cursor..<dot, "device", max: PCIAddress.maxDevice, width: 2, next: "'.'", hexPrefix: hexPrefix)
@@ -373,7 +381,7 @@ struct Parser {
                     throw fail(value.lowerBound, max(1, value.count), "rdm_policy must be 'strict' or 'relaxed', not '\(text(value))'")
                 }
                 options.rdmPolicy = p
-            default: // name
+            default:  // name
                 if value.isEmpty { throw fail(value.lowerBound, 1, "name= needs a value") }
                 for i in value where !(isAlnum(s[i]) || s[i] == UInt8(ascii: "_") || s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: ".")) {
                     throw fail(i, characterLength(at: i), "\(describe(i)) is not allowed in a device name (letters, digits, '_', '-', '.')")
@@ -410,5 +418,3 @@ struct Parser {
         (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
     }
 }
-
-

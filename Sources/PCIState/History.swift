@@ -23,7 +23,8 @@ public struct HistoryEvent: Equatable, Sendable {
         for d in before.domains where afterDomains[d.id] == nil { out.append("domain-kill \(d.label)") }
         // Most commands change a few entries of a set whose order they keep: compare side by side
         // then, and index by selection only when devices were added or removed.
-        let aligned = before.hidden.count == after.hidden.count
+        let aligned =
+            before.hidden.count == after.hidden.count
             && before.hidden.indices.allSatisfy { before.hidden[$0].selection == after.hidden[$0].selection }
         let old = aligned ? [:] : Dictionary(uniqueKeysWithValues: before.hidden.map { ($0.selection, $0) })
         let new = aligned ? [:] : Dictionary(uniqueKeysWithValues: after.hidden.map { ($0.selection, $0) })
@@ -83,8 +84,9 @@ public struct HistoryLine: Equatable, Sendable {
     }
 
     static func marker(_ transaction: Int, time: String) -> HistoryLine {
-        HistoryLine(time: time, transaction: transaction,
-                    text: "\(notCommitted) (the state file was not replaced: the lines of #\(transaction) above did not take effect)")
+        HistoryLine(
+            time: time, transaction: transaction,
+            text: "\(notCommitted) (the state file was not replaced: the lines of #\(transaction) above did not take effect)")
     }
 }
 
@@ -132,8 +134,9 @@ extension StateStore {
             try Files.writeAtomically(path, state.serializedBytes())
         } catch {
             if !events.isEmpty { abandon(state.transaction) }
-            throw StateWriteError(exitStatus: error.exitStatus,
-                                  message: "cannot write the state file \(path): \(error.message); nothing was recorded (--state PATH or PCIHIDE_STATE chooses another)")
+            throw StateWriteError(
+                exitStatus: error.exitStatus,
+                message: "cannot write the state file \(path): \(error.message); nothing was recorded (--state PATH or PCIHIDE_STATE chooses another)")
         }
     }
 

@@ -1,8 +1,9 @@
+import PCIModel
+import SystemIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import PCIModel
-import SystemIO
 
 /// How a hidden device is handed to guest domains.
 public enum HandOverPolicy: Hashable, Sendable {
@@ -65,7 +66,6 @@ extension HiddenEntry {
             .joined() + Self.xlOptionKeys.compactMap { k in xlOptions[k].map { "," + k + "=" + $0 } }.joined()
     }
 }
-
 
 /// A hidden device or wildcard, with the xl options it was given, when it was hidden, and who owns it.
 public struct HiddenEntry: Hashable, Sendable {
@@ -307,31 +307,39 @@ public struct PCIHideState: Equatable, Sendable {
             ("format", .string(Self.format)),
             ("version", .number(Double(Self.currentVersion))),
             ("transaction", .number(Double(transaction))),
-            ("hidden", .array(hidden.map { e in
-                var pairs: [(String, JSON)] = [("device", .string(e.selection.description)), ("since", .string(e.since))]
-                if let v = e.vslot { pairs.append(("vslot", .string(hex(v, 2)))) }
-                if !e.xlOptions.isEmpty { pairs.append(("xl", .object(e.xlOptions.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
-                if let p = e.permissive { pairs.append(("permissive", .bool(p))) }
-                switch e.policy {
-                case .auto: pairs.append(("policy", .string("auto")))
-                case .manual: pairs.append(("policy", .string("manual")))
-                case .pinned(let d): pairs.append(("policy", .string("pinned"))); pairs.append(("pinnedTo", .number(Double(d))))
-                }
-                if let o = e.owner { pairs.append(("owner", .number(Double(o)))) }
-                if let t = e.ownerSince { pairs.append(("ownerSince", .string(t))) }
-                if let d = e.runtimeDriver {
-                    pairs.append(("boundTo", .string(d)))
-                    pairs.append(("originalDriver", e.originalDriver.map { .string($0) } ?? .null))
-                }
-                if let i = e.identity { pairs.append(("identity", i.json)) }
-                return .object(pairs)
-            })),
-            ("domains", .array(domains.map { d in
-                var pairs: [(String, JSON)] = [("id", .number(Double(d.id)))]
-                if let n = d.name { pairs.append(("name", .string(n))) }
-                pairs.append(("started", .string(d.started)))
-                return .object(pairs)
-            })),
+            (
+                "hidden",
+                .array(
+                    hidden.map { e in
+                        var pairs: [(String, JSON)] = [("device", .string(e.selection.description)), ("since", .string(e.since))]
+                        if let v = e.vslot { pairs.append(("vslot", .string(hex(v, 2)))) }
+                        if !e.xlOptions.isEmpty { pairs.append(("xl", .object(e.xlOptions.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
+                        if let p = e.permissive { pairs.append(("permissive", .bool(p))) }
+                        switch e.policy {
+                        case .auto: pairs.append(("policy", .string("auto")))
+                        case .manual: pairs.append(("policy", .string("manual")))
+                        case .pinned(let d): pairs.append(("policy", .string("pinned"))); pairs.append(("pinnedTo", .number(Double(d))))
+                        }
+                        if let o = e.owner { pairs.append(("owner", .number(Double(o)))) }
+                        if let t = e.ownerSince { pairs.append(("ownerSince", .string(t))) }
+                        if let d = e.runtimeDriver {
+                            pairs.append(("boundTo", .string(d)))
+                            pairs.append(("originalDriver", e.originalDriver.map { .string($0) } ?? .null))
+                        }
+                        if let i = e.identity { pairs.append(("identity", i.json)) }
+                        return .object(pairs)
+                    })
+            ),
+            (
+                "domains",
+                .array(
+                    domains.map { d in
+                        var pairs: [(String, JSON)] = [("id", .number(Double(d.id)))]
+                        if let n = d.name { pairs.append(("name", .string(n))) }
+                        pairs.append(("started", .string(d.started)))
+                        return .object(pairs)
+                    })
+            ),
         ])
     }
 
@@ -350,7 +358,9 @@ public struct PCIHideState: Equatable, Sendable {
         JSON.put(&out, String(Self.currentVersion))
         number(",\n  \"transaction\": ", transaction)
         put(",\n  \"hidden\": ")
-        if hidden.isEmpty { put("[]") } else {
+        if hidden.isEmpty {
+            put("[]")
+        } else {
             put("[")
             for k in hidden.indices {
                 if k > 0 { put(",") }
@@ -390,12 +400,14 @@ public struct PCIHideState: Equatable, Sendable {
         }
         put(",\n  \"domains\": ")
         // Few domains: the generic writer, at the same depth.
-        var domainsText = JSON.array(domains.map { d in
-            var pairs: [(String, JSON)] = [("id", .number(Double(d.id)))]
-            if let n = d.name { pairs.append(("name", .string(n))) }
-            pairs.append(("started", .string(d.started)))
-            return .object(pairs)
-        }).serializedBytes(indent: 1)
+        var domainsText = JSON.array(
+            domains.map { d in
+                var pairs: [(String, JSON)] = [("id", .number(Double(d.id)))]
+                if let n = d.name { pairs.append(("name", .string(n))) }
+                pairs.append(("started", .string(d.started)))
+                return .object(pairs)
+            }
+        ).serializedBytes(indent: 1)
         domainsText.removeLast()  // its final newline
         out += domainsText
         put("\n}\n")
@@ -457,7 +469,8 @@ public struct PCIHideState: Equatable, Sendable {
                 guard case .object(let pairs) = x else { throw StateSchemaError("hidden[\(k)].xl must be an object of xl options") }
                 for (key, value) in pairs {
                     guard HiddenEntry.xlOptionKeys.contains(key), let v = value.string, !v.isEmpty,
-                          v.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0 != "," && $0 != "'" && $0 != "\"" && $0.value < 0x7f }) else {
+                        v.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0 != "," && $0 != "'" && $0 != "\"" && $0.value < 0x7f })
+                    else {
                         throw StateSchemaError("hidden[\(k)].xl.\(key) is not an xl option this pcihide keeps (\(HiddenEntry.xlOptionKeys.joined(separator: ", "))) with a plain value")
                     }
                     entry.xlOptions[key] = v
@@ -537,7 +550,8 @@ func parseSelection(_ text: String) -> DeviceSelection? {
     return text.withUTF8 { u -> DeviceSelection? in
         let star = UInt8(ascii: "*"), colon = UInt8(ascii: ":"), dot = UInt8(ascii: ".")
         if u.count == 11, u[4] == colon, u[7] == colon, u[8] == star, u[9] == dot, u[10] == star,
-           let d = parseHex(u[0..<4]), let b = parseHex(u[5..<7]) {
+            let d = parseHex(u[0..<4]), let b = parseHex(u[5..<7])
+        {
             return DeviceSelection(domain: d, bus: UInt8(b), device: nil, function: nil)
         }
         guard u.count == 12, u[4] == colon, u[7] == colon, u[10] == dot else { return nil }
@@ -602,10 +616,12 @@ struct EntryFields {
 
         /// The field whose name is exactly `bytes`.
         init?(_ bytes: UnsafeBufferPointer<UInt8>) {
-            guard let f = Field.allCases.first(where: { f in
-                let n = f.name
-                return n.utf8CodeUnitCount == bytes.count && memcmp(n.utf8Start, bytes.baseAddress!, bytes.count) == 0
-            }) else { return nil }
+            guard
+                let f = Field.allCases.first(where: { f in
+                    let n = f.name
+                    return n.utf8CodeUnitCount == bytes.count && memcmp(n.utf8Start, bytes.baseAddress!, bytes.count) == 0
+                })
+            else { return nil }
             self = f
         }
 
@@ -651,8 +667,9 @@ extension DeviceIdentity {
 
     init?(json: JSON) {
         guard case .object = json, let v = json["vendor"]?.string.flatMap({ UInt16($0, radix: 16) }),
-              let d = json["device"]?.string.flatMap({ UInt16($0, radix: 16) }),
-              let c = json["class"]?.string.flatMap({ UInt32($0, radix: 16) }), c <= 0xffffff else { return nil }
+            let d = json["device"]?.string.flatMap({ UInt16($0, radix: 16) }),
+            let c = json["class"]?.string.flatMap({ UInt32($0, radix: 16) }), c <= 0xffffff
+        else { return nil }
         var sub: PCIIds?
         if let s = json["subsystem"], s != .null {
             guard let t = s.string, t.count == 9, let sv = UInt16(t.prefix(4), radix: 16), let sd = UInt16(t.suffix(4), radix: 16) else { return nil }

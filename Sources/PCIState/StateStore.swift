@@ -91,8 +91,9 @@ public struct StateStore: Sendable {
             // Both history writes go through the file without following a link: a link there
             // stops the command before anything is written.
             if Files.isSymbolicLink(historyPath) {
-                throw StateWriteError(exitStatus: .cannotCreate,
-                                      message: "cannot write the history \(historyPath): it is a symbolic link, which pcihide does not follow for this file; remove it; nothing was recorded")
+                throw StateWriteError(
+                    exitStatus: .cannotCreate,
+                    message: "cannot write the history \(historyPath): it is a symbolic link, which pcihide does not follow for this file; remove it; nothing was recorded")
             }
             try commit(&state, from: before)
             if let linkedFrom {

@@ -135,7 +135,8 @@ extension Virsh {
                 return nil
             }
             guard let source = addresses.first(where: { !$0.contains("type=") }), let bus = attr(source, "bus"), let slot = attr(source, "slot"),
-                  let fn = attr(source, "function") else { continue }
+                let fn = attr(source, "function")
+            else { continue }
             let host = PCIAddress(domain: attr(source, "domain") ?? 0, bus: UInt8(truncatingIfNeeded: bus), device: UInt8(truncatingIfNeeded: slot), function: UInt8(truncatingIfNeeded: fn))
             let guest = addresses.first { $0.contains("type='pci'") || $0.contains("type=\"pci\"") }.flatMap { g -> String? in
                 guard let s = attr(g, "slot"), let f = attr(g, "function") else { return nil }

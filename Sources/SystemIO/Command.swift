@@ -1,7 +1,8 @@
+import PCIModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import PCIModel
 
 /// Runs a program found on PATH and returns its standard output (for toolstack queries such as
 /// `xl pci-assignable-list`). Standard error passes through to the user.

@@ -1,9 +1,10 @@
+import PCIModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import PCIModel
 
 /// Thin wrappers over the POSIX calls pcihide needs. No Foundation: these run on every
 /// invocation, including completion, where start-up time matters.
@@ -74,14 +75,15 @@ public enum Files {
             if e == ENOENT { return nil }
             throw Failure(.noInput, "cannot read \(path): \(errorText(e))")
         }
-        let kind: String? = switch st.st_mode & S_IFMT {
-        case S_IFREG: nil
-        case S_IFIFO: "a FIFO"
-        case S_IFDIR: "a directory"
-        case S_IFCHR, S_IFBLK: "a device node"
-        case S_IFSOCK: "a socket"
-        default: "not a regular file"
-        }
+        let kind: String? =
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: nil
+            case S_IFIFO: "a FIFO"
+            case S_IFDIR: "a directory"
+            case S_IFCHR, S_IFBLK: "a device node"
+            case S_IFSOCK: "a socket"
+            default: "not a regular file"
+            }
         if let kind { throw Failure(.dataError, "\(path) is \(kind), not a regular file: pcihide does not open it (remove it or move it away); nothing was written") }
         return try read(path)
     }
@@ -146,8 +148,9 @@ public enum Files {
         if parent != path { try makeDirectories(parent) }
         if mkdir(path, 0o755) != 0 && errno != EEXIST {
             let e = errno
-            throw Failure(e == EACCES || e == EROFS ? .cannotCreate : .cannotCreate,
-                          "cannot create directory \(path): \(errorText(e))")
+            throw Failure(
+                e == EACCES || e == EROFS ? .cannotCreate : .cannotCreate,
+                "cannot create directory \(path): \(errorText(e))")
         }
     }
 

@@ -1,7 +1,8 @@
+import PCIModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import PCIModel
 
 /// Where the host's files are: `/` on the machine itself, or a directory that holds another
 /// host's `sys/`, `proc/`, `etc/`, `boot/`, `dev/` and `var/` (a test tree, a chroot, a snapshot

@@ -16,8 +16,10 @@ import Musl
 /// (Inlinable, so that each caller gets it specialised: a generic instantiated at run time costs
 /// more than a small listing's whole scan.)
 @inlinable
-public func inTwoHalves<State, Result>(count: Int, threshold: Int = 256, state makeState: () -> State,
-                                       _ work: @escaping (inout State, Int) -> Result) -> [Result] {
+public func inTwoHalves<State, Result>(
+    count: Int, threshold: Int = 256, state makeState: () -> State,
+    _ work: @escaping (inout State, Int) -> Result
+) -> [Result] {
     let half = count >= threshold ? count / 2 : count
     let second = half < count ? Half(range: half..<count, state: makeState(), work: work) : nil
     var thread: pthread_t?
@@ -25,10 +27,13 @@ public func inTwoHalves<State, Result>(count: Int, threshold: Int = 256, state m
         // The thread's entry is a C function, which cannot name the generic `Half`: it runs a closure.
         let context = Unmanaged.passRetained(ThreadBody(second.run)).toOpaque()
         var t = pthread_t()
-        if pthread_create(&t, nil, { raw in
-            Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run()
-            return nil
-        }, context) == 0 {
+        if pthread_create(
+            &t, nil,
+            { raw in
+                Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run()
+                return nil
+            }, context) == 0
+        {
             thread = t
         } else {
             Unmanaged<ThreadBody>.fromOpaque(context).release()

@@ -1,4 +1,5 @@
 import PCIEmulation
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import PCIFixtures
 import SystemIO
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,8 +1,9 @@
+import PCIModel
+import PCISpec
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import PCIModel
-import PCISpec
 
 /// Mistakes in the words before the parser sees them, said plainly (exit 64) instead of
 /// ArgumentParser's "unexpected arguments" or the top help with exit 0.

@@ -2,6 +2,7 @@ import ArgumentParser
 import PCIActions
 import PCIFleet
 import SystemIO
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -41,8 +41,9 @@ struct Groups: ParsableCommand {
             let state = try stateOptions.store(host).load()
             let present = try tree.addresses()
             let inspector = try safety.inspector(host: host, tree: tree, present: present, state: state)
-            let (out, notes) = try GroupsView.render(tree: tree, host: host, state: state, present: present, inspector: inspector,
-                                                     slot: slot, ids: ids, onlyHidden: hidden, json: json)
+            let (out, notes) = try GroupsView.render(
+                tree: tree, host: host, state: state, present: present, inspector: inspector,
+                slot: slot, ids: ids, onlyHidden: hidden, json: json)
             notes.forEach { note($0) }
             writeStandardOutput(out)
         }

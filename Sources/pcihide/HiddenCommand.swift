@@ -17,10 +17,14 @@ struct Hidden: ParsableCommand {
         try reporting {
             let state = try stateOptions.store(try host.resolve()).load()
             if json {
-                writeStandardOutput(JSONDocument.render("hidden", "hidden", state.hidden.map { e in
-                    .object(JSONDocument.selection(e.selection) + [("since", .string(e.since)), ("xl", JSONDocument.xlOptions(e))]
-                            + JSONDocument.ledger(e, in: state))
-                }))
+                writeStandardOutput(
+                    JSONDocument.render(
+                        "hidden", "hidden",
+                        state.hidden.map { e in
+                            .object(
+                                JSONDocument.selection(e.selection) + [("since", .string(e.since)), ("xl", JSONDocument.xlOptions(e))]
+                                    + JSONDocument.ledger(e, in: state))
+                        }))
             } else {
                 for e in state.hidden {
                     var line = e.selection.description

@@ -67,9 +67,10 @@ struct Hide: ParsableCommand {
                 try Remap.run(specs: specs, tree: tree, store: store, confirmed: yes)
                 return
             }
-            let request = HideRequest(specs: specs, one: one, now: runtime.now, dryRun: runtime.dryRun, io: runtime.io(), driver: driver, force: force, group: group,
-                                      fragment: grub ? BootPlan(style: boot.style, loader: boot.loader, kernel: boot.kernel, append: boot.append, tree: tree) : nil,
-                                      inspector: { present, state in try safety.inspector(host: host, tree: tree, present: present, state: state) })
+            let request = HideRequest(
+                specs: specs, one: one, now: runtime.now, dryRun: runtime.dryRun, io: runtime.io(), driver: driver, force: force, group: group,
+                fragment: grub ? BootPlan(style: boot.style, loader: boot.loader, kernel: boot.kernel, append: boot.append, tree: tree) : nil,
+                inspector: { present, state in try safety.inspector(host: host, tree: tree, present: present, state: state) })
             switch try HideAction.run(request, tree: tree, store: store) {
             case .dryRun(let writes):
                 writes.forEach { print($0) }

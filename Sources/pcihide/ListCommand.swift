@@ -104,9 +104,10 @@ struct List: ParsableCommand {
     var request: ListRequest {
         var options = flags.options
         options.verbose = verbose
-        return ListRequest(options: options, slot: flags.slot, ids: flags.ids, owners: owners, hidden: hidden, json: json,
-                    sysfs: inventoryOptions.sysfs, dumpFile: inventoryOptions.dumpFile, idsFile: inventoryOptions.idsFile,
-                    state: stateOptions.state, root: host.root)
+        return ListRequest(
+            options: options, slot: flags.slot, ids: flags.ids, owners: owners, hidden: hidden, json: json,
+            sysfs: inventoryOptions.sysfs, dumpFile: inventoryOptions.dumpFile, idsFile: inventoryOptions.idsFile,
+            state: stateOptions.state, root: host.root)
     }
 
     func run() throws {

@@ -15,7 +15,7 @@ enum LspciArguments {
             if arg == "--" { out.append(arg); out += rest; break }
             let letters = Array(arg.dropFirst())
             guard arg.hasPrefix("-"), !arg.hasPrefix("--"), letters.count > 1,
-                  letters.allSatisfy({ flags.contains($0) || takesValue.contains($0) }) || letters.firstIndex(where: { takesValue.contains($0) }).map({ k in letters[..<k].allSatisfy(flags.contains) }) == true
+                letters.allSatisfy({ flags.contains($0) || takesValue.contains($0) }) || letters.firstIndex(where: { takesValue.contains($0) }).map({ k in letters[..<k].allSatisfy(flags.contains) }) == true
             else { out.append(arg); continue }
             var k = 0
             while k < letters.count {

@@ -18,7 +18,9 @@ struct Owners: ParsableCommand {
             try timeouts.apply()
             let host = try self.host.resolve()
             if toolstack != .state {
-                let devices = toolstack == .xl ? try XLToolstack.devices(run: Command.output)
+                let devices =
+                    toolstack == .xl
+                    ? try XLToolstack.devices(run: Command.output)
                     : try Virsh().devices()
                 // The ledger is read, never written: a missing state file is an empty ledger.
                 let state = try stateOptions.store(host).load()

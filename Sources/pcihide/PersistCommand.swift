@@ -47,8 +47,9 @@ struct Persist: ParsableCommand {
             try timeouts.apply()
             let host = try self.host.resolve()
             if applyNow && !host.isLive { throw Failure(.usage, "--apply-now runs the boot tools of this machine; with --root, run them inside that system") }
-            try PersistAction.run(loader: loader, initramfs: initramfs, driver: driver, write: write, remove: remove, applyNow: applyNow,
-                                  host: host, store: try stateOptions.store(host), tree: try source.tree(host))
+            try PersistAction.run(
+                loader: loader, initramfs: initramfs, driver: driver, write: write, remove: remove, applyNow: applyNow,
+                host: host, store: try stateOptions.store(host), tree: try source.tree(host))
         }
     }
 }

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import PCIBinding
 import PCIInventory
 import PCIModel
 import PCIState
 import SystemIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension PassthroughDriver: ExpressibleByArgument {}
 
@@ -22,8 +23,9 @@ struct SafetyOptions: ParsableArguments {
         let mountsFile = try host.resolve(option: mounts, name: "--mounts", env: "PCIHIDE_MOUNTS", absolute: HostRoot.Place.mounts)
         // The default depends on the tree (SafetySources.under), so only an override is read here.
         let block = try host.override(option: blockClass, name: "--block-class", env: "PCIHIDE_BLOCK_CLASS", absolute: HostRoot.Place.blockClass)
-        return SafetyInspector.forHost(host, tree: tree, present: present, isHidden: { state.entry(hiding: $0) != nil },
-                                       mounts: mounts == nil && getenv("PCIHIDE_MOUNTS") == nil ? nil : mountsFile, blockClass: block)
+        return SafetyInspector.forHost(
+            host, tree: tree, present: present, isHidden: { state.entry(hiding: $0) != nil },
+            mounts: mounts == nil && getenv("PCIHIDE_MOUNTS") == nil ? nil : mountsFile, blockClass: block)
     }
 }
 

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import PCIActions
 import PCIInventory
 import PCIModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import PCIActions
 import PCICompletion
 import SystemIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // `--version` alone is answered before the argument parser is built, as lspci does: scripts and
 // completion probe it, and building the command tree costs more than the answer. So are the

@@ -54,11 +54,14 @@ struct CLI {
     /// Runs a program to completion and collects its output; one place for every test that spawns
     /// (see `Child` for why not Foundation's Process). A child still running after `timeout`
     /// seconds is killed, and its result says so.
-    static func execute(_ tool: String, _ args: [String], environment: [String: String]? = nil, cwd: String? = nil,
-                        stdin: String? = nil, timeout: Double = 120) throws -> Result {
+    static func execute(
+        _ tool: String, _ args: [String], environment: [String: String]? = nil, cwd: String? = nil,
+        stdin: String? = nil, timeout: Double = 120
+    ) throws -> Result {
         let outcome = try Child.start(tool, args, environment: environment, cwd: cwd, stdin: stdin ?? "").finish(timeout: timeout)
-        return Result(status: outcome.status, stdout: String(decoding: outcome.stdout, as: UTF8.self),
-                      stderr: String(decoding: outcome.stderr, as: UTF8.self))
+        return Result(
+            status: outcome.status, stdout: String(decoding: outcome.stdout, as: UTF8.self),
+            stderr: String(decoding: outcome.stderr, as: UTF8.self))
     }
 
     func file(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
@@ -73,8 +76,11 @@ struct CLI {
     /// Adds one device to the test's sysfs tree (with the attributes libpci needs).
     func addDevice(_ address: String, vendor: String, device: String, classCode: UInt32 = 0x020000) throws {
         var fixture = SysfsFixture()
-        fixture.functions = [SysfsFixture.Function(address: PCIAddress(sysfsName: address)!, vendor: UInt16(vendor, radix: 16)!,
-                                                   device: UInt16(device, radix: 16)!, classCode: classCode)]
+        fixture.functions = [
+            SysfsFixture.Function(
+                address: PCIAddress(sysfsName: address)!, vendor: UInt16(vendor, radix: 16)!,
+                device: UInt16(device, radix: 16)!, classCode: classCode)
+        ]
         try fixture.write(to: dir + "/sys")
     }
 }
@@ -97,8 +103,8 @@ enum CLIGolden {
 /// The list of a `--json` document (`{"schemaVersion": 1, "command": ..., KEY: [...]}`).
 func jsonItems(_ text: String) throws -> [[String: Any]] {
     guard let document = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-          document["schemaVersion"] as? Int == 1,
-          let list = document.values.compactMap({ $0 as? [[String: Any]] }).first
+        document["schemaVersion"] as? Int == 1,
+        let list = document.values.compactMap({ $0 as? [[String: Any]] }).first
     else { throw JSONDocumentError(text: text) }
     return list
 }

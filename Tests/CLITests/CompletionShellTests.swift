@@ -32,14 +32,16 @@ struct CompletionShellTests {
         #expect(requests == Set(FastCompletion.table.keys))
     }
 
-    @Test("the fast path answers as ArgumentParser would", arguments: [
-        (["hide", "--", "positional@0", "2", "4", "pcihide", "hide", "03:0"], "03:00.0\n03:00.1\n"),
-        (["hide", "--", "positional@0", "2", "0", "pcihide", "hide", ""], "0000:02:09.0\n0000:02:0a.0\n0000:03:00.0\n0000:03:00.1\n"),
-        (["unhide", "--", "positional@0", "2", "1", "pcihide", "unhide", "0"], "0000:02:0a.0\n0000:03:00.1\n"),
-        (["assign", "--", "--domain", "3", "0", "pcihide", "assign", "--domain", ""], "7\n12\n"),
-        (["hide", "--", "positional@0", "2", "2", "pcihide", "hide", "zz"], "\n"),
-        (["hide", "--", "positional@0", "2", "10", "pcihide", "hide", "0000:02:0A"], "0000:02:0A.0\n"),
-    ])
+    @Test(
+        "the fast path answers as ArgumentParser would",
+        arguments: [
+            (["hide", "--", "positional@0", "2", "4", "pcihide", "hide", "03:0"], "03:00.0\n03:00.1\n"),
+            (["hide", "--", "positional@0", "2", "0", "pcihide", "hide", ""], "0000:02:09.0\n0000:02:0a.0\n0000:03:00.0\n0000:03:00.1\n"),
+            (["unhide", "--", "positional@0", "2", "1", "pcihide", "unhide", "0"], "0000:02:0a.0\n0000:03:00.1\n"),
+            (["assign", "--", "--domain", "3", "0", "pcihide", "assign", "--domain", ""], "7\n12\n"),
+            (["hide", "--", "positional@0", "2", "2", "pcihide", "hide", "zz"], "\n"),
+            (["hide", "--", "positional@0", "2", "10", "pcihide", "hide", "0000:02:0A"], "0000:02:0A.0\n"),
+        ])
     func fastPath(_ request: [String], _ expected: String) throws {
         let cli = try Self.fixture()
         #expect(try cli.run(["---completion"] + request).stdout == expected)
@@ -66,10 +68,10 @@ struct CompletionShellTests {
     /// (typed line, text the line must show after TAB)
     static let cases: [(String, String)] = [
         ("pcihide hide 0000:02:09", "pcihide hide 0000:02:09.0"),
-        ("pcihide hide 03:00.", "pcihide hide 03:00."),          // two candidates: nothing inserted yet
+        ("pcihide hide 03:00.", "pcihide hide 03:00."),  // two candidates: nothing inserted yet
         ("pcihide unhide 0000:03:0", "pcihide unhide 0000:03:00.1"),
         ("pcihide unhide 03:0", "pcihide unhide 03:00.1"),
-        ("pcihide hide 0000:02:0A", "pcihide hide 0000:02:0A.0"),   // upper-case hex stays as typed
+        ("pcihide hide 0000:02:0A", "pcihide hide 0000:02:0A.0"),  // upper-case hex stays as typed
         ("pcihide assign --domain 1", "pcihide assign --domain 12"),
         // kill offers only running domains (7), start only those with devices reserved (12).
         ("pcihide domain kill ", "pcihide domain kill 7"),

@@ -16,7 +16,9 @@ import Testing
             try FileManager.default.createDirectory(atPath: (victim as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: original, isDirectory: &isDir) {
-                if isDir.boolValue { try FileManager.default.copyItem(atPath: original, toPath: victim) } else {
+                if isDir.boolValue {
+                    try FileManager.default.copyItem(atPath: original, toPath: victim)
+                } else {
                     try FileManager.default.copyItem(atPath: original, toPath: victim)
                 }
                 try FileManager.default.removeItem(atPath: original)
@@ -64,8 +66,9 @@ import Testing
         let depth = cli.dir.split(separator: "/").count
         try FileManager.default.removeItem(atPath: cli.dir + "/etc/initramfs-tools/modules")
         // From the root's etc/initramfs-tools, enough ../ to reach this machine's / and then the outside dir.
-        try FileManager.default.createSymbolicLink(atPath: cli.dir + "/etc/initramfs-tools/modules",
-                                                   withDestinationPath: String(repeating: "../", count: depth + 2) + String(outside.dropFirst()) + "/modules")
+        try FileManager.default.createSymbolicLink(
+            atPath: cli.dir + "/etc/initramfs-tools/modules",
+            withDestinationPath: String(repeating: "../", count: depth + 2) + String(outside.dropFirst()) + "/modules")
         let r = try cli.run(["persist", "--driver", "vfio-pci", "--write"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty, "a ../ link reached outside the root")

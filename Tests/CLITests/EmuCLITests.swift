@@ -76,12 +76,13 @@ struct EmuCLITests {
         let path = cli.dir + "/guest.dump"
         try cli.write(path, r.stdout)
         let lspci = LspciDifferentialTests.run("/usr/bin/lspci", ["-F", path])
-        #expect(lspci.stdout == """
-            00:00.0 Host bridge: Intel Corporation 440FX - 82441FX PMC [Natoma] (rev 02)
-            00:01.0 ISA bridge: Intel Corporation 82371SB PIIX3 ISA [Natoma/Triton II]
-            00:09.0 Ethernet controller: Intel Corporation 82557/8/9/0/1 Ethernet Pro 100 (rev 08)
+        #expect(
+            lspci.stdout == """
+                00:00.0 Host bridge: Intel Corporation 440FX - 82441FX PMC [Natoma] (rev 02)
+                00:01.0 ISA bridge: Intel Corporation 82371SB PIIX3 ISA [Natoma/Triton II]
+                00:09.0 Ethernet controller: Intel Corporation 82557/8/9/0/1 Ethernet Pro 100 (rev 08)
 
-            """)
+                """)
         let ours = try cli.run(["emu", "lspci", "--device", "02:09.0@09", "-nn"])
         #expect(ours.stdout == LspciDifferentialTests.run("/usr/bin/lspci", ["-F", path, "-nn"]).stdout)
     }
@@ -136,18 +137,20 @@ struct EmuCLITests {
         #expect(piped.stdout == r.stdout)
     }
 
-    @Test("bad input: exit 64 or 65 with the reason", arguments: [
-        (["emu", "read", "--domain", "4", "00:09.0", "0x3c"], 64, "domain 4 is unknown"),
-        (["emu", "read", "--device", "02:09.0", "00:02.0", "0x3e", "--width", "4"], 64, "not aligned"),
-        (["emu", "read", "--device", "02:09.0", "00:02.0", "0x100"], 64, "outside the 256-byte config space"),
-        (["emu", "read", "--device", "02:09.0", "00:02.0", "0x3c", "--width", "3"], 64, "width 3 is not 1, 2 or 4"),
-        (["emu", "read", "--device", "02:09.0", "01:02.0", "0x3c"], 64, "only domain 0, bus 0"),
-        (["emu", "read", "--device", "07:00.0", "00:02.0", "0x3c"], 65, "not present"),
-        (["emu", "proc-pci", "--device", "02:09.0@01"], 64, "vslot 01 holds the guest's emulated ISA bridge (PIIX3); choose a slot from 02 to 1f"),
-        (["emu", "proc-pci"], 64, "give --domain N or at least one --device SPEC"),
-        (["emu", "trace", "--device", "02:09.0", "TRACE"], 65, "trace.txt:3: unknown operation 'inq'"),
-        (["emu", "trace", "--device", "02:09.0", "TRACE2"], 65, "trace2.txt:1: port 0x80 is not a PCI configuration port"),
-    ])
+    @Test(
+        "bad input: exit 64 or 65 with the reason",
+        arguments: [
+            (["emu", "read", "--domain", "4", "00:09.0", "0x3c"], 64, "domain 4 is unknown"),
+            (["emu", "read", "--device", "02:09.0", "00:02.0", "0x3e", "--width", "4"], 64, "not aligned"),
+            (["emu", "read", "--device", "02:09.0", "00:02.0", "0x100"], 64, "outside the 256-byte config space"),
+            (["emu", "read", "--device", "02:09.0", "00:02.0", "0x3c", "--width", "3"], 64, "width 3 is not 1, 2 or 4"),
+            (["emu", "read", "--device", "02:09.0", "01:02.0", "0x3c"], 64, "only domain 0, bus 0"),
+            (["emu", "read", "--device", "07:00.0", "00:02.0", "0x3c"], 65, "not present"),
+            (["emu", "proc-pci", "--device", "02:09.0@01"], 64, "vslot 01 holds the guest's emulated ISA bridge (PIIX3); choose a slot from 02 to 1f"),
+            (["emu", "proc-pci"], 64, "give --domain N or at least one --device SPEC"),
+            (["emu", "trace", "--device", "02:09.0", "TRACE"], 65, "trace.txt:3: unknown operation 'inq'"),
+            (["emu", "trace", "--device", "02:09.0", "TRACE2"], 65, "trace2.txt:1: port 0x80 is not a PCI configuration port"),
+        ])
     func badInput(_ args: [String], _ status: Int32, _ message: String) throws {
         let cli = try machine2005()
         try cli.write(cli.dir + "/trace.txt", "inl 0xcfc\n\ninq 0xcfc\n")

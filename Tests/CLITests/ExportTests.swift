@@ -1,10 +1,11 @@
 import Foundation
 import PCIFixtures
-@testable import PCIFleet
 import PCIModel
 import PCIState
 import SystemIO
 import Testing
+
+@testable import PCIFleet
 
 /// `pcihide export`: the fleet node (two sockets, a GPU behind a switch, SR-IOV VFs, identical
 /// NVMe drives of which one is hidden) as each cluster manager is told of it, the rules those
@@ -72,9 +73,10 @@ import Testing
 
     /// The library's rules, held to Proxmox's schema patterns.
     @Test func proxmoxPathsAndIdsFollowTheSchema() {
-        let d = FleetDevice(address: PCIAddress(sysfsName: "0000:81:00.0")!, entry: DeviceSelection(PCIAddress(sysfsName: "0000:81:00.0")!),
-                            recorded: nil, now: DeviceIdentity(vendor: 0x144d, device: 0xa80a, subsystem: PCIIds(vendor: 0x144d, device: 0xa801), classCode: 0x010802, path: [], serial: nil),
-                            driver: "vfio-pci", iommuGroup: "31", groupMates: [], mdev: false, physicalFunction: nil, sriovCapable: false, wholeSlot: true)
+        let d = FleetDevice(
+            address: PCIAddress(sysfsName: "0000:81:00.0")!, entry: DeviceSelection(PCIAddress(sysfsName: "0000:81:00.0")!),
+            recorded: nil, now: DeviceIdentity(vendor: 0x144d, device: 0xa80a, subsystem: PCIIds(vendor: 0x144d, device: 0xa801), classCode: 0x010802, path: [], serial: nil),
+            driver: "vfio-pci", iommuGroup: "31", groupMates: [], mdev: false, physicalFunction: nil, sriovCapable: false, wholeSlot: true)
         var e = ProxmoxFormat.MapEntry(mapping: "m", node: "pve1", path: "0000:81:00.0", id: "144d:a80a", subsystemID: "144d:a801", iommuGroup: "31", mdev: false, head: d.address)
         #expect(ProxmoxFormat.assertValid(e, device: d) == [])
         e.mdev = true
@@ -88,10 +90,14 @@ import Testing
         e.path = "0000:81:00.0"; e.id = "144d-a80a"
         #expect(ProxmoxFormat.assertValid(e, device: d).first?.contains("regex") == true)
         e.id = "144d:a80a"; e.subsystemID = nil; e.iommuGroup = nil
-        #expect(ProxmoxFormat.assertValid(e, device: d) == ["missing expected property 'iommugroup' for device '0000:81:00.0'",
-                                                           "missing expected property 'subsystem-id' for device '0000:81:00.0'"])
-        #expect(ProxmoxFormat.assertValid(e, device: d, alternative: true) == ["missing expected property 'subsystem-id' for device '0000:81:00.0'"],
-                "a later path's group is not checked")
+        #expect(
+            ProxmoxFormat.assertValid(e, device: d) == [
+                "missing expected property 'iommugroup' for device '0000:81:00.0'",
+                "missing expected property 'subsystem-id' for device '0000:81:00.0'",
+            ])
+        #expect(
+            ProxmoxFormat.assertValid(e, device: d, alternative: true) == ["missing expected property 'subsystem-id' for device '0000:81:00.0'"],
+            "a later path's group is not checked")
         var noIOMMU = d
         noIOMMU.iommuGroup = nil
         e.subsystemID = "144d:a801"; e.iommuGroup = "31"

@@ -111,13 +111,14 @@ struct HiddenSetCLITests {
         let r = try cli.run(["hide", "02:09.0", "03:00.0"])
         #expect(r.status == 0)
         // The tree is a bare sysfs tree, not a host root: what could not be checked is said.
-        #expect(r.stderr == """
-            pcihide: warning: 0000:03:00.0 is not present in \(cli.dir)/sys/devices; check the address (lspci -D lists them)
-            pcihide: warning: 0000:02:09.0: could not check mounted file systems (no block-device class directory for this tree: give --root DIR or --block-class DIR)
-            pcihide: warning: 0000:02:09.0: could not check network interfaces (no /sys/class/net and /proc/net/route for this tree: give --root DIR)
-            pcihide: warning: no IOMMU is active (no device has an iommu_group): a guest given these devices can reach all host memory by DMA; vfio-pci will refuse them
+        #expect(
+            r.stderr == """
+                pcihide: warning: 0000:03:00.0 is not present in \(cli.dir)/sys/devices; check the address (lspci -D lists them)
+                pcihide: warning: 0000:02:09.0: could not check mounted file systems (no block-device class directory for this tree: give --root DIR or --block-class DIR)
+                pcihide: warning: 0000:02:09.0: could not check network interfaces (no /sys/class/net and /proc/net/route for this tree: give --root DIR)
+                pcihide: warning: no IOMMU is active (no device has an iommu_group): a guest given these devices can reach all host memory by DMA; vfio-pci will refuse them
 
-            """)
+                """)
     }
 }
 
@@ -199,16 +200,17 @@ struct BootCLITests {
         try cli.run(["hide", "02:09.0"])
         var r = try cli.run(["grub", "--default-file", path])
         #expect(r.status == 0)
-        #expect(r.stdout == """
-            --- \(path)
-            +++ \(path) (pcihide)
-            @@ -1,3 +1,4 @@
-             GRUB_DEFAULT=0
-             GRUB_CMDLINE_LINUX_DEFAULT="quiet"
-            +GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT xen-pciback.hide=(0000:02:09.0)"
-             GRUB_CMDLINE_LINUX=""
+        #expect(
+            r.stdout == """
+                --- \(path)
+                +++ \(path) (pcihide)
+                @@ -1,3 +1,4 @@
+                 GRUB_DEFAULT=0
+                 GRUB_CMDLINE_LINUX_DEFAULT="quiet"
+                +GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT xen-pciback.hide=(0000:02:09.0)"
+                 GRUB_CMDLINE_LINUX=""
 
-            """)
+                """)
         #expect(cli.file(path) == original, "without --write nothing changes")
         r = try cli.run(["grub", "--default-file", path, "--write"])
         #expect(r.status == 0)

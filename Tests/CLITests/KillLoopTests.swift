@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import PCIFixtures
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// pcihide killed at random moments while it writes: every file is its old or its new content,
 /// backups stay whole, no temporary file is left once the next run holds the lock, and the
@@ -58,7 +59,9 @@ struct KillLoopTests {
             let child = try Child.start(CLI.binary, args, environment: cli.environment, capture: false)
             usleep(UInt32(Double.random(in: 0...(duration[(k + 6) % 6] * 1.2), using: &generator) * 1_000_000))
             child.send(SIGKILL)
-            if child.finish(timeout: 30).status == 128 + SIGKILL { killedMidway += 1 } else {
+            if child.finish(timeout: 30).status == 128 + SIGKILL {
+                killedMidway += 1
+            } else {
                 // It had finished: the first measurement (cold caches) was too long for this
                 // machine now, so the kills of this kind are drawn over a shorter span.
                 duration[(k + 6) % 6] *= 0.9

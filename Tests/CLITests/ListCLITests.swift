@@ -122,17 +122,19 @@ struct ListCLITests {
         #expect(caps[1]["readable"] as? Bool == true)
     }
 
-    @Test("bad sources: a clear message naming the file, exit 66 or 65", arguments: [
-        ("missing-root", 66, "does not exist"),
-        ("empty-root", 66, "no PCI devices in"),
-        ("unparseable-entry", 66, "Couldn't parse entry name garbage"),
-        ("missing-attribute", 65, "/vendor: No such file or directory"),
-        ("malformed-dump", 65, "dump.txt:3:8: malformed hex dump line"),
-        ("missing-dump", 66, "cannot read"),
-        ("empty-dump", 65, "no device found in the dump"),
-        ("unterminated-dump", 65, "does not end with a newline"),
-        ("nul-dump", 65, "dump.txt:1:23: a NUL byte inside the line"),
-    ])
+    @Test(
+        "bad sources: a clear message naming the file, exit 66 or 65",
+        arguments: [
+            ("missing-root", 66, "does not exist"),
+            ("empty-root", 66, "no PCI devices in"),
+            ("unparseable-entry", 66, "Couldn't parse entry name garbage"),
+            ("missing-attribute", 65, "/vendor: No such file or directory"),
+            ("malformed-dump", 65, "dump.txt:3:8: malformed hex dump line"),
+            ("missing-dump", 66, "cannot read"),
+            ("empty-dump", 65, "no device found in the dump"),
+            ("unterminated-dump", 65, "does not end with a newline"),
+            ("nul-dump", 65, "dump.txt:1:23: a NUL byte inside the line"),
+        ])
     func badSources(_ kind: String, _ status: Int32, _ message: String) throws {
         let cli = try CLI()
         var args = ["list"]

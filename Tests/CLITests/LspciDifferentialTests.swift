@@ -40,8 +40,12 @@ struct LspciDifferentialTests {
             multi.functions += SysfsFixture.generate(count: 40, seed: seed).functions.map { f -> SysfsFixture.Function in
                 var g = f
                 g.address.domain = domain
-                g.parent = f.parent.map { var p = $0; p.domain = domain; return p }
-                g.physicalFunction = f.physicalFunction.map { var p = $0; p.domain = domain; return p }
+                g.parent = f.parent.map {
+                    var p = $0; p.domain = domain; return p
+                }
+                g.physicalFunction = f.physicalFunction.map {
+                    var p = $0; p.domain = domain; return p
+                }
                 return g
             }
         }
@@ -67,7 +71,6 @@ struct LspciDifferentialTests {
             return CLI.Result(status: -1, stdout: "", stderr: "\(error)")
         }
     }
-
 
     func compare(pcihide: [String], lspci: [String], _ options: [String]) {
         let ours = Self.run(CLI.binary, ["list"] + pcihide + options)
@@ -105,17 +108,21 @@ struct LspciDifferentialTests {
         compare(pcihide: ["-F", Self.sources.dump], lspci: ["-F", Self.sources.dump], options)
     }
 
-    @Test("this machine",
-          arguments: [[], ["-n"], ["-nn"], ["-D"], ["-k"], ["-mm"], ["-t"], ["-x"], ["-v"], ["-vnnk"], ["-v", "-xxx"], ["-vmm"], ["-vmmk"], ["-vmmmnn"], ["-P"], ["-PPv"], ["-tv"], ["-tvnn"],
-                      ["-vv"], ["-vvv"], ["-vvnnk"], ["-vvvxxx"], ["-b"], ["-bvv"], ["-bt"]])
+    @Test(
+        "this machine",
+        arguments: [
+            [], ["-n"], ["-nn"], ["-D"], ["-k"], ["-mm"], ["-t"], ["-x"], ["-v"], ["-vnnk"], ["-v", "-xxx"], ["-vmm"], ["-vmmk"], ["-vmmmnn"], ["-P"], ["-PPv"], ["-tv"], ["-tvnn"],
+            ["-vv"], ["-vvv"], ["-vvnnk"], ["-vvvxxx"], ["-b"], ["-bvv"], ["-bt"],
+        ])
     func liveMachine(_ options: [String]) {
         guard RequiredTools.have("/usr/bin/lspci"), FileManager.default.fileExists(atPath: "/sys/bus/pci/devices") else { return }
         compare(pcihide: [], lspci: [], options)
     }
 
     /// A user reads 64 bytes of each config space: capabilities past them are `<access denied>`.
-    @Test("this machine as a user",
-          arguments: [["-v"], ["-vk"], ["-x"], ["-vmmk"], ["-vv"], ["-vvv"], ["-vvnnk"]])
+    @Test(
+        "this machine as a user",
+        arguments: [["-v"], ["-vk"], ["-x"], ["-vmmk"], ["-vv"], ["-vvv"], ["-vvnnk"]])
     func liveMachineAsUser(_ options: [String]) throws {
         guard RequiredTools.have("/usr/bin/lspci"), FileManager.default.fileExists(atPath: "/sys/bus/pci/devices"), getuid() == 0 else { return }
         let cli = try CLI()
@@ -194,41 +201,46 @@ struct LspciDifferentialTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("pcihide-odd-\(getpid())").path
         var fixture = SysfsFixture()
         fixture.functions = (0..<10).map { slot in
-            SysfsFixture.Function(address: PCIAddress(bus: 0, device: UInt8(slot), function: 0), vendor: 0x8086,
-                                  device: 0x1229 + UInt16(slot), classCode: 0x020000, revision: 2)
+            SysfsFixture.Function(
+                address: PCIAddress(bus: 0, device: UInt8(slot), function: 0), vendor: 0x8086,
+                device: 0x1229 + UInt16(slot), classCode: 0x020000, revision: 2)
         }
         try? fixture.write(to: root)
         func attr(_ slot: Int, _ name: String, _ text: String?) {
             let path = root + "/devices/0000:00:0\(slot).0/" + name
             if let text { try? text.write(toFile: path, atomically: false, encoding: .utf8) } else { unlink(path) }
         }
-        attr(0, "revision", nil)                 // libpci takes config byte 8
-        attr(1, "revision", "0x05\n")           // the file wins over config
-        attr(2, "class", "0x0c0330\n")          // a kernel class fix-up
-        attr(3, "vendor", "0x8086")             // no newline
-        attr(4, "device", "0x1A2B\n")           // upper case
-        attr(5, "class", "0x020000 \n")         // trailing blank
-        attr(6, "revision", "0x1\n")            // one digit
-        attr(7, "config", "\u{86}\u{80}")      // a config file too short for the header
-        attr(8, "vendor", "0x10ec\n")           // the file, not config, names the vendor
-        attr(9, "device", "4660\n")             // decimal, as strtol reads it
+        attr(0, "revision", nil)  // libpci takes config byte 8
+        attr(1, "revision", "0x05\n")  // the file wins over config
+        attr(2, "class", "0x0c0330\n")  // a kernel class fix-up
+        attr(3, "vendor", "0x8086")  // no newline
+        attr(4, "device", "0x1A2B\n")  // upper case
+        attr(5, "class", "0x020000 \n")  // trailing blank
+        attr(6, "revision", "0x1\n")  // one digit
+        attr(7, "config", "\u{86}\u{80}")  // a config file too short for the header
+        attr(8, "vendor", "0x10ec\n")  // the file, not config, names the vendor
+        attr(9, "device", "4660\n")  // decimal, as strtol reads it
         return root
     }()
 
-    @Test("attribute files in other states than the kernel writes", arguments: [
-        [], ["-n"], ["-nn"], ["-D"], ["-mm"], ["-x"], ["-k"], ["-s", "00:02"], ["-d", "::0c03"], ["-d", "10ec:"],
-    ])
+    @Test(
+        "attribute files in other states than the kernel writes",
+        arguments: [
+            [], ["-n"], ["-nn"], ["-D"], ["-mm"], ["-x"], ["-k"], ["-s", "00:02"], ["-d", "::0c03"], ["-d", "10ec:"],
+        ])
     func oddAttributes(_ options: [String]) {
         guard RequiredTools.have("/usr/bin/lspci") else { return }
         let t = Self.oddTree
         compare(pcihide: ["--sysfs", t], lspci: ["-A", "linux-sysfs", "-O", "sysfs.path=" + t], options)
     }
 
-    @Test("bad filters get lspci's messages and exit 64", arguments: [
-        (["-s", "zz"], "-s: Invalid slot number"), (["-s", "1:2:3:4"], "-s: Too many fields"),
-        (["-s", "00:00.9"], "-s: Invalid function number"), (["-d", "8086"], "-d: At least two fields must be given"),
-        (["-d", "12345:"], "-d: Invalid vendor ID"), (["-s", "10000:0:0.0"], ""),
-    ])
+    @Test(
+        "bad filters get lspci's messages and exit 64",
+        arguments: [
+            (["-s", "zz"], "-s: Invalid slot number"), (["-s", "1:2:3:4"], "-s: Too many fields"),
+            (["-s", "00:00.9"], "-s: Invalid function number"), (["-d", "8086"], "-d: At least two fields must be given"),
+            (["-d", "12345:"], "-d: Invalid vendor ID"), (["-s", "10000:0:0.0"], ""),
+        ])
     func badFilters(_ args: [String], _ message: String) {
         let ours = Self.run(CLI.binary, ["list", "--sysfs", Self.sources.tree] + args)
         let theirs = Self.run("/usr/bin/lspci", ["-A", "linux-sysfs", "-O", "sysfs.path=" + Self.sources.tree] + args)

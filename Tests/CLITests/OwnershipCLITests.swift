@@ -22,22 +22,27 @@ struct OwnershipCLITests {
         #expect(rows[0]["policy"] as? String == "auto")
         let history = try cli.run(["history"]).stdout.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 1)[1] }
         // Each line carries the number of the change (transaction) it belongs to.
-        #expect(history == ["#1 hide 0000:02:09.0", "#2 domain-start 1 (web)", "#2 owner 0000:02:09.0 free -> domain 1 (web)",
-                            "#3 domain-start 2", "#4 domain-kill 1 (web)", "#4 owner 0000:02:09.0 domain 1 (web) -> free",
-                            "#5 domain-start 3", "#5 owner 0000:02:09.0 free -> domain 3"])
+        #expect(
+            history == [
+                "#1 hide 0000:02:09.0", "#2 domain-start 1 (web)", "#2 owner 0000:02:09.0 free -> domain 1 (web)",
+                "#3 domain-start 2", "#4 domain-kill 1 (web)", "#4 owner 0000:02:09.0 domain 1 (web) -> free",
+                "#5 domain-start 3", "#5 owner 0000:02:09.0 free -> domain 3",
+            ])
         #expect(try cli.run(["history", "--check"]).stdout.hasPrefix("the history (8 lines) arrives at the state"))
     }
 
-    @Test("errors name the device or domain and exit 64, leaving the state as it was", arguments: [
-        (["assign", "09:00.0", "--domain", "2"], "is not hidden; hide it first with 'pcihide hide 0000:09:00.0'"),
-        (["assign", "02:09.0", "--domain", "0"], "domain 0 is dom0"),
-        (["assign", "02:09.0", "--domain", "32752"], "reserved by Xen"),
-        (["assign", "02:09.0", "--domain", "2"], "owned by running domain 1 (web); add --force"),
-        (["unhide", "02:09.0"], "owned by domain 1 (web); release it first or add --force"),
-        (["domain", "start", "1"], "already running"),
-        (["domain", "kill", "7"], "domain 7 is not running"),
-        (["policy", "02:09.0"], "exactly one of --auto and --manual"),
-    ])
+    @Test(
+        "errors name the device or domain and exit 64, leaving the state as it was",
+        arguments: [
+            (["assign", "09:00.0", "--domain", "2"], "is not hidden; hide it first with 'pcihide hide 0000:09:00.0'"),
+            (["assign", "02:09.0", "--domain", "0"], "domain 0 is dom0"),
+            (["assign", "02:09.0", "--domain", "32752"], "reserved by Xen"),
+            (["assign", "02:09.0", "--domain", "2"], "owned by running domain 1 (web); add --force"),
+            (["unhide", "02:09.0"], "owned by domain 1 (web); release it first or add --force"),
+            (["domain", "start", "1"], "already running"),
+            (["domain", "kill", "7"], "domain 7 is not running"),
+            (["policy", "02:09.0"], "exactly one of --auto and --manual"),
+        ])
     func refusals(_ args: [String], _ message: String) throws {
         let cli = try CLI()
         try cli.run(["hide", "02:09.0"])
@@ -72,8 +77,9 @@ struct OwnershipCLITests {
         try cli.run(["hide"] + devices)
         let processes = try devices.enumerated().map { (i, d) in
             // Each process assigns its device, releases it and assigns it again.
-            try Child.start("/bin/sh", ["-c", "\"$0\" assign \(d) --domain \(i + 1) && \"$0\" release \(d) && \"$0\" assign \(d) --domain \(i + 1)", CLI.binary],
-                            environment: cli.environment, capture: false)
+            try Child.start(
+                "/bin/sh", ["-c", "\"$0\" assign \(d) --domain \(i + 1) && \"$0\" release \(d) && \"$0\" assign \(d) --domain \(i + 1)", CLI.binary],
+                environment: cli.environment, capture: false)
         }
         let statuses = processes.map { $0.finish().status }
         #expect(statuses.allSatisfy { $0 == 0 }, "\(statuses)")
@@ -92,8 +98,9 @@ struct OwnershipCLITests {
         try cli.run(["hide"] + (0..<64).map { String(format: "%02x:00.0", 0x40 + $0) })
         var generator = SystemRandomNumberGenerator()
         for round in 0..<60 {
-            let p = try Child.start(CLI.binary, round % 2 == 0 ? ["domain", "start", String(round + 1)] : ["domain", "kill", String(round)],
-                                    environment: cli.environment, capture: false)
+            let p = try Child.start(
+                CLI.binary, round % 2 == 0 ? ["domain", "start", String(round + 1)] : ["domain", "kill", String(round)],
+                environment: cli.environment, capture: false)
             usleep(UInt32.random(in: 0...3000, using: &generator))
             p.send(SIGKILL)
             _ = p.finish()

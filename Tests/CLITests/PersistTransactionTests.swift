@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import PCIFixtures
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// persist --write as one transaction: killed at random moments, the set of boot files is
 /// either untouched or recorded in the intent, and the next persist --write completes it with
@@ -61,7 +62,9 @@ struct PersistTransactionTests {
             if child.finish(timeout: 30).status == 128 + SIGKILL { killedMidway += 1 }
             let now = try Self.bootFiles(dir).filter { !$0.key.hasSuffix(".pcihide-bak") && !$0.key.contains(".pcihide-") || $0.key.hasSuffix(".pcihide-orig") }
             let intent = FileManager.default.fileExists(atPath: dir + "/state.json.persist-intent")
-            if intent { intentsSeen += 1 } else {
+            if intent {
+                intentsSeen += 1
+            } else {
                 // Without an intent, the set is whole: as before, or all written.
                 #expect(now == initial || now == final, "kill \(k): a half-written set with no intent to complete it")
             }

@@ -1,9 +1,9 @@
 import Foundation
 import PCIFixtures
-import Testing
-import SystemIO
-import PCIReadiness
 import PCIModel
+import PCIReadiness
+import SystemIO
+import Testing
 
 extension FileManager {
     /// The real directory behind a sysfs device link (relative targets resolved).
@@ -78,11 +78,12 @@ struct ReadinessTests {
         // Read as a user, /proc/iomem shows every address as 0: the framebuffer is unknown on the
         // boot VGA device, never "none", and the verdict is not ready.
         let iomem = efi.dir + "/proc/iomem"
-        let zeroed = (efi.file(iomem) ?? "").split(separator: "\n").map { line -> String in
-            let parts = line.split(separator: ":", maxSplits: 1)
-            let indent = line.prefix { $0 == " " }
-            return indent + "00000000-00000000 :" + (parts.count > 1 ? parts[1] : "")
-        }.joined(separator: "\n") + "\n"
+        let zeroed =
+            (efi.file(iomem) ?? "").split(separator: "\n").map { line -> String in
+                let parts = line.split(separator: ":", maxSplits: 1)
+                let indent = line.prefix { $0 == " " }
+                return indent + "00000000-00000000 :" + (parts.count > 1 ? parts[1] : "")
+            }.joined(separator: "\n") + "\n"
         try efi.write(iomem, zeroed)
         let z = try efi.run(["check", "01:00.0"])
         #expect(z.stdout.contains("  boot framebuffer: unknown\n") && z.stdout.contains("could not tell whether its BARs hold the boot framebuffer") && z.status != 0, "\(z.stdout)")
@@ -138,8 +139,10 @@ struct ReadinessTests {
 /// AMD interrupt remapping is reported as Intel's is: from the interrupt chips in
 /// /proc/interrupts, since AMD's units have no IR bit.
 @Suite struct AMDInterruptRemappingTests {
-    @Test(arguments: [(" 24:  0  IR-PCI-MSIX-0000:01:00.0  0-edge  nvme0q0\n", "interrupt remapping supported"),
-                      (" 24:  0  PCI-MSIX-0000:01:00.0  0-edge  nvme0q0\n", "interrupt remapping not supported")])
+    @Test(arguments: [
+        (" 24:  0  IR-PCI-MSIX-0000:01:00.0  0-edge  nvme0q0\n", "interrupt remapping supported"),
+        (" 24:  0  PCI-MSIX-0000:01:00.0  0-edge  nvme0q0\n", "interrupt remapping not supported"),
+    ])
     func fromTheInterruptChips(interrupts: String, expected: String) throws {
         var cli = try CLI()
         var host = try #require(HostRootFixture.readinessHosts().first { $0.name == "efifb" }).root

@@ -23,17 +23,18 @@ struct RuntimeCLITests {
         let sys = cli.dir + "/sys/bus/pci"
         let r = try cli.run(["hide", "01:00.0", "--now", "--dry-run", "--group"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout == """
-            write \(sys)/devices/0000:01:00.0/driver_override pciback
-            write \(sys)/drivers/e1000e/unbind 0000:01:00.0
-            write \(sys)/drivers/pciback/new_slot 0000:01:00.0
-            write \(sys)/drivers_probe 0000:01:00.0
-            write \(sys)/devices/0000:01:00.1/driver_override pciback
-            write \(sys)/drivers/e1000e/unbind 0000:01:00.1
-            write \(sys)/drivers/pciback/new_slot 0000:01:00.1
-            write \(sys)/drivers_probe 0000:01:00.1
+        #expect(
+            r.stdout == """
+                write \(sys)/devices/0000:01:00.0/driver_override pciback
+                write \(sys)/drivers/e1000e/unbind 0000:01:00.0
+                write \(sys)/drivers/pciback/new_slot 0000:01:00.0
+                write \(sys)/drivers_probe 0000:01:00.0
+                write \(sys)/devices/0000:01:00.1/driver_override pciback
+                write \(sys)/drivers/e1000e/unbind 0000:01:00.1
+                write \(sys)/drivers/pciback/new_slot 0000:01:00.1
+                write \(sys)/drivers_probe 0000:01:00.1
 
-            """)
+                """)
         #expect(!FileManager.default.fileExists(atPath: cli.statePath))
         #expect(cli.file(sys + "/drivers/pciback/new_slot") == "")
         let vfio = try cli.run(["hide", "02:09.0", "--now", "--dry-run", "--driver", "vfio-pci"])
@@ -52,13 +53,14 @@ struct RuntimeCLITests {
         let before = cli.file(cli.statePath)
         let r = try cli.run(["unhide", "01:00.0", "--now", "--dry-run"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout == """
-            write \(sys)/devices/0000:01:00.0/driver_override \\n
-            write \(sys)/drivers/pciback/unbind 0000:01:00.0
-            write \(sys)/drivers/pciback/remove_slot 0000:01:00.0
-            write \(sys)/drivers/e1000e/bind 0000:01:00.0
+        #expect(
+            r.stdout == """
+                write \(sys)/devices/0000:01:00.0/driver_override \\n
+                write \(sys)/drivers/pciback/unbind 0000:01:00.0
+                write \(sys)/drivers/pciback/remove_slot 0000:01:00.0
+                write \(sys)/drivers/e1000e/bind 0000:01:00.0
 
-            """)
+                """)
         #expect(cli.file(cli.statePath) == before)
     }
 
@@ -88,11 +90,13 @@ struct RuntimeCLITests {
         #expect(r.stderr.contains("nothing was changed"), "\(r.stderr)")
     }
 
-    @Test("hide refuses the host bridge, the boot VGA device and the root disk's controller", arguments: [
-        ("00:00.0", "it is the host bridge"),
-        ("00:02.0", "boot VGA"),
-        ("00:17.0", "it holds mounted file systems (/)"),
-    ])
+    @Test(
+        "hide refuses the host bridge, the boot VGA device and the root disk's controller",
+        arguments: [
+            ("00:00.0", "it is the host bridge"),
+            ("00:02.0", "boot VGA"),
+            ("00:17.0", "it holds mounted file systems (/)"),
+        ])
     func refusals(_ spec: String, _ reason: String) throws {
         let cli = try Self.host()
         let r = try cli.run(["hide", spec])
@@ -122,25 +126,26 @@ struct RuntimeCLITests {
         try cli.run(["hide", "01:00.1"])
         let ok = try cli.run(["check", "01:00.0"])
         #expect(ok.status == 0)
-        #expect(ok.stdout == """
-            0000:01:00.0  class 0200  driver e1000e  not hidden
-              IOMMU: on (dmar0), interrupt remapping supported
-              IOMMU group: 2, shared with: 0000:01:00.1 (e1000e, hidden)
-                0000:01:00.1: ready (hidden)
-              same slot: 0000:01:00.1 (e1000e, hidden)
-              isolation: 0000:00:01.0: no ACS capability (devices below it may reach each other by DMA)
-                its functions have no ACS: they share a group with each other
-              reset: pm (from its capabilities)
-              bridge: no
-              host bridge: no
-              boot VGA: no
-              boot framebuffer: none
-              network: none
-              mounted file systems: none
-              processes: none
-              verdict: ready
+        #expect(
+            ok.stdout == """
+                0000:01:00.0  class 0200  driver e1000e  not hidden
+                  IOMMU: on (dmar0), interrupt remapping supported
+                  IOMMU group: 2, shared with: 0000:01:00.1 (e1000e, hidden)
+                    0000:01:00.1: ready (hidden)
+                  same slot: 0000:01:00.1 (e1000e, hidden)
+                  isolation: 0000:00:01.0: no ACS capability (devices below it may reach each other by DMA)
+                    its functions have no ACS: they share a group with each other
+                  reset: pm (from its capabilities)
+                  bridge: no
+                  host bridge: no
+                  boot VGA: no
+                  boot framebuffer: none
+                  network: none
+                  mounted file systems: none
+                  processes: none
+                  verdict: ready
 
-            """)
+                """)
         let bad = try cli.run(["check", "00:17.0", "--json"])
         #expect(bad.status == 1)
         let json = try jsonItems(bad.stdout)
@@ -159,13 +164,15 @@ struct RuntimeCLITests {
         var card = SysfsFixture.Function(address: pf, vendor: 0x15b3, device: 0x1017, classCode: 0x020000)
         card.driver = "mlx5_core"
         card.iommuGroup = 7
-        fixture.functions = [card] + (1...2).map { k in
-            var vf = SysfsFixture.Function(address: PCIAddress(sysfsName: "0000:03:00.\(k)")!, vendor: 0x15b3, device: 0x1018, classCode: 0x020000)
-            vf.physicalFunction = pf
-            vf.driver = k == 1 ? "mlx5_core" : nil
-            vf.iommuGroup = 7 + k
-            return vf
-        }
+        fixture.functions =
+            [card]
+            + (1...2).map { k in
+                var vf = SysfsFixture.Function(address: PCIAddress(sysfsName: "0000:03:00.\(k)")!, vendor: 0x15b3, device: 0x1018, classCode: 0x020000)
+                vf.physicalFunction = pf
+                vf.driver = k == 1 ? "mlx5_core" : nil
+                vf.iommuGroup = 7 + k
+                return vf
+            }
         try HostRootFixture(pci: fixture).write(to: cli.dir)
         cli.environment["PCIHIDE_SYSFS"] = nil
         cli.environment["PCIHIDE_ROOT"] = cli.dir

@@ -17,11 +17,13 @@ struct SafeHandOverTests {
         return cli
     }
 
-    @Test("a --group companion the host needs refuses the whole command, --now and boot alike, --force included", arguments: [
-        ["hide", "00:14.0", "--group", "--now", "--dry-run"],
-        ["hide", "00:14.0", "--group"],
-        ["hide", "00:14.0", "--group", "--force", "--grub"],
-    ])
+    @Test(
+        "a --group companion the host needs refuses the whole command, --now and boot alike, --force included",
+        arguments: [
+            ["hide", "00:14.0", "--group", "--now", "--dry-run"],
+            ["hide", "00:14.0", "--group"],
+            ["hide", "00:14.0", "--group", "--force", "--grub"],
+        ])
     func refusedCompanionRefusesTheGroup(_ args: [String]) throws {
         let cli = try Self.desktop()
         let r = try cli.run(args)
@@ -58,13 +60,15 @@ struct SafeHandOverTests {
         #expect(!owners.stdout.contains("0000:00:01.0"), "\(owners.stdout)")
     }
 
-    @Test("a bridge named, or matched by a wildcard, is refused with what could be hidden instead", arguments: [
-        ("00:01.0", "hide the devices behind it instead: 0000:01:00.0, 0000:01:00.1"),
-        ("00:1d.0", "hide the devices behind it instead: 0000:02:00.0"),
-        ("00:00.0", "it is the host bridge"),
-        ("00:1f.0", "it is the ISA/LPC bridge"),
-        ("(00:*.*)", "0000:00:01.0: it is a bridge (class 0604)"),
-    ])
+    @Test(
+        "a bridge named, or matched by a wildcard, is refused with what could be hidden instead",
+        arguments: [
+            ("00:01.0", "hide the devices behind it instead: 0000:01:00.0, 0000:01:00.1"),
+            ("00:1d.0", "hide the devices behind it instead: 0000:02:00.0"),
+            ("00:00.0", "it is the host bridge"),
+            ("00:1f.0", "it is the ISA/LPC bridge"),
+            ("(00:*.*)", "0000:00:01.0: it is a bridge (class 0604)"),
+        ])
     func bridgesAreRefused(_ spec: String, _ reason: String) throws {
         let cli = try Self.desktop()
         let r = try cli.run(["hide", spec])

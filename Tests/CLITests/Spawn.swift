@@ -1,7 +1,8 @@
+import Foundation  // NSLock
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation  // NSLock
 
 /// Child processes for the tests, started with posix_spawn and waited for with waitpid.
 ///
@@ -49,8 +50,10 @@ struct Child {
     /// test, else they go to /dev/null; `stdin` is written to the child's standard input (nil:
     /// /dev/null). The child gets its own process group, default signal handling and an empty
     /// signal mask (test threads block most signals, and a mask is inherited).
-    static func start(_ tool: String, _ arguments: [String], environment: [String: String]? = nil,
-                      cwd: String? = nil, capture: Bool = true, stdin: String? = nil) throws -> Child {
+    static func start(
+        _ tool: String, _ arguments: [String], environment: [String: String]? = nil,
+        cwd: String? = nil, capture: Bool = true, stdin: String? = nil
+    ) throws -> Child {
         _ = ignoreSIGPIPE
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

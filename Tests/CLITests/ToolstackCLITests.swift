@@ -6,7 +6,9 @@ import Testing
 struct ToolstackCLITests {
     static func stub(_ cli: inout CLI, listExit: Int = 0, pciList1: String = "Vdev Device\n09.0 0000:02:09.0\n") throws {
         let bin = cli.dir + "/bin"
-        try cli.write(bin + "/xl", """
+        try cli.write(
+            bin + "/xl",
+            """
             #!/bin/sh
             case "$1" in
             pci-assignable-list) printf '0000:03:00.0\\n0000:03:00.1\\n' ;;
@@ -24,13 +26,14 @@ struct ToolstackCLITests {
         try Self.stub(&cli)
         let r = try cli.run(["owners", "--toolstack", "xl"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout == """
-            DEVICE        OWNER              VDEV  LEDGER
-            0000:02:09.0  1 (web)            09.0  not hidden  !
-            0000:03:00.0  free (assignable)  -     not hidden
-            0000:03:00.1  free (assignable)  -     not hidden
+        #expect(
+            r.stdout == """
+                DEVICE        OWNER              VDEV  LEDGER
+                0000:02:09.0  1 (web)            09.0  not hidden  !
+                0000:03:00.0  free (assignable)  -     not hidden
+                0000:03:00.1  free (assignable)  -     not hidden
 
-            """)
+                """)
         #expect(r.stderr.contains("1 device where xl and the ledger disagree (marked !)"), "\(r.stderr)")
         let j = try cli.run(["owners", "--toolstack", "xl", "--json"])
         let rows = try jsonItems(j.stdout)

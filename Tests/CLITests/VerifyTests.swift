@@ -61,9 +61,11 @@ struct VerifyTests {
         #expect(r.status == 1, "\(r.stdout)")
         #expect(r.stdout.contains("it is on vfio-pci now, but only until the next boot"), "\(r.stdout)")
         #expect(r.stdout.contains("pcihide persist --write"), "\(r.stdout)")
-        for (path, text) in [("etc/modprobe.d/vfio.conf", "options vfio-pci ids=8086:10d3\n"),
-                             ("etc/udev/rules.d/70-pcihide.rules", "ACTION==\"add\", KERNEL==\"0000:01:00.0\", ATTR{driver_override}=\"vfio-pci\"\n"),
-                             ("etc/driverctl.d/pci-0000:01:00.0", "vfio-pci\n")] {
+        for (path, text) in [
+            ("etc/modprobe.d/vfio.conf", "options vfio-pci ids=8086:10d3\n"),
+            ("etc/udev/rules.d/70-pcihide.rules", "ACTION==\"add\", KERNEL==\"0000:01:00.0\", ATTR{driver_override}=\"vfio-pci\"\n"),
+            ("etc/driverctl.d/pci-0000:01:00.0", "vfio-pci\n"),
+        ] {
             let file = cli.dir + "/" + path
             try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try text.write(toFile: file, atomically: true, encoding: .utf8)

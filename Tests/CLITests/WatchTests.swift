@@ -1,8 +1,9 @@
+import Foundation
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Testing
 
 /// The hand-over for real, against stub `xl`, `xenstore-watch` and `virsh` programs (Xen cannot
 /// run here, and libvirt's test driver neither attaches nor sends events): they record every call
@@ -59,9 +60,12 @@ struct WatchTests {
             let guest = "guest(type='pci' domain='0x0000' bus='0x00' slot='0x09' function='0x0')"
             #expect(attaches == ["virsh attach-device web --live \(source) \(guest)", "virsh attach-device db --live \(source) \(guest)"])
         }
-        #expect(try history(w) == ["hide 0000:02:09.0", "domain-start 1 (web)", "owner 0000:02:09.0 free -> domain 1 (web)",
-                                   "domain-kill 1 (web)", "owner 0000:02:09.0 domain 1 (web) -> free",
-                                   "domain-start 2 (db)", "owner 0000:02:09.0 free -> domain 2 (db)"])
+        #expect(
+            try history(w) == [
+                "hide 0000:02:09.0", "domain-start 1 (web)", "owner 0000:02:09.0 free -> domain 1 (web)",
+                "domain-kill 1 (web)", "owner 0000:02:09.0 domain 1 (web) -> free",
+                "domain-start 2 (db)", "owner 0000:02:09.0 free -> domain 2 (db)",
+            ])
         #expect(try w.run(["config", "--domain", "2"]).stdout == "pci = [ '0000:02:09.0@09' ]\n")
         // The toolstack's view beside the ledger: in step.
         let owners = try w.run(["owners", "--toolstack", toolstack])
@@ -342,9 +346,10 @@ struct WatchTests {
         #expect(moved.stdout.contains("detached 0000:02:09.0 from domain 3 (xl)") && moved.stdout.contains("attached 0000:02:09.0 to domain 4 at guest 00:09.0 (xl)"), "\(moved.stdout)")
         let released = try w.run(["release", "02:09.0", "--apply", "--toolstack", "xl"])
         #expect(released.status == 0 && released.stdout.contains("detached 0000:02:09.0 from domain 4 (xl)"), "\(released.stdout)\(released.stderr)")
-        #expect(w.calls().filter { $0.hasPrefix("xl pci-attach") || $0.hasPrefix("xl pci-detach") } == [
-            "xl pci-attach 3 0000:02:09.0@09", "xl pci-detach 3 0000:02:09.0", "xl pci-attach 4 0000:02:09.0@09", "xl pci-detach 4 0000:02:09.0",
-        ])
+        #expect(
+            w.calls().filter { $0.hasPrefix("xl pci-attach") || $0.hasPrefix("xl pci-detach") } == [
+                "xl pci-attach 3 0000:02:09.0@09", "xl pci-detach 3 0000:02:09.0", "xl pci-attach 4 0000:02:09.0@09", "xl pci-detach 4 0000:02:09.0",
+            ])
         #expect(try w.run(["owners", "--toolstack", "xl"]).stderr == "")
     }
 

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PCIBinding
 import PCIFixtures
 import PCIInventory
 import PCIModel
 import SystemIO
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A host tree in a fresh temporary directory with pciback and vfio-pci loaded, driven by the
 /// simulated kernel.
@@ -40,12 +41,13 @@ struct RuntimeBinderTests {
         let change = try h.binder.bind(h.nic, to: .pciback)
         #expect(change == BindingChange(address: h.nic, before: "e1000e", after: "pciback"))
         #expect(h.kernel.driver(h.nic) == "pciback")
-        #expect(h.paths(h.kernel.writes) == [
-            "devices/0000:01:00.0/driver_override pciback",
-            "drivers/e1000e/unbind 0000:01:00.0",
-            "drivers/pciback/new_slot 0000:01:00.0",
-            "drivers_probe 0000:01:00.0",
-        ])
+        #expect(
+            h.paths(h.kernel.writes) == [
+                "devices/0000:01:00.0/driver_override pciback",
+                "drivers/e1000e/unbind 0000:01:00.0",
+                "drivers/pciback/new_slot 0000:01:00.0",
+                "drivers_probe 0000:01:00.0",
+            ])
     }
 
     @Test func listedSlotIsNotAddedAgain() throws {
@@ -64,11 +66,12 @@ struct RuntimeBinderTests {
         #expect(back.after == "e1000e")
         #expect(h.kernel.driver(h.nic) == "e1000e")
         #expect(h.kernel.override(h.nic) == nil, "a stale driver_override would block later rebinds")
-        #expect(Array(h.paths(h.kernel.writes).suffix(3)) == [
-            "devices/0000:01:00.0/driver_override \\n",
-            "drivers/vfio-pci/unbind 0000:01:00.0",
-            "drivers/e1000e/bind 0000:01:00.0",
-        ])
+        #expect(
+            Array(h.paths(h.kernel.writes).suffix(3)) == [
+                "devices/0000:01:00.0/driver_override \\n",
+                "drivers/vfio-pci/unbind 0000:01:00.0",
+                "drivers/e1000e/bind 0000:01:00.0",
+            ])
     }
 
     @Test func pcibackUnbindRemovesTheSlot() throws {
@@ -97,12 +100,14 @@ struct RuntimeBinderTests {
     }
 
     /// A failure at each step leaves the device bound to its original driver, and says so.
-    @Test("a failure at any step rolls back", arguments: [
-        ("driver_override", EACCES, PCIModel.ExitStatus.noPermission),
-        ("e1000e/unbind", EBUSY, .ioError),
-        ("pciback/new_slot", EROFS, .ioError),
-        ("drivers_probe", ENODEV, .ioError),
-    ])
+    @Test(
+        "a failure at any step rolls back",
+        arguments: [
+            ("driver_override", EACCES, PCIModel.ExitStatus.noPermission),
+            ("e1000e/unbind", EBUSY, .ioError),
+            ("pciback/new_slot", EROFS, .ioError),
+            ("drivers_probe", ENODEV, .ioError),
+        ])
     func failureRollsBack(_ step: String, _ code: Int32, _ status: PCIModel.ExitStatus) throws {
         let h = try Host()
         h.kernel.failures[step] = code
@@ -157,12 +162,13 @@ struct RuntimeBinderTests {
         let h = try Host()
         let dry = DryRunSysfs()
         _ = try RuntimeBinder(tree: h.tree, io: dry).bind(h.nic, to: .pciback)
-        #expect(dry.lines == [
-            "write \(h.dir)/sys/bus/pci/devices/0000:01:00.0/driver_override pciback",
-            "write \(h.dir)/sys/bus/pci/drivers/e1000e/unbind 0000:01:00.0",
-            "write \(h.dir)/sys/bus/pci/drivers/pciback/new_slot 0000:01:00.0",
-            "write \(h.dir)/sys/bus/pci/drivers_probe 0000:01:00.0",
-        ])
+        #expect(
+            dry.lines == [
+                "write \(h.dir)/sys/bus/pci/devices/0000:01:00.0/driver_override pciback",
+                "write \(h.dir)/sys/bus/pci/drivers/e1000e/unbind 0000:01:00.0",
+                "write \(h.dir)/sys/bus/pci/drivers/pciback/new_slot 0000:01:00.0",
+                "write \(h.dir)/sys/bus/pci/drivers_probe 0000:01:00.0",
+            ])
         #expect(h.kernel.driver(h.nic) == "e1000e")
     }
 }

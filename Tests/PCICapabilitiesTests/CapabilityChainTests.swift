@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PCICapabilities
 
 /// Config spaces built byte by byte: the chain walk and lspci's -v lines for them.
@@ -37,11 +38,12 @@ struct CapabilityChainTests {
         var b = ConfigBuilder()
         b.cap(0x40, id: 0x01, next: 0x50, flags: 0x0003)
         b.cap(0x50, id: 0x05, next: 0x40, flags: 0x0080)
-        #expect(capabilityLines(b.space(256)) == [
-            "\tCapabilities: [40] Power Management version 3",
-            "\tCapabilities: [50] MSI: Enable- Count=1/1 Maskable- 64bit+",
-            "\tCapabilities: [40] <chain looped>",
-        ])
+        #expect(
+            capabilityLines(b.space(256)) == [
+                "\tCapabilities: [40] Power Management version 3",
+                "\tCapabilities: [50] MSI: Enable- Count=1/1 Maskable- 64bit+",
+                "\tCapabilities: [40] <chain looped>",
+            ])
     }
 
     @Test func anIDOfFFIsAChainBroken() {
@@ -83,16 +85,17 @@ struct CapabilityChainTests {
         b.ext(0x150, id: 0x000d, next: 0x160)
         b.ext(0x160, id: 0x0010, next: 0x170)
         b.ext(0x170, id: 0x0042, next: 0x100)
-        #expect(capabilityLines(b.space()) == [
-            "\tCapabilities: [40] Power Management version 3",
-            "\tCapabilities: [50] Express Endpoint, MSI 00",
-            "\tCapabilities: [100] Advanced Error Reporting",
-            "\tCapabilities: [140] Device Serial Number 55-66-77-88-11-22-33-44",
-            "\tCapabilities: [150] Access Control Services",
-            "\tCapabilities: [160] Single Root I/O Virtualization (SR-IOV)",
-            "\tCapabilities: [170] Extended Capability ID 0x42",
-            "\tCapabilities: [100] <chain looped>",
-        ])
+        #expect(
+            capabilityLines(b.space()) == [
+                "\tCapabilities: [40] Power Management version 3",
+                "\tCapabilities: [50] Express Endpoint, MSI 00",
+                "\tCapabilities: [100] Advanced Error Reporting",
+                "\tCapabilities: [140] Device Serial Number 55-66-77-88-11-22-33-44",
+                "\tCapabilities: [150] Access Control Services",
+                "\tCapabilities: [160] Single Root I/O Virtualization (SR-IOV)",
+                "\tCapabilities: [170] Extended Capability ID 0x42",
+                "\tCapabilities: [100] <chain looped>",
+            ])
         // Without the extended space (a 256-byte sysfs file), the walk stops quietly.
         #expect(CapabilityChain(b.space(256)).extended == [])
     }

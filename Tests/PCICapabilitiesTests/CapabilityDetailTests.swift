@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PCICapabilities
 
 /// The -vv detail's pieces whose rules are easy to get wrong: the `%g` power limits, lspci's
@@ -40,11 +41,12 @@ struct CapabilityDetailTests {
         b.bytes[0x34] = 0xf8
         b.put16(0xfc, 0x0008)
         // 256 bytes: the status register at 0xfc is readable.
-        #expect(detail(b.space(256)) == [
-            "\tCapabilities: [f8] Power Management version 3",
-            "\t\tFlags: PMEClk- DSI- D1- D2- AuxCurrent=0mA PME(D0+,D1-,D2-,D3hot+,D3cold+)",
-            "\t\tStatus: D0 NoSoftRst+ PME-Enable- DSel=0 DScale=0 PME-",
-        ])
+        #expect(
+            detail(b.space(256)) == [
+                "\tCapabilities: [f8] Power Management version 3",
+                "\t\tFlags: PMEClk- DSI- D1- D2- AuxCurrent=0mA PME(D0+,D1-,D2-,D3hot+,D3cold+)",
+                "\t\tStatus: D0 NoSoftRst+ PME-Enable- DSel=0 DScale=0 PME-",
+            ])
         // 0xfc plus 4 reaches 0x100: a 256-byte space without an extended one still has it, but a
         // space cut at 0xfc loses the status line and keeps the flags (they are the header's).
         #expect(detail(b.space(0xfc)).count == 2)
@@ -52,7 +54,7 @@ struct CapabilityDetailTests {
 
     @Test func anEndpointsMulticastLineRunsIntoTheNextAsLspcisDoes() {
         var b = ConfigBuilder()
-        b.cap(0x40, id: 0x10, next: 0, flags: 0x0002)        // Express endpoint
+        b.cap(0x40, id: 0x10, next: 0, flags: 0x0002)  // Express endpoint
         b.ext(0x100, id: 0x0012, next: 0)
         b.put16(0x104, 0x0203)
         let lines = detail(b.space(), verbose: 2)
@@ -62,7 +64,7 @@ struct CapabilityDetailTests {
 
     @Test func aRootComplexBitmapRunEndingAtDevice31IsNotClosed() {
         var b = ConfigBuilder()
-        b.cap(0x40, id: 0x10, next: 0, flags: 0x00a2)        // Express root complex event collector
+        b.cap(0x40, id: 0x10, next: 0, flags: 0x00a2)  // Express root complex event collector
         b.ext(0x100, id: 0x0007, version: 2, next: 0)
         b.put32(0x104, 0xc000_000e)
         b.put32(0x108, 0x0000_ff00)
@@ -78,16 +80,17 @@ struct CapabilityDetailTests {
         return b.space(256)
     }
 
-    @Test(arguments: [
-        ([UInt8]?.none, ["\t\tNot readable"]),
-        ([], ["\t\tNot readable"]),
-        ([0x82, 0x02, 0x00, 0x41, 0x5c, 0x78], ["\t\tProduct Name: A\\\\", "\t\tEnd"]),
-        ([0x82, 0x02, 0x00, 0x41, 0x00], ["\t\tProduct Name: A", "\t\tNo end tag found"]),
-        ([0x82, 0x03, 0x00, 0x41, 0x01, 0x00, 0x78], ["\t\tProduct Name: A\\x01", "\t\tEnd"]),
-        ([0xa5, 0x00, 0x00], ["\t\tUnknown large resource type 25, will not decode more."]),
-        ([0x10], ["\t\tUnknown small resource type 02, will not decode more."]),
-        ([0x90, 0x07, 0x00, 0x53, 0x4e, 0x01, 0x39, 0x52, 0x56, 0x00], ["\t\tRead-only fields:", "\t\t\t[SN] Serial number: 9", "\t\tNo end tag found"]),
-    ] as [([UInt8]?, [String])])
+    @Test(
+        arguments: [
+            ([UInt8]?.none, ["\t\tNot readable"]),
+            ([], ["\t\tNot readable"]),
+            ([0x82, 0x02, 0x00, 0x41, 0x5c, 0x78], ["\t\tProduct Name: A\\\\", "\t\tEnd"]),
+            ([0x82, 0x02, 0x00, 0x41, 0x00], ["\t\tProduct Name: A", "\t\tNo end tag found"]),
+            ([0x82, 0x03, 0x00, 0x41, 0x01, 0x00, 0x78], ["\t\tProduct Name: A\\x01", "\t\tEnd"]),
+            ([0xa5, 0x00, 0x00], ["\t\tUnknown large resource type 25, will not decode more."]),
+            ([0x10], ["\t\tUnknown small resource type 02, will not decode more."]),
+            ([0x90, 0x07, 0x00, 0x53, 0x4e, 0x01, 0x39, 0x52, 0x56, 0x00], ["\t\tRead-only fields:", "\t\t\t[SN] Serial number: 9", "\t\tNo end tag found"]),
+        ] as [([UInt8]?, [String])])
     func vitalProductData(bytes: [UInt8]?, body: [String]) {
         #expect(Array(detail(Self.vpdSpace(), vpd: bytes).dropFirst()) == body)
     }

@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import PCICapabilities
 
 /// A config space read on demand (as lspci reads, for real hardware) decodes exactly as the
@@ -63,9 +64,9 @@ struct ConfigOnDemandTests {
         _ = Self.text(ConfigSpace(reading: Array(b.bytes.prefix(64)), from: plain.read), verbose: 3)
         #expect(plain.reads == 0)
         b.put16(6, 0x0010)
-        b.cap(0x40, id: 0x01, next: 0x50, flags: 0x0003)     // power management
-        b.cap(0x50, id: 0x10, next: 0, flags: 0x0002)        // PCI Express endpoint
-        b.ext(0x100, id: 0x0001, next: 0)                    // AER
+        b.cap(0x40, id: 0x01, next: 0x50, flags: 0x0003)  // power management
+        b.cap(0x50, id: 0x10, next: 0, flags: 0x0002)  // PCI Express endpoint
+        b.ext(0x100, id: 0x0001, next: 0)  // AER
         let chained = Source(b.bytes, readable: 4096)
         _ = Self.text(ConfigSpace(reading: Array(b.bytes.prefix(64)), from: chained.read), verbose: 3)
         #expect(chained.reads > 0)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PCICapabilities
 
 @Suite("what passthrough reads from the capabilities")
@@ -9,8 +10,8 @@ struct PassthroughFeaturesTests {
         b.put16(0x44, noSoftReset ? 0x0008 : 0x0000)
         b.cap(0x50, id: 0x10, next: 0x70, flags: 0x0002)
         b.put32(0x54, flr ? 0x1000_0000 : 0)
-        b.put32(0x5c, 0x0000_0104)        // 16 GT/s x16
-        b.put16(0x62, 0x0083)             // 8 GT/s x8
+        b.put32(0x5c, 0x0000_0104)  // 16 GT/s x16
+        b.put16(0x62, 0x0083)  // 8 GT/s x8
         b.cap(0x70, id: 0x11, next: 0x00, flags: 0x000f)
         b.ext(0x100, id: 0x000d, next: 0x110)
         b.put16(0x104, 0x005f); b.put16(0x106, 0x001d)

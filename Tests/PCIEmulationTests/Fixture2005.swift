@@ -20,18 +20,21 @@ enum Fixture2005 {
     }
 
     static var device: PassthroughDevice {
-        PassthroughDevice(hostBus: 2, hostDevice: 9, hostFunction: 0, config: config,
-                          barSizes: [4096, 64, 1 << 20, 0, 0, 0], hostIRQ: 21, virtualSlot: 9)
+        PassthroughDevice(
+            hostBus: 2, hostDevice: 9, hostFunction: 0, config: config,
+            barSizes: [4096, 64, 1 << 20, 0, 0, 0], hostIRQ: 21, virtualSlot: 9)
     }
 
-    static var names: PCINames { PCINames(
-        device: { v, d in
-            switch (v, d) {
-            case (0x8086, 0x1237): return "Intel Corporation 440FX - 82441FX PMC [Natoma]"
-            case (0x8086, 0x7000): return "Intel Corporation 82371SB PIIX3 ISA [Natoma/Triton II]"
-            case (0x8086, 0x1229): return "Intel Corporation 82557/8/9 [Ethernet Pro 100]"
-            default: return nil
-            }
-        },
-        className: { c in [0x0600: "Host bridge", 0x0601: "ISA bridge", 0x0200: "Ethernet controller"][c] }) }
+    static var names: PCINames {
+        PCINames(
+            device: { v, d in
+                switch (v, d) {
+                case (0x8086, 0x1237): return "Intel Corporation 440FX - 82441FX PMC [Natoma]"
+                case (0x8086, 0x7000): return "Intel Corporation 82371SB PIIX3 ISA [Natoma/Triton II]"
+                case (0x8086, 0x1229): return "Intel Corporation 82557/8/9 [Ethernet Pro 100]"
+                default: return nil
+                }
+            },
+            className: { c in [0x0600: "Host bridge", 0x0601: "ISA bridge", 0x0200: "Ethernet controller"][c] })
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import PCIEmulation
 
 func bus2005() throws -> GuestBus { try GuestBus(devices: [Fixture2005.device]) }
@@ -128,9 +129,11 @@ struct MechanismTests {
         #expect(try bus.read(slot: 0, function: 0, offset: 0x3c, width: 1) == 0)
     }
 
-    @Test("rule 6: absent functions and other buses read all ones", arguments: [
-        address(3, 0, 0), address(0, 1, 0), address(9, 1, 0), address(0, 0, 0) | 1 << 16, address(31, 7, 0),
-    ])
+    @Test(
+        "rule 6: absent functions and other buses read all ones",
+        arguments: [
+            address(3, 0, 0), address(0, 1, 0), address(9, 1, 0), address(0, 0, 0) | 1 << 16, address(31, 7, 0),
+        ])
     func absent(_ a: UInt32) throws {
         let bus = try bus2005()
         bus.outl(0xcf8, a)
@@ -300,9 +303,11 @@ struct PassthroughTests {
         #expect(permissive.capturedBytes(slot: 9, function: 0) == Fixture2005.config)
     }
 
-    @Test("rule 12: accesses must be 1, 2 or 4 wide, aligned and inside the config space", arguments: [
-        (0x3c, 3), (0x3d, 2), (0x3e, 4), (0xfe, 4), (0x100, 1), (-1, 1), (Int.max, 1), (Int.max - 1, 2), (Int.min, 4),
-    ])
+    @Test(
+        "rule 12: accesses must be 1, 2 or 4 wide, aligned and inside the config space",
+        arguments: [
+            (0x3c, 3), (0x3d, 2), (0x3e, 4), (0xfe, 4), (0x100, 1), (-1, 1), (Int.max, 1), (Int.max - 1, 2), (Int.min, 4),
+        ])
     func badAccesses(_ offset: Int, _ width: Int) throws {
         let bus = try bus2005()
         #expect(throws: EmulationError.self) { try bus.read(slot: 9, function: 0, offset: offset, width: width) }
@@ -328,13 +333,16 @@ struct PassthroughTests {
 
     /// A guest looks behind function 0 only (mechanism rule 8): functions of a host slot whose
     /// function 0 stays on the host are placed so that the lowest becomes function 0.
-    @Test("rule 13: without its host function 0, a slot's lowest function becomes function 0", arguments: [
-        ([UInt8(1)], ["2.0"]), ([3, 5], ["2.0", "2.5"]), ([0, 1], ["2.0", "2.1"]), ([0, 4], ["2.0", "2.4"]),
-    ])
+    @Test(
+        "rule 13: without its host function 0, a slot's lowest function becomes function 0",
+        arguments: [
+            ([UInt8(1)], ["2.0"]), ([3, 5], ["2.0", "2.5"]), ([0, 1], ["2.0", "2.1"]), ([0, 4], ["2.0", "2.4"]),
+        ])
     func functionZero(_ hostFunctions: [UInt8], _ expected: [String]) throws {
-        let g = try GuestBus(devices: hostFunctions.map {
-            PassthroughDevice(hostBus: 3, hostDevice: 0, hostFunction: $0, config: Fixture2005.config)
-        })
+        let g = try GuestBus(
+            devices: hostFunctions.map {
+                PassthroughDevice(hostBus: 3, hostDevice: 0, hostFunction: $0, config: Fixture2005.config)
+            })
         #expect(g.functions.dropFirst(2).map { "\($0.slot).\($0.function)" } == expected)
         // The guest's scan finds it: vendor through the ports at 00:02.0.
         g.outl(0xcf8, address(2, 0, 0))
@@ -364,7 +372,14 @@ struct PortPropertyTests {
     func randomAccesses() async throws {
         let ops = Gen.int(in: 0...Int(UInt32.max)).array(of: 1...200)
         await propertyCheck(count: 300, input: ops) { words in
-            guard let bus = try? GuestBus(devices: [Fixture2005.device, { var d = Fixture2005.device; d.hostFunction = 1; d.permissive = true; return d }()]) else {
+            guard
+                let bus = try? GuestBus(devices: [
+                    Fixture2005.device,
+                    {
+                        var d = Fixture2005.device; d.hostFunction = 1; d.permissive = true; return d
+                    }(),
+                ])
+            else {
                 Issue.record("bus"); return
             }
             for w in words {

@@ -1,5 +1,6 @@
 import PCIModel
 import Testing
+
 @testable import PCIInventory
 
 @Suite("lspci dump files")
@@ -15,13 +16,15 @@ struct DumpFileTests {
         #expect(d.devices[1].title == "ISA bridge: x")
     }
 
-    @Test("malformed dumps name the line and column", arguments: [
-        ("00:00.0 x\n00: 86 8g\n", 2, 8, "malformed hex dump line"),
-        ("00:00.0 x\n00: 86 80", 2, 10, "does not end with a newline"),
-        ("00:20.0 x\n", 1, 4, "device 20 is out of range"),
-        ("00:00.0 x\n1000: 00\n", 2, 7, "past the 4096 bytes"),
-        ("00:00.0 x\n00: 868\n", 2, 5, "malformed hex dump line"),
-    ])
+    @Test(
+        "malformed dumps name the line and column",
+        arguments: [
+            ("00:00.0 x\n00: 86 8g\n", 2, 8, "malformed hex dump line"),
+            ("00:00.0 x\n00: 86 80", 2, 10, "does not end with a newline"),
+            ("00:20.0 x\n", 1, 4, "device 20 is out of range"),
+            ("00:00.0 x\n1000: 00\n", 2, 7, "past the 4096 bytes"),
+            ("00:00.0 x\n00: 868\n", 2, 5, "malformed hex dump line"),
+        ])
     func malformed(_ text: String, _ line: Int, _ column: Int, _ reason: String) {
         do {
             _ = try DumpFile.parse(Array(text.utf8), path: "dump.txt")

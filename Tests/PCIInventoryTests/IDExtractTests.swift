@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PCIInventory
 
 @Suite("pci.ids extracts")
@@ -31,43 +32,46 @@ struct IDExtractTests {
             \t\t01  prog-if
 
             """
-        #expect(extract(ids) == """
-            1AF4  Red Hat
-            8086  Intel \r
-            \t1229  NIC
-            \t\t1af4 0001  Subsystem
-            \t\t8086 0002  Own subsystem
-            C 02  Network controller
-            \t00  Ethernet controller
-            \t\t01  prog-if
+        #expect(
+            extract(ids) == """
+                1AF4  Red Hat
+                8086  Intel \r
+                \t1229  NIC
+                \t\t1af4 0001  Subsystem
+                \t\t8086 0002  Own subsystem
+                C 02  Network controller
+                \t00  Ethernet controller
+                \t\t01  prog-if
 
-            """)
+                """)
     }
 
-    @Test("lines libpci refuses leave the extract to the whole file", arguments: [
-        "zzzz  Broken vendor\n",
-        "8086Intel\n",
-        "8086  \n",                           // no name
-        "8086  Intel\n\t12g9  Bad device\n",
-        "8086  Intel\n\t\t1af4 0001  Subsystem before any device\n",
-        "8086  Intel\n\t1229  NIC\n\t\t1af4-0001  Bad separator\n",
-        "\t1229  Device before any vendor\n",
-        "8086  Intel\n\t1229  NIC\n\t\t\t0001  Too deep\n",
-        "C 2  Short class\n",
-        "S 8086\n\t0001  Generic subsystem\n",
-        "8086  " + String(repeating: "x", count: 1200) + "\n",
-        "C 02  Net\n\t\t01  prog-if before any subclass\n",
-        // Duplicates, which libpci refuses wherever they are, and ids out of pci.ids's order,
-        // where one could hide: the whole file is libpci's to judge.
-        "1000  Other\n\t0001  A\n\t0001  B\n8086  Intel\n",
-        "1000  Other\n\t0002  A\n\t0001  B\n8086  Intel\n",
-        "8086  Intel\n1000  Other\n",
-        "8086  Intel\n8086  Intel again\n",
-        "1000  Other\n\t0001  A\n\t\t1af4 0002  X\n\t\t1af4 0001  Y\n",
-        "C 02  Net\nC 02  Net again\n",
-        "C 02  Net\n\t00  Eth\n\t00  Eth again\n",
-        "C 02  Net\n\t00  Eth\n\t\t01  A\n\t\t01  B\n",
-    ])
+    @Test(
+        "lines libpci refuses leave the extract to the whole file",
+        arguments: [
+            "zzzz  Broken vendor\n",
+            "8086Intel\n",
+            "8086  \n",  // no name
+            "8086  Intel\n\t12g9  Bad device\n",
+            "8086  Intel\n\t\t1af4 0001  Subsystem before any device\n",
+            "8086  Intel\n\t1229  NIC\n\t\t1af4-0001  Bad separator\n",
+            "\t1229  Device before any vendor\n",
+            "8086  Intel\n\t1229  NIC\n\t\t\t0001  Too deep\n",
+            "C 2  Short class\n",
+            "S 8086\n\t0001  Generic subsystem\n",
+            "8086  " + String(repeating: "x", count: 1200) + "\n",
+            "C 02  Net\n\t\t01  prog-if before any subclass\n",
+            // Duplicates, which libpci refuses wherever they are, and ids out of pci.ids's order,
+            // where one could hide: the whole file is libpci's to judge.
+            "1000  Other\n\t0001  A\n\t0001  B\n8086  Intel\n",
+            "1000  Other\n\t0002  A\n\t0001  B\n8086  Intel\n",
+            "8086  Intel\n1000  Other\n",
+            "8086  Intel\n8086  Intel again\n",
+            "1000  Other\n\t0001  A\n\t\t1af4 0002  X\n\t\t1af4 0001  Y\n",
+            "C 02  Net\nC 02  Net again\n",
+            "C 02  Net\n\t00  Eth\n\t00  Eth again\n",
+            "C 02  Net\n\t00  Eth\n\t\t01  A\n\t\t01  B\n",
+        ])
     func refusedFiles(_ text: String) {
         #expect(extract(text) == nil)
     }

@@ -3,6 +3,7 @@ import PCIFixtures
 import PCIModel
 import SystemIO
 import Testing
+
 @testable import PCIInventory
 
 /// The direct sysfs readers (`SysfsIdentityReader` per function directory, `SysfsAttributes`
@@ -138,9 +139,11 @@ struct SysfsAttributesTests {
         let dirs = plain.devices.map { Files.realPath(root + "/devices/" + $0.address.description)! }
         let bridges = plain.devices.indices.filter { k in plain.devices.contains { $0.address != plain.devices[k].address && (try? fm.destinationOfSymbolicLink(atPath: root + "/devices/\($0.address)"))?.contains("/\(plain.devices[k].address)/") == true } }
         try #require(bridges.count >= 3)
-        let renames = [(bridges[0], "0" + plain.devices[bridges[0]].address.description),  // 5 digits: sscanf reads it, PCIAddress does not
-                       (bridges[1], "bridge-\(bridges[1])"),                               // no address
-                       (bridges[2], "0000:ee:1f.7")]                                      // the address of no device
+        let renames = [
+            (bridges[0], "0" + plain.devices[bridges[0]].address.description),  // 5 digits: sscanf reads it, PCIAddress does not
+            (bridges[1], "bridge-\(bridges[1])"),  // no address
+            (bridges[2], "0000:ee:1f.7"),
+        ]  // the address of no device
         for (k, name) in renames {
             let old = plain.devices[k].address.description
             try fm.moveItem(atPath: dirs[k], toPath: (dirs[k] as NSString).deletingLastPathComponent + "/" + name)

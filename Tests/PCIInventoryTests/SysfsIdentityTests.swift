@@ -2,6 +2,7 @@ import Foundation
 import PCIFixtures
 import PCIModel
 import Testing
+
 @testable import PCIInventory
 
 @Suite("sysfs identity read directly")
@@ -11,12 +12,14 @@ struct SysfsIdentityTests {
     }
 
     /// Only the kernel's exact format is taken; every other text is left to libpci (nil).
-    @Test("attribute text", arguments: [
-        ("0x8086\n", 4, UInt32?(0x8086)), ("0x0000\n", 4, 0), ("0xffff\n", 4, 0xffff), ("0x0c0330\n", 6, 0x0c0330),
-        ("0x1a\n", 2, 0x1a), ("0x8086", 4, nil), ("0X8086\n", 4, nil), ("0x80a6 \n", 4, nil), ("0x808g\n", 4, nil),
-        ("0x80866\n", 4, nil), ("0x808\n", 4, nil), ("8086\n", 4, nil), ("", 4, nil), ("0x8A86\n", 4, nil),
-        ("0x8086\n\n", 4, nil), ("0x1\n", 2, nil), ("-0x1\n", 2, nil), ("0x8086\n0x8086\n0x8086\n", 4, nil),
-    ])
+    @Test(
+        "attribute text",
+        arguments: [
+            ("0x8086\n", 4, UInt32?(0x8086)), ("0x0000\n", 4, 0), ("0xffff\n", 4, 0xffff), ("0x0c0330\n", 6, 0x0c0330),
+            ("0x1a\n", 2, 0x1a), ("0x8086", 4, nil), ("0X8086\n", 4, nil), ("0x80a6 \n", 4, nil), ("0x808g\n", 4, nil),
+            ("0x80866\n", 4, nil), ("0x808\n", 4, nil), ("8086\n", 4, nil), ("", 4, nil), ("0x8A86\n", 4, nil),
+            ("0x8086\n\n", 4, nil), ("0x1\n", 2, nil), ("-0x1\n", 2, nil), ("0x8086\n0x8086\n0x8086\n", 4, nil),
+        ])
     func attributeText(_ text: String, _ digits: Int, _ expected: UInt32?) throws {
         let dir = Self.tree("text")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

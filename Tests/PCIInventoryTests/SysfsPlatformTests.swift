@@ -5,6 +5,7 @@ import PCIModel
 import PropertyBased
 import SystemIO
 import Testing
+
 @testable import PCIInventory
 
 /// The verbose listing of a sysfs tree describes functions without libpci, two at a time
@@ -115,11 +116,12 @@ struct SysfsPlatformTests {
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dirs[lastBAR] + "/config")))
         bytes[0x24] = 0x04; bytes[0x25] = 0; bytes[0x26] = 0; bytes[0x27] = 0xfe
         try Data(bytes).write(to: URL(fileURLWithPath: dirs[lastBAR] + "/config"))
-        let configless = try #require((17..<plain.devices.count).first { k in
-            let c = plain.devices[k].config
-            guard k != lastBAR else { return false }
-            return c.count >= 64 && c[0x06] & 0x10 != 0 && c[0x34] >= 0x40
-        })
+        let configless = try #require(
+            (17..<plain.devices.count).first { k in
+                let c = plain.devices[k].config
+                guard k != lastBAR else { return false }
+                return c.count >= 64 && c[0x06] & 0x10 != 0 && c[0x34] >= 0x40
+            })
         let inventory = try Inventory(source: .sysfs(root), scan: .full, busCentric: busCentric)
         // After the scan read the header, the rest of the config space becomes unreadable.
         try fm.removeItem(atPath: dirs[configless] + "/config"); try fm.createDirectory(atPath: dirs[configless] + "/config", withIntermediateDirectories: true)

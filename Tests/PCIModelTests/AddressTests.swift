@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import PCIModel
 
 @Suite("Device model")
@@ -14,12 +15,14 @@ struct AddressTests {
         #expect(DeviceSelection(PCIAddress(domain: 0x10000, bus: 0xe1, device: 0, function: 0)).description == "10000:e1:00.0")
     }
 
-    @Test("sysfs names", arguments: [
-        ("0000:02:09.0", true), ("0000:00:1f.7", true), ("0000:00:20.0", false), ("0000:00:1f.8", false),
-        ("0000:02:09", false), ("02:09.0", false), ("0000:02:09.0x", false), ("000g:02:09.0", false),
-        // Intel VMD's domains, as the kernel names them (%04x): more digits, never a leading zero.
-        ("10000:e1:00.0", true), ("ffffffff:00:00.0", true), ("00000:e1:00.0", false), ("100000000:00:00.0", false),
-    ])
+    @Test(
+        "sysfs names",
+        arguments: [
+            ("0000:02:09.0", true), ("0000:00:1f.7", true), ("0000:00:20.0", false), ("0000:00:1f.8", false),
+            ("0000:02:09", false), ("02:09.0", false), ("0000:02:09.0x", false), ("000g:02:09.0", false),
+            // Intel VMD's domains, as the kernel names them (%04x): more digits, never a leading zero.
+            ("10000:e1:00.0", true), ("ffffffff:00:00.0", true), ("00000:e1:00.0", false), ("100000000:00:00.0", false),
+        ])
     func sysfsNames(_ name: String, _ valid: Bool) {
         #expect((PCIAddress(sysfsName: name) != nil) == valid)
     }

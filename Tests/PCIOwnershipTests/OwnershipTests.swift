@@ -1,6 +1,7 @@
 import PCIModel
 import PCIState
 import Testing
+
 @testable import PCIOwnership
 
 let nic = DeviceSelection(bus: 2, device: 9, function: 0)

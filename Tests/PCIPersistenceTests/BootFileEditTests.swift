@@ -1,15 +1,18 @@
 import PCIState
 import PropertyBased
 import Testing
+
 @testable import PCIPersistence
 
 /// The boot-file editors: each edit is idempotent on any text built from the pieces real files
 /// have (so `persist --write` twice never changes a file twice), and the hide token is never doubled.
 @Suite("boot file edits")
 struct BootFileEditTests {
-    static let pieces = ["options ", "kernel=", "module ", "title x", "MODULES=(", ")", "GRUB_CMDLINE_LINUX_DEFAULT=", "\"", "'",
-                         "quiet", " ", "\t", "\n", "\r\n", "xen-pciback.hide=(0000:02:00.0)", "vfio_pci.ids=1:2", "intel_iommu=off",
-                         "\"user\": {", "\"kernel_options\": [", "]", ",", "vfio_pci", "#", "intel_iommu=on", "# pcihide: x", "vfio"]
+    static let pieces = [
+        "options ", "kernel=", "module ", "title x", "MODULES=(", ")", "GRUB_CMDLINE_LINUX_DEFAULT=", "\"", "'",
+        "quiet", " ", "\t", "\n", "\r\n", "xen-pciback.hide=(0000:02:00.0)", "vfio_pci.ids=1:2", "intel_iommu=off",
+        "\"user\": {", "\"kernel_options\": [", "]", ",", "vfio_pci", "#", "intel_iommu=on", "# pcihide: x", "vfio",
+    ]
     static let text = Gen.int(in: 0...(pieces.count - 1)).map { pieces[$0] }.array(of: 0...24).map { $0.joined() }
     static let tokens = ["xen-pciback.hide=(0000:01:00.0)(0000:01:00.1)", "intel_iommu=on"]
 
@@ -84,8 +87,12 @@ struct BootFileEditTests {
         let text = "{\n  \"user\": {\n    \"kernel_options\": [\"quiet\", \"acpi_osi=\\\"Windows 2020\\\"\", \"vfio-pci.ids=1:2\"],\n    \"esp_path\": \"/boot/efi\"\n  }\n}\n"
         let out = try #require(BootFileEdit.kernelstub(text, tokens: Self.tokens))
         let json = try JSON.parse(Array(out.utf8))
-        #expect(json["user"]?["kernel_options"] == .array([.string("quiet"), .string("acpi_osi=\"Windows 2020\""),
-                                                          .string(Self.tokens[0]), .string(Self.tokens[1])]))
+        #expect(
+            json["user"]?["kernel_options"]
+                == .array([
+                    .string("quiet"), .string("acpi_osi=\"Windows 2020\""),
+                    .string(Self.tokens[0]), .string(Self.tokens[1]),
+                ]))
         #expect(json["user"]?["esp_path"] == .string("/boot/efi"))
         #expect(BootFileEdit.kernelstub("{\"user\": {\"kernel_options\": [\"quiet\",]}}", tokens: Self.tokens) == nil)
         #expect(BootFileEdit.kernelstub("{\"user\": {\"kernel_options\": [1]}}", tokens: Self.tokens) == nil)
@@ -97,7 +104,8 @@ struct BootFileEditTests {
         let tokens = ["vfio-pci.ids=10de:1b81"]
         #expect(BootFileEdit.blsEntry("title x\n  options\troot=/dev/sda1 ro\n", tokens: tokens) == "title x\n  options root=/dev/sda1 ro vfio-pci.ids=10de:1b81\n")
         #expect(BootFileEdit.blsEntry("title x\nlinux /vmlinuz\n", tokens: tokens) == "title x\nlinux /vmlinuz\noptions vfio-pci.ids=10de:1b81\n")
-        #expect(BootFileEdit.menuList("title Xen\nkernel /xen.gz\nmodule\t/vmlinuz-xen root=/dev/hda2\n", tokens: ["xen-pciback.hide=(0000:02:09.0)"])
+        #expect(
+            BootFileEdit.menuList("title Xen\nkernel /xen.gz\nmodule\t/vmlinuz-xen root=/dev/hda2\n", tokens: ["xen-pciback.hide=(0000:02:09.0)"])
                 == "title Xen\nkernel /xen.gz\nmodule /vmlinuz-xen root=/dev/hda2 xen-pciback.hide=(0000:02:09.0)\n")
     }
 

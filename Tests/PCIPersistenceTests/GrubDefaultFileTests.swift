@@ -1,6 +1,7 @@
 import Glibc
 import PCISpec
 import Testing
+
 @testable import PCIPersistence
 
 struct GrubEditCase: CustomTestStringConvertible, Sendable {
@@ -65,15 +66,17 @@ struct GrubDefaultFileTests {
 
     // Found by the StateFuzz target: a value that is not one plain word was quoted around its
     // quotes, which changed what the shell reads and made a second edit differ from the first.
-    @Test("values that are not one shell word are refused where they stop being one", arguments: [
-        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=ab\"cd\"\n", 42, "quote or backslash"),
-        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=a\\ b\n", 41, "quote or backslash"),
-        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"a\"b\n", 43, "after its closing quote"),
-        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT='a'\"b\"\n", 43, "after its closing quote"),
-        // '#' inside a word is not a comment: the shell reads "a"#b as a#b.
-        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"a\"#b\n", 43, "after its closing quote"),
-        ("GRUB_TIMEOUT=5 \\\n", 16, "continues with '\\'"),
-    ])
+    @Test(
+        "values that are not one shell word are refused where they stop being one",
+        arguments: [
+            ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=ab\"cd\"\n", 42, "quote or backslash"),
+            ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=a\\ b\n", 41, "quote or backslash"),
+            ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"a\"b\n", 43, "after its closing quote"),
+            ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT='a'\"b\"\n", 43, "after its closing quote"),
+            // '#' inside a word is not a comment: the shell reads "a"#b as a#b.
+            ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"a\"#b\n", 43, "after its closing quote"),
+            ("GRUB_TIMEOUT=5 \\\n", 16, "continues with '\\'"),
+        ])
     func mixedWordsAreRefused(_ text: String, _ column: Int, _ reason: String) {
         do {
             _ = try GrubDefaultFile.edit(text, style: .xenPciback, token: "xen-pciback.hide=(0000:02:09.0)", path: "g")
@@ -85,14 +88,16 @@ struct GrubDefaultFileTests {
         }
     }
 
-    @Test("plain values next to comments and separators are still edited", arguments: [
-        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet\" # note\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet xen-pciback.hide=(0000:02:09.0)\" # note\n"),
-        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=quiet;\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet xen-pciback.hide=(0000:02:09.0)\";\n"),
-        // The shell's value is "quiet#x": the '#' stays inside it, and the new token does not
-        // take it over.
-        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=quiet#x\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet#x xen-pciback.hide=(0000:02:09.0)\"\n"),
-        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=quiet #x\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet xen-pciback.hide=(0000:02:09.0)\" #x\n"),
-    ])
+    @Test(
+        "plain values next to comments and separators are still edited",
+        arguments: [
+            ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet\" # note\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet xen-pciback.hide=(0000:02:09.0)\" # note\n"),
+            ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=quiet;\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet xen-pciback.hide=(0000:02:09.0)\";\n"),
+            // The shell's value is "quiet#x": the '#' stays inside it, and the new token does not
+            // take it over.
+            ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=quiet#x\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet#x xen-pciback.hide=(0000:02:09.0)\"\n"),
+            ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=quiet #x\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"quiet xen-pciback.hide=(0000:02:09.0)\" #x\n"),
+        ])
     func plainValuesStillEdit(_ text: String, _ expected: String) throws {
         let token = "xen-pciback.hide=(0000:02:09.0)"
         let edited = try GrubDefaultFile.edit(text, style: .xenPciback, token: token, path: "g")
@@ -104,10 +109,12 @@ struct GrubDefaultFileTests {
     }
 
     /// A printed grub2 line pasted at the end of /etc/default/grub keeps what was there.
-    @Test("printed assignments add to the native arguments", arguments: [
-        (BootStyle.vfio, "vfio-pci.ids=8086:1229", "GRUB_CMDLINE_LINUX_DEFAULT", "quiet intel_iommu=on vfio-pci.ids=8086:1229"),
-        (.xenPciback, "xen-pciback.hide=(0000:02:09.0)", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT", "quiet intel_iommu=on xen-pciback.hide=(0000:02:09.0)"),
-    ])
+    @Test(
+        "printed assignments add to the native arguments",
+        arguments: [
+            (BootStyle.vfio, "vfio-pci.ids=8086:1229", "GRUB_CMDLINE_LINUX_DEFAULT", "quiet intel_iommu=on vfio-pci.ids=8086:1229"),
+            (.xenPciback, "xen-pciback.hide=(0000:02:09.0)", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT", "quiet intel_iommu=on xen-pciback.hide=(0000:02:09.0)"),
+        ])
     func printedAssignmentsAdd(_ style: BootStyle, _ token: String, _ variable: String, _ expected: String) {
         let file = "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on\"\n" + BootFragment.grub2Assignment(style: style, token: token) + "\n"
         #expect(Self.shellValue(of: variable, in: file) == expected)
@@ -134,20 +141,21 @@ struct GrubDefaultFileTests {
     @Test func unifiedDiffShape() {
         let old = "a\nb\nc\nd\ne\nf\ng\nh\n"
         let new = "a\nb\nc\nd\nE\nf\ng\nh\n"
-        #expect(unifiedDiff(old: old, new: new, oldName: "x", newName: "y") == """
-            --- x
-            +++ y
-            @@ -2,7 +2,7 @@
-             b
-             c
-             d
-            -e
-            +E
-             f
-             g
-             h
+        #expect(
+            unifiedDiff(old: old, new: new, oldName: "x", newName: "y") == """
+                --- x
+                +++ y
+                @@ -2,7 +2,7 @@
+                 b
+                 c
+                 d
+                -e
+                +E
+                 f
+                 g
+                 h
 
-            """)
+                """)
         #expect(unifiedDiff(old: old, new: old, oldName: "x", newName: "y") == "")
         #expect(unifiedDiff(old: "a\n", new: "a\nb\n", oldName: "x", newName: "y") == "--- x\n+++ y\n@@ -1 +1,2 @@\n a\n+b\n")
     }
@@ -205,12 +213,16 @@ struct GrubExistingTokensTests {
 
     /// Emptying the set removes the assignment pcihide added, and only that.
     @Test(arguments: [
-        ("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT xen-pciback.hide=(0000:02:09.0)\"\nGRUB_TIMEOUT=5\n",
-         "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_TIMEOUT=5\n"),
+        (
+            "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT xen-pciback.hide=(0000:02:09.0)\"\nGRUB_TIMEOUT=5\n",
+            "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_TIMEOUT=5\n"
+        ),
         ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"${GRUB_CMDLINE_LINUX_DEFAULT} xen-pciback.hide=(0000:02:09.0)\"\n", ""),
         // Something else of the administrator's is in it: the assignment stays.
-        ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT xen-pciback.hide=(0000:02:09.0) nomodeset\"\n",
-         "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT nomodeset\"\n"),
+        (
+            "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT xen-pciback.hide=(0000:02:09.0) nomodeset\"\n",
+            "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT nomodeset\"\n"
+        ),
         // Nothing of pcihide's in it: untouched.
         ("GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT\"\n", "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT\"\n"),
     ])

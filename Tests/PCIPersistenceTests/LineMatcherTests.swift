@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import PCIPersistence
 
 /// The diff behind `grub` and every boot-file edit: Myers' linear-space algorithm must find a

@@ -2,6 +2,7 @@ import Foundation
 import PCIModel
 import SystemIO
 import Testing
+
 @testable import PCIPersistence
 
 /// The transaction's failure path, by fault injection: the files written before the one that
@@ -44,8 +45,10 @@ struct PersistTransactionFaultTests {
         try FileManager.default.createDirectory(atPath: dir + "/etc", withIntermediateDirectories: true)
         try "old\n".write(toFile: dir + "/etc/a", atomically: true, encoding: .utf8)
         let host = HostRoot(dir)
-        let changes = [FileChange(shown: "/etc/a", old: Array("old\n".utf8), new: Array("new\n".utf8)),
-                       FileChange(shown: "/etc/b", old: nil, new: Array("b\n".utf8))]
+        let changes = [
+            FileChange(shown: "/etc/a", old: Array("old\n".utf8), new: Array("new\n".utf8)),
+            FileChange(shown: "/etc/b", old: nil, new: Array("b\n".utf8)),
+        ]
         try Files.writeAtomically(dir + "/intent", PersistTransaction.encode(changes))
         let done = try #require(try PersistTransaction.recover(host: host, intent: dir + "/intent"))
         #expect(done.files == ["/etc/a: completed", "/etc/b: completed"])

@@ -3,9 +3,10 @@ import PCIBinding
 import PCIFixtures
 import PCIInventory
 import PCIModel
-@testable import PCIReadiness
 import SystemIO
 import Testing
+
+@testable import PCIReadiness
 
 /// The readiness checks one by one, on host roots built in a temporary directory: each check in
 /// `ReadinessChecks.all` adds its findings in the registry's order.

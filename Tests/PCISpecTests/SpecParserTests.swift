@@ -1,6 +1,7 @@
 import PCIModel
 import PropertyBased
 import Testing
+
 @testable import PCISpec
 
 /// Valid inputs of every form, with the canonical selections they must produce.

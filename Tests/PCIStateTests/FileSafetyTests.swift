@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import PCIModel
 import PCIState
 import SystemIO
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The state file and every file pcihide replaces: links, temporaries, modes, owners.
 @Suite("files you can trust")

@@ -1,6 +1,7 @@
 import PCIModel
 import PropertyBased
 import Testing
+
 @testable import PCIState
 
 /// The hidden set's fast paths (binary search, one merge per batch) against the rules written

@@ -9,7 +9,7 @@ struct HostRootConfinementTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir + "/real/etc", withIntermediateDirectories: true)
-        try fm.createSymbolicLink(atPath: dir + "/etc", withDestinationPath: "/real/etc")            // absolute: from the root
+        try fm.createSymbolicLink(atPath: dir + "/etc", withDestinationPath: "/real/etc")  // absolute: from the root
         try fm.createSymbolicLink(atPath: dir + "/up", withDestinationPath: "../../../../../../..")  // never above the root
         try fm.createSymbolicLink(atPath: dir + "/loop", withDestinationPath: "/loop")
         try fm.createSymbolicLink(atPath: dir + "/real/etc/rel", withDestinationPath: "../other")

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import PCIModel
 import PCIState
 import SystemIO
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The state file and its history are one record: a change in the state always has its history
 /// lines, and a line never describes a change that did not take effect (or is marked so).
@@ -75,9 +76,12 @@ struct StateHistoryPairTests {
         // Replaying what the killed run claimed would start domain 9 twice; it is not replayed.
         try store.update { s in _ = try Ownership(s: &s, start: 9) }
         let lines = try text(store.historyPath).split(separator: "\n").map { $0.split(separator: " ", maxSplits: 1)[1] }
-        #expect(lines == ["#1 hide 0000:02:09.0", "#2 domain-start 9", "#2 owner 0000:02:09.0 free -> domain 9",
-                          "#2 not-committed (the state file was not replaced: the lines of #2 above did not take effect)",
-                          "#3 domain-start 9", "#3 owner 0000:02:09.0 free -> domain 9"])
+        #expect(
+            lines == [
+                "#1 hide 0000:02:09.0", "#2 domain-start 9", "#2 owner 0000:02:09.0 free -> domain 9",
+                "#2 not-committed (the state file was not replaced: the lines of #2 above did not take effect)",
+                "#3 domain-start 9", "#3 owner 0000:02:09.0 free -> domain 9",
+            ])
         #expect(try replayMatches(store))
     }
 

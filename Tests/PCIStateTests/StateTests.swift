@@ -1,6 +1,7 @@
 import Foundation
 import PCIModel
 import Testing
+
 @testable import PCIState
 
 /// The test process's own directory under the system's temporary one, removed when the process
@@ -20,24 +21,28 @@ func temporaryDirectory() throws -> String {
 
 @Suite("JSON")
 struct JSONTests {
-    @Test("serialized text parses back", arguments: [
-        JSON.object([("a", .number(1)), ("b", .array([.string("x\"y\\z\n"), .bool(true), .null])), ("c", .object([]))]),
-        JSON.array([]),
-        JSON.string("tab\tand \u{1}"),
-    ])
+    @Test(
+        "serialized text parses back",
+        arguments: [
+            JSON.object([("a", .number(1)), ("b", .array([.string("x\"y\\z\n"), .bool(true), .null])), ("c", .object([]))]),
+            JSON.array([]),
+            JSON.string("tab\tand \u{1}"),
+        ])
     func roundTrip(_ v: JSON) throws {
         #expect(try JSON.parse(Array(v.serialized().utf8)) == v)
         #expect(try JSON.parse(Array(v.compact().utf8)) == v)
     }
 
-    @Test("errors give line, column and reason", arguments: [
-        ("{\n  \"a\": 1,\n  \"b\" 2\n}", 3, 7, "expected ':'"),
-        ("[1, 2", 1, 6, "unexpected end of file"),
-        ("{\"a\": tru}", 1, 7, "expected a value"),
-        ("{} x", 1, 4, "after the end"),
-        ("\"abc", 1, 1, "not closed"),
-        ("", 1, 1, "unexpected end of file"),
-    ])
+    @Test(
+        "errors give line, column and reason",
+        arguments: [
+            ("{\n  \"a\": 1,\n  \"b\" 2\n}", 3, 7, "expected ':'"),
+            ("[1, 2", 1, 6, "unexpected end of file"),
+            ("{\"a\": tru}", 1, 7, "expected a value"),
+            ("{} x", 1, 4, "after the end"),
+            ("\"abc", 1, 1, "not closed"),
+            ("", 1, 1, "unexpected end of file"),
+        ])
     func errors(_ text: String, _ line: Int, _ column: Int, _ reason: String) {
         do {
             _ = try JSON.parse(Array(text.utf8))
@@ -92,11 +97,18 @@ struct StateTests {
         }
         if variant >= 2 {
             s.domains = [GuestDomain(id: 3, name: "we\"b\\", started: "t1"), GuestDomain(id: 7, name: nil, started: "t2")]
-            s.update(a) { $0.policy = .pinned(3); $0.owner = 3; $0.ownerSince = "t3"; $0.runtimeDriver = "pciback"; $0.originalDriver = "e1000e" }
-            s.update(wild) { $0.policy = .manual; $0.runtimeDriver = "vfio-pci" }
+            s.update(a) {
+                $0.policy = .pinned(3); $0.owner = 3; $0.ownerSince = "t3"; $0.runtimeDriver = "pciback"; $0.originalDriver = "e1000e"
+            }
+            s.update(wild) {
+                $0.policy = .manual; $0.runtimeDriver = "vfio-pci"
+            }
             s.update(wild) { $0.xlOptions = ["msitranslate": "0", "rdm_policy": "relaxed", "name": "gpu"] }
-            s.update(a) { $0.identity = DeviceIdentity(vendor: 0x10de, device: 0x1b81, subsystem: PCIIds(vendor: 0x1043, device: 0x8599), classCode: 0x030000,
-                                                      path: ["0000:00:01.0", "0000:01:00.0"], serial: variant == 2 ? "01-02-03-04-05-06-07-08" : nil) }
+            s.update(a) {
+                $0.identity = DeviceIdentity(
+                    vendor: 0x10de, device: 0x1b81, subsystem: PCIIds(vendor: 0x1043, device: 0x8599), classCode: 0x030000,
+                    path: ["0000:00:01.0", "0000:01:00.0"], serial: variant == 2 ? "01-02-03-04-05-06-07-08" : nil)
+            }
         }
         if variant == 3 {
             for i in 0..<64 { s.hide(HiddenEntry(selection: DeviceSelection(PCIAddress(bus: 0x40, device: UInt8(i >> 3), function: UInt8(i & 7))), since: "x\u{7}y")) }
@@ -106,19 +118,21 @@ struct StateTests {
         #expect(try StateStore(path: "x").decode(s.serializedBytes()) == s)
     }
 
-    @Test("schema errors are refused", arguments: [
-        (#"{"format": "pcihide-state", "version": 5, "hidden": []}"#, "newer pcihide"),
-        (#"{"format": "pcihide-state", "version": 2, "hidden": [{"device": "0000:02:09.0", "owner": 4}], "domains": []}"#, "not in \"domains\""),
-        (#"{"format": "pcihide-state", "version": 2, "hidden": [{"device": "0000:02:09.0", "policy": "sometimes"}]}"#, "policy must be"),
-        (#"{"format": "pcihide-state", "version": 2, "hidden": [], "domains": [{"id": 0}]}"#, "domains[0].id"),
-        (#"{"format": "pcihide-state", "version": 2, "hidden": [], "domains": [{"id": 3, "name": "web\n2026-01-01T00:00:00Z hide 0000:00:17.0"}]}"#, "domains[0].name holds a control character"),
-        (#"{"format": "pcihide-state", "version": 3, "hidden": [{"device": "0000:02:09.0", "boundTo": "pciback", "originalDriver": "../../../x"}]}"#, "originalDriver must be a driver name"),
-        (#"{"format": "other", "version": 1, "hidden": []}"#, "not a pcihide state file"),
-        (#"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "02:09.0"}]}"#, "hidden[0].device"),
-        (#"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0"}, {"device": "0000:02:09.0"}]}"#, "listed twice"),
-        (#"{"format": "pcihide-state", "version": 1}"#, "\"hidden\" must be an array"),
-        (#"[]"#, "top level"),
-    ])
+    @Test(
+        "schema errors are refused",
+        arguments: [
+            (#"{"format": "pcihide-state", "version": 5, "hidden": []}"#, "newer pcihide"),
+            (#"{"format": "pcihide-state", "version": 2, "hidden": [{"device": "0000:02:09.0", "owner": 4}], "domains": []}"#, "not in \"domains\""),
+            (#"{"format": "pcihide-state", "version": 2, "hidden": [{"device": "0000:02:09.0", "policy": "sometimes"}]}"#, "policy must be"),
+            (#"{"format": "pcihide-state", "version": 2, "hidden": [], "domains": [{"id": 0}]}"#, "domains[0].id"),
+            (#"{"format": "pcihide-state", "version": 2, "hidden": [], "domains": [{"id": 3, "name": "web\n2026-01-01T00:00:00Z hide 0000:00:17.0"}]}"#, "domains[0].name holds a control character"),
+            (#"{"format": "pcihide-state", "version": 3, "hidden": [{"device": "0000:02:09.0", "boundTo": "pciback", "originalDriver": "../../../x"}]}"#, "originalDriver must be a driver name"),
+            (#"{"format": "other", "version": 1, "hidden": []}"#, "not a pcihide state file"),
+            (#"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "02:09.0"}]}"#, "hidden[0].device"),
+            (#"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0"}, {"device": "0000:02:09.0"}]}"#, "listed twice"),
+            (#"{"format": "pcihide-state", "version": 1}"#, "\"hidden\" must be an array"),
+            (#"[]"#, "top level"),
+        ])
     func schemaErrors(_ text: String, _ reason: String) throws {
         do {
             _ = try PCIHideState(json: JSON.parse(Array(text.utf8)))
@@ -157,11 +171,13 @@ struct StateTests {
 
     /// A second "hidden", "device" or "version" would be dropped and the loss made permanent by
     /// the next write: refused with its line and column.
-    @Test("duplicate keys are refused where they stand", arguments: [
-        (#"{"format": "pcihide-state", "version": 1,\n "hidden": [],\n "hidden": [{"device": "0000:02:09.0"}]}"#, 3, 2, "hidden"),
-        (#"{"format": "pcihide-state", "version": 1, "version": 3, "hidden": []}"#, 1, 43, "version"),
-        (#"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0",\n "device": "0000:03:00.0"}]}"#, 2, 2, "device"),
-    ])
+    @Test(
+        "duplicate keys are refused where they stand",
+        arguments: [
+            (#"{"format": "pcihide-state", "version": 1,\n "hidden": [],\n "hidden": [{"device": "0000:02:09.0"}]}"#, 3, 2, "hidden"),
+            (#"{"format": "pcihide-state", "version": 1, "version": 3, "hidden": []}"#, 1, 43, "version"),
+            (#"{"format": "pcihide-state", "version": 1, "hidden": [{"device": "0000:02:09.0",\n "device": "0000:03:00.0"}]}"#, 2, 2, "device"),
+        ])
     func duplicateKeys(_ text: String, _ line: Int, _ column: Int, _ key: String) {
         let store = StateStore(path: "/nonexistent/state.json")
         let bytes = Array(text.replacingOccurrences(of: "\\n", with: "\n").utf8)
@@ -212,7 +228,9 @@ struct StateTests {
         let before = try String(contentsOfFile: store.path, encoding: .utf8)
         struct Boom: Error {}
         #expect(throws: Boom.self) {
-            try store.update { s in s.hide(HiddenEntry(selection: wild, since: "t")); throw Boom() }
+            try store.update { s in
+                s.hide(HiddenEntry(selection: wild, since: "t")); throw Boom()
+            }
         }
         #expect(try String(contentsOfFile: store.path, encoding: .utf8) == before)
     }

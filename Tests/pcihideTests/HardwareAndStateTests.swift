@@ -1,12 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PCIBinding
 import PCIFixtures
 import PCIModel
 import SystemIO
 import Testing
+
 @testable import pcihide
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// hide --now and unhide --now through the commands themselves, with a simulated kernel behind
 /// the runtime seam and faults injected into the state and history writes: after any failure

@@ -10,7 +10,9 @@ enum PopOSRoot: PersistenceRootFixture {
 
     static func write(_ host: inout HostRootFixture, to root: String) throws(Failure) {
         try host.write(to: root)
-        try PersistenceRoots.file(root, "/etc/kernelstub/configuration", """
+        try PersistenceRoots.file(
+            root, "/etc/kernelstub/configuration",
+            """
             {
               "default": {
                 "kernel_options": [

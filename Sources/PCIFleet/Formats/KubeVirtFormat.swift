@@ -49,8 +49,9 @@ public enum KubeVirtFormat: ExportFormat {
     public static func check(_ device: FleetDevice, in inventory: FleetInventory, options: ExportOptions) -> [Finding] {
         guard let ids = device.ids else { return [] }
         return twins(ids, in: inventory).filter { $0.driver == "vfio-pci" }.map { t in
-            Finding(.attention, "KubeVirt would also offer \(t.address) (same ids \(ids), on vfio-pci, not hidden by pcihide) for this device's resource",
-                    fix: "pcihide hide \(t.address), or unbind it from vfio-pci")
+            Finding(
+                .attention, "KubeVirt would also offer \(t.address) (same ids \(ids), on vfio-pci, not hidden by pcihide) for this device's resource",
+                fix: "pcihide hide \(t.address), or unbind it from vfio-pci")
         }
     }
 }

@@ -40,10 +40,12 @@ public enum ProxmoxFormat: ExportFormat {
             let whole = d.wholeSlot && functions.count > 1 && functions.contains { $0.address.function == 0 }
             if whole && d.address.function != 0 { continue }
             let ids = PCIIds(vendor: identity.vendor, device: identity.device)
-            out.append(MapEntry(mapping: FleetNames.pool(ids), node: inventory.node,
-                                path: whole ? d.address.slot.description : d.address.description,
-                                id: ids.description, subsystemID: identity.subsystem?.description,
-                                iommuGroup: d.iommuGroup, mdev: d.mdev, head: d.address))
+            out.append(
+                MapEntry(
+                    mapping: FleetNames.pool(ids), node: inventory.node,
+                    path: whole ? d.address.slot.description : d.address.description,
+                    id: ids.description, subsystemID: identity.subsystem?.description,
+                    iommuGroup: d.iommuGroup, mdev: d.mdev, head: d.address))
         }
         return out
     }
@@ -59,7 +61,8 @@ public enum ProxmoxFormat: ExportFormat {
             let description = "\(mine[0].id) devices hidden by pcihide"
             let mdev = mine.contains(where: \.mdev)
             if options.api {
-                text += "pvesh create /cluster/mapping/pci --id \(mapping) --description '\(description)'" + (mdev ? " --mdev 1" : "")
+                text +=
+                    "pvesh create /cluster/mapping/pci --id \(mapping) --description '\(description)'" + (mdev ? " --mdev 1" : "")
                     + mine.map { " --map '\($0.text)'" }.joined() + "\n"
             } else {
                 if !text.isEmpty { text += "\n" }
@@ -80,13 +83,17 @@ public enum ProxmoxFormat: ExportFormat {
     public static func check(_ device: FleetDevice, in inventory: FleetInventory, options: ExportOptions) -> [Finding] {
         var out: [Finding] = []
         if !inventory.iommu {
-            out.append(Finding(.attention, "Proxmox refuses to start the guest: 'cannot prepare PCI pass-through, IOMMU not present'",
-                               fix: "turn the IOMMU on in the firmware and on the kernel command line, then reboot"))
+            out.append(
+                Finding(
+                    .attention, "Proxmox refuses to start the guest: 'cannot prepare PCI pass-through, IOMMU not present'",
+                    fix: "turn the IOMMU on in the firmware and on the kernel command line, then reboot"))
         }
         for e in entries(inventory) where e.head == device.address {
             for problem in assertValid(e, device: device) {
-                out.append(Finding(.attention, "Proxmox refuses the mapping at guest start: '\(problem)'",
-                                   fix: "pcihide export --format proxmox prints the entry this node needs"))
+                out.append(
+                    Finding(
+                        .attention, "Proxmox refuses the mapping at guest start: '\(problem)'",
+                        fix: "pcihide export --format proxmox prints the entry this node needs"))
             }
         }
         return out

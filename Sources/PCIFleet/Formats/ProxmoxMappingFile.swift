@@ -29,7 +29,9 @@ public struct ProxmoxMappingFile: Equatable, Sendable {
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.hasPrefix("#") { continue }
             if line.first != " " && line.first != "\t" {
                 let id = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                if id.count == 1 { file.sections.append(Section(id: String(id[0]), line: n)) } else {
+                if id.count == 1 {
+                    file.sections.append(Section(id: String(id[0]), line: n))
+                } else {
                     file.problems.append("line \(n): a section header is the mapping id alone")
                 }
                 continue
@@ -43,7 +45,9 @@ public struct ProxmoxMappingFile: Equatable, Sendable {
                 var pairs: [String: String] = [:]
                 for item in value.split(separator: ",") {
                     let kv = item.split(separator: "=", maxSplits: 1)
-                    if kv.count == 2 { pairs[String(kv[0])] = String(kv[1]) } else {
+                    if kv.count == 2 {
+                        pairs[String(kv[0])] = String(kv[1])
+                    } else {
                         file.problems.append("line \(n): '\(String(item).visible)' in a map is not key=value")
                     }
                 }
@@ -71,20 +75,26 @@ extension ProxmoxFormat {
                 let path = pairs["path"] ?? ""
                 for (index, alternative) in path.split(separator: ";").map(String.init).enumerated() {
                     let full = alternative.contains(".") ? alternative : alternative + ".0"
-                    let entry = MapEntry(mapping: section.id, node: inventory.node, path: alternative, id: pairs["id"] ?? "",
-                                         subsystemID: pairs["subsystem-id"], iommuGroup: pairs["iommugroup"], mdev: section.mdev,
-                                         head: PCIAddress(sysfsName: full) ?? PCIAddress(bus: 0, device: 0, function: 0))
+                    let entry = MapEntry(
+                        mapping: section.id, node: inventory.node, path: alternative, id: pairs["id"] ?? "",
+                        subsystemID: pairs["subsystem-id"], iommuGroup: pairs["iommugroup"], mdev: section.mdev,
+                        head: PCIAddress(sysfsName: full) ?? PCIAddress(bus: 0, device: 0, function: 0))
                     let address = PCIAddress(sysfsName: full)
                     let device = address.flatMap(inventory.describe)
-                    let problems = device.map { assertValid(entry, device: $0, alternative: index > 0) }
+                    let problems =
+                        device.map { assertValid(entry, device: $0, alternative: index > 0) }
                         ?? [isPath(alternative) ? "pci device '\(full)' not found" : "value does not match the regex pattern (path '\(alternative.visible)')"]
                     for p in problems {
-                        out.append(Finding(.attention, "\(mappingFile) line \(line) (\(section.id)): Proxmox refuses it at guest start: '\(p)'",
-                                           fix: "pcihide export --format proxmox prints the entry this node needs"))
+                        out.append(
+                            Finding(
+                                .attention, "\(mappingFile) line \(line) (\(section.id)): Proxmox refuses it at guest start: '\(p)'",
+                                fix: "pcihide export --format proxmox prints the entry this node needs"))
                     }
                     if let address, device != nil, !inventory.isHidden(address) {
-                        out.append(Finding(.attention, "\(mappingFile) line \(line) (\(section.id)) maps \(address), which pcihide does not hide: Proxmox binds it and its IOMMU group to vfio-pci at guest start, whatever the host uses them for",
-                                           fix: "pcihide check \(address), then pcihide hide \(address) if it may go"))
+                        out.append(
+                            Finding(
+                                .attention, "\(mappingFile) line \(line) (\(section.id)) maps \(address), which pcihide does not hide: Proxmox binds it and its IOMMU group to vfio-pci at guest start, whatever the host uses them for",
+                                fix: "pcihide check \(address), then pcihide hide \(address) if it may go"))
                     }
                 }
             }

@@ -32,8 +32,9 @@ public enum Grub2Setup: BootSetupDefinition {
     static func carryDefaultFile(_ planner: BootFilePlanner) throws {
         try planner.add("/etc/default/grub") { old in
             guard let old else { throw Failure(.noInput, "cannot read \(planner.host.path("/etc/default/grub"))") }
-            let edit = try GrubDefaultFile.plan(old, style: planner.driver == .vfio ? .vfio : .xenPciback, token: planner.tokens.first { !$0.hasPrefix("intel_iommu") },
-                                                path: "/etc/default/grub")
+            let edit = try GrubDefaultFile.plan(
+                old, style: planner.driver == .vfio ? .vfio : .xenPciback, token: planner.tokens.first { !$0.hasPrefix("intel_iommu") },
+                path: "/etc/default/grub")
             planner.plan.notes += edit.notes
             var text = edit.text
             if planner.tokens.contains("intel_iommu=on") && !text.contains("intel_iommu=on") {

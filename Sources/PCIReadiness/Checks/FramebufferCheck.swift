@@ -14,15 +14,19 @@ enum FramebufferCheck: ReadinessCheck {
         let cls = subject.displayClass
         if facts.framebuffers == nil, cls >> 8 == 0x03 {
             r.framebuffer = "unknown"
-            findings.append(Finding(.attention, "could not tell whether its BARs hold the boot framebuffer: /proc/iomem could not be read, or shows its addresses only to root",
-                                    fix: "run check as root"))
+            findings.append(
+                Finding(
+                    .attention, "could not tell whether its BARs hold the boot framebuffer: /proc/iomem could not be read, or shows its addresses only to root",
+                    fix: "run check as root"))
         }
         if let fbs = facts.framebuffers, cls >> 8 == 0x03 {
             for region in subject.inspector.tree.memoryRegions(a) {
                 if let fb = fbs.first(where: { $0.start <= region.end && region.start <= $0.end }) {
                     r.framebuffer = "\(fb.name) at \(hex(fb.start, 8))-\(hex(fb.end, 8))"
-                    findings.append(Finding(.attention, "its BAR [mem \(hex(region.start, 8))-\(hex(region.end, 8))] holds the boot framebuffer \(fb.name): vfio-pci's start fails with \"BAR N: can't reserve\"",
-                                            fix: "add initcall_blacklist=sysfb_init (or video=efifb:off for efifb) to the kernel command line"))
+                    findings.append(
+                        Finding(
+                            .attention, "its BAR [mem \(hex(region.start, 8))-\(hex(region.end, 8))] holds the boot framebuffer \(fb.name): vfio-pci's start fails with \"BAR N: can't reserve\"",
+                            fix: "add initcall_blacklist=sysfb_init (or video=efifb:off for efifb) to the kernel command line"))
                     break
                 }
             }

@@ -19,8 +19,10 @@ enum IOMMUCheck: ReadinessCheck {
                 findings.append(Finding(.attention, "could not tell whether Xen's IOMMU is on (\(xen.evidence))", fix: xen.advice))
             }
         } else if !s.iommuActive {
-            findings.append(Finding(.attention, "no IOMMU is active: vfio-pci refuses the device, and pciback would hand it over with DMA to all host memory",
-                                    fix: facts.iommuAdvice))
+            findings.append(
+                Finding(
+                    .attention, "no IOMMU is active: vfio-pci refuses the device, and pciback would hand it over with DMA to all host memory",
+                    fix: facts.iommuAdvice))
         }
     }
 }

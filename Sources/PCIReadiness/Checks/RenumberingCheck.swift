@@ -15,8 +15,10 @@ enum RenumberingCheck: ReadinessCheck {
         let recorded = subject.inspector.recorded
         if let r = tree.renumbering(at: a, recorded: recorded(a)) {
             let moved = tree.find(r.recorded, among: present).unique
-            findings.append(Finding(.critical, r.text + ": pcihide will not bind or hand it over",
-                                    fix: moved.map { "the hidden device is now at \($0): pcihide unhide \(a) && pcihide hide \($0)" } ?? "unhide \(a) and hide the card at its new address"))
+            findings.append(
+                Finding(
+                    .critical, r.text + ": pcihide will not bind or hand it over",
+                    fix: moved.map { "the hidden device is now at \($0): pcihide unhide \(a) && pcihide hide \($0)" } ?? "unhide \(a) and hide the card at its new address"))
         }
     }
 }

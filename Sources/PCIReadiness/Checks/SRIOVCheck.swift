@@ -11,12 +11,16 @@ enum SRIOVCheck: ReadinessCheck {
     static func run(_ subject: ReadinessSubject, _ r: inout ReadinessReport, _ findings: inout [Finding]) {
         let s = subject.safety
         if !s.virtualFunctions.isEmpty {
-            findings.append(Finding(.attention, "it is an SR-IOV physical function with \(s.virtualFunctions.count) virtual function(s) enabled: they go away when it leaves its driver, and vfio-pci refuses a PF with SR-IOV enabled",
-                                    fix: "write 0 to sriov_numvfs first, or hand over virtual functions instead"))
+            findings.append(
+                Finding(
+                    .attention, "it is an SR-IOV physical function with \(s.virtualFunctions.count) virtual function(s) enabled: they go away when it leaves its driver, and vfio-pci refuses a PF with SR-IOV enabled",
+                    fix: "write 0 to sriov_numvfs first, or hand over virtual functions instead"))
         }
         if let pf = s.physicalFunction, pf.hidden {
-            findings.append(Finding(.attention, "it is a virtual function of \(pf.address), which is hidden: the VF exists only while its PF's driver runs",
-                                    fix: "unhide \(pf.address) and let its own driver create the VFs"))
+            findings.append(
+                Finding(
+                    .attention, "it is a virtual function of \(pf.address), which is hidden: the VF exists only while its PF's driver runs",
+                    fix: "unhide \(pf.address) and let its own driver create the VFs"))
         }
     }
 }
