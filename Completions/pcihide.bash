@@ -845,7 +845,7 @@ _pcihide_persist() {
         return
         ;;
     '--loader')
-        __pcihide_add_completions -W 'grub2'$'\n''bls'$'\n''systemd-boot'$'\n''proxmox'$'\n''proxmox-grub'$'\n''kernelstub'$'\n''xen-efi'$'\n''grub-legacy'
+        __pcihide_add_completions -W 'grub2'$'\n''bls'$'\n''systemd-boot'$'\n''proxmox'$'\n''proxmox-grub'$'\n''kernelstub'$'\n''xen-efi'$'\n''grub-legacy'$'\n''limine'
         return
         ;;
     '--initramfs')

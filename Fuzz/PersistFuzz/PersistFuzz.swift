@@ -3,7 +3,7 @@ import PCIPersistence
 import PCISpec
 
 /// libFuzzer entry: any bytes as each boot file pcihide edits (a kernel command line, a BLS
-/// entry, xen.cfg, menu.lst, kernelstub's JSON, mkinitcpio.conf, initramfs-tools' modules,
+/// entry, xen.cfg, menu.lst, limine.conf, kernelstub's JSON, mkinitcpio.conf, initramfs-tools' modules,
 /// /etc/default/grub). No editor may crash, and every edit is idempotent: editing its own
 /// output changes nothing (so `persist --write` twice never changes a file twice).
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -18,6 +18,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     once { BootFileEdit.blsEntry($0, tokens: tokens) }
     once { BootFileEdit.xenConfig($0, tokens: tokens) }
     once { BootFileEdit.menuList($0, tokens: tokens) }
+    once { LimineSetup.edit($0, tokens: tokens) }
     once { BootFileEdit.mkinitcpio($0, modules: ["vfio_pci", "vfio"]) ?? $0 }
     once { BootFileEdit.mkinitcpio($0, modules: ["vfio_pci", "vfio"], removing: true) ?? $0 }
     once { BootFileEdit.removingWord($0, "intel_iommu=on") }

@@ -17,7 +17,7 @@ public struct Detection: Sendable {
 
 public enum SetupDetector {
     /// Which boot loader and initramfs generator the root uses, in the order of the evidence
-    /// that proves most (persistence.md, "which command-line source is live").
+    /// that proves most (docs/references.md: persistence.md, "which command-line source is live").
     public static func detect(_ host: HostRoot) -> Detection {
         let probe = BootProbe(host)
         var setup: BootSetup?

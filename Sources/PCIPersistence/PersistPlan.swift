@@ -30,7 +30,7 @@ public struct PersistPlan: Sendable {
     public static let ownFiles = ["/etc/modprobe.d/pcihide.conf", "/etc/dracut.conf.d/90-pcihide.conf", "/etc/udev/rules.d/70-pcihide.rules"]
 
     /// The initramfs rebuild before the loader's refresh: proxmox-boot-tool and kernel-install
-    /// copy the initramfs that exists when they run (persistence.md), so it must be the new one.
+    /// copy the initramfs that exists when they run (docs/references.md: persistence.md), so it must be the new one.
     static func initramfsFirst(_ commands: [String]) -> [String] {
         let initramfs = ["update-initramfs ", "dracut ", "mkinitcpio "]
         let first = commands.filter { c in initramfs.contains { c.hasPrefix($0) } }
@@ -183,16 +183,11 @@ public struct PersistPlan: Sendable {
         try setup.definition.carry(planner)
         // Another modprobe.d file that sets the same options: modprobe passes both, and the
         // later one wins, so it is said.
-        for name in (Files.list(host.path("/etc/modprobe.d")) ?? []).sorted() where name.hasSuffix(".conf") && name != "pcihide.conf" {
-            let text = (try? Files.readRegularIfPresent(host.path("/etc/modprobe.d/" + name))).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            for line in text.split(separator: "\n") {
-                let w = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                guard w.count >= 3, w[0] == "options" else { continue }
-                let module = w[1].dashesAsUnderscores
-                let option = driver == .vfio ? (module == "vfio_pci" ? "ids=" : nil) : (module == "xen_pciback" || module == "pciback" ? "hide=" : nil)
-                if let option, w.dropFirst(2).contains(where: { $0.hasPrefix(option) }) {
-                    planner.plan.notes.append("/etc/modprobe.d/\(name) also sets '\(line.trimmingBlanks)': modprobe passes both it and pcihide.conf's, and the one read last wins; make them agree or remove it")
-                }
+        var named = Set<String>()
+        for o in ModprobeOptions.read(host, directories: ["/etc/modprobe.d"]) where o.file != "/etc/modprobe.d/pcihide.conf" {
+            let same = driver == .vfio ? o.module == "vfio_pci" && o.name == "ids" : (o.module == "xen_pciback" || o.module == "pciback") && o.name == "hide"
+            if same, named.insert(o.file + "\n" + o.line).inserted {
+                planner.plan.notes.append("\(o.file) also sets '\(o.line.trimmingBlanks)': modprobe passes both it and pcihide.conf's, and the one read last wins; make them agree or remove it")
             }
         }
         // modprobe.d: the options (for when the driver is a module) and the order against the

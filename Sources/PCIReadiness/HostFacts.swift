@@ -44,7 +44,7 @@ public struct HostFacts: Sendable {
         {
             f.interruptRemappingSupported = v & 0x8 != 0
         }
-        // AMD's units have no single IR bit (readiness.md): the interrupt chips say it, for any
+        // AMD's units have no single IR bit (docs/references.md: readiness.md): the interrupt chips say it, for any
         // vendor — `IR-IO-APIC`, `IR-PCI-MSI…` in /proc/interrupts when remapping is on.
         if f.interruptRemappingSupported == nil, f.iommuUnits?.contains(where: { $0.hasPrefix("ivhd") }) == true,
             let interrupts = Files.readIfPresent(host.interruptsFile)

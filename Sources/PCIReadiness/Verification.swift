@@ -53,24 +53,10 @@ public enum Verification {
     /// nil when nothing does (the binding is in effect now, not after the next boot).
     static func persistedBy(_ a: PCIAddress, ids: PCIIds?, host: HostRoot, parse: (String) -> [DeviceSelection]?) -> String? {
         if Files.exists(host.path("/etc/driverctl.d/pci-\(a)")) { return "/etc/driverctl.d/pci-\(a)" }
-        for dir in ["/etc/modprobe.d", "/usr/lib/modprobe.d", "/lib/modprobe.d"] {
-            for name in (Files.list(host.path(dir)) ?? []).sorted() where name.hasSuffix(".conf") {
-                guard let text = Files.readIfPresent(host.path(dir + "/" + name)) else { continue }
-                for line in String(decoding: text, as: UTF8.self).split(separator: "\n") {
-                    let w = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                    guard w.count >= 3, w[0] == "options" else { continue }
-                    let module = w[1].dashesAsUnderscores
-                    for option in w.dropFirst(2) {
-                        let kv = option.split(separator: "=", maxSplits: 1)
-                        guard kv.count == 2 else { continue }
-                        if (module == "vfio_pci" || module == "pci_stub") && kv[0] == "ids", let ids, idList(kv[1], names: ids) { return dir + "/" + name }
-                        if (module == "xen_pciback" || module == "pciback") && kv[0] == "hide",
-                            let sels = parse(String(kv[1])), sels.contains(where: { $0.matches(a) })
-                        {
-                            return dir + "/" + name
-                        }
-                    }
-                }
+        for o in ModprobeOptions.read(host) {
+            if (o.module == "vfio_pci" || o.module == "pci_stub") && o.name == "ids", let ids, idList(o.value[...], names: ids) { return o.file }
+            if (o.module == "xen_pciback" || o.module == "pciback") && o.name == "hide", let sels = parse(o.value), sels.contains(where: { $0.matches(a) }) {
+                return o.file
             }
         }
         for dir in ["/etc/udev/rules.d", "/usr/lib/udev/rules.d", "/lib/udev/rules.d"] {

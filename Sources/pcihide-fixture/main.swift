@@ -10,7 +10,7 @@ import Glibc
 //   pcihide-fixture --host DIR      (the binding/safety host as a host root: use pcihide --root DIR)
 //   pcihide-fixture --desktop DIR   (a desktop host root: GPU, consumer group, NVMe /home, management NIC)
 //   pcihide-fixture --persistence NAME DIR (a boot setup: debian-grub2, fedora-bls, proxmox, popos,
-//                                           arch-systemd-boot, xen-efi, grub-legacy-xen)
+//                                           arch-systemd-boot, xen-efi, grub-legacy-xen, arch-limine)
 //   pcihide-fixture --readiness NAME DIR   (a host of the readiness tests: desktop, server, consumer,
 //                                           sriov, efifb, resets, no-iommu, acs-override)
 //   pcihide-fixture --fleet DIR            (the cluster node of the export tests, named pve1)

@@ -42,7 +42,7 @@ import Testing
     }
 
     /// What Proxmox's assert_valid does with the export, and with the mistakes users make by
-    /// hand (fleet.md §1): the exported sections pass; each broken line is refused with
+    /// hand (docs/references.md: fleet.md §1): the exported sections pass; each broken line is refused with
     /// Proxmox's own words.
     @Test func proxmoxAcceptsTheExportAndRefusesWhatItWould() throws {
         let cli = try Self.node()

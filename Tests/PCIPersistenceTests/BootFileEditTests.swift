@@ -115,3 +115,23 @@ struct BootFileEditTests {
         #expect(d.hasPrefix("--- /boot/loader/entries/x\\x0a+++ evil.conf\n+++ y\n"), "\(d)")
     }
 }
+
+/// limine.conf: each Linux entry's cmdline (one added where an entry has none), a Xen entry's
+/// dom0 line, nothing else; twice is once.
+@Suite("the Limine editor")
+struct LimineEditTests {
+    static let tokens = ["vfio-pci.ids=10de:1b81"]
+
+    @Test func linuxEntriesXenDom0AndNothingElse() {
+        let text = "timeout: 3\n/A\n  PROTOCOL: linux\n  CMDLINE: quiet vfio-pci.ids=1234:5678\n/B\nprotocol: linux\npath: boot():/vmlinuz\n/X\n protocol: multiboot2\n cmdline: dom0_mem=1G\n module_path: boot():/vmlinuz\n module_string: ro\n module_path: boot():/initrd\n module_string: initrd\n"
+        let out = LimineSetup.edit(text, tokens: Self.tokens)
+        #expect(out == "timeout: 3\n/A\n  PROTOCOL: linux\n  CMDLINE: quiet vfio-pci.ids=10de:1b81\n/B\nprotocol: linux\ncmdline: vfio-pci.ids=10de:1b81\npath: boot():/vmlinuz\n/X\n protocol: multiboot2\n cmdline: dom0_mem=1G\n module_path: boot():/vmlinuz\n module_string: ro vfio-pci.ids=10de:1b81\n module_path: boot():/initrd\n module_string: initrd\n")
+        #expect(LimineSetup.edit(out, tokens: Self.tokens) == out)
+    }
+
+    @Test func anEmptyCmdlineKeepsItsBlankAndUndoingTakesTheTokenOut() {
+        let out = LimineSetup.edit("/A\nprotocol: linux\ncmdline:\n", tokens: Self.tokens)
+        #expect(out == "/A\nprotocol: linux\ncmdline: vfio-pci.ids=10de:1b81\n")
+        #expect(LimineSetup.edit(out, tokens: []) == "/A\nprotocol: linux\ncmdline: \n")
+    }
+}

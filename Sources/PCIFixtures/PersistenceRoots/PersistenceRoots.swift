@@ -14,6 +14,7 @@ public enum PersistenceRoots {
         ArchSystemdBootRoot.self,
         XenEFIRoot.self,
         GrubLegacyXenRoot.self,
+        ArchLimineRoot.self,
     ]
 
     public static var names: [String] { all.map { $0.name } }

@@ -15,7 +15,7 @@ public protocol BootSetupDefinition: Sendable {
     /// The evidence looked for, said when no setup matched (nil: another setup's line covers it).
     static var evidence: String? { get }
     /// Where detection asks it, lowest first: the evidence that proves most comes first
-    /// (persistence.md, "which command-line source is live").
+    /// (docs/references.md: persistence.md, "which command-line source is live").
     static var precedence: Int { get }
     /// It boots Xen: its dom0 takes xen-pciback, never vfio-pci.
     static var bootsXen: Bool { get }

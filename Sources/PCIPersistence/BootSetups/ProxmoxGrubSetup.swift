@@ -2,7 +2,7 @@ import SystemIO
 
 /// Proxmox VE booting GRUB (legacy BIOS, or UEFI with Secure Boot): proxmox-boot-tool runs
 /// update-grub, which reads etc/default/grub; GRUB never reads etc/kernel/cmdline
-/// (persistence.md).
+/// (docs/references.md: persistence.md).
 public enum ProxmoxGrubSetup: BootSetupDefinition {
     public static let name = "proxmox-grub"
     public static let title: String? = nil

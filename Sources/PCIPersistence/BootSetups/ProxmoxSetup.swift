@@ -1,7 +1,7 @@
 import SystemIO
 
 /// Proxmox VE on UEFI without Secure Boot: proxmox-boot-tool runs systemd-boot, which reads
-/// etc/kernel/cmdline (persistence.md).
+/// etc/kernel/cmdline (docs/references.md: persistence.md).
 public enum ProxmoxSetup: BootSetupDefinition {
     public static let name = "proxmox"
     public static let helpName = "proxmox (with systemd-boot)"

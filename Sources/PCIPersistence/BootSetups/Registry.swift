@@ -11,6 +11,7 @@ public enum BootSetups {
         KernelstubSetup.self,
         XenEFISetup.self,
         GrubLegacySetup.self,
+        LimineSetup.self,
     ]
 
     /// The setups in the order detection asks them.
