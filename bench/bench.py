@@ -41,7 +41,7 @@ def main():
     cases = {
         "list, live machine": ([b, "list"], ["lspci"], 0.5),
         "list, 4096-function tree": ([b, "list", "--sysfs", tree], ["lspci", "-A", "linux-sysfs", "-O", "sysfs.path=" + tree], 0.7),
-        "start-up (--version)": ([b, "--version"], ["lspci", "--version"], 1.3),
+        "start-up (--version)": ([b, "--version"], ["lspci", "--version"], 1.0),
     }
     extra = os.path.join(os.path.dirname(os.path.abspath(__file__)), "extra_cases.py")
     if os.path.exists(extra):
