@@ -321,7 +321,9 @@ extension BootFileEdit {
             let body = text.endsWithNewline ? String(String.UnicodeScalarView(text.unicodeScalars.dropLast())) : text
             return body + "\n" + variable + "=\"$" + variable + " " + word + "\"\n"
         }
-        let words = inner.split(separator: " ").map(String.init)
+        // Split as the kernel splits the line (one tokenizer; quotes kept together), or at blanks
+        // where a quote is left open, as commandLine does.
+        let words = (KernelCommandLine.balanced(inner) ? KernelCommandLine.words(inner) : inner.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { Substring(String(String.UnicodeScalarView($0))) }).map(String.init)
         guard !words.contains(word) else { return text }
         lines[k] = variable + "=" + String(quote) + (words + [word]).joined(separator: " ") + String(quote) + (cr ? "\r" : "")
         return lines.joined(separator: "\n")
