@@ -46,9 +46,10 @@ extension SysfsTree {
     }
 
     /// Its memory BARs from `resource` (`0xstart 0xend 0xflags` per line, the memory flag 0x200;
-    /// the first seven lines are the BARs and the ROM).
-    public func memoryRegions(_ a: PCIAddress) -> [(start: UInt64, end: UInt64)] {
-        guard let text = Files.readIfPresent(path(a, "resource")) else { return [] }
+    /// the first seven lines are the BARs and the ROM); nil when the file cannot be read, which
+    /// is never "no BARs".
+    public func memoryRegions(_ a: PCIAddress) -> [(start: UInt64, end: UInt64)]? {
+        guard let text = Files.readIfPresent(path(a, "resource")) else { return nil }
         return String(decoding: text, as: UTF8.self).split(separator: "\n").prefix(7).compactMap { line in
             let f = line.split(separator: " ").map { UInt64($0.dropFirst(2), radix: 16) }
             guard f.count == 3, let s = f[0], let e = f[1], let fl = f[2], fl & 0x200 != 0, e > s else { return nil }

@@ -17,13 +17,14 @@ struct ReadinessCheckTests {
 
     /// The report on the GPU of PersistenceRoots' host (GPU and audio in group 1) with `hidden`
     /// hidden, after `configure`.
-    func inspect(hidden: Set<PCIAddress>, _ configure: (inout HostRootFixture) -> Void = { _ in }) throws -> ReadinessReport {
+    func inspect(hidden: Set<PCIAddress>, _ configure: (inout HostRootFixture) -> Void = { _ in }, written: (String) -> Void = { _ in }) throws -> ReadinessReport {
         var template = Array(((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/pcihide-readiness-XXXXXX").utf8CString)
         let dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
         defer { _ = try? Command.output(["/bin/rm", "-rf", dir]) }
         var fixture = HostRootFixture(pci: PersistenceRoots.pci())
         configure(&fixture)
         try fixture.write(to: dir)
+        written(dir)
         let host = HostRoot(dir, explicit: true)
         let tree = SysfsTree(root: host.path("/sys/bus/pci"))
         let present = try tree.addresses()
@@ -43,6 +44,21 @@ struct ReadinessCheckTests {
             for k in host.pci.functions.indices { host.pci.functions[k].iommuGroup = nil }
         }
         #expect(report.findings.contains { $0.severity == .attention && $0.text.hasPrefix("no IOMMU is active") }, "\(report.findings)")
+        #expect(report.verdict == .needsAttention)
+    }
+
+    /// A display device whose `resource` cannot be read may hold the boot framebuffer: never
+    /// "none" (fail closed).
+    @Test func unreadableBARsAreNeverNoFramebuffer() throws {
+        let readable = try inspect(hidden: [Self.gpu, Self.audio])
+        #expect(readable.framebuffer == nil && readable.verdict == .ready, "\(readable.findings)")
+        let report = try inspect(
+            hidden: [Self.gpu, Self.audio],
+            written: { dir in
+                _ = unlink(dir + "/sys/bus/pci/devices/0000:01:00.0/resource")
+            })
+        #expect(report.framebuffer == "unknown")
+        #expect(report.findings.contains { $0.severity == .attention && $0.text.contains("resource could not be read") }, "\(report.findings)")
         #expect(report.verdict == .needsAttention)
     }
 

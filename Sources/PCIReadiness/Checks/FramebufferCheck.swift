@@ -20,7 +20,16 @@ enum FramebufferCheck: ReadinessCheck {
                     fix: "run check as root"))
         }
         if let fbs = facts.framebuffers, cls >> 8 == 0x03 {
-            for region in subject.inspector.tree.memoryRegions(a) {
+            // Fail closed: BARs that cannot be read may hold the framebuffer as well as not.
+            guard let regions = subject.inspector.tree.memoryRegions(a) else {
+                r.framebuffer = "unknown"
+                findings.append(
+                    Finding(
+                        .attention, "could not tell whether its BARs hold the boot framebuffer: \(subject.inspector.tree.path(a, "resource")) could not be read",
+                        fix: "make the device's sysfs resource file readable (run check as root), then check again"))
+                return
+            }
+            for region in regions {
                 if let fb = fbs.first(where: { $0.start <= region.end && region.start <= $0.end }) {
                     r.framebuffer = "\(fb.name) at \(hex(fb.start, 8))-\(hex(fb.end, 8))"
                     findings.append(
