@@ -120,7 +120,7 @@ public enum HideSafety {
         { a in
             guard let present = try? tree.addresses() else { return "the PCI devices under \(tree.root) could not be read" }
             if let d = tree.driver(a), HostNames.passthroughDrivers.contains(d) { return nil }
-            let sources = SafetySources.under(host, tree: tree, mounts: Files.exists(host.mountInfoFile) ? host.mountInfoFile : host.mountsFile, blockClass: nil)
+            let sources = SafetySources.under(host, tree: tree, mounts: SafetySources.defaultMounts(host), blockClass: nil)
             let inspector = SafetyInspector(tree: tree, present: present, sources: sources, isHidden: { _ in true })
             let s = inspector.inspect(a)
             // onlyHolders (persist): what the next boot cannot start without — storage and the

@@ -152,6 +152,12 @@ public struct SafetySources: Sendable {
     /// Everything under a host root whose sysfs PCI tree is `tree`: when the tree is not the
     /// root's own (`--sysfs` elsewhere), block devices and interfaces are not traced, since the
     /// root's say nothing about another tree.
+    /// The host's mountinfo, which gives each mount's major:minor so that /dev/root and sources
+    /// outside /dev resolve; else its proc/mounts.
+    public static func defaultMounts(_ host: HostRoot) -> String {
+        Files.exists(host.mountInfoFile) ? host.mountInfoFile : host.mountsFile
+    }
+
     public static func under(_ host: HostRoot, tree: SysfsTree, mounts: String, blockClass: String?) -> SafetySources {
         let own = tree.root == host.pciBusDirectory
         var s = SafetySources(
@@ -282,8 +288,7 @@ extension SafetyInspector {
         _ host: HostRoot, tree: SysfsTree, present: [PCIAddress], isHidden: @escaping (PCIAddress) -> Bool,
         mounts: String?, blockClass: String?
     ) -> SafetyInspector {
-        let mountsFile = mounts ?? (Files.exists(host.mountInfoFile) ? host.mountInfoFile : host.mountsFile)
-        let sources = SafetySources.under(host, tree: tree, mounts: mountsFile, blockClass: blockClass)
+        let sources = SafetySources.under(host, tree: tree, mounts: mounts ?? SafetySources.defaultMounts(host), blockClass: blockClass)
         var inspector = SafetyInspector(tree: tree, present: present, sources: sources, isHidden: isHidden)
         if sources.ownTree { inspector.xen = XenIOMMU.read(host) }
         return inspector

@@ -3,6 +3,15 @@ import SystemIO
 /// The initramfs generators that must load the stub driver before the native one.
 public enum InitramfsTool: String, CaseIterable, Sendable {
     case initramfsTools = "initramfs-tools", dracut, mkinitcpio
+
+    /// What rebuilds every installed kernel's initramfs with it.
+    public var rebuildCommand: String {
+        switch self {
+        case .initramfsTools: return "update-initramfs -u -k all"
+        case .dracut: return "dracut -f --regenerate-all"
+        case .mkinitcpio: return "mkinitcpio -P"
+        }
+    }
 }
 
 /// What was found under a host root, and why.

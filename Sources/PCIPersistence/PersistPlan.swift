@@ -39,14 +39,7 @@ public struct PersistPlan: Sendable {
 
     /// What the setup's tools must run after its files change.
     public static func rebuildCommands(setup: BootSetup, tool: InitramfsTool?, host: HostRoot) -> [String] {
-        var out = setup.definition.refreshCommands(host)
-        switch tool {
-        case .initramfsTools?: out.append("update-initramfs -u -k all")
-        case .dracut?: out.append("dracut -f --regenerate-all")
-        case .mkinitcpio?: out.append("mkinitcpio -P")
-        case nil: break
-        }
-        return out
+        setup.definition.refreshCommands(host) + (tool.map { [$0.rebuildCommand] } ?? [])
     }
 
     /// Undo: what pcihide added to each file of the setup taken out again. A file's hide tokens
@@ -56,18 +49,15 @@ public struct PersistPlan: Sendable {
     public static func removal(setup: BootSetup, tool: InitramfsTool?, host: HostRoot) throws -> PersistPlan {
         let planner = BootFilePlanner(host: host, driver: .vfio)
         try setup.definition.takeOut(planner)
-        func text(_ place: String) throws -> String? { try planner.text(place) }
-        func original(_ place: String) throws -> String? { try planner.original(place) }
-        func edit(_ place: String, _ make: (String) throws -> String?) throws { try planner.takeOut(place, make) }
-        for f in ownFiles { if let old = try text(f) { planner.plan.edits.append(FileEdit(path: host.path(f), shown: f, old: old, new: nil)) } }
+        for f in ownFiles { if let old = try planner.text(f) { planner.plan.edits.append(FileEdit(path: host.path(f), shown: f, old: old, new: nil)) } }
         let added = ["xen-pciback", "xen_pciback", "vfio_pci", "vfio", "vfio_iommu_type1"]
         switch tool {
         case .initramfsTools?:
-            let kept = try original("/etc/initramfs-tools/modules") ?? ""
-            try edit("/etc/initramfs-tools/modules") { BootFileEdit.removingInitramfsModules($0, added.filter { !kept.contains($0) }) }
+            let kept = try planner.original("/etc/initramfs-tools/modules") ?? ""
+            try planner.takeOut("/etc/initramfs-tools/modules") { BootFileEdit.removingInitramfsModules($0, added.filter { !kept.contains($0) }) }
         case .mkinitcpio?:
-            let kept = try original("/etc/mkinitcpio.conf") ?? ""
-            try edit("/etc/mkinitcpio.conf") { BootFileEdit.mkinitcpio($0, modules: added.filter { !kept.contains($0) }, removing: true) }
+            let kept = try planner.original("/etc/mkinitcpio.conf") ?? ""
+            try planner.takeOut("/etc/mkinitcpio.conf") { BootFileEdit.mkinitcpio($0, modules: added.filter { !kept.contains($0) }, removing: true) }
         case .dracut?, nil: break
         }
         if Files.list(host.path("/etc/driverctl.d"))?.contains(where: { $0.hasPrefix("pci-") }) == true {
@@ -80,7 +70,7 @@ public struct PersistPlan: Sendable {
     /// The files an earlier `persist --write` left: pcihide's own files and the originals it kept.
     public static func earlierWrites(host: HostRoot) -> [String] {
         var out: [String] = []
-        for f in ["/etc/modprobe.d/pcihide.conf", "/etc/dracut.conf.d/90-pcihide.conf", "/etc/udev/rules.d/70-pcihide.rules"] where Files.exists(host.path(f)) { out.append(f) }
+        for f in ownFiles where Files.exists(host.path(f)) { out.append(f) }
         for dir in ["/etc/default", "/etc/kernel", "/etc/initramfs-tools", "/etc", "/boot/loader/entries", "/etc/kernelstub", "/boot/grub"] {
             for name in (Files.list(host.path(dir)) ?? []).sorted() where name.hasSuffix(".pcihide-orig") {
                 out.append(dir + "/" + name.dropLast(".pcihide-orig".count) + " (original: " + name + ")")
@@ -205,13 +195,13 @@ public struct PersistPlan: Sendable {
         switch tool {
         case .initramfsTools?:
             try add("/etc/initramfs-tools/modules") { BootFileEdit.initramfsModules($0, modules: modules) }
-            planner.plan.commands.append("update-initramfs -u -k all")
+            planner.plan.commands.append(InitramfsTool.initramfsTools.rebuildCommand)
         case .dracut?:
             try add("/etc/dracut.conf.d/90-pcihide.conf") { _ in
                 "# Written by pcihide persist: load the passthrough driver before udev.\nforce_drivers+=\" \(modules.joined(separator: " ")) \"\n"
                     + (perAddress.isEmpty ? "" : "install_items+=\" /etc/udev/rules.d/70-pcihide.rules \"\n")
             }
-            planner.plan.commands.append("dracut -f --regenerate-all")
+            planner.plan.commands.append(InitramfsTool.dracut.rebuildCommand)
         case .mkinitcpio?:
             try add("/etc/mkinitcpio.conf") { old in
                 guard let old else { throw Failure(.noInput, "cannot read \(host.path("/etc/mkinitcpio.conf"))") }
@@ -220,7 +210,7 @@ public struct PersistPlan: Sendable {
                 }
                 return new
             }
-            planner.plan.commands.append("mkinitcpio -P")
+            planner.plan.commands.append(InitramfsTool.mkinitcpio.rebuildCommand)
         case nil:
             break
         }

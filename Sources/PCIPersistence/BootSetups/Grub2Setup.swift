@@ -47,9 +47,10 @@ public enum Grub2Setup: BootSetupDefinition {
     static func takeOutDefaultFile(_ planner: BootFilePlanner) throws {
         try planner.takeOut("/etc/default/grub") { old in
             var t = old
+            let originals = try planner.originalTokens("/etc/default/grub")
             for style in [BootStyle.vfio, .xenPciback] {
                 let family = style == .vfio ? "vfio_pci.ids" : "xen_pciback.hide"
-                let mine = try planner.originalTokens("/etc/default/grub").first { BootFileEdit.name($0[...]) == family }
+                let mine = originals.first { BootFileEdit.name($0[...]) == family }
                 t = try GrubDefaultFile.plan(t, style: style, token: mine).text
             }
             return t
