@@ -6,7 +6,7 @@ DESTDIR  ?=
 # libpci and the lspci oracle; the shells, tmux and bash-completion for the completion tests;
 # mandoc and man-db for the man page, and the packages whose pages its SEE ALSO names (so that
 # mandoc -Tlint finds them); valgrind for instruction counts.
-DEBS     := libpci-dev libkmod-dev pciutils pci.ids pkg-config \
+DEBS     := libpci-dev libkmod-dev libstdc++-12-dev pciutils pci.ids pkg-config \
             bash-completion zsh fish tmux mandoc man-db driverctl xen-utils-common libvirt-clients libxml2-utils valgrind python3 python3-venv
 # The real-kernel rig (make e2e): QEMU, a static busybox for the guests, kmod to resolve and load
 # modules, the tools that make its disk images (mmdebstrap for the Debian 12 system), and a C
@@ -27,17 +27,25 @@ FUZZ_RUNS ?= 1000000
 NOVA_VENV    := .build/nova-venv
 NOVA_VERSION := 34.0.0
 # The release binary is linked by the toolchain's lld with its relative relocations packed (RELR):
-# the dynamic loader reads 8 KB of them instead of 41,000 entries, and its start-up time is now
-# lspci's (LD_DEBUG=statistics: 0.51 M cycles against 0.53 M). pcihide --version is still about
-# 1.15 of lspci --version: the relocated data pages fault in (360 minor faults against 240);
-# -no-pie would avoid that, at the price of ASLR in a tool run as root, so it is not taken.
-# RELR needs glibc 2.36 where the binary runs, so it is used only when this machine's glibc has it.
+# the dynamic loader reads 8 KB of them instead of 41,000 entries (RELR needs glibc 2.36 where the
+# binary runs, so it is used only when this machine's glibc has it). The C++ runtime the static
+# Swift runtime needs is linked in too: the toolchain's link file asks for -lstdc++, and a directory
+# searched first that holds only libstdc++.a makes the linker take the archive, so the 2 MB
+# libstdc++.so is neither loaded nor initialised at each start (it was most of what start-up cost
+# beyond lspci: 1.14 of lspci --version before, 0.91-0.92 after; make bench). -Xlinker
+# --no-export-dynamic takes back the toolchain's -export-dynamic (nothing looks pcihide's own
+# symbols up at run time; the Swift runtime's are excluded by the same link file): 6,000 fewer
+# dynamic symbols for every lookup the loader makes. Still PIE: a tool run as root keeps ASLR.
 GLIBC_RELR := $(shell getconf GNU_LIBC_VERSION 2>/dev/null | awk '{ split($$2, v, "."); if (v[1] > 2 || (v[1] == 2 && v[2] >= 36)) print "yes" }')
-LINK_FLAGS := -Xswiftc -use-ld=lld $(if $(GLIBC_RELR),-Xlinker -z -Xlinker pack-relative-relocs)
+# The libstdc++.a of the GCC the toolchain's clang links against (libstdc++-12-dev on Debian 12).
+LIBSTDCXX_A := $(shell clang="$$(dirname "$$(command -v $(SWIFT))")/clang"; [ -x "$$clang" ] || clang=clang; "$$clang" -print-file-name=libstdc++.a 2>/dev/null)
+STATIC_CXX  := $(CURDIR)/.build/static-libstdc++
+LINK_FLAGS  := -Xswiftc -use-ld=lld $(if $(GLIBC_RELR),-Xlinker -z -Xlinker pack-relative-relocs) \
+               -Xswiftc -L$(STATIC_CXX) -Xlinker --no-export-dynamic
 # What make format rewrites and make format-check holds to .swift-format.
 FORMATTED    := Package.swift Sources Tests Fuzz
 
-.PHONY: setup deps e2e-deps nova-venv build test test-fast format format-check e2e fuzz bench clean install install-files uninstall completions man
+.PHONY: setup deps e2e-deps nova-venv static-libstdc++ build test test-fast format format-check e2e fuzz bench clean install install-files uninstall completions man
 
 ## setup: install missing Debian packages, build the release binary and list this machine's devices
 setup: deps e2e-deps nova-venv build
@@ -57,7 +65,7 @@ $(NOVA_VENV)/.installed:
 	$(NOVA_VENV)/bin/pip install -q --disable-pip-version-check nova==$(NOVA_VERSION)
 	touch $@
 
-build:
+build: static-libstdc++
 	$(SWIFT) build -c release --static-swift-stdlib $(LINK_FLAGS)
 
 ## test: the format check, then the whole test suite (what .ci/run calls); prints its time
@@ -85,11 +93,17 @@ e2e: deps e2e-deps build
 fuzz: deps
 	scripts/fuzz.sh $(FUZZ_RUNS)
 
+# static-libstdc++: the directory that makes the release link take libstdc++.a (see LINK_FLAGS)
+static-libstdc++:
+	@case "$(LIBSTDCXX_A)" in /*) [ -f "$(LIBSTDCXX_A)" ] ;; *) false ;; esac || \
+	  { echo "make: no libstdc++.a for the release link: apt-get install libstdc++-12-dev" >&2; exit 1; }
+	@mkdir -p $(STATIC_CXX) && ln -sfn "$(LIBSTDCXX_A)" $(STATIC_CXX)/libstdc++.a
+
 clean:
 	rm -rf .build .build-fuzz
 
 ## bench: release build (static Swift stdlib), then pcihide against lspci, alternating runs
-bench: deps
+bench: deps static-libstdc++
 	$(SWIFT) build -c release --static-swift-stdlib $(LINK_FLAGS)
 	python3 bench/bench.py
 
