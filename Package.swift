@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "PCIInventoryTests", dependencies: ["PCIInventory", "PCIModel", "PCIFixtures", "PCICapabilities", "SystemIO", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PCIBindingTests", dependencies: ["PCIBinding", "PCIFixtures", "PCIInventory", "PCIModel", "SystemIO"]),
         // The command line's own logic (the fast `list` reader against ArgumentParser).
-        .testTarget(name: "pcihideTests", dependencies: ["pcihide", "PCIActions", "PCIFixtures", "PCIBinding", "PCIModel", "SystemIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "pcihideTests", dependencies: ["pcihide", "PCIActions", "PCIFixtures", "PCIBinding", "PCIInventory", "PCIModel", "PCIState", "SystemIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "CLITests", dependencies: ["PCIModel", "PCIFixtures", "PCICompletion", "PCISpec", "PCIToolstacks", "PCIFleet", "PCIPersistence", "PCIState", "SystemIO"], exclude: ["Fixtures"]),
     ]
 )

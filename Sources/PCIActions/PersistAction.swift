@@ -8,9 +8,18 @@ import SystemIO
 /// and with `write` applied as one transaction (an interrupted one completed first); then the
 /// commands that rebuild the boot files, printed or (`applyNow`) run.
 public enum PersistAction {
+    /// Runs one rebuild command through the shell, as the administrator would type it; a
+    /// rebuild may take minutes (update-initramfs for every kernel), hence the long bound.
+    public static func runCommand(_ command: String) throws(Failure) {
+        _ = try Command.output(["/bin/sh", "-c", command], timeout: max(Command.defaultTimeout, 1800))
+    }
+
+    /// `rebuild` runs each command of `applyNow` once the state lock is released: no other
+    /// pcihide command waits on update-initramfs. A persist --write that lands meanwhile runs its
+    /// own rebuild after it, so the last rebuild reads the last files.
     public static func run(
         loader: BootSetup?, initramfs: InitramfsTool?, driver: PersistDriver?, write: Bool, remove: Bool, applyNow: Bool,
-        host: HostRoot, store: StateStore, tree: SysfsTree
+        host: HostRoot, store: StateStore, tree: SysfsTree, rebuild: (String) throws(Failure) -> Void = runCommand
     ) throws {
         let detected = SetupDetector.detect(host)
         guard let setup = loader ?? detected.setup else {
@@ -20,7 +29,7 @@ public enum PersistAction {
         let tool = initramfs ?? detected.initramfs
         note(tool.map { "initramfs: \($0.rawValue)" + (initramfs != nil ? " (--initramfs)" : ": " + detected.initramfsWhy) } ?? "initramfs: none found (\(detected.initramfsWhy)); the stub driver must then be built into the kernel")
         let drv = driver ?? (setup.bootsXen || Files.exists(host.xenCapabilitiesFile) ? .xenPciback : .vfio)
-        try store.withLock { state in
+        let commands: [String] = try store.withLock { state in
             // A persist --write killed part-way left its intent: the set is completed first.
             let intent = store.path + ".persist-intent"
             if write, let done = try PersistTransaction.recover(host: host, intent: intent) {
@@ -44,7 +53,7 @@ public enum PersistAction {
                 note("every file already says this; nothing to change")
             } else if !write {
                 note("not written: add --write to apply these \(changed) change(s)")
-                return
+                return []
             } else {
                 // The bytes each file holds now (not the text the editors read): what a
                 // failure part-way puts back.
@@ -54,14 +63,27 @@ public enum PersistAction {
                 try PersistTransaction.apply(changes, host: host, intent: intent)
                 note("wrote \(changed) file(s); the first original of each is kept as FILE.pcihide-orig, the previous version as FILE.pcihide-bak")
             }
-            guard !plan.commands.isEmpty else { return }
-            if applyNow {
-                for c in plan.commands {
-                    do { _ = try Command.output(["/bin/sh", "-c", c], timeout: max(Command.defaultTimeout, 1800)); note("ran: \(c) (exit status 0)") } catch { note("\(c): \(error)") }
+            return plan.commands
+        }
+        guard !commands.isEmpty else { return }
+        if applyNow {
+            // Every command runs (update-initramfs still matters when update-grub failed); a
+            // failed one fails persist: the files say the set, the boot does not have it yet.
+            var failed: [String] = []
+            for c in commands {
+                do throws(Failure) { try rebuild(c); note("ran: \(c) (exit status 0)") } catch {
+                    note("\(c): \(error.message)")
+                    failed.append(c)
                 }
-            } else {
-                note("now run: " + plan.commands.joined(separator: " && "))
             }
+            if !failed.isEmpty {
+                throw Failure(
+                    .unavailable,
+                    "the boot files say the hidden set, but " + failed.joined(separator: " and ") + (failed.count == 1 ? " has" : " have")
+                        + " not run to the end: the next boot does not have the set until " + (failed.count == 1 ? "it does" : "they do") + "; run " + (failed.count == 1 ? "it" : "them") + " again")
+            }
+        } else {
+            note("now run: " + commands.joined(separator: " && "))
         }
     }
 }

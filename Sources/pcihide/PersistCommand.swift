@@ -31,7 +31,7 @@ struct Persist: ParsableCommand {
     @Flag(help: "Write the changes (otherwise only the diff is shown).") var write = false
     @Flag(help: "Take out what pcihide persist wrote (its tokens, its own files, the initramfs modules it added), whatever is hidden now; with an empty hidden set, persist does this by itself.")
     var remove = false
-    @Flag(name: .customLong("apply-now"), help: "With --write on this machine: also run the commands that rebuild the boot files, and report their exit status.")
+    @Flag(name: .customLong("apply-now"), help: "With --write on this machine: also run the commands that rebuild the boot files (after the state lock is released); exit 69 when one fails.")
     var applyNow = false
     @OptionGroup var host: HostOptions
     @OptionGroup var timeouts: TimeoutOptions
