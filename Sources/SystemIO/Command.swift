@@ -67,7 +67,7 @@ public enum Command {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         if expired {
-            throw Failure(.unavailable, "\(arguments.joined(separator: " ")) did not finish within \(timeout.formatted) s and was ended; nothing was recorded")
+            throw Failure(.unavailable, "\(arguments.joined(separator: " ")) did not finish within \(timeout.formatted) s and was ended")
         }
         let exited = status & 0x7f == 0
         let code = (status >> 8) & 0xff
