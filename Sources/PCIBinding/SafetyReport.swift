@@ -149,15 +149,15 @@ public struct SafetySources: Sendable {
         self.routes = routes; self.inet6 = inet6; self.devPrefix = devPrefix
     }
 
-    /// Everything under a host root whose sysfs PCI tree is `tree`: when the tree is not the
-    /// root's own (`--sysfs` elsewhere), block devices and interfaces are not traced, since the
-    /// root's say nothing about another tree.
     /// The host's mountinfo, which gives each mount's major:minor so that /dev/root and sources
     /// outside /dev resolve; else its proc/mounts.
     public static func defaultMounts(_ host: HostRoot) -> String {
         Files.exists(host.mountInfoFile) ? host.mountInfoFile : host.mountsFile
     }
 
+    /// Everything under a host root whose sysfs PCI tree is `tree`: when the tree is not the
+    /// root's own (`--sysfs` elsewhere), block devices and interfaces are not traced, since the
+    /// root's say nothing about another tree.
     public static func under(_ host: HostRoot, tree: SysfsTree, mounts: String, blockClass: String?) -> SafetySources {
         let own = tree.root == host.pciBusDirectory
         var s = SafetySources(

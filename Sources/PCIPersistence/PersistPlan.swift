@@ -31,15 +31,13 @@ public struct PersistPlan: Sendable {
 
     /// The initramfs rebuild before the loader's refresh: proxmox-boot-tool and kernel-install
     /// copy the initramfs that exists when they run (docs/references.md: persistence.md), so it must be the new one.
-    static func initramfsFirst(_ commands: [String]) -> [String] {
-        let initramfs = ["update-initramfs ", "dracut ", "mkinitcpio "]
-        let first = commands.filter { c in initramfs.contains { c.hasPrefix($0) } }
-        return first + commands.filter { c in !initramfs.contains { c.hasPrefix($0) } }
+    static func initramfsFirst(_ tool: InitramfsTool?, then refresh: [String]) -> [String] {
+        (tool.map { [$0.rebuildCommand] } ?? []) + refresh
     }
 
     /// What the setup's tools must run after its files change.
     public static func rebuildCommands(setup: BootSetup, tool: InitramfsTool?, host: HostRoot) -> [String] {
-        setup.definition.refreshCommands(host) + (tool.map { [$0.rebuildCommand] } ?? [])
+        initramfsFirst(tool, then: setup.definition.refreshCommands(host))
     }
 
     /// Undo: what pcihide added to each file of the setup taken out again. A file's hide tokens
@@ -63,7 +61,7 @@ public struct PersistPlan: Sendable {
         if Files.list(host.path("/etc/driverctl.d"))?.contains(where: { $0.hasPrefix("pci-") }) == true {
             planner.plan.notes.append("driverctl overrides in /etc/driverctl.d are left as they are: remove one with driverctl unset-override ADDRESS")
         }
-        planner.plan.commands = initramfsFirst(rebuildCommands(setup: setup, tool: tool, host: host))
+        planner.plan.commands = rebuildCommands(setup: setup, tool: tool, host: host)
         return planner.plan
     }
 
@@ -195,13 +193,11 @@ public struct PersistPlan: Sendable {
         switch tool {
         case .initramfsTools?:
             try add("/etc/initramfs-tools/modules") { BootFileEdit.initramfsModules($0, modules: modules) }
-            planner.plan.commands.append(InitramfsTool.initramfsTools.rebuildCommand)
         case .dracut?:
             try add("/etc/dracut.conf.d/90-pcihide.conf") { _ in
                 "# Written by pcihide persist: load the passthrough driver before udev.\nforce_drivers+=\" \(modules.joined(separator: " ")) \"\n"
                     + (perAddress.isEmpty ? "" : "install_items+=\" /etc/udev/rules.d/70-pcihide.rules \"\n")
             }
-            planner.plan.commands.append(InitramfsTool.dracut.rebuildCommand)
         case .mkinitcpio?:
             try add("/etc/mkinitcpio.conf") { old in
                 guard let old else { throw Failure(.noInput, "cannot read \(host.path("/etc/mkinitcpio.conf"))") }
@@ -210,7 +206,6 @@ public struct PersistPlan: Sendable {
                 }
                 return new
             }
-            planner.plan.commands.append(InitramfsTool.mkinitcpio.rebuildCommand)
         case nil:
             break
         }
@@ -232,7 +227,8 @@ public struct PersistPlan: Sendable {
                 planner.plan.notes.append("a udev rule binds each of them by address, guarded by its ids (70-pcihide.rules, before 80-drivers)")
             }
         }
-        planner.plan.commands = initramfsFirst(planner.plan.commands)
+        // The setup's carry added its refresh commands.
+        planner.plan.commands = initramfsFirst(tool, then: planner.plan.commands)
         return planner.plan
     }
 }
