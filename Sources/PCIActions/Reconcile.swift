@@ -18,8 +18,6 @@ extension HandOver {
         Command.stopOnTermination()
         setenv("LC_ALL", "C", 1)  // virsh's event lines are translated otherwise
         note("watch: following \(ts.name) (\(ts.eventCommand.joined(separator: " ")))")
-        // A domain still being built is looked at again every second until it runs: no
-        // event says that it was unpaused.
         var waiting = try reconcile(store: store)
         var lastLook = Clock.monotonicSeconds()
         func look() {

@@ -49,13 +49,16 @@ extension SysfsTree {
     /// the first seven lines are the BARs and the ROM); nil when the file cannot be read, which
     /// is never "no BARs".
     public func memoryRegions(_ a: PCIAddress) -> [(start: UInt64, end: UInt64)]? {
-        guard let text = Files.readIfPresent(path(a, "resource")) else { return nil }
+        guard let text = Files.readIfPresent(resourceFile(a)) else { return nil }
         return String(decoding: text, as: UTF8.self).split(separator: "\n").prefix(7).compactMap { line in
             let f = line.split(separator: " ").map { UInt64($0.dropFirst(2), radix: 16) }
             guard f.count == 3, let s = f[0], let e = f[1], let fl = f[2], fl & 0x200 != 0, e > s else { return nil }
             return (s, e)
         }
     }
+
+    /// The file `memoryRegions` reads, for a message that names it.
+    public func resourceFile(_ a: PCIAddress) -> String { path(a, "resource") }
 
     /// Its DRM nodes: `/dev/dri/cardN` and `/dev/dri/renderDN` (from its `drm` directory).
     public func drmNodes(_ a: PCIAddress) -> [String] {

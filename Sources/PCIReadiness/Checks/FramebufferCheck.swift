@@ -25,7 +25,7 @@ enum FramebufferCheck: ReadinessCheck {
                 r.framebuffer = "unknown"
                 findings.append(
                     Finding(
-                        .attention, "could not tell whether its BARs hold the boot framebuffer: \(subject.inspector.tree.path(a, "resource")) could not be read",
+                        .attention, "could not tell whether its BARs hold the boot framebuffer: \(subject.inspector.tree.resourceFile(a)) could not be read",
                         fix: "make the device's sysfs resource file readable (run check as root), then check again"))
                 return
             }
