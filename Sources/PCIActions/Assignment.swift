@@ -49,7 +49,7 @@ public enum Assignment {
             if let handOver {
                 let given = outcomes.compactMap { o -> DeviceSelection? in
                     switch o {
-                    case .given(let s), .taken(let s, _): return state.entry(for: s)?.owner == domain ? s : nil;
+                    case .given(let s), .taken(let s, _): return state.entry(for: s)?.owner == domain ? s : nil
                     case .reserved: return nil
                     }
                 }

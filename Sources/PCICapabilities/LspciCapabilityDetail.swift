@@ -222,7 +222,13 @@ extension LspciVerboseText {
         guard verbose >= 2, c.has(at + 4, 4) else { out += "\n"; return }
         let bars = c.long(at + 4)
         let bar = bits(bars, 0, 4)
-        if bar >= 4 && bar <= 9 { out += " BAR\(bar - 4) Offset=\(hex(bits(bars, 4, 20), 8))\n" } else if bar == 15 { out += " InCfgSpace\n" } else { out += " BAR??\(bar)\n" }
+        if bar >= 4 && bar <= 9 {
+            out += " BAR\(bar - 4) Offset=\(hex(bits(bars, 4, 20), 8))\n"
+        } else if bar == 15 {
+            out += " InCfgSpace\n"
+        } else {
+            out += " BAR??\(bar)\n"
+        }
     }
 
     /// The VirtIO structure a Red Hat virtio device's vendor capability describes, or nil when

@@ -144,13 +144,27 @@ public struct LspciVerboseText {
             if flg & 1 != 0 {
                 let a = pos & ~UInt64(3)
                 out += "I/O ports at "
-                if a != 0 || cmd & Command.io != 0 { out += hex(a, 4) } else if hwLower != 0 { out += "<ignored>" } else { out += "<unassigned>" }
+                if a != 0 || cmd & Command.io != 0 {
+                    out += hex(a, 4)
+                } else if hwLower != 0 {
+                    out += "<ignored>"
+                } else {
+                    out += "<unassigned>"
+                }
                 if virtual { out += " [virtual]" } else if cmd & Command.io == 0 { out += " [disabled]" }
             } else {
                 let t = flg & 0x6
                 let a = pos & ~UInt64(0xf)
                 out += "Memory at "
-                if broken { out += "<broken-64-bit-slot>" } else if a != 0 { out += hex(a, 8) } else if hwLower != 0 || hwUpper != 0 { out += "<ignored>" } else { out += "<unassigned>" }
+                if broken {
+                    out += "<broken-64-bit-slot>"
+                } else if a != 0 {
+                    out += hex(a, 8)
+                } else if hwLower != 0 || hwUpper != 0 {
+                    out += "<ignored>"
+                } else {
+                    out += "<unassigned>"
+                }
                 out += " (" + (t == 0 ? "32-bit" : t == 4 ? "64-bit" : t == 2 ? "low-1M" : "type 3") + ", "
                 out += (flg & 0x8 != 0 ? "" : "non-") + "prefetchable)"
                 if virtual { out += " [virtual]" } else if cmd & Command.memory == 0 { out += " [disabled]" }
@@ -177,7 +191,13 @@ public struct LspciVerboseText {
             virtual = true
         }
         out += "\tExpansion ROM at "
-        if rom & mask != 0 { out += hex(rom & mask, 8) } else if flg & mask != 0 { out += "<ignored>" } else { out += "<unassigned>" }
+        if rom & mask != 0 {
+            out += hex(rom & mask, 8)
+        } else if flg & mask != 0 {
+            out += "<ignored>"
+        } else {
+            out += "<unassigned>"
+        }
         if virtual { out += " [virtual]" }
         if flg & 1 == 0 { out += " [disabled]" } else if !virtual && cmd & Command.memory == 0 { out += " [disabled by cmd]" }
         if ioflg & 0x20 != 0 { out += " [enhanced]" }

@@ -181,7 +181,13 @@ struct Tree {
     func showDevice(_ d: PCIDevice, _ line: inout [UInt8], _ p: Int, _ out: inout String) {
         var p = put(&line, p, hex(d.address.device, 2) + "." + String(d.address.function, radix: 16))
         if let b = bridge(of: d) {
-            if b.secondary == 0 { p = put(&line, p, "-") } else if b.secondary == b.subordinate { p = put(&line, p, "-[" + hex(b.secondary, 2) + "]-") } else { p = put(&line, p, "-[" + hex(b.secondary, 2) + "-" + hex(b.subordinate, 2) + "]-") }
+            if b.secondary == 0 {
+                p = put(&line, p, "-")
+            } else if b.secondary == b.subordinate {
+                p = put(&line, p, "-[" + hex(b.secondary, 2) + "]-")
+            } else {
+                p = put(&line, p, "-[" + hex(b.secondary, 2) + "-" + hex(b.subordinate, 2) + "]-")
+            }
             showBridge(b, &line, p, &out)
             return
         }

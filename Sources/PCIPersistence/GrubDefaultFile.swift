@@ -353,7 +353,17 @@ public func unifiedDiff(old: String, new: String, oldName: String, newName: Stri
     ops.reserveCapacity(n + m)
     var i = 0, j = 0
     while i < n || j < m {
-        if i < n && !keptA[i] { ops.append(.del(i)); i += 1 } else if j < m && !keptB[j] { ops.append(.add(j)); j += 1 } else { ops.append(.same(i, j)); i += 1; j += 1 }
+        if i < n && !keptA[i] {
+            ops.append(.del(i))
+            i += 1
+        } else if j < m && !keptB[j] {
+            ops.append(.add(j))
+            j += 1
+        } else {
+            ops.append(.same(i, j))
+            i += 1
+            j += 1
+        }
     }
     func show(_ s: String) -> String {
         s.hasSuffix("\n") ? s : s + "\n\\ No newline at end of file\n"
@@ -405,7 +415,7 @@ public func unifiedDiff(old: String, new: String, oldName: String, newName: Stri
         var c = 0
         for op in ops[..<before] {
             switch op {
-            case .same, .del: c += 1;
+            case .same, .del: c += 1
             case .add: break
             }
         }
@@ -415,7 +425,7 @@ public func unifiedDiff(old: String, new: String, oldName: String, newName: Stri
         var c = 0
         for op in ops[..<before] {
             switch op {
-            case .same, .add: c += 1;
+            case .same, .add: c += 1
             case .del: break
             }
         }
